@@ -1,0 +1,104 @@
+// Builds the Fastify app from a Config and its dependencies. No side effects on import.
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createAuthRepository } from './auth/repository.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { createAuthService } from './auth/service.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerSessionLoading, sessionCookie } from './http/session.ts';
+import { registerHealthRoutes } from './health/routes.ts';
+import { createUsersRepository } from './users/repository.ts';
+import { registerUsersRoutes } from './users/routes.ts';
+import { createUsersService } from './users/service.ts';
+import { registerWebRoutes } from './web/routes.ts';
+
+export interface AppDependencies {
+  config: Config;
+  db: Database;
+  logger: FastifyBaseLogger;
+}
+
+export interface LecternApp {
+  app: FastifyInstance;
+  /** Every route with its declared access, for the authorization walk test and docs. */
+  routeTable: DeclaredRoute[];
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function buildApp({ config, db, logger }: AppDependencies): Promise<LecternApp> {
+  const app = Fastify({
+    loggerInstance: logger,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+  });
+  const routeTable: DeclaredRoute[] = [];
+
+  registerErrorHandling(app);
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyCsrf, {
+    cookieKey: config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.secureCookies },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React and Mantine set style attributes and Mantine adds its CSS variables in a <style>.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-request-id', reply.request.id);
+  });
+
+  const cookie = sessionCookie(config.secureCookies);
+  const usersRepository = createUsersRepository(db);
+  const auth = createAuthService(
+    { db, auth: createAuthRepository(db), users: usersRepository },
+    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
+  );
+  const users = createUsersService(
+    { db, users: usersRepository, auth },
+    { passwordScryptLogN: config.passwordScryptLogN },
+  );
+
+  // Order matters: who you are → may you call this → is the request really from our page.
+  registerSessionLoading(app, auth, cookie);
+  registerAccessControl(app, routeTable);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!UNSAFE_METHODS.has(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  registerHealthRoutes(app, { db });
+  registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
+  registerUsersRoutes(app, { users });
+  await registerWebRoutes(app, { webDistDir: config.webDistDir });
+
+  return { app, routeTable };
+}

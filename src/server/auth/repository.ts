@@ -1,0 +1,96 @@
+// All SQL of sign-in: sessions, throttle counters and the one-time setup marker.
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, SessionsTable } from '../db/types.ts';
+import type { UserRow } from '../users/repository.ts';
+import type { ThrottleState } from './throttle.ts';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+const SETUP_MARKER = 'setup_completed_at';
+
+export function createAuthRepository(db: Kysely<DB>) {
+  return {
+    async insertSession(session: SessionRow): Promise<void> {
+      await db.insertInto('sessions').values(session).execute();
+    },
+
+    async findSessionWithUser(idHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .select([
+          'sessions.id_hash',
+          'sessions.user_id',
+          'sessions.created_at as session_created_at',
+          'sessions.last_seen_at',
+          'sessions.expires_at',
+          'sessions.user_agent',
+          'sessions.ip',
+        ])
+        .where('sessions.id_hash', '=', idHash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { id_hash, user_id, session_created_at, last_seen_at, expires_at, user_agent, ip, ...user } = row;
+      return {
+        session: { id_hash, user_id, created_at: session_created_at, last_seen_at, expires_at, user_agent, ip },
+        user,
+      };
+    },
+
+    async touchSession(idHash: string, now: number): Promise<void> {
+      await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+    },
+
+    async deleteSession(idHash: string): Promise<void> {
+      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    },
+
+    async deleteSessionsOfUser(userId: string, exceptIdHash?: string): Promise<void> {
+      let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+      await query.execute();
+    },
+
+    async deleteExpiredSessions(now: number, idleMs: number): Promise<number> {
+      const result = await db
+        .deleteFrom('sessions')
+        .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    async getThrottle(key: string): Promise<ThrottleState | undefined> {
+      const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      return row && { failures: row.failures, windowStartedAt: row.window_started_at, lockedUntil: row.locked_until };
+    },
+
+    async saveThrottle(key: string, state: ThrottleState): Promise<void> {
+      const values = { failures: state.failures, window_started_at: state.windowStartedAt, locked_until: state.lockedUntil };
+      await db
+        .insertInto('login_throttle')
+        .values({ key, ...values })
+        .onConflict((oc) => oc.column('key').doUpdateSet(values))
+        .execute();
+    },
+
+    async clearThrottle(key: string): Promise<void> {
+      await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+    },
+
+    async isSetupCompleted(): Promise<boolean> {
+      const row = await db.selectFrom('app_settings').select('key').where('key', '=', SETUP_MARKER).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * Claims the one-time setup inside `trx`. The marker's primary key makes a second,
+     * concurrent setup fail instead of creating a second first administrator.
+     */
+    async claimSetup(trx: Kysely<DB>, now: number): Promise<void> {
+      await trx.insertInto('app_settings').values({ key: SETUP_MARKER, value: String(now), updated_at: now }).execute();
+    },
+  };
+}
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;

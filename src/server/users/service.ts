@@ -1,0 +1,104 @@
+// Account management by administrators, and each user's own profile and password.
+import type { Kysely } from 'kysely';
+import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from '../../shared/accounts.ts';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
+import type { AuthService } from '../auth/service.ts';
+import type { DB } from '../db/types.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UserRow, UsersRepository } from './repository.ts';
+
+export interface UsersServiceOptions {
+  passwordScryptLogN: number;
+  now?: () => number;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  // PostgreSQL 23505; SQLite SQLITE_CONSTRAINT_UNIQUE.
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+const notFound = () => new HttpError(404, 'not_found', 'No such user.');
+
+export function createUsersService(
+  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser'> },
+  options: UsersServiceOptions,
+) {
+  const now = options.now ?? Date.now;
+  const { users } = deps;
+
+  return {
+    list(): Promise<UserRow[]> {
+      return users.list();
+    },
+
+    async create(input: CreateUserInput): Promise<UserRow> {
+      const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
+      try {
+        return await users.insert({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }, now());
+      } catch (err) {
+        if (isUniqueViolation(err)) {
+          throw new HttpError(409, 'email_taken', `An account with the email ${input.email} already exists.`);
+        }
+        throw err;
+      }
+    },
+
+    /** Changes name, role or disabled state; an administrator cannot lock themselves or everyone out. */
+    async update(actorId: string, userId: string, patch: UpdateUserInput): Promise<UserRow> {
+      return deps.db.transaction().execute(async (trx) => {
+        const user = await users.findById(userId, trx);
+        if (!user) throw notFound();
+        const losesAdmin =
+          user.role === 'admin' &&
+          user.disabled_at === null &&
+          ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+        if (losesAdmin && actorId === userId) {
+          throw new HttpError(409, 'last_admin', 'You cannot remove your own administrator access or disable yourself.');
+        }
+        if (losesAdmin && (await users.countActiveAdmins(trx)) <= 1) {
+          throw new HttpError(409, 'last_admin', 'Lectern needs at least one active administrator.');
+        }
+        const at = now();
+        const disabledAt =
+          patch.disabled === undefined ? user.disabled_at : patch.disabled ? (user.disabled_at ?? at) : null;
+        await users.update(
+          userId,
+          { display_name: patch.displayName ?? user.display_name, role: patch.role ?? user.role, disabled_at: disabledAt },
+          at,
+          trx,
+        );
+        const updated = await users.findById(userId, trx);
+        if (!updated) throw notFound();
+        return updated;
+      }).then(async (updated) => {
+        // A disabled account is signed out everywhere at once.
+        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id);
+        return updated;
+      });
+    },
+
+    async updateProfile(userId: string, displayName: string): Promise<UserRow> {
+      await users.update(userId, { display_name: displayName }, now());
+      const user = await users.findById(userId);
+      if (!user) throw notFound();
+      return user;
+    },
+
+    /** Changes one's own password and signs out every other session of the account. */
+    async changePassword(userId: string, currentSessionIdHash: string, input: ChangePasswordInput): Promise<void> {
+      const user = await users.findById(userId);
+      if (!user) throw notFound();
+      if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+        throw new HttpError(400, 'wrong_password', 'The current password is incorrect.', {
+          issues: [{ path: 'currentPassword', message: 'The current password is incorrect.' }],
+        });
+      }
+      const passwordHash = await hashPassword(input.newPassword, options.passwordScryptLogN);
+      await users.update(userId, { password_hash: passwordHash }, now());
+      await deps.auth.endSessionsOfUser(userId, currentSessionIdHash);
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,33 @@
+// Serves the built React app: hashed assets forever, index.html for every client-side route.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http/errors.ts';
+
+export async function registerWebRoutes(app: FastifyInstance, deps: { webDistDir: string }): Promise<void> {
+  const indexFile = path.join(deps.webDistDir, 'index.html');
+  await app.register(fastifyStatic, { root: deps.webDistDir, serve: false });
+
+  // Unknown API paths answer JSON, never the app's HTML.
+  app.get('/api/*', { config: { access: 'public' } }, async (request) => {
+    throw new HttpError(404, 'not_found', `No route for GET ${request.url}`);
+  });
+
+  app.get('/assets/*', { config: { access: 'public' } }, (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(`assets/${file}`);
+  });
+
+  app.get('/*', { config: { access: 'public' } }, (request, reply) => {
+    if (!existsSync(indexFile)) {
+      throw new HttpError(503, 'web_not_built', 'The web app is not built. Run `npm run build`.');
+    }
+    const requested = (request.params as { '*': string })['*'];
+    // Top-level files that Vite copies from public/ (favicon and the like).
+    if (/^[\w.-]+\.(ico|png|svg|txt|webmanifest)$/.test(requested) && existsSync(path.join(deps.webDistDir, requested))) {
+      return reply.sendFile(requested);
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

@@ -1,0 +1,11 @@
+/** The body of every error answer of the API. */
+export interface ApiErrorBody {
+  /** A stable machine-readable code, e.g. `invalid_credentials`, `validation_failed`. */
+  error: string;
+  /** A sentence a person can read. */
+  message: string;
+  /** Per-field problems for `validation_failed`. */
+  issues?: { path: string; message: string }[];
+  /** Seconds until a retry may succeed, for `rate_limited`. */
+  retryAfterSeconds?: number;
+}
