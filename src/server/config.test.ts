@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'lectern-config-'));
+
+describe('configuration', () => {
+  it('defaults to embedded SQLite in DATA_DIR on 127.0.0.1:3000', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    assert.deepEqual(config.database, { dialect: 'sqlite', file: path.join(dir, 'lectern.sqlite') });
+    assert.equal(config.port, 3000);
+    assert.equal(config.publicUrl, 'http://127.0.0.1:3000');
+    assert.equal(config.secureCookies, false);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL says so', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db:5432/lectern' });
+    assert.deepEqual(config.database, { dialect: 'postgres', connectionString: 'postgres://u@db:5432/lectern' });
+  });
+
+  it('stops with one line naming the bad variable', () => {
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty' }), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^Invalid PORT="eighty": /);
+      return true;
+    });
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://x' }), /Invalid DATABASE_URL/);
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'ftp://x' }), /Invalid PUBLIC_URL/);
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir(), SESSION_SECRET: 'short' }), /Invalid SESSION_SECRET/);
+  });
+
+  it('generates the session secret once and keeps it private in DATA_DIR', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    assert.ok(first.length >= 32);
+    assert.equal(loadConfig({ DATA_DIR: dir }).sessionSecret, first);
+    assert.equal(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(), first);
+    assert.equal(statSync(path.join(dir, 'session-secret')).mode & 0o777, 0o600);
+  });
+
+  it('marks cookies secure when served over https', () => {
+    assert.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://school.example' }).secureCookies, true);
+  });
+});
