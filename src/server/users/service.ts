@@ -85,6 +85,13 @@ export function createUsersService(
       return user;
     },
 
+    /** An administrator's reset (from the command line): sets the password and ends every session. */
+    async setPassword(userId: string, newPassword: string): Promise<void> {
+      const passwordHash = await hashPassword(newPassword, options.passwordScryptLogN);
+      await users.update(userId, { password_hash: passwordHash }, now());
+      await deps.auth.endSessionsOfUser(userId);
+    },
+
     /** Changes one's own password and signs out every other session of the account. */
     async changePassword(userId: string, currentSessionIdHash: string, input: ChangePasswordInput): Promise<void> {
       const user = await users.findById(userId);

@@ -1,0 +1,113 @@
+// `npm run doctor`: tells a user what is present, what is missing and what that means.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { ConfigError, type Config, loadConfig } from '../config.ts';
+import { createDatabase, describeDatabase } from '../db/database.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+
+const run = promisify(execFile);
+
+interface Check {
+  name: string;
+  ok: boolean;
+  required: boolean;
+  detail: string;
+}
+
+async function toolVersion(command: string, args: string[], pattern: RegExp): Promise<string | null> {
+  try {
+    const { stdout } = await run(command, args, { timeout: 20_000 });
+    return stdout.match(pattern)?.[1] ?? stdout.split('\n')[0]?.trim() ?? 'unknown version';
+  } catch {
+    return null;
+  }
+}
+
+async function checkDatabase(config: Config): Promise<Check> {
+  const name = 'database';
+  const db = createDatabase(config.database);
+  try {
+    await sql`select 1`.execute(db);
+    const pending = await pendingMigrations(db);
+    const state = pending.length ? `${pending.length} migration(s) pending; \`npm start\` or \`npm run db:migrate\` applies them` : 'migrations current';
+    return { name, ok: true, required: true, detail: `${describeDatabase(config.database)}: reachable, ${state}` };
+  } catch (err) {
+    return { name, ok: false, required: true, detail: `${describeDatabase(config.database)}: ${(err as Error).message}` };
+  } finally {
+    await db.destroy().catch(() => {});
+  }
+}
+
+function checkDataDir(config: Config): Check {
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+    return { name: 'data folder', ok: true, required: true, detail: `${config.dataDir} (writable)` };
+  } catch (err) {
+    return { name: 'data folder', ok: false, required: true, detail: `${config.dataDir}: ${(err as Error).message}` };
+  }
+}
+
+async function main(): Promise<number> {
+  const checks: Check[] = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({
+    name: 'Node.js',
+    ok: major >= 24,
+    required: true,
+    detail: major >= 24 ? `v${process.versions.node}` : `v${process.versions.node}; Lectern needs 24 or newer (run it through npm, which uses the bundled Node 24)`,
+  });
+
+  let config: Config | undefined;
+  try {
+    config = loadConfig();
+    checks.push({ name: 'configuration', ok: true, required: true, detail: 'environment is valid' });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    checks.push({ name: 'configuration', ok: false, required: true, detail: err.message });
+  }
+  if (config) {
+    checks.push(checkDataDir(config));
+    checks.push(await checkDatabase(config));
+    const built = existsSync(path.join(config.webDistDir, 'index.html'));
+    checks.push({
+      name: 'web app build',
+      ok: built,
+      required: false,
+      detail: built ? config.webDistDir : 'not built yet; `npm start` builds it on first run',
+    });
+  }
+
+  const tools: [string, string, string[], RegExp, string][] = [
+    ['ffmpeg', 'ffmpeg', ['-version'], /ffmpeg version (\S+)/, 'video and audio processing'],
+    ['ffprobe', 'ffprobe', ['-version'], /ffprobe version (\S+)/, 'video probing'],
+    ['LibreOffice', 'soffice', ['--version'], /LibreOffice (\S+)/, 'Office documents converted to PDF for viewing'],
+  ];
+  for (const [name, command, args, pattern, usedFor] of tools) {
+    const version = await toolVersion(command, args, pattern);
+    checks.push({
+      name,
+      ok: version !== null,
+      required: false,
+      detail: version ?? `not found; needed for ${usedFor} (Debian: apt-get install ${command === 'soffice' ? 'libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress' : 'ffmpeg'})`,
+    });
+  }
+
+  console.log('Lectern doctor\n');
+  for (const c of checks) {
+    const mark = c.ok ? 'ok     ' : c.required ? 'MISSING' : 'warning';
+    console.log(`  ${mark}  ${c.name.padEnd(14)} ${c.detail}`);
+  }
+  const failed = checks.filter((c) => c.required && !c.ok);
+  console.log(
+    failed.length
+      ? `\n${failed.length} required check(s) failed: ${failed.map((c) => c.name).join(', ')}.`
+      : '\nEverything required is in place.',
+  );
+  return failed.length ? 1 : 0;
+}
+
+process.exitCode = await main();
