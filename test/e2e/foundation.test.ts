@@ -103,8 +103,6 @@ for (const dialect of TEST_DIALECTS) {
       await page.keyboard.press('Tab');
       await page.keyboard.type(LEARNER.password);
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(1500);
-      await page.screenshot({ path: '/tmp/kb.png' });
 
       await page.getByRole('heading', { name: 'My learning' }).waitFor();
       await expectAccessible(page, 'learner home');

@@ -15,7 +15,10 @@ export class HashingCounter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) return callback(new BlobTooLargeError(this.maxBytes));
+    if (this.size > this.maxBytes) {
+      callback(new BlobTooLargeError(this.maxBytes));
+      return;
+    }
     this.hash.update(chunk);
     callback(null, chunk);
   }

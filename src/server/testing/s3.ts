@@ -1,4 +1,5 @@
 // A local S3-compatible server (s3rver) on 127.0.0.1 for tests and benchmarks.
+// s3rver makes listing continuation tokens with DES: run under --openssl-legacy-provider.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,0 +1,46 @@
+// The route table. Every page renders inside AppLayout (header, navigation, main);
+// RequireAuth guards the pages that need a signed-in user, and optionally a role.
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AppLayout } from './components/AppLayout.tsx';
+import { RequireAuth } from './components/RequireAuth.tsx';
+import { AccountPage } from './routes/AccountPage.tsx';
+import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { ErrorPage } from './routes/ErrorPage.tsx';
+import { HomePage } from './routes/HomePage.tsx';
+import { LoginPage } from './routes/LoginPage.tsx';
+import { NotFoundPage } from './routes/NotFoundPage.tsx';
+import { SetupPage } from './routes/SetupPage.tsx';
+
+const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    // Last resort, if the layout itself fails.
+    errorElement: <ErrorPage standalone />,
+    children: [
+      {
+        // A page crash shows the error page inside the normal layout.
+        errorElement: <ErrorPage />,
+        children: [
+          { path: 'setup', element: <SetupPage /> },
+          { path: 'login', element: <LoginPage /> },
+          {
+            element: <RequireAuth />,
+            children: [
+              { index: true, element: <HomePage /> },
+              { path: 'account', element: <AccountPage /> },
+            ],
+          },
+          {
+            element: <RequireAuth roles={['admin']} />,
+            children: [{ path: 'admin/users', element: <AdminUsersPage /> }],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

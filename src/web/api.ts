@@ -1,0 +1,128 @@
+// The one place the browser talks to the server. Every call sends the session cookie,
+// every state-changing call carries the CSRF token, and every failure becomes an ApiError.
+import type {
+  ChangePasswordInput,
+  CreateUserInput,
+  LoginInput,
+  PublicUser,
+  SessionInfo,
+  SetupInput,
+  UpdateProfileInput,
+  UpdateUserInput,
+} from '../shared/accounts.ts';
+import type { ApiErrorBody } from '../shared/api-error.ts';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly issues: NonNullable<ApiErrorBody['issues']>;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.error;
+    this.issues = body.issues ?? [];
+    this.retryAfterSeconds = body.retryAfterSeconds;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+// Called when the server says the session is gone, so the app can send the user to sign in.
+let unauthenticatedHandler: (() => void) | null = null;
+export function onUnauthenticated(handler: (() => void) | null): void {
+  unauthenticatedHandler = handler;
+}
+
+// The token is fetched once and shared; concurrent callers wait for the same request.
+let csrfToken: Promise<string> | null = null;
+
+function getCsrfToken(): Promise<string> {
+  if (!csrfToken) {
+    csrfToken = send<{ token: string }>('GET', '/api/auth/csrf').then((r) => r.token);
+    // A failed fetch must not be cached forever.
+    csrfToken.catch(() => {
+      csrfToken = null;
+    });
+  }
+  return csrfToken;
+}
+
+/** Forget the CSRF token, e.g. after signing in or out, when the server may have issued a new one. */
+export function resetCsrfToken(): void {
+  csrfToken = null;
+}
+
+async function send<T>(method: Method, path: string, body?: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers['x-csrf-token'] = token;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      error: 'network_error',
+      message: 'Could not reach the server. Check your connection and try again.',
+    });
+  }
+
+  if (response.status === 204) return undefined as T;
+  const data: unknown = await response.json().catch(() => null);
+  if (response.ok) return data as T;
+  throw new ApiError(response.status, toErrorBody(response.status, data));
+}
+
+function toErrorBody(status: number, data: unknown): ApiErrorBody {
+  if (data && typeof data === 'object' && 'error' in data && 'message' in data) {
+    return data as ApiErrorBody;
+  }
+  return {
+    error: 'http_error',
+    message: `The server could not handle the request (status ${status}). Please try again.`,
+  };
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  try {
+    if (method === 'GET') return await send<T>(method, path, body);
+    try {
+      return await send<T>(method, path, body, await getCsrfToken());
+    } catch (error) {
+      // The token expired or belongs to an older session: get a fresh one and retry once.
+      if (error instanceof ApiError && error.status === 403 && error.code === 'csrf_invalid') {
+        resetCsrfToken();
+        return await send<T>(method, path, body, await getCsrfToken());
+      }
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && error.code === 'unauthenticated') {
+      unauthenticatedHandler?.();
+    }
+    throw error;
+  }
+}
+
+type UserAnswer = { user: PublicUser };
+
+export const api = {
+  getSession: () => request<SessionInfo>('GET', '/api/auth/session'),
+  login: (input: LoginInput) => request<UserAnswer>('POST', '/api/auth/login', input),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  setup: (input: SetupInput) => request<UserAnswer>('POST', '/api/setup', input),
+  updateProfile: (input: UpdateProfileInput) => request<UserAnswer>('PATCH', '/api/me', input),
+  changePassword: (input: ChangePasswordInput) => request<void>('POST', '/api/me/password', input),
+  listUsers: () => request<{ users: PublicUser[] }>('GET', '/api/admin/users'),
+  createUser: (input: CreateUserInput) => request<UserAnswer>('POST', '/api/admin/users', input),
+  updateUser: (id: string, input: UpdateUserInput) =>
+    request<UserAnswer>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, input),
+};

@@ -1,0 +1,38 @@
+// The links of the navigation bar; which ones depends on the user's role.
+import { NavLink, Stack } from '@mantine/core';
+import { Link, useLocation } from 'react-router';
+import type { PublicUser, Role } from '../../shared/accounts.ts';
+
+interface NavItem {
+  to: string;
+  label: string;
+  roles?: Role[];
+}
+
+const ITEMS: NavItem[] = [
+  { to: '/', label: 'Home' },
+  { to: '/admin/users', label: 'Users', roles: ['admin'] },
+  { to: '/account', label: 'Account' },
+];
+
+export function MainNav({ user }: { user: PublicUser }) {
+  const { pathname } = useLocation();
+  return (
+    <Stack gap={4} component="ul" className="nav-list">
+      {ITEMS.filter((item) => !item.roles || item.roles.includes(user.role)).map((item) => {
+        const active = pathname === item.to;
+        return (
+          <li key={item.to}>
+            <NavLink
+              component={Link}
+              to={item.to}
+              label={item.label}
+              active={active}
+              aria-current={active ? 'page' : undefined}
+            />
+          </li>
+        );
+      })}
+    </Stack>
+  );
+}

@@ -1,0 +1,13 @@
+// The page's single h1, which also sets the browser tab title. It can take focus from code
+// (tabIndex -1) so that after navigating, screen readers start at the new page's heading.
+import { Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+
+export function PageTitle({ children }: { children: string }) {
+  useDocumentTitle(`${children} · Lectern`);
+  return (
+    <Title order={1} tabIndex={-1} mb="md">
+      {children}
+    </Title>
+  );
+}

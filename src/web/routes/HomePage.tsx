@@ -1,0 +1,54 @@
+// The start page, different for each role.
+import { Anchor, Card, SimpleGrid, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import { PageTitle } from '../components/PageTitle.tsx';
+import { useCurrentUser } from '../session.tsx';
+
+function LearnerHome() {
+  // Enrolment arrives with courses; until then every learner starts empty.
+  return (
+    <>
+      <PageTitle>My learning</PageTitle>
+      <Text>You are not enrolled in any course yet.</Text>
+    </>
+  );
+}
+
+function AuthorHome() {
+  return (
+    <>
+      <PageTitle>My courses</PageTitle>
+      <Text>You have not created any courses yet.</Text>
+    </>
+  );
+}
+
+function AdminHome() {
+  return (
+    <>
+      <PageTitle>Administration</PageTitle>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+        <Card withBorder padding="lg" component="section" aria-labelledby="admin-users-heading">
+          <Title order={2} size="h4" id="admin-users-heading">
+            <Anchor component={Link} to="/admin/users">
+              Users
+            </Anchor>
+          </Title>
+          <Text mt="xs">Create accounts, change roles, disable and enable users.</Text>
+        </Card>
+      </SimpleGrid>
+    </>
+  );
+}
+
+export function HomePage() {
+  const user = useCurrentUser();
+  switch (user.role) {
+    case 'admin':
+      return <AdminHome />;
+    case 'author':
+      return <AuthorHome />;
+    default:
+      return <LearnerHome />;
+  }
+}
