@@ -37,9 +37,52 @@ export interface AppSettingsTable {
   updated_at: number;
 }
 
+export interface JobsTable {
+  id: string;
+  name: string;
+  job_group: string;
+  /** JSON. */
+  payload: string;
+  state: 'created' | 'retry' | 'active' | 'completed' | 'failed' | 'cancelled';
+  priority: number;
+  run_at: number;
+  /** Attempts started so far. */
+  attempt: number;
+  max_attempts: number;
+  timeout_ms: number;
+  singleton_key: string | null;
+  /** While active: the worker holds the job until then, renewing it by heartbeat. */
+  lease_until: number | null;
+  worker_id: string | null;
+  error: string | null;
+  progress: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface JobSchedulesTable {
+  name: string;
+  cron: string;
+  payload: string;
+  next_run_at: number;
+  updated_at: number;
+}
+
+export interface WorkerProbesTable {
+  probe_id: string;
+  /** How many times a handler completed this probe: exactly-once checks read it. */
+  runs: number;
+  worker: string;
+  completed_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   app_settings: AppSettingsTable;
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
+  worker_probes: WorkerProbesTable;
 }

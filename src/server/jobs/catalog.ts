@@ -1,0 +1,54 @@
+// Every job Lectern knows: name → payload schema → queue group and defaults. Handlers are
+// registered separately (registry.ts); the process refuses to start if one is missing or doubled.
+import { z } from 'zod';
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  /** Workers can be limited to groups, so heavy work (video) can live on its own machines. */
+  group: 'default' | 'media' | 'maintenance';
+  attempts: number;
+  timeoutMs: number;
+}
+
+function define<S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
+}
+
+export const JOB_CATALOG = {
+  /**
+   * A worker health check from the admin page ("test the workers"); it records that it ran.
+   * `holdMs` keeps it busy, which the scale-out tests use to kill a worker mid-job.
+   */
+  'system.probe': define({
+    schema: z.object({ probeId: z.string().min(1).max(100), holdMs: z.number().int().min(0).max(600_000).default(0) }),
+    group: 'default',
+    attempts: 3,
+    timeoutMs: 15 * 60_000,
+  }),
+  /** Deletes expired sessions and stale sign-in throttle rows. */
+  'auth.purge-expired-sessions': define({
+    schema: z.object({}),
+    group: 'maintenance',
+    attempts: 3,
+    timeoutMs: 5 * 60_000,
+  }),
+} as const;
+
+export type JobCatalog = typeof JOB_CATALOG;
+export type JobName = keyof JobCatalog;
+export type JobPayload<N extends JobName> = z.input<JobCatalog[N]['schema']>;
+export type ParsedJobPayload<N extends JobName> = z.output<JobCatalog[N]['schema']>;
+export const JOB_NAMES = Object.keys(JOB_CATALOG) as JobName[];
+export const JOB_GROUPS = ['default', 'media', 'maintenance'] as const;
+
+/** Validates a payload against its job's schema; throws a readable error naming the job. */
+export function parsePayload<N extends JobName>(name: N, payload: unknown): ParsedJobPayload<N> {
+  const definition = JOB_CATALOG[name];
+  if (!definition) throw new Error(`Unknown job "${String(name)}"`);
+  const result = definition.schema.safeParse(payload);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid payload for job "${name}": ${issue?.path.join('.') || '(root)'} ${issue?.message}`);
+  }
+  return result.data as ParsedJobPayload<N>;
+}

@@ -1,0 +1,73 @@
+// Embedded-driver specifics: a worker that died holding a job.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createDatabase, type Database } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
+import { createEmbeddedJobQueue, nextCronTime } from './embedded.ts';
+import { createJobRegistry, handle } from './registry.ts';
+
+describe('[sqlite] embedded queue after a crash', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  before(async () => {
+    testDb = await createTestDatabase('sqlite');
+    db = createDatabase(testDb.config);
+    await migrateToLatest(db);
+  });
+  after(async () => {
+    await db.destroy();
+    await testDb.drop();
+  });
+
+  const crashedJob = (id: string, attempt: number) => ({
+    id,
+    name: 'system.probe',
+    job_group: 'default',
+    payload: JSON.stringify({ probeId: id, holdMs: 0 }),
+    state: 'active' as const,
+    priority: 0,
+    run_at: Date.now() - 60_000,
+    attempt,
+    max_attempts: 3,
+    timeout_ms: 60_000,
+    singleton_key: null,
+    lease_until: Date.now() - 1000,
+    worker_id: 'dead-host:1:abc',
+    error: null,
+    progress: null,
+    created_at: Date.now() - 60_000,
+    started_at: Date.now() - 50_000,
+    finished_at: null,
+  });
+
+  it('runs a job again once the dead worker’s lease expires, and fails it when no attempt is left', async () => {
+    await db.insertInto('jobs').values([crashedJob('again', 1), crashedJob('exhausted', 3)]).execute();
+    const ran: { probeId: string; attempt: number }[] = [];
+    const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 50, leaseMs: 2000 });
+    await queue.startWorkers(
+      createJobRegistry([
+        handle('system.probe', async ({ probeId }, ctx) => {
+          ran.push({ probeId, attempt: ctx.attempt });
+        }),
+        handle('auth.purge-expired-sessions', async () => {}),
+      ]),
+      { concurrency: 1 },
+    );
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await queue.getJob('exhausted'))?.state !== 'failed') await sleep(50);
+    await queue.stop(0);
+    assert.deepEqual(ran, [{ probeId: 'again', attempt: 2 }]);
+    assert.equal((await queue.getJob('again'))?.state, 'completed');
+    const exhausted = await queue.getJob('exhausted');
+    assert.equal(exhausted?.state, 'failed');
+    assert.match(exhausted?.error ?? '', /worker stopped/);
+  });
+
+  it('computes the next cron time in UTC', () => {
+    const from = Date.parse('2026-11-24T21:59:30Z');
+    assert.equal(new Date(nextCronTime('0 * * * *', from)).toISOString(), '2026-11-24T22:00:00.000Z');
+    assert.equal(nextCronTime('* * * * * *', from), from + 1000);
+  });
+});
