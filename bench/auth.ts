@@ -1,16 +1,8 @@
 // Sign-in cost: the password hash at OWASP parameters, and authenticated requests per second
 // (session lookup on every request), on SQLite and PostgreSQL side by side.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { hashPassword, verifyPassword } from '../src/server/auth/password.ts';
-import { buildApp } from '../src/server/app.ts';
-import { loadConfig } from '../src/server/config.ts';
-import { createDatabase } from '../src/server/db/database.ts';
-import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { createTestDatabase, type Dialect } from '../src/server/testing/databases.ts';
-import { TestClient } from '../src/server/testing/app.ts';
+import { createTestApp } from '../src/server/testing/app.ts';
+import type { Dialect } from '../src/server/testing/databases.ts';
 import { median, round } from './_stats.ts';
 
 async function hashMs(): Promise<number> {
@@ -25,14 +17,9 @@ async function hashMs(): Promise<number> {
 }
 
 async function authenticatedRequestsPerSecond(dialect: Dialect): Promise<number> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'lectern-bench-'));
-  const testDb = await createTestDatabase(dialect);
-  const config = { ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_LOG_N: '12' }), database: testDb.config };
-  const db = createDatabase(config.database);
-  await migrateToLatest(db);
-  const built = await buildApp({ config, db, logger: pino({ level: 'silent' }) });
+  const app = await createTestApp(dialect);
   try {
-    const client = new TestClient(built);
+    const client = app.client();
     await client.post('/api/setup', { email: 'b@example.org', displayName: 'B', password: 'correct horse battery staple' });
     const rounds: number[] = [];
     for (let r = 0; r < 5; r++) {
@@ -43,10 +30,7 @@ async function authenticatedRequestsPerSecond(dialect: Dialect): Promise<number>
     }
     return median(rounds);
   } finally {
-    await built.app.close();
-    await db.destroy();
-    await testDb.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await app.close();
   }
 }
 

@@ -8,10 +8,15 @@ import { registerAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { EventBus } from './events/bus.ts';
+import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { registerJobRoutes } from './jobs/routes.ts';
+import type { StorageState } from './storage/prepare.ts';
 import { createUsersRepository } from './users/repository.ts';
 import { registerUsersRoutes } from './users/routes.ts';
 import { createUsersService } from './users/service.ts';
@@ -21,6 +26,10 @@ export interface AppDependencies {
   config: Config;
   db: Database;
   logger: FastifyBaseLogger;
+  bus: EventBus;
+  queue: JobQueue;
+  /** Checked by /readyz. */
+  storageState: () => StorageState | Promise<StorageState>;
 }
 
 export interface LecternApp {
@@ -31,7 +40,7 @@ export interface LecternApp {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp({ config, db, logger }: AppDependencies): Promise<LecternApp> {
+export async function buildApp({ config, db, logger, bus, queue, storageState }: AppDependencies): Promise<LecternApp> {
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -95,9 +104,11 @@ export async function buildApp({ config, db, logger }: AppDependencies): Promise
     app.csrfProtection(request, reply, done);
   });
 
-  registerHealthRoutes(app, { db });
+  registerHealthRoutes(app, { db, storageState });
   registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
   registerUsersRoutes(app, { users });
+  registerJobRoutes(app, { queue });
+  registerEventRoutes(app, { bus });
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

@@ -42,6 +42,30 @@ describe('configuration', () => {
     assert.equal(statSync(path.join(dir, 'session-secret')).mode & 0o777, 0o600);
   });
 
+  it('stores blobs on disk in DATA_DIR by default, or in S3 when STORAGE_URL says so', () => {
+    const dir = dataDir();
+    assert.deepEqual(loadConfig({ DATA_DIR: dir }).storage, { driver: 'disk', root: path.join(dir, 'blobs') });
+    const s3 = loadConfig({
+      DATA_DIR: dir,
+      STORAGE_URL: 's3://school-media/lectern/blobs/',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+    }).storage;
+    assert.deepEqual(s3, {
+      driver: 's3',
+      bucket: 'school-media',
+      prefix: 'lectern/blobs',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    });
+    assert.throws(() => loadConfig({ DATA_DIR: dir, STORAGE_URL: 'ftp://x' }), /Invalid STORAGE_URL/);
+    assert.throws(() => loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'video' }), /Invalid WORKER_GROUPS/);
+    assert.deepEqual(loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'media,maintenance' }).workerGroups, ['media', 'maintenance']);
+  });
+
   it('marks cookies secure when served over https', () => {
     assert.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://school.example' }).secureCookies, true);
   });

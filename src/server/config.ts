@@ -29,11 +29,38 @@ const envSchema = z.object({
   TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+  STORAGE_URL: z
+    .string()
+    .refine((v) => /^(file:|s3:\/\/[^/]+)/.test(v), 'must be file:/path or s3://bucket/prefix')
+    .optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  WORKER_GROUPS: z
+    .string()
+    .regex(/^(default|media|maintenance)(,(default|media|maintenance))*$/, 'must list groups among default,media,maintenance')
+    .optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string }
   | { dialect: 'postgres'; connectionString: string };
+
+export type StorageConfig =
+  | { driver: 'disk'; root: string }
+  | {
+      driver: 's3';
+      bucket: string;
+      prefix: string;
+      endpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+    };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -50,6 +77,10 @@ export interface Config {
   trustProxy: boolean;
   logLevel: string;
   webDistDir: string;
+  storage: StorageConfig;
+  /** Queue groups this process's workers serve; undefined means all. */
+  workerGroups?: string[];
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +118,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve(e.WEB_DIST_DIR),
+    storage: storageConfig(e, dataDir),
+    workerGroups: e.WORKER_GROUPS?.split(','),
+    workerConcurrency: e.WORKER_CONCURRENCY,
+  };
+}
+
+function storageConfig(e: z.infer<typeof envSchema>, dataDir: string): StorageConfig {
+  const url = e.STORAGE_URL;
+  if (!url) return { driver: 'disk', root: path.join(dataDir, 'blobs') };
+  if (url.startsWith('file:')) return { driver: 'disk', root: path.resolve(url.slice('file:'.length).replace(/^\/\//, '')) };
+  const parsed = new URL(url);
+  return {
+    driver: 's3',
+    bucket: parsed.hostname,
+    prefix: parsed.pathname.replace(/^\/+|\/+$/g, ''),
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
   };
 }
 

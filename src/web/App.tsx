@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AppLayout } from './components/AppLayout.tsx';
 import { RequireAuth } from './components/RequireAuth.tsx';
 import { AccountPage } from './routes/AccountPage.tsx';
+import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
 import { HomePage } from './routes/HomePage.tsx';
@@ -32,7 +33,10 @@ const router = createBrowserRouter([
           },
           {
             element: <RequireAuth roles={['admin']} />,
-            children: [{ path: 'admin/users', element: <AdminUsersPage /> }],
+            children: [
+              { path: 'admin/users', element: <AdminUsersPage /> },
+              { path: 'admin/jobs', element: <AdminJobsPage /> },
+            ],
           },
           { path: '*', element: <NotFoundPage /> },
         ],

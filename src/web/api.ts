@@ -91,7 +91,8 @@ function toErrorBody(status: number, data: unknown): ApiErrorBody {
   };
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** A JSON call to the server; for feature modules (e.g. jobs-api.ts) that keep their own endpoints. */
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   try {
     if (method === 'GET') return await send<T>(method, path, body);
     try {

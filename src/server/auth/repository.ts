@@ -78,6 +78,15 @@ export function createAuthRepository(db: Kysely<DB>) {
       await db.deleteFrom('login_throttle').where('key', '=', key).execute();
     },
 
+    /** Counters whose window and lock both ended before `before`. */
+    async deleteStaleThrottles(before: number): Promise<void> {
+      await db
+        .deleteFrom('login_throttle')
+        .where('window_started_at', '<', before)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+        .execute();
+    },
+
     async isSetupCompleted(): Promise<boolean> {
       const row = await db.selectFrom('app_settings').select('key').where('key', '=', SETUP_MARKER).executeTakeFirst();
       return row !== undefined;

@@ -1,20 +1,13 @@
 // Shared start-up for command-line tools: config, database, migrations, clean failure.
-import { ConfigError, type Config, loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { createDatabase, type Database, describeDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+
+export { loadConfigOrExit } from '../process.ts';
 
 export function exitWith(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
-}
-
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) exitWith(`lectern: ${err.message}`);
-    throw err;
-  }
 }
 
 /** Opens the configured database, brought up to date. */

@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { createMemoryEventBus } from '../events/bus.ts';
+import { createEmbeddedJobQueue } from '../jobs/embedded.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/databases.ts';
 import { createDatabase, type Database } from './database.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
@@ -22,7 +24,14 @@ for (const dialect of TEST_DIALECTS) {
 
     it('reports not ready until migrated, then applies every migration once', async () => {
       const config = { ...loadConfig({ DATA_DIR: '/tmp/lectern-migrate-test', LOG_LEVEL: 'silent' }), database: testDb.config };
-      const { app } = await buildApp({ config, db, logger: pino({ level: 'silent' }) });
+      const { app } = await buildApp({
+        config,
+        db,
+        logger: pino({ level: 'silent' }),
+        bus: createMemoryEventBus(),
+        queue: createEmbeddedJobQueue({ db }),
+        storageState: () => ({ ok: true }),
+      });
       const before = await app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(before.statusCode, 503);
       assert.match(before.json().reason, /pending migrations/);

@@ -13,6 +13,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The answer is a stream that stays open (server-sent events). */
+    streaming?: boolean;
   }
 }
 
@@ -20,6 +22,7 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   access: Access;
+  streaming: boolean;
 }
 
 /** Records the route table and refuses routes that do not declare their access. */
@@ -32,7 +35,7 @@ export function registerAccessControl(app: FastifyInstance, routeTable: Declared
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, access });
+      routeTable.push({ method, url: route.url, access, streaming: route.config?.streaming === true });
     }
   });
 

@@ -280,8 +280,11 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (!result.numInsertedOrUpdatedRows) return null;
-      emit({ jobId: id, name, state: 'created' });
-      if (!opts.trx) wake?.();
+      // Inside a caller's transaction the job may still be rolled back: announce only what exists.
+      if (!opts.trx) {
+        emit({ jobId: id, name, state: 'created' });
+        wake?.();
+      }
       return id;
     },
 

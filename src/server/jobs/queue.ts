@@ -17,9 +17,12 @@ export interface EnqueueOptions {
   singletonKey?: string;
   /** Total attempts, the first included. */
   attempts?: number;
-  /** A running attempt is aborted (and retried if attempts remain) after this long. */
+  /** A running attempt is aborted (and retried if attempts remain) after this long; pg-boss rounds up to seconds. */
   timeoutMs?: number;
-  /** The caller's open transaction: the job exists if and only if it commits. */
+  /**
+   * The caller's open transaction: the job exists if and only if it commits. No 'created' event is
+   * announced for it (it could still roll back); workers pick it up at their next poll.
+   */
   trx?: Kysely<DB>;
 }
 

@@ -6,13 +6,15 @@ import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { buildApp, type LecternApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { createDatabase, type Database } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import type { Database } from '../db/database.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { checkBlobStore } from '../storage/prepare.ts';
 import { createTestDatabase, type Dialect } from './databases.ts';
 
 export interface TestApp extends LecternApp {
   config: Config;
   db: Database;
+  runtime: Runtime;
   client(): TestClient;
   close(): Promise<void>;
 }
@@ -36,18 +38,26 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
     }),
     database: testDb.config,
   };
-  const db = createDatabase(config.database);
-  await migrateToLatest(db);
-  const built = await buildApp({ config, db, logger: pino({ level: 'silent' }) });
+  const logger = pino({ level: 'silent' });
+  const runtime = await createRuntime(config, logger);
+  const built = await buildApp({
+    config,
+    db: runtime.db,
+    logger,
+    bus: runtime.bus,
+    queue: runtime.queue,
+    storageState: () => checkBlobStore(runtime.blobStore),
+  });
   await built.app.ready();
   return {
     ...built,
     config,
-    db,
+    db: runtime.db,
+    runtime,
     client: () => new TestClient(built),
     async close() {
       await built.app.close();
-      await db.destroy();
+      await runtime.close();
       await testDb.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -86,6 +96,28 @@ export class TestClient {
       this.csrfToken = response.json<{ token: string }>().token;
     }
     return this.csrfToken;
+  }
+
+  /**
+   * The status of a streaming route (server-sent events), over real HTTP since inject waits for
+   * an end that never comes. The app must be listening.
+   */
+  async streamStatus(url: string): Promise<number> {
+    const address = this.target.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the app is not listening');
+    const controller = new AbortController();
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(`http://127.0.0.1:${address.port}${url}`, {
+      headers: cookie ? { cookie } : {},
+      signal: controller.signal,
+    });
+    controller.abort();
+    return response.status;
+  }
+
+  /** The Cookie header this client would send. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   hasCookie(name: string): boolean {

@@ -12,6 +12,7 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { to: '/', label: 'Home' },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
+  { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
   { to: '/account', label: 'Account' },
 ];
 

@@ -36,6 +36,16 @@ function AdminHome() {
           </Title>
           <Text mt="xs">Create accounts, change roles, disable and enable users.</Text>
         </Card>
+        <Card withBorder padding="lg" component="section" aria-labelledby="admin-jobs-heading">
+          <Title order={2} size="h4" id="admin-jobs-heading">
+            <Anchor component={Link} to="/admin/jobs">
+              Background jobs
+            </Anchor>
+          </Title>
+          <Text mt="xs">
+            See queued, running and failed jobs, retry failures, and check that the workers are running.
+          </Text>
+        </Card>
       </SimpleGrid>
     </>
   );

@@ -1,0 +1,78 @@
+// Event bus over PostgreSQL LISTEN/NOTIFY. Every node, the publisher included, receives each
+// event once through its own LISTEN connection, which reconnects after a drop.
+import pg from 'pg';
+import type { LiveEvent } from '../../shared/events.ts';
+import type { EventBus, LiveEventListener } from './bus.ts';
+
+const CHANNEL = 'lectern_events';
+// NOTIFY payloads are limited to 8000 bytes; events are small by design.
+const MAX_PAYLOAD = 7900;
+
+export interface PostgresEventBusOptions {
+  connectionString: string;
+  onError?: (err: Error) => void;
+}
+
+export async function createPostgresEventBus(options: PostgresEventBusOptions): Promise<EventBus> {
+  const listeners = new Set<LiveEventListener>();
+  const publisher = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  publisher.on('error', (err) => options.onError?.(err));
+  let listener: pg.Client | null = null;
+  let closed = false;
+
+  async function connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: options.connectionString });
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      let event: LiveEvent;
+      try {
+        event = JSON.parse(message.payload) as LiveEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(event);
+    });
+    client.on('error', (err) => {
+      options.onError?.(err);
+      reconnectSoon();
+    });
+    client.on('end', () => reconnectSoon());
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    listener = client;
+  }
+
+  let reconnecting = false;
+  function reconnectSoon(): void {
+    if (closed || reconnecting) return;
+    reconnecting = true;
+    listener = null;
+    setTimeout(() => {
+      reconnecting = false;
+      connect().catch((err: Error) => {
+        options.onError?.(err);
+        reconnectSoon();
+      });
+    }, 1000).unref();
+  }
+
+  await connect();
+
+  return {
+    async publish(event) {
+      const payload = JSON.stringify(event);
+      if (payload.length > MAX_PAYLOAD) throw new Error(`Live event too large for NOTIFY (${payload.length} bytes)`);
+      await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      closed = true;
+      listeners.clear();
+      await listener?.end().catch(() => {});
+      await publisher.end();
+    },
+  };
+}
