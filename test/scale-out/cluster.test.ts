@@ -1,0 +1,161 @@
+// Scale-out on one machine: PostgreSQL + a local S3 server, two web nodes and two workers as
+// separate processes. Jobs run exactly once, survive a worker killed mid-job, schedules fire
+// once per period across the cluster, and live events cross web nodes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobEventData } from '../../src/shared/events.ts';
+import { createDatabase, type Database } from '../../src/server/db/database.ts';
+import { migrateToLatest } from '../../src/server/db/migrate.ts';
+import { createPgBossJobQueue } from '../../src/server/jobs/pgboss.ts';
+import type { JobQueue } from '../../src/server/jobs/queue.ts';
+import { createS3BlobStore } from '../../src/server/storage/s3.ts';
+import { createTestDatabase, type TestDatabase } from '../../src/server/testing/databases.ts';
+import { type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
+import { openEventStream } from '../../src/server/testing/sse.ts';
+import { HttpClient, type LecternProcess, startProcess } from './processes.ts';
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(200);
+  }
+  assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
+  let testDb: TestDatabase;
+  let s3: LocalS3;
+  let db: Database;
+  let queue: JobQueue;
+  let env: Record<string, string>;
+  const processes: LecternProcess[] = [];
+  let webA: LecternProcess;
+  let webB: LecternProcess;
+  let worker1: LecternProcess;
+  let worker2: LecternProcess;
+
+  const probeRuns = async (probeId: string) =>
+    (await db.selectFrom('worker_probes').selectAll().where('probe_id', '=', probeId).executeTakeFirst()) ?? null;
+  const start = async (kind: 'web' | 'worker') => {
+    const p = await startProcess(kind, env);
+    processes.push(p);
+    return p;
+  };
+
+  before(async () => {
+    testDb = await createTestDatabase('postgres');
+    s3 = await startLocalS3();
+    if (testDb.config.dialect !== 'postgres') throw new Error('unreachable');
+    env = {
+      DATABASE_URL: testDb.config.connectionString,
+      ...s3.env('cluster/blobs'),
+      SESSION_SECRET: 'a shared secret for every web node of the cluster',
+      PASSWORD_SCRYPT_LOG_N: '12',
+      WORKER_CONCURRENCY: '4',
+    };
+    db = createDatabase(testDb.config);
+    await migrateToLatest(db);
+    // The test's own client of the same queue, as any web node has.
+    queue = await createPgBossJobQueue({ connectionString: testDb.config.connectionString, db });
+    [webA, webB, worker1, worker2] = await Promise.all([start('web'), start('web'), start('worker'), start('worker')]);
+  });
+
+  after(async () => {
+    await Promise.allSettled(processes.map((p) => p.stop()));
+    await queue?.stop(0);
+    await db?.destroy();
+    await testDb?.drop();
+    await s3?.stop();
+  });
+
+  it('starts every node ready, with the storage marker in S3', async () => {
+    for (const web of [webA, webB]) {
+      const ready = await fetch(`${web.url}/readyz`);
+      assert.equal(ready.status, 200, await ready.text());
+    }
+    assert.equal(await createS3BlobStore(s3.options('cluster/blobs')).hasMarker(), true);
+  });
+
+  it('runs 200 jobs to completion exactly once, spread over both workers', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = await queue.enqueue('system.probe', { probeId: `batch-${i}`, holdMs: 20 });
+      assert.ok(id);
+      ids.push(id);
+    }
+    await waitUntil(
+      async () => {
+        const { count } = await db
+          .selectFrom('worker_probes')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('probe_id', 'like', 'batch-%')
+          .executeTakeFirstOrThrow();
+        return Number(count) === 200;
+      },
+      '200 probes',
+      60_000,
+    );
+    const rows = await db.selectFrom('worker_probes').selectAll().where('probe_id', 'like', 'batch-%').execute();
+    assert.deepEqual(
+      rows.filter((r) => r.runs !== 1).map((r) => r.probe_id),
+      [],
+      'every job ran exactly once',
+    );
+    const workers = new Set(rows.map((r) => r.worker.split(':')[1]));
+    assert.deepEqual([...workers].sort(), [String(worker1.pid), String(worker2.pid)].sort());
+    for (const id of ids.slice(0, 20)) assert.equal((await queue.getJob(id))?.state, 'completed');
+  });
+
+  it('finishes on another worker a job whose worker was killed with SIGKILL mid-job', async () => {
+    // Only worker 1 runs while the job starts, so we know which process to kill.
+    await worker2.stop();
+    const id = await queue.enqueue('system.probe', { probeId: 'killed-mid-job', holdMs: 4000 }, { timeoutMs: 6000 });
+    assert.ok(id);
+    await waitUntil(async () => (await queue.getJob(id))?.state === 'active', 'the job to start on worker 1', 20_000);
+    const worker3 = await start('worker');
+    await worker1.kill();
+    await waitUntil(async () => (await probeRuns('killed-mid-job')) !== null, 'the job to finish elsewhere', 90_000);
+    const probe = await probeRuns('killed-mid-job');
+    assert.equal(probe?.runs, 1);
+    assert.equal(probe?.worker.split(':')[1], String(worker3.pid));
+    const job = await queue.getJob(id);
+    assert.equal(job?.state, 'completed');
+    assert.equal(job?.attempt, 2);
+  });
+
+  it('fires a per-second schedule once per period with two schedulers running', async () => {
+    await start('worker');
+    await queue.schedule('system.probe', '* * * * * *', { probeId: 'tick' });
+    await waitUntil(async () => (await probeRuns('tick')) !== null, 'the first tick', 20_000);
+    const first = (await probeRuns('tick'))?.runs ?? 0;
+    await sleep(6000);
+    const fired = ((await probeRuns('tick'))?.runs ?? 0) - first;
+    await queue.unschedule('system.probe');
+    assert.ok(fired >= 4 && fired <= 7, `fired ${fired} times in 6 s`);
+  });
+
+  it('delivers an event raised on one web node to an SSE client of the other', async () => {
+    const admin = new HttpClient();
+    const setup = await admin.request(webA.url as string, 'POST', '/api/setup', {
+      email: 'ops@example.org',
+      displayName: 'Ops',
+      password: 'correct horse battery staple',
+    });
+    assert.equal(setup.status, 201);
+    const stream = await openEventStream(`${webB.url}/api/events`, admin.cookieHeader());
+    assert.equal(stream.status, 200);
+    try {
+      const probe = await admin.request(webA.url as string, 'POST', '/api/admin/jobs/probe');
+      assert.equal(probe.status, 202);
+      const { jobId } = (await probe.json()) as { jobId: string };
+      await stream.waitFor((e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'created');
+      await stream.waitFor((e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'completed', 20_000);
+    } finally {
+      stream.close();
+    }
+    const jobs = await admin.request(webB.url as string, 'GET', '/api/admin/jobs');
+    assert.equal(((await jobs.json()) as { driver: string }).driver, 'pg-boss');
+  });
+});
