@@ -80,6 +80,17 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'account page');
     });
 
+    it('shows the background jobs and tests the workers with live updates', async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+      await page.getByRole('heading', { name: 'Background jobs', level: 1 }).waitFor();
+      await page.getByRole('table', { name: dialect === 'sqlite' ? /Embedded queue/ : /PostgreSQL \(pg-boss\)/ }).waitFor();
+      await expectAccessible(page, 'background jobs page');
+      await page.getByRole('button', { name: 'Test the workers' }).click();
+      // A worker picks the job up at its next poll; allow for a busy machine.
+      await page.getByRole('status', { name: 'Worker check' }).getByText('Completed — workers are running.').waitFor({ timeout: 30_000 });
+      await expectAccessible(page, 'background jobs page after a probe');
+    });
+
     it('signs the administrator out', async () => {
       await page.getByRole('button', { name: `User menu for ${ADMIN.name}` }).click();
       await page.getByRole('menuitem', { name: 'Sign out' }).click();
