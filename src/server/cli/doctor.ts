@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { ConfigError, type Config, loadConfig } from '../config.ts';
 import { createDatabase, describeDatabase } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { createBlobStore } from '../storage/index.ts';
 
 const run = promisify(execFile);
 
@@ -41,6 +42,21 @@ async function checkDatabase(config: Config): Promise<Check> {
   }
 }
 
+async function checkStorage(config: Config): Promise<Check> {
+  const store = createBlobStore(config.storage);
+  try {
+    const marked = await store.hasMarker();
+    return {
+      name: 'file storage',
+      ok: true,
+      required: true,
+      detail: `${store.description}: reachable, ${marked ? 'marker present' : 'no marker yet (written at the first start)'}`,
+    };
+  } catch (err) {
+    return { name: 'file storage', ok: false, required: true, detail: `${store.description}: ${(err as Error).message}` };
+  }
+}
+
 function checkDataDir(config: Config): Check {
   try {
     mkdirSync(config.dataDir, { recursive: true });
@@ -72,6 +88,7 @@ async function main(): Promise<number> {
   if (config) {
     checks.push(checkDataDir(config));
     checks.push(await checkDatabase(config));
+    checks.push(await checkStorage(config));
     const built = existsSync(path.join(config.webDistDir, 'index.html'));
     checks.push({
       name: 'web app build',
