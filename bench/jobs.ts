@@ -63,6 +63,7 @@ async function open(driver: Driver): Promise<Bench> {
     if (errors++ < 5) console.error(`jobs: pg-boss reported: ${err instanceof Error ? err.message : String(err)}`);
   };
   const close = async () => {
+    settle?.(new Error('closed before all jobs completed'));
     await queue?.stop(0).catch(() => {});
     await db?.destroy().catch(() => {});
     await testDb.drop();
@@ -129,6 +130,7 @@ async function endToEnd(driver: Driver, run: number): Promise<number> {
   try {
     await bench.queue.startWorkers(registry, { concurrency: CONCURRENCY });
     const done = bench.completions(JOBS);
+    done.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const start = performance.now();
     await enqueueAll(bench.queue, run);
     const enqueued = performance.now() - start;

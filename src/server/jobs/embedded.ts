@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DB, JobsTable } from '../db/types.ts';
 import { JOB_CATALOG, JOB_NAMES, type JobName, parsePayload } from './catalog.ts';
 import {
@@ -92,14 +92,10 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
         eb
           .selectFrom('jobs')
           .select('id')
+          // Written as a literal so SQLite matches it to the partial index jobs_due_idx.
+          .where(sql<boolean>`state IN ('created', 'retry')`)
+          .where('run_at', '<=', at)
           .where('name', 'in', workerNames)
-          .where((w) =>
-            w.or([
-              w.and([w('state', 'in', ['created', 'retry']), w('run_at', '<=', at)]),
-              // A worker died holding it: run again while attempts remain.
-              w.and([w('state', '=', 'active'), w('lease_until', '<', at), w('attempt', '<', w.ref('max_attempts'))]),
-            ]),
-          )
           .orderBy('priority', 'desc')
           .orderBy('run_at')
           .orderBy('created_at')
@@ -109,18 +105,27 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
       .executeTakeFirst();
   }
 
-  /** Jobs whose worker died on their last attempt fail instead of running again. */
-  async function failAbandoned(): Promise<void> {
+  /**
+   * A worker that died holding a job (its lease expired) hands it back: queued again while
+   * attempts remain, failed after the last.
+   */
+  async function recoverAbandoned(): Promise<void> {
     const at = now();
-    const abandoned = await db
-      .updateTable('jobs')
-      .set({ state: 'failed', error: 'The worker stopped while running the last attempt.', finished_at: at, lease_until: null })
-      .where('state', '=', 'active')
-      .where('lease_until', '<', at)
+    const expired = (q: ReturnType<typeof db.updateTable<'jobs'>>) =>
+      q.where('state', '=', 'active').where('lease_until', '<', at);
+    await expired(db.updateTable('jobs').set({ state: 'retry', run_at: at, lease_until: null, worker_id: null }))
+      .where((w) => w('attempt', '<', w.ref('max_attempts')))
+      .execute();
+    const abandoned = await expired(
+      db
+        .updateTable('jobs')
+        .set({ state: 'failed', error: 'The worker stopped while running the last attempt.', finished_at: at, lease_until: null }),
+    )
       .where((w) => w('attempt', '>=', w.ref('max_attempts')))
       .returning(['id', 'name', 'error'])
       .execute();
     for (const row of abandoned) emit({ jobId: row.id, name: row.name, state: 'failed', error: row.error ?? undefined });
+    if (abandoned.length > 0) wake?.();
   }
 
   async function settle(row: JobRow, outcome: { ok: true } | { ok: false; error: string }): Promise<void> {
@@ -386,7 +391,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
       workerNames = JOB_NAMES.filter((n) => !workerOptions.groups || workerOptions.groups.includes(JOB_CATALOG[n].group));
       if (workerNames.length === 0) return;
       stopped = false;
-      every(Math.max(1000, Math.floor(leaseMs / 2)), failAbandoned);
+      every(Math.max(500, Math.floor(leaseMs / 4)), recoverAbandoned);
       loop = workLoop();
     },
 

@@ -52,15 +52,20 @@ export function startWorkerPool(
   let stopping = false;
   let wakeLoop: (() => void) | null = null;
 
-  function pause(ms: number): Promise<void> {
+  // Names whose last fetch came back empty are not asked again until the next poll or an
+  // enqueue in this process: otherwise every freed slot costs a round-trip per idle name.
+  const idle = new Set<JobName>();
+
+  /** Resolves true when the poll interval elapsed, false when woken early. */
+  function pause(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (elapsed: boolean) => {
         clearTimeout(timer);
         wakeLoop = null;
-        resolve();
+        resolve(elapsed);
       };
-      const timer = setTimeout(done, ms);
-      wakeLoop = done;
+      const timer = setTimeout(() => done(true), ms);
+      wakeLoop = () => done(false);
     });
   }
 
@@ -70,6 +75,7 @@ export function startWorkerPool(
       let fetched = 0;
       for (let i = 0; i < names.length && running.size < concurrency && !stopping; i++) {
         const name = names[(first + i) % names.length] as JobName;
+        if (idle.has(name)) continue;
         try {
           const batch = await boss.fetch<unknown>(name, {
             batchSize: concurrency - running.size,
@@ -77,13 +83,16 @@ export function startWorkerPool(
           });
           for (const job of batch) start(name, job);
           fetched += batch.length;
+          if (batch.length === 0) idle.add(name);
         } catch (err) {
           onError(err);
         }
       }
       // The next round asks another name first, so one busy name cannot starve the rest.
       first = (first + 1) % names.length;
-      if (fetched === 0 || running.size >= concurrency) await pause(pollMs);
+      if (fetched === 0 || running.size >= concurrency) {
+        if (await pause(pollMs)) idle.clear();
+      }
     }
   }
 
@@ -185,7 +194,10 @@ export function startWorkerPool(
   const loop = fetchLoop();
 
   return {
-    wake: () => wakeLoop?.(),
+    wake: () => {
+      idle.clear();
+      wakeLoop?.();
+    },
 
     cancelled(jobId) {
       const attempt = running.get(jobId);

@@ -25,8 +25,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('started_at', 'bigint')
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema.createIndex('jobs_claim_idx').on('jobs').columns(['state', 'run_at']).execute();
-  await db.schema.createIndex('jobs_name_state_idx').on('jobs').columns(['name', 'state']).execute();
+  // Claim order over queued jobs only, so a claim stays cheap however long the backlog is.
+  await sql`CREATE INDEX jobs_due_idx ON jobs (priority DESC, run_at, created_at)
+            WHERE state IN ('created', 'retry')`.execute(db);
+  await sql`CREATE INDEX jobs_active_lease_idx ON jobs (lease_until) WHERE state = 'active'`.execute(db);
   // One live job per (name, singleton key); finished jobs do not count.
   await sql`CREATE UNIQUE INDEX jobs_singleton_idx ON jobs (name, singleton_key)
             WHERE singleton_key IS NOT NULL AND state IN ('created', 'retry', 'active')`.execute(db);
