@@ -11,6 +11,13 @@ import { createBlobStore } from '../storage/index.ts';
 
 const run = promisify(execFile);
 
+const DEBIAN_PACKAGES: Record<string, string> = {
+  ffmpeg: 'ffmpeg',
+  ffprobe: 'ffmpeg',
+  soffice: 'libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress',
+  pdftoppm: 'poppler-utils',
+};
+
 interface Check {
   name: string;
   ok: boolean;
@@ -20,8 +27,10 @@ interface Check {
 
 async function toolVersion(command: string, args: string[], pattern: RegExp): Promise<string | null> {
   try {
-    const { stdout } = await run(command, args, { timeout: 20_000 });
-    return stdout.match(pattern)?.[1] ?? stdout.split('\n')[0]?.trim() ?? 'unknown version';
+    const { stdout, stderr } = await run(command, args, { timeout: 20_000 });
+    // Some tools (pdftoppm) print their version on stderr.
+    const output = `${stdout}\n${stderr}`.trim();
+    return output.match(pattern)?.[1] ?? output.split('\n')[0]?.trim() ?? 'unknown version';
   } catch {
     return null;
   }
@@ -102,6 +111,7 @@ async function main(): Promise<number> {
     ['ffmpeg', 'ffmpeg', ['-version'], /ffmpeg version (\S+)/, 'video and audio processing'],
     ['ffprobe', 'ffprobe', ['-version'], /ffprobe version (\S+)/, 'video probing'],
     ['LibreOffice', 'soffice', ['--version'], /LibreOffice (\S+)/, 'Office documents converted to PDF for viewing'],
+    ['pdftoppm', 'pdftoppm', ['-v'], /pdftoppm version (\S+)/, 'PDF thumbnails'],
   ];
   for (const [name, command, args, pattern, usedFor] of tools) {
     const version = await toolVersion(command, args, pattern);
@@ -109,7 +119,7 @@ async function main(): Promise<number> {
       name,
       ok: version !== null,
       required: false,
-      detail: version ?? `not found; needed for ${usedFor} (Debian: apt-get install ${command === 'soffice' ? 'libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress' : 'ffmpeg'})`,
+      detail: version ?? `not found; needed for ${usedFor} (Debian: apt-get install ${DEBIAN_PACKAGES[command] ?? command})`,
     });
   }
 
