@@ -3,6 +3,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAssetRoutes } from './assets/routes.ts';
+import type { AssetsService } from './assets/service.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
@@ -16,7 +18,10 @@ import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
+import type { BlobStore } from './storage/blob-store.ts';
 import type { StorageState } from './storage/prepare.ts';
+import { registerUploadRoutes } from './uploads/routes.ts';
+import type { UploadStore } from './uploads/store.ts';
 import { createUsersRepository } from './users/repository.ts';
 import { registerUsersRoutes } from './users/routes.ts';
 import { createUsersService } from './users/service.ts';
@@ -30,6 +35,8 @@ export interface AppDependencies {
   queue: JobQueue;
   /** Checked by /readyz. */
   storageState: () => StorageState | Promise<StorageState>;
+  /** Files: absent in tests of the foundation alone. */
+  files?: { assets: AssetsService; uploads: UploadStore; blobStore: BlobStore };
 }
 
 export interface LecternApp {
@@ -40,7 +47,7 @@ export interface LecternApp {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp({ config, db, logger, bus, queue, storageState }: AppDependencies): Promise<LecternApp> {
+export async function buildApp({ config, db, logger, bus, queue, storageState, files }: AppDependencies): Promise<LecternApp> {
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -109,6 +116,15 @@ export async function buildApp({ config, db, logger, bus, queue, storageState }:
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
   registerEventRoutes(app, { bus });
+  if (files) {
+    registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
+    registerUploadRoutes(app, {
+      assets: files.assets,
+      uploads: files.uploads,
+      maxSize: Math.max(...Object.values(config.uploadLimits)),
+      trustProxy: config.trustProxy,
+    });
+  }
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ASSET_KINDS, type AssetKind } from '../shared/assets.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -43,6 +44,8 @@ const envSchema = z.object({
     .regex(/^(default|media|maintenance)(,(default|media|maintenance))*$/, 'must list groups among default,media,maintenance')
     .optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  UPLOAD_MAX_VIDEO_MB: z.coerce.number().int().min(1).default(4096),
+  UPLOAD_MAX_FILE_MB: z.coerce.number().int().min(1).default(200),
 });
 
 export type DatabaseConfig =
@@ -81,6 +84,10 @@ export interface Config {
   /** Queue groups this process's workers serve; undefined means all. */
   workerGroups?: string[];
   workerConcurrency: number;
+  /** Largest upload per asset kind, in bytes. */
+  uploadLimits: Record<AssetKind, number>;
+  /** Partial uploads (tus) in the embedded mode. */
+  uploadsDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage: storageConfig(e, dataDir),
     workerGroups: e.WORKER_GROUPS?.split(','),
     workerConcurrency: e.WORKER_CONCURRENCY,
+    uploadLimits: Object.fromEntries(
+      ASSET_KINDS.map((kind) => [kind, (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024]),
+    ) as Record<AssetKind, number>,
+    uploadsDir: path.join(dataDir, 'uploads'),
   };
 }
 

@@ -21,6 +21,7 @@ const { app } = await buildApp({
   bus: runtime.bus,
   queue: runtime.queue,
   storageState: () => checkBlobStore(runtime.blobStore),
+  files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
 });
 
 if (!webOnly) {

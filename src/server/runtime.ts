@@ -1,6 +1,8 @@
 // Builds the parts chosen once from configuration — database, blob store, job queue, event bus —
 // and the job registry. main.ts (web + workers) and worker.ts (workers only) share it.
 import type { FastifyBaseLogger } from 'fastify';
+import { createAssetsRepository } from './assets/repository.ts';
+import { type AssetsService, createAssetsService } from './assets/service.ts';
 import { purgeExpiredSessionsHandler } from './auth/jobs.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
@@ -11,10 +13,11 @@ import { createEmbeddedJobQueue } from './jobs/embedded.ts';
 import { createPgBossJobQueue } from './jobs/pgboss.ts';
 import { probeHandler } from './jobs/probe.ts';
 import type { JobEvent, JobQueue } from './jobs/queue.ts';
-import { createJobRegistry, type JobRegistry } from './jobs/registry.ts';
+import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
   db: Database;
@@ -23,6 +26,8 @@ export interface Runtime {
   bus: EventBus;
   queue: JobQueue;
   registry: JobRegistry;
+  uploads: UploadStore;
+  assets: AssetsService;
   close(): Promise<void>;
 }
 
@@ -56,9 +61,27 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
         })
       : createEmbeddedJobQueue({ db, onEvent });
 
+  const uploads = createFileUploadStore(config.uploadsDir);
+  const assets = createAssetsService({
+    db,
+    assets: createAssetsRepository(db),
+    blobStore,
+    uploads,
+    queue,
+    limits: config.uploadLimits,
+    publish: (ownerId, asset) => {
+      bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
+        logger.warn({ err }, 'could not publish an asset event');
+      });
+    },
+  });
+
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
     probeHandler(db),
+    handle('assets.ingest', ({ assetId }, ctx) => assets.ingest(assetId, ctx)),
+    handle('assets.process', ({ assetId }, ctx) => assets.process(assetId, ctx)),
+    handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
   ]);
 
@@ -69,6 +92,8 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     bus,
     queue,
     registry,
+    uploads,
+    assets,
     async close() {
       await queue.stop(10_000);
       await bus.close();

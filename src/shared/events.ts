@@ -1,5 +1,6 @@
 // Live events pushed to browsers over server-sent events (GET /api/events).
 import type { Role } from './accounts.ts';
+import type { AssetView } from './assets.ts';
 
 export interface JobEventData {
   jobId: string;
@@ -15,4 +16,6 @@ export interface Audience {
   userIds?: string[];
 }
 
-export type LiveEvent = { type: 'job'; audience: Audience; data: JobEventData };
+export type LiveEvent =
+  | { type: 'job'; audience: Audience; data: JobEventData }
+  | { type: 'asset'; audience: Audience; data: AssetView };

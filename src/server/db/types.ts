@@ -1,6 +1,7 @@
 // Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number);
 // flags are nullable timestamps, which read the same on both dialects.
 import type { Role } from '../../shared/accounts.ts';
+import type { AssetKind, AssetState } from '../../shared/assets.ts';
 
 export interface UsersTable {
   id: string;
@@ -77,6 +78,42 @@ export interface WorkerProbesTable {
   completed_at: number;
 }
 
+export interface BlobsTable {
+  /** The blob store key, `sha256/ab/cd/<hex>`. */
+  key: string;
+  sha256: string;
+  size: number;
+  created_at: number;
+}
+
+export interface AssetsTable {
+  id: string;
+  owner_id: string;
+  kind: AssetKind;
+  /** As the author named it; never used as a storage path. */
+  original_name: string;
+  state: AssetState;
+  reason: string | null;
+  progress: number | null;
+  size: number;
+  mime: string | null;
+  blob_key: string | null;
+  /** The tus upload while uploading. */
+  upload_id: string | null;
+  /** JSON. */
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AssetDerivativesTable {
+  asset_id: string;
+  role: string;
+  blob_key: string;
+  mime: string;
+  size: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -85,4 +122,7 @@ export interface DB {
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   worker_probes: WorkerProbesTable;
+  blobs: BlobsTable;
+  assets: AssetsTable;
+  asset_derivatives: AssetDerivativesTable;
 }

@@ -32,6 +32,27 @@ export const JOB_CATALOG = {
     attempts: 3,
     timeoutMs: 5 * 60_000,
   }),
+  /** A finished upload: detect its real type, store it as a blob, queue its processing. */
+  'assets.ingest': define({
+    schema: z.object({ assetId: z.string().min(1).max(64) }),
+    group: 'default',
+    attempts: 5,
+    timeoutMs: 30 * 60_000,
+  }),
+  /** Derivatives of a document, image, caption or Flash file (thumbnails, PDF, HTML preview). */
+  'assets.process': define({
+    schema: z.object({ assetId: z.string().min(1).max(64) }),
+    group: 'default',
+    attempts: 3,
+    timeoutMs: 10 * 60_000,
+  }),
+  /** Audio (and video) work needing ffmpeg: on `media` workers. */
+  'assets.process-media': define({
+    schema: z.object({ assetId: z.string().min(1).max(64) }),
+    group: 'media',
+    attempts: 3,
+    timeoutMs: 4 * 60 * 60_000,
+  }),
 } as const;
 
 export type JobCatalog = typeof JOB_CATALOG;

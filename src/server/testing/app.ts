@@ -47,6 +47,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
     bus: runtime.bus,
     queue: runtime.queue,
     storageState: () => checkBlobStore(runtime.blobStore),
+    files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
   });
   await built.app.ready();
   return {

@@ -19,6 +19,26 @@ export async function registerWebRoutes(app: FastifyInstance, deps: { webDistDir
     return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(`assets/${file}`);
   });
 
+  // Ruffle (the Flash emulator), self-hosted: never from a CDN.
+  app.get('/ruffle/*', { config: { access: 'public' } }, (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    if (file.endsWith('.wasm')) reply.type('application/wasm');
+    return reply.header('cache-control', 'public, max-age=86400').sendFile(`ruffle/${file}`);
+  });
+
+  // The Flash viewer is its own document, framed by the app, so that only it gets the CSP
+  // widening Ruffle needs (WebAssembly compilation) and the app itself keeps the strict one.
+  app.get('/viewers/flash.html', { config: { access: 'public' } }, (_request, reply) => {
+    return reply
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+      )
+      .header('x-frame-options', 'SAMEORIGIN')
+      .header('cache-control', 'no-cache')
+      .sendFile('viewers/flash.html');
+  });
+
   app.get('/*', { config: { access: 'public' } }, (request, reply) => {
     if (!existsSync(indexFile)) {
       throw new HttpError(503, 'web_not_built', 'The web app is not built. Run `npm run build`.');

@@ -1,0 +1,90 @@
+// All SQL of file assets, their derivatives and the blobs they point at.
+import type { Kysely, Selectable } from 'kysely';
+import type { AssetDerivativesTable, AssetsTable, DB } from '../db/types.ts';
+
+export type AssetRow = Selectable<AssetsTable>;
+export type DerivativeRow = Selectable<AssetDerivativesTable>;
+
+export function createAssetsRepository(db: Kysely<DB>) {
+  return {
+    async insert(row: AssetRow): Promise<void> {
+      await db.insertInto('assets').values(row).execute();
+    },
+
+    find(id: string, trx: Kysely<DB> = db): Promise<AssetRow | undefined> {
+      return trx.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    listByOwner(ownerId: string): Promise<AssetRow[]> {
+      return db.selectFrom('assets').selectAll().where('owner_id', '=', ownerId).orderBy('created_at', 'desc').limit(500).execute();
+    },
+
+    async update(
+      id: string,
+      patch: Partial<Omit<AssetRow, 'id' | 'owner_id' | 'created_at'>>,
+      now: number,
+      trx: Kysely<DB> = db,
+    ): Promise<boolean> {
+      const r = await trx.updateTable('assets').set({ ...patch, updated_at: now }).where('id', '=', id).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    derivativesOf(assetIds: string[]): Promise<DerivativeRow[]> {
+      if (assetIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('asset_derivatives').selectAll().where('asset_id', 'in', assetIds).execute();
+    },
+
+    findDerivative(assetId: string, role: string): Promise<DerivativeRow | undefined> {
+      return db
+        .selectFrom('asset_derivatives')
+        .selectAll()
+        .where('asset_id', '=', assetId)
+        .where('role', '=', role)
+        .executeTakeFirst();
+    },
+
+    async saveDerivative(row: DerivativeRow, trx: Kysely<DB> = db): Promise<void> {
+      await trx
+        .insertInto('asset_derivatives')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['asset_id', 'role']).doUpdateSet({ blob_key: row.blob_key, mime: row.mime, size: row.size }),
+        )
+        .execute();
+    },
+
+    async insertBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB> = db): Promise<void> {
+      await trx
+        .insertInto('blobs')
+        .values({ ...blob, created_at: now })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+    },
+
+    /** Deletes the asset (its derivatives go with it) and returns the blob keys it referenced. */
+    async delete(id: string, trx: Kysely<DB> = db): Promise<string[]> {
+      const asset = await trx.selectFrom('assets').select('blob_key').where('id', '=', id).executeTakeFirst();
+      const derived = await trx.selectFrom('asset_derivatives').select('blob_key').where('asset_id', '=', id).execute();
+      await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
+      await trx.deleteFrom('assets').where('id', '=', id).execute();
+      return [...new Set([asset?.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
+    },
+
+    /** Deletes a blob row when nothing references it any more; true when it did. */
+    async deleteBlobIfUnreferenced(key: string, trx: Kysely<DB> = db): Promise<boolean> {
+      const r = await trx
+        .deleteFrom('blobs')
+        .where('key', '=', key)
+        .where((eb) =>
+          eb.and([
+            eb.not(eb.exists(eb.selectFrom('assets').select('id').where('blob_key', '=', key))),
+            eb.not(eb.exists(eb.selectFrom('asset_derivatives').select('asset_id').where('blob_key', '=', key))),
+          ]),
+        )
+        .executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    },
+  };
+}
+
+export type AssetsRepository = ReturnType<typeof createAssetsRepository>;

@@ -1,0 +1,272 @@
+// The life of an uploaded file: created when its upload starts, ingested when the upload ends
+// (real type from the bytes, stored as a blob), processed into derivatives, served, deleted.
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
+import type { AssetKind, AssetView } from '../../shared/assets.ts';
+import type { DB } from '../db/types.ts';
+import { HttpError } from '../http/errors.ts';
+import type { JobContext, JobQueue } from '../jobs/queue.ts';
+import type { BlobStore, PutResult } from '../storage/blob-store.ts';
+import type { UploadStore } from '../uploads/store.ts';
+import type { UserRow } from '../users/repository.ts';
+import { type Detection, detectFile } from './detect/index.ts';
+import { presentAsset } from './presenter.ts';
+import { processorFor } from './processors/index.ts';
+import type { DerivativeFile } from './processors/types.ts';
+import type { AssetRow, AssetsRepository } from './repository.ts';
+
+export interface AssetsServiceDeps {
+  db: Kysely<DB>;
+  assets: AssetsRepository;
+  blobStore: BlobStore;
+  uploads: UploadStore;
+  queue: JobQueue;
+  /** Tells the asset's owner about a change (live updates). */
+  publish: (ownerId: string, asset: AssetView) => void;
+  limits: Record<AssetKind, number>;
+  now?: () => number;
+}
+
+const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-media'] as const;
+
+function processingJob(kind: AssetKind): 'assets.process' | 'assets.process-media' {
+  return kind === 'audio' || kind === 'video' ? 'assets.process-media' : 'assets.process';
+}
+
+/**
+ * An SVG with scripts or event handlers is refused: it is only ever downloaded, never shown from
+ * our origin, but a reader who opens the download locally would run it.
+ */
+function refuseScriptedSvg(detection: Detection): Detection {
+  if (detection.ok && detection.details.svg === true && detection.details.hasScript === true) {
+    return {
+      ok: false,
+      reason: 'This SVG image contains scripts or event handlers. Save it without them (or as a PNG) and upload it again.',
+    };
+  }
+  return detection;
+}
+
+function formatBytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return mb >= 1024 ? `${(mb / 1024).toFixed(mb % 1024 === 0 ? 0 : 1)} GB` : `${Math.round(mb)} MB`;
+}
+
+export function createAssetsService(deps: AssetsServiceDeps) {
+  const { db, assets, blobStore, uploads, queue } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function announce(id: string): Promise<void> {
+    const asset = await assets.find(id);
+    if (!asset) return;
+    deps.publish(asset.owner_id, presentAsset(asset, await assets.derivativesOf([id])));
+  }
+
+  async function fail(asset: AssetRow, reason: string): Promise<void> {
+    await assets.update(asset.id, { state: 'failed', reason, progress: null }, now());
+    await announce(asset.id);
+  }
+
+  async function withWorkDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lectern-asset-'));
+    try {
+      return await fn(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Drops blobs that lost their last reference; the row goes before the object. */
+  async function releaseBlobs(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      if (await assets.deleteBlobIfUnreferenced(key)) await blobStore.delete(key);
+    }
+  }
+
+  function mayAccess(user: Pick<UserRow, 'id' | 'role'>, asset: AssetRow): boolean {
+    return asset.owner_id === user.id || user.role === 'admin';
+  }
+
+  return {
+    /** At upload creation, before any byte arrives: size and kind are checked here. */
+    async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
+      const limit = deps.limits[input.kind];
+      if (input.size > limit) {
+        throw new HttpError(
+          413,
+          'file_too_large',
+          `${input.name} is ${formatBytes(input.size)}; the limit for ${input.kind === 'other' ? 'files' : `${input.kind} files`} is ${formatBytes(limit)}.`,
+        );
+      }
+      const at = now();
+      const row: AssetRow = {
+        id: input.id,
+        owner_id: owner.id,
+        kind: input.kind,
+        original_name: input.name,
+        state: 'uploading',
+        reason: null,
+        progress: null,
+        size: input.size,
+        mime: null,
+        blob_key: null,
+        upload_id: input.id,
+        metadata: '{}',
+        created_at: at,
+        updated_at: at,
+      };
+      await assets.insert(row);
+      await announce(row.id);
+      return row;
+    },
+
+    /** May this user send bytes to (or cancel) this upload? */
+    async uploadBelongsTo(uploadId: string, user: UserRow): Promise<boolean> {
+      const asset = await assets.find(uploadId);
+      return !!asset && asset.upload_id === uploadId && mayAccess(user, asset);
+    },
+
+    /** The last byte arrived: hand over to the ingest job, durably. */
+    async uploadFinished(uploadId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const updated = await assets.update(uploadId, { state: 'processing', progress: 0 }, now(), trx);
+        if (updated) await queue.enqueue('assets.ingest', { assetId: uploadId }, { trx, singletonKey: uploadId });
+      });
+      await announce(uploadId);
+    },
+
+    async ingest(assetId: string, ctx: Pick<JobContext, 'signal'>): Promise<void> {
+      const asset = await assets.find(assetId);
+      if (asset?.state !== 'processing' || !asset.upload_id) return;
+      const uploadId = asset.upload_id;
+      await withWorkDir(async (workDir) => {
+        const file = await uploads.localPath(uploadId, workDir);
+        if (!file) return fail(asset, 'The upload was lost before it could be stored. Upload the file again.');
+        const detection = refuseScriptedSvg(await detectFile(file, asset.kind));
+        ctx.signal.throwIfAborted();
+        if (!detection.ok) {
+          await uploads.remove(uploadId);
+          return fail(asset, detection.reason);
+        }
+        const put = await blobStore.put(createReadStream(file));
+        const claimed = await db.transaction().execute(async (trx) => {
+          await assets.insertBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx);
+          const current = await assets.find(assetId, trx);
+          if (current?.state !== 'processing') return false;
+          await assets.update(
+            assetId,
+            {
+              blob_key: put.key,
+              kind: detection.kind,
+              mime: detection.mime,
+              size: put.size,
+              upload_id: null,
+              metadata: JSON.stringify({ ext: detection.ext, ...detection.details }),
+            },
+            now(),
+            trx,
+          );
+          await queue.enqueue(processingJob(detection.kind), { assetId }, { trx, singletonKey: assetId });
+          return true;
+        });
+        // Deleted while we stored it: the blob may now belong to nobody.
+        if (!claimed) await releaseBlobs([put.key]);
+        await uploads.remove(uploadId);
+        await announce(assetId);
+      });
+    },
+
+    async process(assetId: string, ctx: Pick<JobContext, 'signal' | 'progress'>): Promise<void> {
+      const asset = await assets.find(assetId);
+      if (asset?.state !== 'processing' || !asset.blob_key) return;
+      const blobKey = asset.blob_key;
+      await withWorkDir(async (workDir) => {
+        const metadata = JSON.parse(asset.metadata) as Record<string, unknown>;
+        const ext = typeof metadata.ext === 'string' ? metadata.ext : 'bin';
+        const input = path.join(workDir, `original.${ext.replace(/[^a-z0-9]/gi, '')}`);
+        await pipeline(await blobStore.read(blobKey), createWriteStream(input));
+        const outDir = path.join(workDir, 'out');
+        await mkdir(outDir);
+        const result = await processorFor(asset.kind)({
+          file: input,
+          workDir: outDir,
+          signal: ctx.signal,
+          progress: (percent) => {
+            void ctx.progress(percent);
+            void assets.update(assetId, { progress: Math.round(percent) }, now()).then(() => announce(assetId));
+          },
+          detected: { mime: asset.mime ?? 'application/octet-stream', ext, details: metadata },
+        });
+        if (!result.ok) return fail(asset, result.reason);
+        const stored: (DerivativeFile & { put: PutResult })[] = [];
+        for (const d of result.derivatives) stored.push({ ...d, put: await blobStore.put(createReadStream(d.path)) });
+        const claimed = await db.transaction().execute(async (trx) => {
+          const current = await assets.find(assetId, trx);
+          if (current?.state !== 'processing') return false;
+          for (const d of stored) {
+            await assets.insertBlob({ key: d.put.key, sha256: d.put.sha256, size: d.put.size }, now(), trx);
+            await assets.saveDerivative({ asset_id: assetId, role: d.role, blob_key: d.put.key, mime: d.mime, size: d.put.size }, trx);
+          }
+          await assets.update(
+            assetId,
+            { state: 'ready', progress: null, reason: result.note ?? null, metadata: JSON.stringify({ ...metadata, ...result.metadata }) },
+            now(),
+            trx,
+          );
+          return true;
+        });
+        if (!claimed) await releaseBlobs(stored.map((d) => d.put.key));
+        await announce(assetId);
+      });
+    },
+
+    async list(user: UserRow): Promise<AssetView[]> {
+      const rows = await assets.listByOwner(user.id);
+      const derivatives = await assets.derivativesOf(rows.map((r) => r.id));
+      return rows.map((r) => presentAsset(r, derivatives));
+    },
+
+    /** The asset if this user may see it; 404 otherwise (its existence is not revealed). */
+    async get(user: UserRow, id: string): Promise<AssetRow> {
+      const asset = await assets.find(id);
+      if (!asset || !mayAccess(user, asset)) throw new HttpError(404, 'not_found', 'No such file.');
+      return asset;
+    },
+
+    async view(user: UserRow, id: string): Promise<AssetView> {
+      const asset = await this.get(user, id);
+      return presentAsset(asset, await assets.derivativesOf([id]));
+    },
+
+    derivative(assetId: string, role: string) {
+      return assets.findDerivative(assetId, role);
+    },
+
+    /** Deletes at once: running work cancelled, partial upload removed, blobs nobody else uses deleted. */
+    async remove(user: UserRow, id: string): Promise<void> {
+      const asset = await this.get(user, id);
+      for (const job of ASSET_JOBS) await queue.cancelByKey(job, id);
+      if (asset.upload_id) await uploads.remove(asset.upload_id);
+      const keys = await db.transaction().execute((trx) => assets.delete(id, trx));
+      await releaseBlobs(keys);
+    },
+
+    /** A tus termination (the author cancelled the upload): the asset goes with it. */
+    async uploadTerminated(uploadId: string): Promise<void> {
+      const asset = await assets.find(uploadId);
+      if (!asset || asset.upload_id !== uploadId) return;
+      for (const job of ASSET_JOBS) await queue.cancelByKey(job, uploadId);
+      const keys = await db.transaction().execute((trx) => assets.delete(uploadId, trx));
+      await releaseBlobs(keys);
+    },
+
+    newUploadId: () => randomUUID(),
+  };
+}
+
+export type AssetsService = ReturnType<typeof createAssetsService>;

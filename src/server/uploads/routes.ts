@@ -1,0 +1,89 @@
+// tus resumable uploads at /api/uploads. Every request is signed in and authorized; size, kind and
+// ownership are checked when the upload is created, before any byte arrives.
+import type { IncomingMessage } from 'node:http';
+import { EVENTS, Server as TusServer } from '@tus/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assetKindSchema } from '../../shared/assets.ts';
+import type { AssetsService } from '../assets/service.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UserRow } from '../users/repository.ts';
+import { cleanFileName } from './names.ts';
+import type { UploadStore } from './store.ts';
+
+const PATH = '/api/uploads';
+type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
+
+/** A tus hook's refusal: the status and a sentence the uploader shows. */
+function refuse(status: number, message: string): { status_code: number; body: string } {
+  return { status_code: status, body: message };
+}
+
+export function registerUploadRoutes(
+  app: FastifyInstance,
+  deps: { assets: AssetsService; uploads: UploadStore; maxSize: number; trustProxy: boolean },
+): void {
+  const users = new WeakMap<IncomingMessage, UserRow>();
+  const userOf = (req: TusRequest): UserRow => {
+    const raw = req.runtime?.node?.req;
+    const user = raw && users.get(raw);
+    if (!user) throw refuse(401, 'Sign in to upload.');
+    return user;
+  };
+
+  const tus = new TusServer({
+    path: PATH,
+    datastore: deps.uploads.datastore,
+    relativeLocation: true,
+    respectForwardedHeaders: deps.trustProxy,
+    maxSize: deps.maxSize,
+    disableTerminationForFinishedUploads: true,
+    namingFunction: () => deps.assets.newUploadId(),
+    async onIncomingRequest(req, uploadId) {
+      const user = userOf(req as TusRequest);
+      if (req.method !== 'POST' && !(await deps.assets.uploadBelongsTo(uploadId, user))) {
+        throw refuse(404, 'No such upload.');
+      }
+    },
+    async onUploadCreate(req, upload) {
+      const user = userOf(req as TusRequest);
+      const kind = assetKindSchema.safeParse(upload.metadata?.kind ?? 'other');
+      if (!kind.success) throw refuse(400, 'Unknown file kind.');
+      if (upload.size === undefined) throw refuse(400, 'The file size must be known when the upload starts.');
+      try {
+        await deps.assets.startUpload(user, {
+          id: upload.id,
+          name: cleanFileName(upload.metadata?.filename ?? upload.metadata?.name),
+          kind: kind.data,
+          size: upload.size,
+        });
+      } catch (err) {
+        if (err instanceof HttpError) throw refuse(err.statusCode, err.message);
+        throw err;
+      }
+      return { metadata: upload.metadata };
+    },
+    async onUploadFinish(_req, upload) {
+      await deps.assets.uploadFinished(upload.id);
+      return {};
+    },
+  });
+  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
+    deps.assets.uploadTerminated(id).catch((err) => app.log.warn({ err, id }, 'could not remove a cancelled upload'));
+  });
+
+  // tus reads the request body itself.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      users.set(request.raw, request.user as UserRow);
+      reply.hijack();
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value as string);
+      }
+      await tus.handle(request.raw, reply.raw);
+    };
+    const config = { access: ['author', 'admin'] as const };
+    scope.route({ method: ['POST'], url: PATH, config, handler });
+    scope.route({ method: ['PATCH', 'HEAD', 'DELETE'], url: `${PATH}/:id`, config, handler });
+  });
+}

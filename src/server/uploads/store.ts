@@ -1,0 +1,33 @@
+// Where partial uploads live until they are complete and ingested: a tus data store, plus the two
+// things ingestion needs from it — a local file to inspect, and removal.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { FileStore } from '@tus/file-store';
+import type { DataStore } from '@tus/utils';
+
+export interface UploadStore {
+  datastore: DataStore;
+  /** A local path holding the complete upload (the upload itself on disk, a copy otherwise). */
+  localPath(uploadId: string, workDir: string): Promise<string | null>;
+  remove(uploadId: string): Promise<void>;
+}
+
+const UPLOAD_ID = /^[0-9a-f-]{36}$/;
+
+export function createFileUploadStore(directory: string): UploadStore {
+  const datastore = new FileStore({ directory });
+  return {
+    datastore,
+    async localPath(uploadId) {
+      if (!UPLOAD_ID.test(uploadId)) return null;
+      const file = path.join(directory, uploadId);
+      return (await stat(file).catch(() => null))?.isFile() ? file : null;
+    },
+    async remove(uploadId) {
+      if (!UPLOAD_ID.test(uploadId)) return;
+      await datastore.remove(uploadId).catch((err: { status_code?: number }) => {
+        if (err?.status_code !== 404) throw err;
+      });
+    },
+  };
+}

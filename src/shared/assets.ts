@@ -1,0 +1,63 @@
+// File assets as the browser sees them, and the rules both sides share.
+import { z } from 'zod';
+
+export const ASSET_KINDS = ['video', 'audio', 'image', 'pdf', 'office', 'flash', 'captions', 'other'] as const;
+export const assetKindSchema = z.enum(ASSET_KINDS);
+export type AssetKind = z.infer<typeof assetKindSchema>;
+
+export const ASSET_STATES = ['uploading', 'processing', 'ready', 'failed', 'missing'] as const;
+export type AssetState = (typeof ASSET_STATES)[number];
+
+const MiB = 1024 * 1024;
+/** Default size limits per kind; the server's configuration may change them. */
+export const DEFAULT_SIZE_LIMITS: Record<AssetKind, number> = {
+  video: 4 * 1024 * MiB,
+  audio: 200 * MiB,
+  image: 200 * MiB,
+  pdf: 200 * MiB,
+  office: 200 * MiB,
+  flash: 200 * MiB,
+  captions: 200 * MiB,
+  other: 200 * MiB,
+};
+
+/** The kind a file probably is, from its name: only a hint for the upload; the server checks the bytes. */
+export function kindFromFileName(name: string): AssetKind {
+  const ext = name.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
+  if (['mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ogv', 'mpg', 'mpeg', 'ts', 'flv', 'wmv', '3gp'].includes(ext)) return 'video';
+  if (['mp3', 'm4a', 'aac', 'wav', 'ogg', 'oga', 'opus', 'flac', 'wma', 'aiff'].includes(ext)) return 'audio';
+  if (['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'svg', 'bmp', 'tif', 'tiff', 'heic'].includes(ext)) return 'image';
+  if (ext === 'pdf') return 'pdf';
+  if (['doc', 'docx', 'ppt', 'pptx', 'xls', 'xlsx', 'odt', 'odp', 'ods'].includes(ext)) return 'office';
+  if (ext === 'swf') return 'flash';
+  if (['srt', 'vtt'].includes(ext)) return 'captions';
+  return 'other';
+}
+
+/** How the browser shows a ready asset. */
+export type AssetViewer = 'pdf' | 'html' | 'image' | 'audio' | 'video' | 'flash' | 'download';
+
+export interface AssetDerivativeView {
+  /** e.g. `web`, `thumbnail`, `pdf`, `html`, `audio`, `vtt`. */
+  role: string;
+  mime: string;
+  size: number;
+}
+
+export interface AssetView {
+  id: string;
+  kind: AssetKind;
+  originalName: string;
+  state: AssetState;
+  /** Why it failed, in plain words; or a note such as "Preview unavailable — download". */
+  reason: string | null;
+  /** Processing progress 0–100 while processing. */
+  progress: number | null;
+  size: number;
+  /** The detected type, once known. */
+  mime: string | null;
+  metadata: Record<string, unknown>;
+  derivatives: AssetDerivativeView[];
+  viewer: AssetViewer;
+  createdAt: string;
+}
