@@ -17,6 +17,7 @@ import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts'
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { createPostgresLocker, createS3UploadStore } from './uploads/scale-out.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -61,7 +62,14 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
         })
       : createEmbeddedJobQueue({ db, onEvent });
 
-  const uploads = createFileUploadStore(config.uploadsDir);
+  const uploads =
+    config.storage.driver === 's3'
+      ? createS3UploadStore(
+          config.storage,
+          db,
+          config.database.dialect === 'postgres' ? await createPostgresLocker(config.database.connectionString) : undefined,
+        )
+      : createFileUploadStore(config.uploadsDir);
   const assets = createAssetsService({
     db,
     assets: createAssetsRepository(db),
@@ -96,6 +104,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     assets,
     async close() {
       await queue.stop(10_000);
+      await uploads.close?.();
       await bus.close();
       await db.destroy();
     },

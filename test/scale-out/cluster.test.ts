@@ -2,6 +2,7 @@
 // separate processes. Jobs run exactly once, survive a worker killed mid-job, schedules fire
 // once per period across the cluster, and live events cross web nodes.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobEventData } from '../../src/shared/events.ts';
@@ -136,8 +137,9 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     assert.ok(fired >= 4 && fired <= 7, `fired ${fired} times in 6 s`);
   });
 
+  const admin = new HttpClient();
+
   it('delivers an event raised on one web node to an SSE client of the other', async () => {
-    const admin = new HttpClient();
     const setup = await admin.request(webA.url as string, 'POST', '/api/setup', {
       email: 'ops@example.org',
       displayName: 'Ops',
@@ -157,5 +159,45 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     }
     const jobs = await admin.request(webB.url as string, 'GET', '/api/admin/jobs');
     assert.equal(((await jobs.json()) as { driver: string }).driver, 'pg-boss');
+  });
+
+  it('takes the chunks of one upload on both web nodes, in turn, and stores the file whole in S3', async () => {
+    const chunk = 6 * 1024 * 1024;
+    const content = randomBytes(chunk * 2 + 12345);
+    const meta = `filename ${Buffer.from('lecture notes.bin').toString('base64')},kind ${Buffer.from('other').toString('base64')}`;
+    const created = await admin.raw(webA.url as string, 'POST', '/api/uploads', {
+      'tus-resumable': '1.0.0',
+      'upload-length': String(content.length),
+      'upload-metadata': meta,
+    });
+    assert.equal(created.status, 201, await created.text());
+    const location = created.headers.get('location') as string;
+    const id = location.split('/').pop() as string;
+    const nodes = [webB, webA, webB];
+    for (let offset = 0, i = 0; offset < content.length; offset += chunk, i++) {
+      const body = content.subarray(offset, Math.min(offset + chunk, content.length));
+      const patched = await admin.raw(
+        (nodes[i] as LecternProcess).url as string,
+        'PATCH',
+        `/api/uploads/${id}`,
+        { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+        body,
+      );
+      assert.equal(patched.status, 204, `chunk ${i}: ${await patched.text()}\n${(nodes[i] as LecternProcess).stderr().slice(-3000)}`);
+    }
+    let state = '';
+    await waitUntil(
+      async () => {
+        const r = await admin.request(webB.url as string, 'GET', `/api/assets/${id}`);
+        state = ((await r.json()) as { asset: { state: string } }).asset.state;
+        return state === 'ready' || state === 'failed';
+      },
+      'the upload to be ingested',
+      60_000,
+    );
+    assert.equal(state, 'ready');
+    const original = await admin.request(webA.url as string, 'GET', `/api/assets/${id}/original`);
+    const bytes = Buffer.from(await original.arrayBuffer());
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), createHash('sha256').update(content).digest('hex'));
   });
 });

@@ -72,6 +72,16 @@ export class HttpClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** A request with our cookies and CSRF token but the caller's own headers and body (tus). */
+  async raw(base: string, method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Response> {
+    this.csrf ??= ((await (await this.request(base, 'GET', '/api/auth/csrf')).json()) as { token: string }).token;
+    return fetch(`${base}${url}`, {
+      method,
+      headers: { ...headers, cookie: this.cookieHeader(), 'x-csrf-token': this.csrf },
+      body,
+    });
+  }
+
   async request(base: string, method: string, url: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {};
     if (method !== 'GET') {

@@ -114,6 +114,13 @@ export interface AssetDerivativesTable {
   size: number;
 }
 
+export interface UploadKvTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -125,4 +132,5 @@ export interface DB {
   blobs: BlobsTable;
   assets: AssetsTable;
   asset_derivatives: AssetDerivativesTable;
+  upload_kv: UploadKvTable;
 }

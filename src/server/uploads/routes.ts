@@ -33,6 +33,7 @@ export function registerUploadRoutes(
   const tus = new TusServer({
     path: PATH,
     datastore: deps.uploads.datastore,
+    ...(deps.uploads.locker ? { locker: deps.uploads.locker } : {}),
     relativeLocation: true,
     respectForwardedHeaders: deps.trustProxy,
     maxSize: deps.maxSize,
@@ -61,6 +62,11 @@ export function registerUploadRoutes(
         throw err;
       }
       return { metadata: upload.metadata };
+    },
+    onResponseError(_req, err) {
+      const status = 'status_code' in err ? err.status_code : 500;
+      if (status >= 500) app.log.error({ err }, 'upload request failed');
+      return undefined;
     },
     async onUploadFinish(_req, upload) {
       await deps.assets.uploadFinished(upload.id);

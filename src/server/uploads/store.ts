@@ -3,13 +3,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
-import type { DataStore } from '@tus/utils';
+import type { DataStore, Locker } from '@tus/utils';
 
 export interface UploadStore {
   datastore: DataStore;
   /** A local path holding the complete upload (the upload itself on disk, a copy otherwise). */
   localPath(uploadId: string, workDir: string): Promise<string | null>;
   remove(uploadId: string): Promise<void>;
+  /** Shared locking across web nodes; tus's in-memory locker when absent (one process). */
+  locker?: Locker;
+  close?(): Promise<void>;
 }
 
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
