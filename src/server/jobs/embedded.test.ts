@@ -6,7 +6,8 @@ import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { createEmbeddedJobQueue, nextCronTime } from './embedded.ts';
-import { createJobRegistry, handle } from './registry.ts';
+import { registryWith } from '../testing/jobs.ts';
+import { handle } from './registry.ts';
 
 describe('[sqlite] embedded queue after a crash', () => {
   let testDb: TestDatabase;
@@ -47,11 +48,10 @@ describe('[sqlite] embedded queue after a crash', () => {
     const ran: { probeId: string; attempt: number }[] = [];
     const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 50, leaseMs: 2000 });
     await queue.startWorkers(
-      createJobRegistry([
+      registryWith([
         handle('system.probe', async ({ probeId }, ctx) => {
           ran.push({ probeId, attempt: ctx.attempt });
         }),
-        handle('auth.purge-expired-sessions', async () => {}),
       ]),
       { concurrency: 1 },
     );

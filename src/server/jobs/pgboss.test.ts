@@ -12,7 +12,8 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing
 import { createPgBossJobQueue, type PgBossQueueOptions } from './pgboss.ts';
 import { latestOccurrence, occurrenceId } from './pgboss-scheduler.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
-import { createJobRegistry, handle, type JobHandler } from './registry.ts';
+import { registryWith } from '../testing/jobs.ts';
+import { handle, type JobHandler } from './registry.ts';
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,18 +27,18 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ti
 const registry = (
   probe: JobHandler<'system.probe'>,
   purge: JobHandler<'auth.purge-expired-sessions'> = async () => {},
-) => createJobRegistry([handle('system.probe', probe), handle('auth.purge-expired-sessions', purge)]);
+) => registryWith([handle('system.probe', probe), handle('auth.purge-expired-sessions', purge)]);
 
 // A worker process that takes one probe and never finishes it, until it is killed.
 const stuckWorker = `
   import { createDatabase } from ${JSON.stringify(new URL('../db/database.ts', import.meta.url).href)};
   import { createPgBossJobQueue } from ${JSON.stringify(new URL('./pgboss.ts', import.meta.url).href)};
-  import { createJobRegistry, handle } from ${JSON.stringify(new URL('./registry.ts', import.meta.url).href)};
+  import { handle } from ${JSON.stringify(new URL('./registry.ts', import.meta.url).href)};
+  import { registryWith } from ${JSON.stringify(new URL('../testing/jobs.ts', import.meta.url).href)};
   const connectionString = process.env.LECTERN_TEST_DB;
   const queue = await createPgBossJobQueue({ connectionString, db: createDatabase({ dialect: 'postgres', connectionString }), pollIntervalSeconds: 0.5 });
-  await queue.startWorkers(createJobRegistry([
+  await queue.startWorkers(registryWith([
     handle('system.probe', (_payload, ctx) => { console.log('started ' + ctx.attempt); return new Promise(() => {}); }),
-    handle('auth.purge-expired-sessions', async () => {}),
   ]), { concurrency: 1 });
 `;
 

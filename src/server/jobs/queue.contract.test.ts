@@ -8,7 +8,8 @@ import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing
 import { createEmbeddedJobQueue } from './embedded.ts';
 import { createPgBossJobQueue } from './pgboss.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
-import { createJobRegistry, handle, type JobHandler } from './registry.ts';
+import { registryWith } from '../testing/jobs.ts';
+import { handle, type JobHandler } from './registry.ts';
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -59,7 +60,6 @@ async function harness(dialect: 'sqlite' | 'postgres'): Promise<Harness> {
   };
 }
 
-const noop = async () => {};
 
 for (const dialect of TEST_DIALECTS) {
   const driverName = dialect === 'sqlite' ? 'embedded' : 'pg-boss';
@@ -68,10 +68,7 @@ for (const dialect of TEST_DIALECTS) {
     let queue: JobQueue;
     let probe: JobHandler<'system.probe'>;
     const registry = () =>
-      createJobRegistry([
-        handle('system.probe', (payload, ctx) => probe(payload, ctx)),
-        handle('auth.purge-expired-sessions', noop),
-      ]);
+      registryWith([handle('system.probe', (payload, ctx) => probe(payload, ctx))]);
 
     before(async () => {
       h = await harness(dialect);
