@@ -3,10 +3,13 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AppLayout } from './components/AppLayout.tsx';
 import { RequireAuth } from './components/RequireAuth.tsx';
+import { UploadsProvider } from './components/uploads/UploadsProvider.tsx';
 import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
+import { FilesPage } from './routes/FilesPage.tsx';
+import { FileViewerPage } from './routes/FileViewerPage.tsx';
 import { HomePage } from './routes/HomePage.tsx';
 import { LoginPage } from './routes/LoginPage.tsx';
 import { NotFoundPage } from './routes/NotFoundPage.tsx';
@@ -32,6 +35,13 @@ const router = createBrowserRouter([
             ],
           },
           {
+            element: <RequireAuth roles={['author', 'admin']} />,
+            children: [
+              { path: 'files', element: <FilesPage /> },
+              { path: 'files/:id', element: <FileViewerPage /> },
+            ],
+          },
+          {
             element: <RequireAuth roles={['admin']} />,
             children: [
               { path: 'admin/users', element: <AdminUsersPage /> },
@@ -46,5 +56,10 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
-  return <RouterProvider router={router} />;
+  // Uploads live above the routes, so that moving between pages does not stop them.
+  return (
+    <UploadsProvider>
+      <RouterProvider router={router} />
+    </UploadsProvider>
+  );
 }

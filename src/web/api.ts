@@ -39,7 +39,8 @@ export function onUnauthenticated(handler: (() => void) | null): void {
 // The token is fetched once and shared; concurrent callers wait for the same request.
 let csrfToken: Promise<string> | null = null;
 
-function getCsrfToken(): Promise<string> {
+/** The CSRF token for requests made outside `request` (e.g. the tus uploads); fetched once and shared. */
+export function getCsrfToken(): Promise<string> {
   if (!csrfToken) {
     csrfToken = send<{ token: string }>('GET', '/api/auth/csrf').then((r) => r.token);
     // A failed fetch must not be cached forever.
@@ -48,6 +49,11 @@ function getCsrfToken(): Promise<string> {
     });
   }
   return csrfToken;
+}
+
+/** For callers outside `request` (e.g. the tus uploads) that learn the session has expired. */
+export function reportUnauthenticated(): void {
+  unauthenticatedHandler?.();
 }
 
 /** Forget the CSRF token, e.g. after signing in or out, when the server may have issued a new one. */

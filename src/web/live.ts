@@ -5,6 +5,7 @@
 import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import type { JobEventData } from '../shared/events.ts';
+import { assetViewSchema } from './assets-api.ts';
 import { JOB_STATES } from './jobs-api.ts';
 
 const EVENTS_URL = '/api/events';
@@ -22,6 +23,8 @@ const EVENT_SCHEMAS = {
     progress: z.number().optional(),
     error: z.string().optional(),
   }) satisfies z.ZodType<JobEventData>,
+  // A file of the signed-in user changed (upload finished, processing progress, ready, failed).
+  asset: assetViewSchema,
 };
 
 type EventSchemas = typeof EVENT_SCHEMAS;
@@ -29,6 +32,7 @@ export type LiveEventType = keyof EventSchemas;
 /** A message from the stream, e.g. { type: 'job', data: { jobId, name, state, … } }. */
 export type LiveEvent = { [K in LiveEventType]: { type: K; data: z.output<EventSchemas[K]> } }[LiveEventType];
 export type JobLiveEvent = Extract<LiveEvent, { type: 'job' }>['data'];
+export type AssetLiveEvent = Extract<LiveEvent, { type: 'asset' }>['data'];
 
 /**
  * idle: nobody listens; connecting: first connection under way; open: events flow;
@@ -120,12 +124,13 @@ export function subscribeLiveEvents(listener: Listener): () => void {
   };
 }
 
-function subscribeStatus(notify: () => void): () => void {
+/** Calls `notify` whenever the connection status changes (see getLiveStatus). */
+export function subscribeLiveStatus(notify: () => void): () => void {
   statusListeners.add(notify);
   return () => statusListeners.delete(notify);
 }
 
-function getStatus(): LiveStatus {
+export function getLiveStatus(): LiveStatus {
   return status;
 }
 
@@ -136,7 +141,7 @@ function getStatus(): LiveStatus {
 export function useLiveEvents(onEvent: (event: LiveEvent) => void): LiveStatus {
   const handle = useEffectEvent(onEvent);
   useEffect(() => subscribeLiveEvents((event) => handle(event)), []);
-  return useSyncExternalStore(subscribeStatus, getStatus);
+  return useSyncExternalStore(subscribeLiveStatus, getLiveStatus);
 }
 
 /** Runs `callback` every `ms` while `active` (e.g. polling while live updates are paused). */

@@ -26,6 +26,13 @@ export async function registerWebRoutes(app: FastifyInstance, deps: { webDistDir
     return reply.header('cache-control', 'public, max-age=86400').sendFile(`ruffle/${file}`);
   });
 
+  // pdf.js data (character maps, standard fonts, decoders), self-hosted.
+  app.get('/pdfjs/*', { config: { access: 'public' } }, (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    if (file.endsWith('.wasm')) reply.type('application/wasm');
+    return reply.header('cache-control', 'public, max-age=86400').sendFile(`pdfjs/${file}`);
+  });
+
   // The Flash viewer is its own document, framed by the app, so that only it gets the CSP
   // widening Ruffle needs (WebAssembly compilation) and the app itself keeps the strict one.
   app.get('/viewers/flash.html', { config: { access: 'public' } }, (_request, reply) => {

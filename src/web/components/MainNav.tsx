@@ -11,6 +11,7 @@ interface NavItem {
 
 const ITEMS: NavItem[] = [
   { to: '/', label: 'Home' },
+  { to: '/files', label: 'Files', roles: ['author', 'admin'] },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
   { to: '/account', label: 'Account' },
@@ -21,7 +22,8 @@ export function MainNav({ user }: { user: PublicUser }) {
   return (
     <Stack gap={4} component="ul" className="nav-list">
       {ITEMS.filter((item) => !item.roles || item.roles.includes(user.role)).map((item) => {
-        const active = pathname === item.to;
+        // Sub-pages (e.g. a file's page under /files) keep their section marked.
+        const active = pathname === item.to || (item.to !== '/' && pathname.startsWith(`${item.to}/`));
         return (
           <li key={item.to}>
             <NavLink
@@ -29,7 +31,7 @@ export function MainNav({ user }: { user: PublicUser }) {
               to={item.to}
               label={item.label}
               active={active}
-              aria-current={active ? 'page' : undefined}
+              aria-current={pathname === item.to ? 'page' : undefined}
             />
           </li>
         );

@@ -19,6 +19,13 @@ function AuthorHome() {
     <>
       <PageTitle>My courses</PageTitle>
       <Text>You have not created any courses yet.</Text>
+      <Text mt="md">
+        Upload the videos, documents and other files for your courses under{' '}
+        <Anchor component={Link} to="/files">
+          My files
+        </Anchor>
+        .
+      </Text>
     </>
   );
 }
@@ -45,6 +52,14 @@ function AdminHome() {
           <Text mt="xs">
             See queued, running and failed jobs, retry failures, and check that the workers are running.
           </Text>
+        </Card>
+        <Card withBorder padding="lg" component="section" aria-labelledby="admin-files-heading">
+          <Title order={2} size="h4" id="admin-files-heading">
+            <Anchor component={Link} to="/files">
+              My files
+            </Anchor>
+          </Title>
+          <Text mt="xs">Upload files, follow their processing, and preview or download them.</Text>
         </Card>
       </SimpleGrid>
     </>

@@ -1,0 +1,67 @@
+// The file asset endpoints (list, view, delete) and the addresses of an asset's bytes.
+import { z } from 'zod';
+import { ASSET_KINDS, ASSET_STATES, type AssetView } from '../shared/assets.ts';
+import { request } from './api.ts';
+
+/** An asset as the server sends it (in answers and in live `asset` events). */
+export const assetViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ASSET_KINDS),
+  originalName: z.string(),
+  state: z.enum(ASSET_STATES),
+  reason: z.string().nullable(),
+  progress: z.number().nullable(),
+  size: z.number(),
+  mime: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  derivatives: z.array(z.object({ role: z.string(), mime: z.string(), size: z.number() })),
+  viewer: z.enum(['pdf', 'html', 'image', 'audio', 'video', 'flash', 'download']),
+  createdAt: z.string(),
+}) satisfies z.ZodType<AssetView>;
+
+const base = (id: string) => `/api/assets/${encodeURIComponent(id)}`;
+
+export const assetsApi = {
+  list: () => request<{ assets: AssetView[] }>('GET', '/api/assets'),
+  get: (id: string) => request<{ asset: AssetView }>('GET', base(id)),
+  remove: (id: string) => request<void>('DELETE', base(id)),
+};
+
+/** The uploaded file itself (always sent as a download, under its original name). */
+export function originalUrl(id: string): string {
+  return `${base(id)}/original`;
+}
+
+/** A file made from the original, e.g. `pdf`, `html`, `web`, `audio`, `vtt`. */
+export function derivativeUrl(id: string, role: string): string {
+  return `${base(id)}/derivatives/${encodeURIComponent(role)}`;
+}
+
+export function hasDerivative(asset: AssetView, role: string): boolean {
+  return asset.derivatives.some((d) => d.role === role);
+}
+
+/** The original can be downloaded once the server has checked it (its type is then known). */
+export function canDownload(asset: AssetView): boolean {
+  return asset.mime !== null && (asset.state === 'ready' || asset.state === 'processing');
+}
+
+/** States that no longer change by themselves. */
+export function isSettled(asset: AssetView): boolean {
+  return asset.state === 'ready' || asset.state === 'failed' || asset.state === 'missing';
+}
+
+const STATE_RANK: Record<AssetView['state'], number> = { uploading: 0, processing: 1, ready: 2, failed: 2, missing: 2 };
+
+/**
+ * Of two descriptions of the same asset, the one further along. A fetched answer may have left
+ * the server before a live event that arrived first; it must not take the newer state back.
+ */
+export function furtherAlong(current: AssetView | null | undefined, incoming: AssetView): AssetView {
+  if (!current) return incoming;
+  const before = STATE_RANK[current.state];
+  const after = STATE_RANK[incoming.state];
+  if (after !== before) return after > before ? incoming : current;
+  if (incoming.state === 'processing' && (incoming.progress ?? 0) < (current.progress ?? 0)) return current;
+  return incoming;
+}
