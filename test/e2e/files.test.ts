@@ -188,5 +188,42 @@ for (const dialect of TEST_DIALECTS) {
       const original = await page.request.get(`/api/assets/${asset.id}/original`);
       assert.equal(createHash('sha256').update(await original.body()).digest('hex'), expected);
     });
+
+    it('resumes an upload after the page is reloaded, from where it stopped', { timeout: 180_000 }, async () => {
+      const file = path.join(dir, 'reloaded.bin');
+      writeFileSync(file, randomBytes(40 * 1024 * 1024));
+      const expected = createHash('sha256').update(readFileSync(file)).digest('hex');
+      await page.goto('/files');
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: 8 * 1024 * 1024,
+      });
+      await page.getByLabel('Files to upload').setInputFiles(file);
+      await page.waitForFunction(
+        () => Number(document.querySelector('[aria-label="Upload progress for reloaded.bin"]')?.getAttribute('aria-valuenow') ?? 0) >= 20,
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.reload();
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await page.getByRole('heading', { name: 'Unfinished uploads' }).waitFor();
+      await expectAccessible(page, 'files page with an unfinished upload');
+      const offsets: number[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'PATCH' && r.url().includes('/api/uploads/')) offsets.push(Number(r.headers()['upload-offset']));
+      });
+      await page.getByLabel('Files to upload').setInputFiles(file);
+      await rowState(page, 'reloaded.bin', /^Ready$/, 120_000);
+      assert.ok((offsets[0] ?? 0) > 0, `resumed from offset ${offsets[0]}, not from the start`);
+      const assets = ((await (await page.request.get('/api/assets')).json()) as { assets: { id: string; originalName: string }[] }).assets;
+      const asset = assets.filter((a) => a.originalName === 'reloaded.bin');
+      assert.equal(asset.length, 1, 'one file, not two');
+      const original = await page.request.get(`/api/assets/${asset[0]?.id}/original`);
+      assert.equal(createHash('sha256').update(await original.body()).digest('hex'), expected);
+    });
   });
 }
