@@ -10,14 +10,12 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createMemoryEventBus, type EventBus } from './events/bus.ts';
 import { createPostgresEventBus } from './events/postgres.ts';
 import { createEmbeddedJobQueue } from './jobs/embedded.ts';
-import { createPgBossJobQueue } from './jobs/pgboss.ts';
 import { probeHandler } from './jobs/probe.ts';
 import type { JobEvent, JobQueue } from './jobs/queue.ts';
 import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { prepareBlobStore, type StorageState } from './storage/prepare.ts';
-import { createPostgresLocker, createS3UploadStore } from './uploads/scale-out.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -35,7 +33,7 @@ export interface Runtime {
 export async function createRuntime(config: Config, logger: FastifyBaseLogger): Promise<Runtime> {
   const db = createDatabase(config.database);
   await migrateToLatest(db);
-  const blobStore = createBlobStore(config.storage);
+  const blobStore = await createBlobStore(config.storage);
   const storageState = await prepareBlobStore(db, blobStore);
   if (!storageState.ok) logger.error(storageState.reason);
 
@@ -54,7 +52,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   };
   const queue =
     config.database.dialect === 'postgres'
-      ? await createPgBossJobQueue({
+      ? await (await import('./jobs/pgboss.ts')).createPgBossJobQueue({
           connectionString: config.database.connectionString,
           db,
           onEvent,
@@ -62,14 +60,9 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
         })
       : createEmbeddedJobQueue({ db, onEvent });
 
+  // Scale-out drivers load only when configured: less code in the heap of an embedded install.
   const uploads =
-    config.storage.driver === 's3'
-      ? createS3UploadStore(
-          config.storage,
-          db,
-          config.database.dialect === 'postgres' ? await createPostgresLocker(config.database.connectionString) : undefined,
-        )
-      : createFileUploadStore(config.uploadsDir);
+    config.storage.driver === 's3' ? await scaleOutUploads(config, db) : createFileUploadStore(config.uploadsDir);
   const assets = createAssetsService({
     db,
     assets: createAssetsRepository(db),
@@ -109,6 +102,13 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
       await db.destroy();
     },
   };
+}
+
+async function scaleOutUploads(config: Config, db: Database): Promise<UploadStore> {
+  const { createPostgresLocker, createS3UploadStore } = await import('./uploads/scale-out.ts');
+  const locker =
+    config.database.dialect === 'postgres' ? await createPostgresLocker(config.database.connectionString) : undefined;
+  return createS3UploadStore(config.storage as Parameters<typeof createS3UploadStore>[0], db, locker);
 }
 
 /** The schedules every installation runs; registering them again is harmless. */

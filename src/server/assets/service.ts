@@ -16,7 +16,6 @@ import type { UploadStore } from '../uploads/store.ts';
 import type { UserRow } from '../users/repository.ts';
 import { type Detection, detectFile } from './detect/index.ts';
 import { presentAsset } from './presenter.ts';
-import { processorFor } from './processors/index.ts';
 import type { DerivativeFile } from './processors/types.ts';
 import type { AssetRow, AssetsRepository } from './repository.ts';
 
@@ -192,6 +191,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         await pipeline(await blobStore.read(blobKey), createWriteStream(input));
         const outDir = path.join(workDir, 'out');
         await mkdir(outDir);
+        // Processors (sharp, pdf-lib, mammoth…) load when the first file is processed, not at start.
+        const { processorFor } = await import('./processors/index.ts');
         const result = await processorFor(asset.kind)({
           file: input,
           workDir: outDir,

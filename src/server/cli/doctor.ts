@@ -52,7 +52,7 @@ async function checkDatabase(config: Config): Promise<Check> {
 }
 
 async function checkStorage(config: Config): Promise<Check> {
-  const store = createBlobStore(config.storage);
+  const store = await createBlobStore(config.storage);
   try {
     const marked = await store.hasMarker();
     return {

@@ -2,9 +2,10 @@
 import type { StorageConfig } from '../config.ts';
 import type { BlobStore } from './blob-store.ts';
 import { createDiskBlobStore } from './disk.ts';
-import { createS3BlobStore } from './s3.ts';
 
-export function createBlobStore(config: StorageConfig): BlobStore {
+/** The S3 driver (and the AWS SDK) loads only when configured. */
+export async function createBlobStore(config: StorageConfig): Promise<BlobStore> {
   if (config.driver === 'disk') return createDiskBlobStore(config.root);
+  const { createS3BlobStore } = await import('./s3.ts');
   return createS3BlobStore(config);
 }

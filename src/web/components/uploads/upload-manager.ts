@@ -9,7 +9,9 @@ import { getLiveStatus, subscribeLiveEvents, subscribeLiveStatus } from '../../l
 
 export const MAX_PARALLEL = 3;
 const UPLOAD_PATH = '/api/uploads';
-const CHUNK_SIZE = 8 * 1024 * 1024;
+// Large chunks: each PATCH has a fixed cost on the server, and an interrupted one keeps the bytes
+// that arrived, so resuming loses nothing (bench/upload.ts: 8 MiB ≈ 0.3 of a raw PUT, 64 MiB ≈ 0.5).
+const CHUNK_SIZE = 64 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
 /** After tus gave up on a lost connection, try again this late (or as soon as the browser is online). */
 const RECONNECT_MS = 20_000;
