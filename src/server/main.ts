@@ -4,8 +4,7 @@ import { buildApp } from './app.ts';
 import { describeDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
 import { exitWithConfigError, loadConfigOrExit, onShutdown } from './process.ts';
-import { createRuntime, registerSchedules } from './runtime.ts';
-import { checkBlobStore } from './storage/prepare.ts';
+import { appDependencies, createRuntime, registerSchedules } from './runtime.ts';
 
 const webOnly = process.argv.includes('--web-only');
 const config = loadConfigOrExit();
@@ -14,15 +13,7 @@ const runtime = await createRuntime(config, logger).catch((err: Error) =>
   exitWithConfigError(`cannot start (${describeDatabase(config.database)}): ${err.message}`),
 );
 
-const { app } = await buildApp({
-  config,
-  db: runtime.db,
-  logger,
-  bus: runtime.bus,
-  queue: runtime.queue,
-  storageState: () => checkBlobStore(runtime.blobStore),
-  files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
-});
+const { app } = await buildApp(appDependencies(config, logger, runtime));
 
 if (!webOnly) {
   await runtime.queue.startWorkers(runtime.registry, { groups: config.workerGroups, concurrency: config.workerConcurrency });

@@ -15,7 +15,7 @@ import type { JobEvent, JobQueue } from './jobs/queue.ts';
 import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
-import { prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -109,6 +109,19 @@ async function scaleOutUploads(config: Config, db: Database): Promise<UploadStor
   const locker =
     config.database.dialect === 'postgres' ? await createPostgresLocker(config.database.connectionString) : undefined;
   return createS3UploadStore(config.storage as Parameters<typeof createS3UploadStore>[0], db, locker);
+}
+
+/** What buildApp needs from the runtime. */
+export function appDependencies(config: Config, logger: FastifyBaseLogger, runtime: Runtime) {
+  return {
+    config,
+    db: runtime.db,
+    logger,
+    bus: runtime.bus,
+    queue: runtime.queue,
+    storageState: () => checkBlobStore(runtime.blobStore),
+    files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
+  };
 }
 
 /** The schedules every installation runs; registering them again is harmless. */

@@ -38,6 +38,17 @@ async function makeFiles(dir: string) {
   return { png, pdf, mp3, docx, swf, exe };
 }
 
+/** Limits the page's upload bandwidth (Chromium network emulation); returns the undo. */
+async function throttleUploads(page: Page, bytesPerSecond: number): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const conditions = { offline: false, latency: 0, downloadThroughput: -1 };
+  await cdp.send('Network.emulateNetworkConditions', { ...conditions, uploadThroughput: bytesPerSecond });
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', { ...conditions, uploadThroughput: -1 });
+  };
+}
+
 async function rowState(page: Page, name: string, state: RegExp, timeout = 60_000): Promise<void> {
   const row = page.getByRole('table', { name: 'Your files' }).getByRole('row').filter({ hasText: name });
   await row.getByText(state).first().waitFor({ timeout });
@@ -157,14 +168,7 @@ for (const dialect of TEST_DIALECTS) {
       const expected = createHash('sha256').update(readFileSync(big)).digest('hex');
       await page.goto('/files');
       // Slow the upload down so the crash lands in the middle of it.
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 0,
-        downloadThroughput: -1,
-        uploadThroughput: 8 * 1024 * 1024,
-      });
+      const unthrottle = await throttleUploads(page, 8 * 1024 * 1024);
       await page.getByLabel('Files to upload').setInputFiles(big);
       const progress = page.getByRole('progressbar', { name: 'Upload progress for lecture-recording.bin' });
       await page.waitForFunction(
@@ -178,7 +182,7 @@ for (const dialect of TEST_DIALECTS) {
       const before = Number(await progress.getAttribute('aria-valuenow'));
       assert.ok(before < 90, `crash in the middle, not at ${before}%`);
       await server.crashAndRestart();
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await unthrottle();
       await rowState(page, 'lecture-recording.bin', /^Ready$/, 120_000);
       const list = await page.request.get('/api/assets');
       const asset = ((await list.json()) as { assets: { id: string; originalName: string }[] }).assets.find(
@@ -194,14 +198,7 @@ for (const dialect of TEST_DIALECTS) {
       writeFileSync(file, randomBytes(40 * 1024 * 1024));
       const expected = createHash('sha256').update(readFileSync(file)).digest('hex');
       await page.goto('/files');
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 0,
-        downloadThroughput: -1,
-        uploadThroughput: 8 * 1024 * 1024,
-      });
+      const unthrottle = await throttleUploads(page, 8 * 1024 * 1024);
       await page.getByLabel('Files to upload').setInputFiles(file);
       await page.waitForFunction(
         () => Number(document.querySelector('[aria-label="Upload progress for reloaded.bin"]')?.getAttribute('aria-valuenow') ?? 0) >= 20,
@@ -209,7 +206,7 @@ for (const dialect of TEST_DIALECTS) {
         { timeout: 60_000 },
       );
       await page.reload();
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await unthrottle();
       await page.getByRole('heading', { name: 'Unfinished uploads' }).waitFor();
       await expectAccessible(page, 'files page with an unfinished upload');
       const offsets: number[] = [];

@@ -14,16 +14,10 @@ import { createS3BlobStore } from '../../src/server/storage/s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/server/testing/databases.ts';
 import { type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
 import { openEventStream } from '../../src/server/testing/sse.ts';
+import { waitFor } from '../../src/server/testing/wait.ts';
 import { HttpClient, type LecternProcess, startProcess } from './processes.ts';
 
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(200);
-  }
-  assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+const waitUntil = (check: () => Promise<boolean>, what: string, timeoutMs: number) => waitFor(check, what, timeoutMs, 200);
 
 describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
   let testDb: TestDatabase;

@@ -13,16 +13,9 @@ import { createPgBossJobQueue, type PgBossQueueOptions } from './pgboss.ts';
 import { latestOccurrence, occurrenceId } from './pgboss-scheduler.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
 import { registryWith } from '../testing/jobs.ts';
+import { waitFor } from '../testing/wait.ts';
 import { handle, type JobHandler } from './registry.ts';
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 const registry = (
   probe: JobHandler<'system.probe'>,

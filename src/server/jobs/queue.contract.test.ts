@@ -9,16 +9,9 @@ import { createEmbeddedJobQueue } from './embedded.ts';
 import { createPgBossJobQueue } from './pgboss.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
 import { registryWith } from '../testing/jobs.ts';
+import { waitFor } from '../testing/wait.ts';
 import { handle, type JobHandler } from './registry.ts';
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 interface Harness {
   db: Database;

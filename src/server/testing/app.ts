@@ -7,8 +7,7 @@ import pino from 'pino';
 import { buildApp, type LecternApp } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import { checkBlobStore } from '../storage/prepare.ts';
+import { appDependencies, createRuntime, type Runtime } from '../runtime.ts';
 import { createTestDatabase, type Dialect } from './databases.ts';
 
 export interface TestApp extends LecternApp {
@@ -40,15 +39,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   };
   const logger = pino({ level: 'silent' });
   const runtime = await createRuntime(config, logger);
-  const built = await buildApp({
-    config,
-    db: runtime.db,
-    logger,
-    bus: runtime.bus,
-    queue: runtime.queue,
-    storageState: () => checkBlobStore(runtime.blobStore),
-    files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
-  });
+  const built = await buildApp(appDependencies(config, logger, runtime));
   await built.app.ready();
   return {
     ...built,
