@@ -13,10 +13,10 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
+import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
 const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
 
 async function makeFiles(dir: string) {

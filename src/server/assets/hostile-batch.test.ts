@@ -12,10 +12,10 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { AssetView } from '../../shared/assets.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
+import { FIXTURES } from '../testing/fixtures.ts';
 import { tusUpload } from '../testing/tus.ts';
 import { CONTENT_TYPES, writeZip } from './detect/testkit.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures');
 const MiB = 1024 * 1024;
 
 /** A PNG whose header declares 100000 × 100000 pixels (a decompression bomb), CRCs correct. */

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
-/** `<clone>/../shared/fixtures`: CI clones the repo with shared/ beside it. */
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../../../shared/fixtures');
+export { FIXTURES } from '../../testing/fixtures.ts';
 
 /** A fresh temp dir, removed when the test file ends; call it at the top level of a test file. */
 export async function tempDir(): Promise<string> {

@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { ProcessInput } from './types.ts';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../../../shared/fixtures');
+import { FIXTURES } from '../../testing/fixtures.ts';
+
+export { FIXTURES };
 assert.ok(existsSync(path.join(FIXTURES, 'office', 'single-paragraph.docx')), `fixtures not found in ${FIXTURES}`);
 
 /** A fresh folder, removed when the test ends. */
