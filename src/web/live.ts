@@ -2,7 +2,7 @@
 // shared by every component that listens: it opens with the first listener and closes shortly
 // after the last one leaves (the delay lets StrictMode's remount and a move between two live
 // pages reuse it). When the stream fails the status becomes "paused" so pages can poll instead.
-import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import type { JobEventData } from '../shared/events.ts';
 import { assetViewSchema } from './assets-api.ts';
@@ -207,4 +207,26 @@ export function throttledTask(task: () => Promise<unknown>, minIntervalMs: numbe
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Loads once on mount and again whenever the returned `refresh` is called, at most once per
+ * `minIntervalMs` however many calls arrive. `isActive()` turns false once the component is gone.
+ */
+export function useThrottledLoad(load: (isActive: () => boolean) => Promise<void>, minIntervalMs: number): () => void {
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const refresher = useRef<ThrottledTask | null>(null);
+  useEffect(() => {
+    let active = true;
+    const task = throttledTask(() => loadRef.current(() => active), minIntervalMs);
+    refresher.current = task;
+    task.request();
+    return () => {
+      active = false;
+      task.stop();
+      refresher.current = null;
+    };
+  }, [minIntervalMs]);
+  return useCallback(() => refresher.current?.request(), []);
 }

@@ -2,14 +2,14 @@
 // jobs with a retry button. Kept current by live events; polls while those are unavailable.
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { FailedJobsTable } from '../components/FailedJobsTable.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { JobCountsTable } from '../components/JobCountsTable.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
 import { type FailedJob, type JobState, type JobsOverview, jobsApi } from '../jobs-api.ts';
-import { type JobLiveEvent, type ThrottledTask, throttledTask, useInterval, useLiveEvents } from '../live.ts';
+import { type JobLiveEvent, useInterval, useLiveEvents, useThrottledLoad } from '../live.ts';
 
 /** Live events reload the counts at most this often. */
 const REFRESH_MIN_INTERVAL_MS = 500;
@@ -69,31 +69,19 @@ export function AdminJobsPage() {
   const [probeError, setProbeError] = useState<string | null>(null);
   const [probeBusy, setProbeBusy] = useState(false);
   const recentEvents = useRef(new Map<string, JobLiveEvent>());
-  const refresher = useRef<ThrottledTask | null>(null);
   const failedHeading = useRef<HTMLHeadingElement>(null);
 
   // Loads the counts and failed jobs; many calls in a burst become at most one request per interval.
-  useEffect(() => {
-    let active = true;
-    const task = throttledTask(async () => {
-      try {
-        const answer = await jobsApi.overview();
-        if (!active) return;
-        setOverview(answer);
-        setLoadError(null);
-      } catch (error) {
-        if (active) setLoadError(errorMessage(error));
-      }
-    }, REFRESH_MIN_INTERVAL_MS);
-    refresher.current = task;
-    task.request();
-    return () => {
-      active = false;
-      task.stop();
-      refresher.current = null;
-    };
-  }, []);
-  const refresh = useCallback(() => refresher.current?.request(), []);
+  const refresh = useThrottledLoad(async (isActive) => {
+    try {
+      const answer = await jobsApi.overview();
+      if (!isActive()) return;
+      setOverview(answer);
+      setLoadError(null);
+    } catch (error) {
+      if (isActive()) setLoadError(errorMessage(error));
+    }
+  }, REFRESH_MIN_INTERVAL_MS);
 
   const liveStatus = useLiveEvents((event) => {
     if (event.type !== 'job') return;

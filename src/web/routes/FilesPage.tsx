@@ -13,7 +13,7 @@ import { useUploadManager } from '../components/uploads/UploadsProvider.tsx';
 import { errorMessage } from '../forms.ts';
 import { formatBytes } from '../format.ts';
 import { ASSET_KIND_LABELS } from '../labels.ts';
-import { type ThrottledTask, throttledTask, useInterval, useLiveEvents } from '../live.ts';
+import { useInterval, useLiveEvents, useThrottledLoad } from '../live.ts';
 
 /** How often the list reloads while live updates are paused. */
 const POLL_MS = 5_000;
@@ -39,39 +39,27 @@ export function FilesPage() {
   const [toDelete, setToDelete] = useState<AssetView | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const refresher = useRef<ThrottledTask | null>(null);
   const tableHeading = useRef<HTMLHeadingElement>(null);
   /** Deleted here: late live events must not bring them back. */
   const deleted = useRef(new Set<string>());
 
-  useEffect(() => {
-    let active = true;
-    const task = throttledTask(async () => {
-      try {
-        const answer = await assetsApi.list();
-        if (!active) return;
-        setAssets((current) => {
-          // A live event may already have brought a newer state than this answer.
-          const known = new Map(current?.map((a) => [a.id, a]));
-          return answer.assets
-            .filter((a) => !deleted.current.has(a.id))
-            .map((a) => furtherAlong(known.get(a.id), a))
-            .sort(newestFirst);
-        });
-        setLoadError(null);
-      } catch (error) {
-        if (active) setLoadError(errorMessage(error));
-      }
-    }, REFRESH_MIN_INTERVAL_MS);
-    refresher.current = task;
-    task.request();
-    return () => {
-      active = false;
-      task.stop();
-      refresher.current = null;
-    };
-  }, []);
-  const refresh = useCallback(() => refresher.current?.request(), []);
+  const refresh = useThrottledLoad(async (isActive) => {
+    try {
+      const answer = await assetsApi.list();
+      if (!isActive()) return;
+      setAssets((current) => {
+        // A live event may already have brought a newer state than this answer.
+        const known = new Map(current?.map((a) => [a.id, a]));
+        return answer.assets
+          .filter((a) => !deleted.current.has(a.id))
+          .map((a) => furtherAlong(known.get(a.id), a))
+          .sort(newestFirst);
+      });
+      setLoadError(null);
+    } catch (error) {
+      if (isActive()) setLoadError(errorMessage(error));
+    }
+  }, REFRESH_MIN_INTERVAL_MS);
 
   const applyAsset = useCallback((asset: AssetView) => {
     if (deleted.current.has(asset.id)) return;
