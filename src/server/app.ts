@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createAssetsRepository } from './assets/repository.ts';
 import { registerAssetRoutes } from './assets/routes.ts';
 import type { AssetsService } from './assets/service.ts';
 import { createAuthRepository } from './auth/repository.ts';
@@ -11,6 +12,9 @@ import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { EventBus } from './events/bus.ts';
+import { createDraftsRepository } from './drafts/repository.ts';
+import { registerDraftRoutes } from './drafts/routes.ts';
+import { createDraftsService } from './drafts/service.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -117,13 +121,21 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerJobRoutes(app, { queue });
   registerEventRoutes(app, { bus });
   if (files) {
+    const drafts = createDraftsService({
+      db,
+      drafts: createDraftsRepository(db),
+      assetRows: createAssetsRepository(db),
+      assets: files.assets,
+    });
     registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
     registerUploadRoutes(app, {
       assets: files.assets,
       uploads: files.uploads,
       maxSize: Math.max(...Object.values(config.uploadLimits)),
       trustProxy: config.trustProxy,
+      drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
     });
+    registerDraftRoutes(app, { drafts });
   }
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 

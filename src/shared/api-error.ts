@@ -8,4 +8,6 @@ export interface ApiErrorBody {
   issues?: { path: string; message: string }[];
   /** Seconds until a retry may succeed, for `rate_limited`. */
   retryAfterSeconds?: number;
+  /** For `conflict`: the server's current version of what the request tried to change. */
+  current?: unknown;
 }

@@ -121,6 +121,24 @@ export interface UploadKvTable {
   updated_at: number;
 }
 
+export interface DraftsTable {
+  id: string;
+  owner_id: string;
+  /** Incremented by every save; a save naming an older revision is refused. */
+  revision: number;
+  step: 'basics' | 'files' | 'test' | 'review';
+  /** JSON (DraftContent). */
+  content: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DraftAssetsTable {
+  draft_id: string;
+  asset_id: string;
+  relation: 'uploaded' | 'uses';
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -133,4 +151,6 @@ export interface DB {
   assets: AssetsTable;
   asset_derivatives: AssetDerivativesTable;
   upload_kv: UploadKvTable;
+  drafts: DraftsTable;
+  draft_assets: DraftAssetsTable;
 }

@@ -9,12 +9,19 @@ export interface TusUploadResult {
 export function tusUpload(
   base: string,
   content: Buffer,
-  options: { cookie: string; csrf: string; filename: string; kind: string; chunkSize?: number },
+  options: {
+    cookie: string;
+    csrf: string;
+    filename: string;
+    kind: string;
+    chunkSize?: number;
+    metadata?: Record<string, string>;
+  },
 ): Promise<TusUploadResult> {
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(content, {
       endpoint: `${base}/api/uploads`,
-      metadata: { filename: options.filename, kind: options.kind },
+      metadata: { filename: options.filename, kind: options.kind, ...options.metadata },
       headers: { cookie: options.cookie, 'x-csrf-token': options.csrf },
       chunkSize: options.chunkSize ?? 64 * 1024,
       retryDelays: [],

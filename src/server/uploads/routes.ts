@@ -20,7 +20,14 @@ function refuse(status: number, message: string): { status_code: number; body: s
 
 export function registerUploadRoutes(
   app: FastifyInstance,
-  deps: { assets: AssetsService; uploads: UploadStore; maxSize: number; trustProxy: boolean },
+  deps: {
+    assets: AssetsService;
+    uploads: UploadStore;
+    maxSize: number;
+    trustProxy: boolean;
+    /** Uploads started in the wizard name their draft: checked first, linked once the asset exists. */
+    drafts?: { check(user: UserRow, draftId: string): Promise<unknown>; link(user: UserRow, draftId: string, assetId: string): Promise<void> };
+  },
 ): void {
   const users = new WeakMap<IncomingMessage, UserRow>();
   const userOf = (req: TusRequest): UserRow => {
@@ -50,13 +57,16 @@ export function registerUploadRoutes(
       const kind = assetKindSchema.safeParse(upload.metadata?.kind ?? 'other');
       if (!kind.success) throw refuse(400, 'Unknown file kind.');
       if (upload.size === undefined) throw refuse(400, 'The file size must be known when the upload starts.');
+      const draftId = upload.metadata?.draftId ?? null;
       try {
+        if (draftId) await deps.drafts?.check(user, draftId);
         await deps.assets.startUpload(user, {
           id: upload.id,
           name: cleanFileName(upload.metadata?.filename ?? upload.metadata?.name),
           kind: kind.data,
           size: upload.size,
         });
+        if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
         if (err instanceof HttpError) throw refuse(err.statusCode, err.message);
         throw err;

@@ -1,0 +1,121 @@
+// Drafts on the real server: saved section by section, stale tabs refused, cancel leaves nothing
+// it uploaded behind (and keeps library files it only used).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import type { DraftView } from '../../shared/drafts.ts';
+import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
+import { TEST_DIALECTS } from '../testing/databases.ts';
+import { tusUpload } from '../testing/tus.ts';
+import { waitFor } from '../testing/wait.ts';
+
+const BASICS = {
+  title: 'Fire safety',
+  versionLabel: '2026',
+  shortDescription: 'What to do **before** the alarm.',
+  topics: ['Extinguishers', 'Evacuation'],
+  language: 'en',
+  coverAssetId: null,
+};
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`[${dialect}] course drafts`, () => {
+    let app: TestApp;
+    let author: TestClient;
+    let base: string;
+    const image = (color: string) => sharp({ create: { width: 32, height: 32, channels: 3, background: color } }).png().toBuffer();
+    const upload = async (content: Buffer, filename: string, metadata: Record<string, string> = {}) =>
+      (await tusUpload(base, content, { cookie: author.cookieHeader(), csrf: await author.csrf(), filename, kind: 'image', metadata })).assetId;
+    const ready = (id: string) =>
+      waitFor(async () => (await author.get(`/api/assets/${id}`)).json().asset?.state === 'ready', `asset ${id} ready`, 30_000, 100);
+
+    before(async () => {
+      app = await createTestApp(dialect);
+      await app.app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.app.server.address();
+      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      author = (await createSignedInUser(app, await setUpAdmin(app), 'author')).client;
+      await app.runtime.queue.startWorkers(app.runtime.registry, { concurrency: 2 });
+    });
+    after(() => app.close());
+
+    it('starts empty at Basics and saves each change with the next revision', async () => {
+      const created = await author.post('/api/drafts');
+      assert.equal(created.statusCode, 201);
+      const draft = created.json().draft as DraftView;
+      assert.equal(draft.revision, 1);
+      assert.equal(draft.step, 'basics');
+      assert.equal(draft.content.basics.title, '');
+      const saved = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: BASICS, step: 'files' });
+      assert.equal(saved.statusCode, 200, saved.body);
+      assert.equal(saved.json().draft.revision, 2);
+      assert.deepEqual(saved.json().draft.content.basics, BASICS);
+      assert.equal((await author.get(`/api/drafts/${draft.id}`)).json().draft.step, 'files');
+      assert.ok((await author.get('/api/drafts')).json().drafts.some((d: DraftView) => d.id === draft.id));
+    });
+
+    it('refuses a save from a stale tab with the latest version, instead of overwriting it', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, title: 'From tab A' } });
+      const stale = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, title: 'From tab B' } });
+      assert.equal(stale.statusCode, 409);
+      assert.equal(stale.json().error, 'conflict');
+      assert.equal(stale.json().current.content.basics.title, 'From tab A');
+      assert.equal(stale.json().current.revision, 2);
+      const invalid = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, basics: { ...BASICS, language: 'English!' } });
+      assert.equal(invalid.statusCode, 400);
+      assert.match(invalid.json().message, /^basics\.language: /);
+    });
+
+    it('keeps drafts private and refuses files that are not the author’s', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      const admin = app.client();
+      await admin.post('/api/auth/login', { email: 'admin@example.org', password: 'correct horse battery staple' });
+      const other = (await createSignedInUser(app, admin, 'author')).client;
+      assert.equal((await other.get(`/api/drafts/${draft.id}`)).statusCode, 404);
+      assert.equal((await other.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 404);
+      const foreign = (await tusUpload(base, await image('#010203'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'x.png', kind: 'image' })).assetId;
+      const refused = await author.patch(`/api/drafts/${draft.id}`, {
+        revision: 1,
+        files: [{ assetId: foreign, title: 'Not mine', description: '', required: false }],
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.equal(refused.json().error, 'unknown_file');
+      // An upload naming somebody else's draft is refused before any byte arrives.
+      await assert.rejects(
+        tusUpload(base, await image('#040506'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'y.png', kind: 'image', metadata: { draftId: draft.id } }),
+        /404/,
+      );
+    });
+
+    it('cancels a draft with every file it uploaded, and keeps a library file it only used', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      const listed = await upload(await image('#aa0000'), 'slide.png', { draftId: draft.id });
+      const neverListed = await upload(await image('#00aa00'), 'abandoned.png', { draftId: draft.id });
+      const library = await upload(await image('#0000aa'), 'logo.png');
+      for (const id of [listed, neverListed, library]) await ready(id);
+      const saved = await author.patch(`/api/drafts/${draft.id}`, {
+        revision: 1,
+        files: [
+          { assetId: listed, title: 'Slide', description: 'First slide', required: true },
+          { assetId: library, title: 'Logo', description: '', required: false },
+        ],
+      });
+      assert.equal(saved.statusCode, 200, saved.body);
+      const blobKeys = async (id: string) => [
+        ...(await app.db.selectFrom('assets').select('blob_key as key').where('id', '=', id).execute()).map((r) => r.key as string),
+        ...(await app.db.selectFrom('asset_derivatives').select('blob_key as key').where('asset_id', '=', id).execute()).map((r) => r.key),
+      ];
+      const purgedKeys = [...(await blobKeys(listed)), ...(await blobKeys(neverListed))];
+
+      assert.equal((await author.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 204);
+      assert.equal((await author.get(`/api/drafts/${draft.id}`)).statusCode, 404);
+      assert.equal((await author.get(`/api/assets/${listed}`)).statusCode, 404);
+      assert.equal((await author.get(`/api/assets/${neverListed}`)).statusCode, 404);
+      assert.equal((await author.get(`/api/assets/${library}`)).statusCode, 200);
+      for (const key of purgedKeys) {
+        assert.equal(await app.runtime.blobStore.stat(key), null, `${key} deleted from storage`);
+      }
+    });
+  });
+}

@@ -1,0 +1,118 @@
+// Course drafts: created empty, saved section by section with optimistic concurrency, cancelled
+// with everything only they uploaded.
+import type { Kysely } from 'kysely';
+import { type DraftContent, type DraftUpdate, type DraftView, EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
+import type { AssetsRepository } from '../assets/repository.ts';
+import type { AssetsService } from '../assets/service.ts';
+import type { DB } from '../db/types.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UserRow } from '../users/repository.ts';
+import type { DraftRow, DraftsRepository } from './repository.ts';
+
+export function presentDraft(row: DraftRow): DraftView {
+  return {
+    id: row.id,
+    revision: row.revision,
+    step: row.step,
+    content: JSON.parse(row.content) as DraftContent,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function assetIdsOf(content: DraftContent): string[] {
+  const ids = content.files.map((f) => f.assetId);
+  if (content.basics.coverAssetId) ids.push(content.basics.coverAssetId);
+  return [...new Set(ids)];
+}
+
+export function createDraftsService(deps: {
+  db: Kysely<DB>;
+  drafts: DraftsRepository;
+  assetRows: Pick<AssetsRepository, 'find'>;
+  assets: Pick<AssetsService, 'remove'>;
+  now?: () => number;
+}) {
+  const { db, drafts } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function ownDraft(user: UserRow, id: string): Promise<DraftRow> {
+    const draft = await drafts.find(id);
+    if (!draft || (draft.owner_id !== user.id && user.role !== 'admin')) {
+      throw new HttpError(404, 'not_found', 'No such draft.');
+    }
+    return draft;
+  }
+
+  return {
+    async create(owner: UserRow): Promise<DraftView> {
+      const at = now();
+      const row: DraftRow = {
+        id: crypto.randomUUID(),
+        owner_id: owner.id,
+        revision: 1,
+        step: 'basics',
+        content: JSON.stringify(EMPTY_DRAFT_CONTENT),
+        created_at: at,
+        updated_at: at,
+      };
+      await drafts.insert(row);
+      return presentDraft(row);
+    },
+
+    async list(owner: UserRow): Promise<DraftView[]> {
+      return (await drafts.listByOwner(owner.id)).map(presentDraft);
+    },
+
+    async get(user: UserRow, id: string): Promise<DraftView> {
+      return presentDraft(await ownDraft(user, id));
+    },
+
+    /** Saves the given sections if the browser saw the latest revision; a stale tab gets 409. */
+    async save(user: UserRow, id: string, update: DraftUpdate): Promise<DraftView> {
+      const draft = await ownDraft(user, id);
+      const current = JSON.parse(draft.content) as DraftContent;
+      const content: DraftContent = { basics: update.basics ?? current.basics, files: update.files ?? current.files };
+      const assetIds = assetIdsOf(content);
+      for (const assetId of assetIds) {
+        const asset = await deps.assetRows.find(assetId);
+        if (!asset || asset.owner_id !== draft.owner_id) {
+          throw new HttpError(400, 'unknown_file', 'A file in this draft does not exist or is not yours.');
+        }
+      }
+      const saved = await db.transaction().execute(async (trx) => {
+        const ok = await drafts.saveIfCurrent(id, update.revision, { content: JSON.stringify(content), step: update.step ?? draft.step }, now(), trx);
+        if (ok) await drafts.setUsedAssets(id, assetIds, trx);
+        return ok;
+      });
+      if (!saved) {
+        const latest = await ownDraft(user, id);
+        throw new HttpError(409, 'conflict', 'This draft was changed in another tab or on another device. Reload it to continue from the latest version.', {
+          current: presentDraft(latest),
+        });
+      }
+      return presentDraft(await ownDraft(user, id));
+    },
+
+    /** Links an upload started in the wizard to its draft (the draft must be the uploader's). */
+    async linkUpload(user: UserRow, draftId: string, assetId: string): Promise<void> {
+      const draft = await drafts.find(draftId);
+      if (!draft || draft.owner_id !== user.id) throw new HttpError(404, 'not_found', 'No such draft.');
+      await drafts.linkUpload(draftId, assetId);
+    },
+
+    /** Discards the draft and, at once, every file only it uploaded (running work cancelled). */
+    async cancel(user: UserRow, id: string): Promise<void> {
+      await ownDraft(user, id);
+      const purge = await drafts.uploadsOnlyItUses(id);
+      await drafts.delete(id);
+      for (const assetId of purge) {
+        await deps.assets.remove(user, assetId).catch((err) => {
+          if (!(err instanceof HttpError && err.statusCode === 404)) throw err;
+        });
+      }
+    },
+  };
+}
+
+export type DraftsService = ReturnType<typeof createDraftsService>;

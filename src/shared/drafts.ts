@@ -1,0 +1,60 @@
+// A course draft as the wizard edits it: saved section by section, with a revision number so a
+// stale tab cannot overwrite newer work.
+import { z } from 'zod';
+
+export const WIZARD_STEPS = ['basics', 'files', 'test', 'review'] as const;
+export const wizardStepSchema = z.enum(WIZARD_STEPS);
+export type WizardStep = z.infer<typeof wizardStepSchema>;
+
+export const basicsSchema = z.object({
+  title: z.string().trim().max(200, 'Title must be at most 200 characters'),
+  versionLabel: z.string().trim().max(50, 'Version label must be at most 50 characters'),
+  shortDescription: z.string().max(5000, 'Short description must be at most 5000 characters'),
+  topics: z.array(z.string().trim().min(1, 'A topic cannot be empty').max(200)).max(50, 'At most 50 topics'),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Language must be a language tag such as en or pt-BR'),
+  coverAssetId: z.uuid().nullable(),
+});
+export type Basics = z.infer<typeof basicsSchema>;
+
+export const draftFileSchema = z.object({
+  assetId: z.uuid(),
+  title: z.string().trim().min(1, 'A file needs a title').max(200),
+  description: z.string().max(5000),
+  required: z.boolean(),
+});
+export type DraftFile = z.infer<typeof draftFileSchema>;
+
+export const draftContentSchema = z.object({
+  basics: basicsSchema,
+  /** In the order learners see them. */
+  files: z.array(draftFileSchema).max(500, 'At most 500 files'),
+});
+export type DraftContent = z.infer<typeof draftContentSchema>;
+
+export const EMPTY_DRAFT_CONTENT: DraftContent = {
+  basics: { title: '', versionLabel: '', shortDescription: '', topics: [], language: 'en', coverAssetId: null },
+  files: [],
+};
+
+/** A save: the revision the browser last saw, and the sections it changes. */
+export const draftUpdateSchema = z
+  .object({
+    revision: z.number().int().min(1),
+    step: wizardStepSchema.optional(),
+    basics: basicsSchema.optional(),
+    files: draftContentSchema.shape.files.optional(),
+  })
+  .refine((u) => u.step !== undefined || u.basics !== undefined || u.files !== undefined, 'Nothing to save');
+export type DraftUpdate = z.infer<typeof draftUpdateSchema>;
+
+export interface DraftView {
+  id: string;
+  revision: number;
+  step: WizardStep;
+  content: DraftContent;
+  createdAt: string;
+  updatedAt: string;
+}
