@@ -1,6 +1,7 @@
 // A course draft as the wizard edits it: saved section by section, with a revision number so a
 // stale tab cannot overwrite newer work.
 import { z } from 'zod';
+import { allQuestions, type TestSet, testSetSchema } from './quiz.ts';
 
 export const WIZARD_STEPS = ['basics', 'files', 'test', 'review'] as const;
 export const wizardStepSchema = z.enum(WIZARD_STEPS);
@@ -31,13 +32,26 @@ export const draftContentSchema = z.object({
   basics: basicsSchema,
   /** In the order learners see them. */
   files: z.array(draftFileSchema).max(500, 'At most 500 files'),
+  test: testSetSchema,
 });
-export type DraftContent = z.infer<typeof draftContentSchema>;
+export type DraftContent = { basics: Basics; files: DraftFile[]; test: TestSet };
 
 export const EMPTY_DRAFT_CONTENT: DraftContent = {
   basics: { title: '', versionLabel: '', shortDescription: '', topics: [], language: 'en', coverAssetId: null },
   files: [],
+  test: testSetSchema.parse({}),
 };
+
+/** Every asset a draft's content points at: files, the cover, question and answer images. */
+export function assetIdsOf(content: DraftContent): string[] {
+  const ids = content.files.map((f) => f.assetId);
+  if (content.basics.coverAssetId) ids.push(content.basics.coverAssetId);
+  for (const question of allQuestions(content.test.categories)) {
+    if (question.image) ids.push(question.image.assetId);
+    for (const answer of question.answers) if (answer.image) ids.push(answer.image.assetId);
+  }
+  return [...new Set(ids)];
+}
 
 /** A save: the revision the browser last saw, and the sections it changes. */
 export const draftUpdateSchema = z
@@ -46,8 +60,12 @@ export const draftUpdateSchema = z
     step: wizardStepSchema.optional(),
     basics: basicsSchema.optional(),
     files: draftContentSchema.shape.files.optional(),
+    test: testSetSchema.optional(),
   })
-  .refine((u) => u.step !== undefined || u.basics !== undefined || u.files !== undefined, 'Nothing to save');
+  .refine(
+    (u) => u.step !== undefined || u.basics !== undefined || u.files !== undefined || u.test !== undefined,
+    'Nothing to save',
+  );
 export type DraftUpdate = z.infer<typeof draftUpdateSchema>;
 
 export interface DraftView {

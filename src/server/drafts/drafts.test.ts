@@ -117,5 +117,47 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal(await app.runtime.blobStore.stat(key), null, `${key} deleted from storage`);
       }
     });
+
+    it('keeps the test set with the draft and reviews it with the files', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      const slide = await upload(await image('#123456'), 'question.png', { draftId: draft.id });
+      await ready(slide);
+      const test = {
+        settings: { passMarkPercent: 70 },
+        categories: [
+          {
+            id: '10000000-0000-4000-8000-000000000001',
+            name: 'Extinguishers',
+            drawCount: null,
+            children: [],
+            questions: [
+              {
+                id: '10000000-0000-4000-8000-000000000002',
+                kind: 'single',
+                text: 'Which extinguisher for electrical fires?',
+                image: { assetId: slide, alt: 'Three extinguishers side by side' },
+                allOrNothing: false,
+                generalFeedback: '',
+                answers: [
+                  { id: '10000000-0000-4000-8000-000000000003', text: 'CO2', image: null, fraction: 1, feedback: '' },
+                  { id: '10000000-0000-4000-8000-000000000004', text: 'Water', image: null, fraction: 1, feedback: 'Never.' },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const saved = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: BASICS, test, step: 'test' });
+      assert.equal(saved.statusCode, 200, saved.body);
+      assert.equal(saved.json().draft.content.test.settings.passMarkPercent, 70);
+      const problems = (await author.get(`/api/drafts/${draft.id}/review`)).json().problems as { step: string; code: string; severity: string }[];
+      assert.deepEqual(
+        problems.map((p) => `${p.severity} ${p.step} ${p.code}`),
+        ['warning files no-files', 'error test single-several-full-marks'],
+      );
+      // The image on the question is one of the draft's files: cancelling purges it too.
+      assert.equal((await author.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 204);
+      assert.equal((await author.get(`/api/assets/${slide}`)).statusCode, 404);
+    });
   });
 }

@@ -26,6 +26,11 @@ export function registerDraftRoutes(app: FastifyInstance, deps: { drafts: Drafts
     return { draft: await drafts.get(me(request.user), id) };
   });
 
+  app.get('/api/drafts/:id/review', { config: { access: AUTHORS } }, async (request) => {
+    const { id } = parseInput(idParams, request.params);
+    return { problems: await drafts.review(me(request.user), id) };
+  });
+
   app.patch('/api/drafts/:id', { config: { access: AUTHORS } }, async (request) => {
     const { id } = parseInput(idParams, request.params);
     const update = parseInput(draftUpdateSchema, request.body);

@@ -1,29 +1,30 @@
 // Course drafts: created empty, saved section by section with optimistic concurrency, cancelled
 // with everything only they uploaded.
 import type { Kysely } from 'kysely';
-import { type DraftContent, type DraftUpdate, type DraftView, EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
+import {
+  assetIdsOf,
+  type DraftContent,
+  type DraftUpdate,
+  type DraftView,
+  EMPTY_DRAFT_CONTENT,
+} from '../../shared/drafts.ts';
 import type { AssetsRepository } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
 import type { DB } from '../db/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { DraftRow, DraftsRepository } from './repository.ts';
+import { type FileState, type ReviewProblem, reviewDraft } from './review.ts';
 
 export function presentDraft(row: DraftRow): DraftView {
   return {
     id: row.id,
     revision: row.revision,
     step: row.step,
-    content: JSON.parse(row.content) as DraftContent,
+    content: { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(row.content) as Partial<DraftContent>) },
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
-}
-
-function assetIdsOf(content: DraftContent): string[] {
-  const ids = content.files.map((f) => f.assetId);
-  if (content.basics.coverAssetId) ids.push(content.basics.coverAssetId);
-  return [...new Set(ids)];
 }
 
 export function createDraftsService(deps: {
@@ -71,8 +72,12 @@ export function createDraftsService(deps: {
     /** Saves the given sections if the browser saw the latest revision; a stale tab gets 409. */
     async save(user: UserRow, id: string, update: DraftUpdate): Promise<DraftView> {
       const draft = await ownDraft(user, id);
-      const current = JSON.parse(draft.content) as DraftContent;
-      const content: DraftContent = { basics: update.basics ?? current.basics, files: update.files ?? current.files };
+      const current = presentDraft(draft).content;
+      const content: DraftContent = {
+        basics: update.basics ?? current.basics,
+        files: update.files ?? current.files,
+        test: update.test ?? current.test,
+      };
       const assetIds = assetIdsOf(content);
       for (const assetId of assetIds) {
         const asset = await deps.assetRows.find(assetId);
@@ -92,6 +97,17 @@ export function createDraftsService(deps: {
         });
       }
       return presentDraft(await ownDraft(user, id));
+    },
+
+    /** The Review step: errors that block publishing and warnings, each with the step to fix it in. */
+    async review(user: UserRow, id: string): Promise<ReviewProblem[]> {
+      const { content } = presentDraft(await ownDraft(user, id));
+      const states = new Map<string, FileState>();
+      for (const assetId of assetIdsOf(content)) {
+        const asset = await deps.assetRows.find(assetId);
+        if (asset) states.set(assetId, { name: asset.original_name, state: asset.state, reason: asset.reason });
+      }
+      return reviewDraft(content, states);
     },
 
     /** Links an upload started in the wizard to its draft (the draft must be the uploader's). */

@@ -1,0 +1,58 @@
+// What the Review step shows: errors that block publishing and warnings that do not, each tied to
+// the wizard step where the author fixes it. A pure function of the draft and its files' states.
+import type { AssetState } from '../../shared/assets.ts';
+import type { DraftContent, WizardStep } from '../../shared/drafts.ts';
+import { validateTestSet } from '../quizzes/rules.ts';
+
+export interface ReviewProblem {
+  step: Exclude<WizardStep, 'review'>;
+  /** Dotted path into the draft content, e.g. `files.2` or `test.categories.0.questions.1`. */
+  path: string;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface FileState {
+  name: string;
+  state: AssetState;
+  reason: string | null;
+}
+
+export function reviewDraft(content: DraftContent, files: ReadonlyMap<string, FileState>): ReviewProblem[] {
+  const problems: ReviewProblem[] = [];
+  if (content.basics.title.trim() === '') {
+    problems.push({ step: 'basics', path: 'basics.title', code: 'title-missing', message: 'The course needs a title.', severity: 'error' });
+  }
+  if (content.files.length === 0) {
+    problems.push({ step: 'files', path: 'files', code: 'no-files', message: 'The course has no files yet.', severity: 'warning' });
+  }
+  content.files.forEach((file, index) => {
+    const path = `files.${index}`;
+    const state = files.get(file.assetId);
+    const name = file.title || state?.name || 'A file';
+    if (!state || state.state === 'missing') {
+      problems.push({ step: 'files', path, code: 'file-missing', message: `${name}: the file is missing. Upload it again.`, severity: 'error' });
+    } else if (state.state === 'failed') {
+      problems.push({
+        step: 'files',
+        path,
+        code: 'file-failed',
+        message: `${name} could not be processed${state.reason ? `: ${state.reason}` : '.'} Remove it or upload it again.`,
+        severity: 'error',
+      });
+    } else if (state.state !== 'ready') {
+      problems.push({
+        step: 'files',
+        path,
+        code: 'file-processing',
+        message: `${name} is still being processed; learners will see it as soon as it is ready.`,
+        severity: 'warning',
+      });
+    }
+  });
+  for (const p of validateTestSet(content.test)) {
+    problems.push({ step: 'test', path: `test.${p.path}`, code: p.code, message: p.message, severity: p.severity });
+  }
+  return problems;
+}
