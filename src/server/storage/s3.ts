@@ -44,8 +44,9 @@ function isNotFound(err: unknown): boolean {
   );
 }
 
-export function createS3BlobStore(options: S3Options): BlobStore {
-  const client = new S3Client({
+/** One client configuration for everything Lectern keeps in object storage. */
+export function createS3Client(options: S3Options): S3Client {
+  return new S3Client({
     region: options.region,
     endpoint: options.endpoint,
     forcePathStyle: options.forcePathStyle,
@@ -53,6 +54,10 @@ export function createS3BlobStore(options: S3Options): BlobStore {
       ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
       : {}),
   });
+}
+
+export function createS3BlobStore(options: S3Options): BlobStore {
+  const client = createS3Client(options);
   const Bucket = options.bucket;
   const base = options.prefix ? `${options.prefix}/` : '';
   const fullKey = (key: string) => {

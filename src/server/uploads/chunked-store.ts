@@ -8,10 +8,10 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { DataStore, ERRORS, type KvStore, Upload } from '@tus/utils';
-import type { S3Options } from '../storage/s3.ts';
+import { createS3Client, type S3Options } from '../storage/s3.ts';
 
 /** Bytes kept in memory before they are written as one piece: progress survives a dropped connection. */
 const PIECE_BYTES = 8 * 1024 * 1024;
@@ -33,14 +33,7 @@ export class ChunkedObjectStore extends DataStore {
   constructor(options: S3Options, records: KvStore<UploadRecord>) {
     super();
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      ...(options.accessKeyId && options.secretAccessKey
-        ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
-        : {}),
-    });
+    this.client = createS3Client(options);
     this.bucket = options.bucket;
     this.prefix = `${options.prefix ? `${options.prefix}/` : ''}.uploads/`;
     this.records = records;
