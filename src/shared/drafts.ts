@@ -70,6 +70,10 @@ export type DraftUpdate = z.infer<typeof draftUpdateSchema>;
 
 export interface DraftView {
   id: string;
+  /** The published course this draft edits (its next version), or null for a new course. */
+  courseId: string | null;
+  /** The version it started from, or null. */
+  baseVersion: number | null;
   revision: number;
   step: WizardStep;
   content: DraftContent;

@@ -129,8 +129,43 @@ export interface DraftsTable {
   step: 'basics' | 'files' | 'test' | 'review';
   /** JSON (DraftContent). */
   content: string;
+  /** The published course this draft edits, and the version it started from; null for a new course. */
+  course_id: string | null;
+  base_version: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface CoursesTable {
+  id: string;
+  owner_id: string;
+  latest_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CourseVersionsTable {
+  course_id: string;
+  version: number;
+  title: string;
+  /** JSON (DraftContent as published). */
+  content: string;
+  source_draft_id: string;
+  published_by: string;
+  published_at: number;
+}
+
+export interface CourseVersionAssetsTable {
+  course_id: string;
+  version: number;
+  asset_id: string;
+}
+
+export interface EnrolmentsTable {
+  user_id: string;
+  course_id: string;
+  version: number;
+  enrolled_at: number;
 }
 
 export interface DraftAssetsTable {
@@ -153,4 +188,8 @@ export interface DB {
   upload_kv: UploadKvTable;
   drafts: DraftsTable;
   draft_assets: DraftAssetsTable;
+  courses: CoursesTable;
+  course_versions: CourseVersionsTable;
+  course_version_assets: CourseVersionAssetsTable;
+  enrolments: EnrolmentsTable;
 }

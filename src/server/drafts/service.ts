@@ -19,6 +19,8 @@ import { type FileState, type ReviewProblem, reviewDraft } from './review.ts';
 export function presentDraft(row: DraftRow): DraftView {
   return {
     id: row.id,
+    courseId: row.course_id,
+    baseVersion: row.base_version,
     revision: row.revision,
     step: row.step,
     content: { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(row.content) as Partial<DraftContent>) },
@@ -54,6 +56,8 @@ export function createDraftsService(deps: {
         revision: 1,
         step: 'basics',
         content: JSON.stringify(EMPTY_DRAFT_CONTENT),
+        course_id: null,
+        base_version: null,
         created_at: at,
         updated_at: at,
       };
