@@ -1,7 +1,7 @@
 // A course version's test set (quiz) as an author builds it in a draft: settings, then a tree of
 // categories holding questions and their answers. These schemas describe the *shape* any draft may
 // have (so the editor can save half-finished work); whether a test set is fit to publish is decided
-// by the rules in src/server/quizzes/rules.ts, which report plain-word problems instead.
+// by the rules in src/shared/quiz-rules.ts, which report plain-word problems instead.
 import { z } from 'zod';
 
 /** Nesting limit for categories: a top-level category is depth 1. */

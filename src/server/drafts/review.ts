@@ -1,17 +1,11 @@
 // What the Review step shows: errors that block publishing and warnings that do not, each tied to
 // the wizard step where the author fixes it. A pure function of the draft and its files' states.
 import type { AssetState } from '../../shared/assets.ts';
-import type { DraftContent, WizardStep } from '../../shared/drafts.ts';
+import type { DraftContent } from '../../shared/drafts.ts';
+import type { ReviewProblem } from '../../shared/review.ts';
 import { validateTestSet } from '../quizzes/rules.ts';
 
-export interface ReviewProblem {
-  step: Exclude<WizardStep, 'review'>;
-  /** Dotted path into the draft content, e.g. `files.2` or `test.categories.0.questions.1`. */
-  path: string;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+export type { ReviewProblem };
 
 export interface FileState {
   name: string;
