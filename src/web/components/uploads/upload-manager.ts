@@ -36,6 +36,8 @@ export interface UploadItem {
   key: string;
   /** Which uploader added it (e.g. "files", or a course wizard's), so each shows its own rows. */
   scope: string;
+  /** The course draft the file is uploaded for: the server links the asset to it (cancel purges it). */
+  draftId: string | null;
   name: string;
   size: number;
   kind: AssetKind;
@@ -286,12 +288,13 @@ export class UploadManager {
 
   // ---- adding and controlling uploads ----
 
-  add(files: Iterable<File>, scope: string): void {
+  add(files: Iterable<File>, scope: string, options: { draftId?: string } = {}): void {
     const added: UploadItem[] = [];
     for (const file of files) {
       const item: UploadItem = {
         key: `upload-${nextKey++}`,
         scope,
+        draftId: options.draftId ?? null,
         name: file.name,
         size: file.size,
         kind: kindFromFileName(file.name),
@@ -482,7 +485,7 @@ export class UploadManager {
       retryDelays: RETRY_DELAYS,
       removeFingerprintOnSuccess: true,
       storeFingerprintForResuming: true,
-      metadata: { filename: file.name, kind },
+      metadata: { filename: file.name, kind, ...(item?.draftId ? { draftId: item.draftId } : {}) },
       // The token is set here, not in `headers`, so that a renewed token is used from then on.
       onBeforeRequest: async (req) => {
         if (req.getMethod() !== 'HEAD') req.setHeader('x-csrf-token', await getCsrfToken());
