@@ -1,0 +1,188 @@
+// The test editor's operations: each keeps the test set's shape and ids unique, and new items pass the rules.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { category, question, single, testSet } from '../server/quizzes/testkit.ts';
+import { MAX_CATEGORY_DEPTH, testSetSchema } from './quiz.ts';
+import {
+  addAnswer,
+  addCategory,
+  addQuestion,
+  canNestUnder,
+  categoryLocations,
+  changeQuestionKind,
+  duplicateQuestion,
+  FRACTION_CHOICES,
+  findCategory,
+  findQuestion,
+  fractionLabel,
+  kindChangeLosesAnswers,
+  MAX_ANSWERS,
+  matchFraction,
+  moveCategory,
+  moveItem,
+  moveQuestion,
+  moveQuestionToCategory,
+  newCategory,
+  newQuestion,
+  removeAnswer,
+  removeCategory,
+  removeQuestion,
+  setOnlyCorrect,
+  updateQuestion,
+} from './quiz-editing.ts';
+import { validateTestSet } from './quiz-rules.ts';
+
+const ids = (items: { id: string }[]) => items.map((i) => i.id);
+
+describe('new items', () => {
+  it('are valid questions of each kind, true/false with True and False', () => {
+    for (const kind of ['single', 'multiple', 'true-false'] as const) {
+      const set = testSet([category([newQuestion(kind)])]);
+      assert.deepEqual(validateTestSet(set), [], kind);
+      assert.equal(testSetSchema.safeParse(set).success, true, kind);
+    }
+    const tf = newQuestion('true-false');
+    assert.deepEqual(
+      tf.answers.map((a) => [a.text, a.fraction]),
+      [
+        ['True', 1],
+        ['False', 0],
+      ],
+    );
+    assert.notEqual(newQuestion('single').id, newQuestion('single').id);
+  });
+});
+
+describe('fractions', () => {
+  it("offers Moodle's grades, labelled as Moodle shows them", () => {
+    assert.equal(FRACTION_CHOICES.length, 41);
+    assert.equal(fractionLabel(1), '100%');
+    assert.equal(fractionLabel(0.8333333), '83.33333%');
+    assert.equal(fractionLabel(0.1428571), '14.28571%');
+    assert.equal(fractionLabel(-0.5), '-50%');
+    assert.equal(fractionLabel(-0), '0%');
+  });
+
+  it('matches stored fractions within the tolerance, and nothing else', () => {
+    assert.equal(matchFraction(1 / 3), 0.3333333);
+    assert.equal(matchFraction(-0.25), -0.25);
+    assert.equal(matchFraction(0.42), null);
+  });
+
+  it('three answers at 33.33333% add up to full marks for the rules', () => {
+    const q = question('multiple', [0.3333333, 0.3333333, 0.3333333, -1]);
+    assert.deepEqual(validateTestSet(testSet([category([q])])), []);
+  });
+});
+
+describe('question kinds', () => {
+  it('keeps answers between single and multiple, and all-or-nothing only on multiple', () => {
+    const q = question('multiple', [0.5, 0.5, 0], { allOrNothing: true });
+    const asSingle = changeQuestionKind(q, 'single');
+    assert.equal(asSingle.allOrNothing, false);
+    assert.deepEqual(ids(asSingle.answers), ids(q.answers));
+  });
+
+  it('turns into True/False keeping which of the first two was right', () => {
+    const q = question('single', [0, 1, 0]);
+    const tf = changeQuestionKind(q, 'true-false');
+    assert.deepEqual(
+      tf.answers.map((a) => [a.text, a.fraction]),
+      [
+        ['True', 0],
+        ['False', 1],
+      ],
+    );
+    assert.equal(kindChangeLosesAnswers(q, 'true-false'), true);
+    assert.equal(kindChangeLosesAnswers(q, 'multiple'), false);
+    assert.equal(kindChangeLosesAnswers(newQuestion('true-false'), 'single'), false);
+  });
+});
+
+describe('categories', () => {
+  it('adds, nests up to the limit, moves among siblings and deletes with their questions', () => {
+    const a = category([single()], { name: 'A' });
+    const b = category([], { name: 'B' });
+    let set = testSet([a, b]);
+    let parentId = a.id;
+    for (let depth = 2; depth <= MAX_CATEGORY_DEPTH + 1; depth++) {
+      const child = newCategory(`depth ${depth}`);
+      set = addCategory(set, parentId, child);
+      parentId = child.id;
+    }
+    const locations = categoryLocations(set.categories);
+    const deepest = locations.at(-2);
+    assert.equal(deepest?.depth, MAX_CATEGORY_DEPTH, 'the last add past the limit was refused');
+    assert.equal(deepest && canNestUnder(deepest), false);
+    assert.equal(testSetSchema.safeParse(set).success, true);
+    assert.deepEqual(findCategory(set, b.id)?.path, 'categories.1');
+    assert.deepEqual(deepest?.trail, ['A', 'depth 2', 'depth 3', 'depth 4', 'depth 5']);
+
+    set = moveCategory(set, b.id, 0);
+    assert.deepEqual(
+      set.categories.map((c) => c.name),
+      ['B', 'A'],
+    );
+    const nested = findCategory(set, locations[1]?.category.id ?? '');
+    assert.equal(nested?.path, 'categories.1.children.0');
+
+    set = removeCategory(set, a.id);
+    assert.deepEqual(
+      categoryLocations(set.categories).map((l) => l.category.name),
+      ['B'],
+    );
+  });
+});
+
+describe('questions', () => {
+  it('adds, moves within and between categories, duplicates with fresh ids and deletes', () => {
+    const [q1, q2, q3] = [single({ text: 'one' }), single({ text: 'two' }), single({ text: 'three' })];
+    const a = category([q1, q2, q3], { name: 'A' });
+    const b = category([], { name: 'B' });
+    let set = testSet([a, b]);
+
+    set = moveQuestion(set, q3.id, 0);
+    assert.deepEqual(
+      set.categories[0]?.questions.map((q) => q.text),
+      ['three', 'one', 'two'],
+    );
+
+    set = moveQuestionToCategory(set, q1.id, b.id);
+    assert.deepEqual(findQuestion(set, q1.id)?.path, 'categories.1.questions.0');
+
+    const { testSet: withCopy, copyId } = duplicateQuestion(set, q3.id);
+    const copy = copyId ? findQuestion(withCopy, copyId) : undefined;
+    assert.equal(copy?.index, 1, 'the copy sits right after the original');
+    assert.equal(copy?.question.text, 'three');
+    assert.deepEqual(validateTestSet(withCopy), [], 'the copy has its own ids');
+
+    set = updateQuestion(withCopy, q2.id, (q) => ({ ...q, text: 'changed' }));
+    assert.equal(findQuestion(set, q2.id)?.question.text, 'changed');
+    set = removeQuestion(set, q2.id);
+    assert.equal(findQuestion(set, q2.id), undefined);
+    set = addQuestion(set, b.id, newQuestion('multiple'), 0);
+    assert.equal(set.categories[1]?.questions[0]?.kind, 'multiple');
+  });
+});
+
+describe('answers', () => {
+  it('keeps between the schema limits, and true/false fixed at two', () => {
+    let q = question('multiple', [1, 0]);
+    assert.equal(removeAnswer(q, q.answers[0]?.id ?? '').answers.length, 2, 'never fewer than two');
+    for (let i = 0; i < 30; i++) q = addAnswer(q);
+    assert.equal(q.answers.length, MAX_ANSWERS);
+    const tf = newQuestion('true-false');
+    assert.equal(addAnswer(tf).answers.length, 2);
+    const flipped = setOnlyCorrect(tf, tf.answers[1]?.id ?? '');
+    assert.deepEqual(
+      flipped.answers.map((a) => a.fraction),
+      [0, 1],
+    );
+  });
+
+  it('moves items within bounds', () => {
+    assert.deepEqual(moveItem([1, 2, 3], 0, 2), [2, 3, 1]);
+    assert.deepEqual(moveItem([1, 2, 3], 2, -5), [3, 1, 2]);
+    assert.deepEqual(moveItem([1, 2, 3], 7, 0), [1, 2, 3]);
+  });
+});
