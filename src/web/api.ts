@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly issues: NonNullable<ApiErrorBody['issues']>;
   readonly retryAfterSeconds: number | undefined;
+  /** For `conflict`: the server's current version of what the request tried to change. */
+  readonly current: unknown;
 
   constructor(status: number, body: ApiErrorBody) {
     super(body.message);
@@ -25,6 +27,7 @@ export class ApiError extends Error {
     this.code = body.error;
     this.issues = body.issues ?? [];
     this.retryAfterSeconds = body.retryAfterSeconds;
+    this.current = body.current;
   }
 }
 

@@ -1,0 +1,35 @@
+// The course draft endpoints (the wizard's server-side state), and the review and publish calls.
+import type { PublishResult } from '../shared/courses.ts';
+import type { DraftUpdate, DraftView, WizardStep } from '../shared/drafts.ts';
+import { request } from './api.ts';
+
+/** One finding of the review (GET /api/drafts/:id/review), tied to the step where it is fixed. */
+export interface ReviewProblem {
+  step: Exclude<WizardStep, 'review'>;
+  /** Dotted path into the draft content, e.g. `basics.title`, `files.2`, `test.categories.0`. */
+  path: string;
+  code: string;
+  message: string;
+  /** Errors block publishing; warnings do not. */
+  severity: 'error' | 'warning';
+}
+
+const base = (id: string) => `/api/drafts/${encodeURIComponent(id)}`;
+
+export const draftsApi = {
+  create: () => request<{ draft: DraftView }>('POST', '/api/drafts'),
+  list: () => request<{ drafts: DraftView[] }>('GET', '/api/drafts'),
+  get: (id: string) => request<{ draft: DraftView }>('GET', base(id)),
+  review: (id: string) => request<{ problems: ReviewProblem[] }>('GET', `${base(id)}/review`),
+  /** 409 `conflict` (with the server's `current` draft) when `revision` is stale. */
+  save: (id: string, update: DraftUpdate) => request<{ draft: DraftView }>('PATCH', base(id), update),
+  /** Cancels the draft: the server purges every file only it uploaded. */
+  discard: (id: string) => request<void>('DELETE', base(id)),
+  /** 422 `not_publishable` while the review has errors. */
+  publish: (id: string) => request<PublishResult>('POST', `${base(id)}/publish`),
+};
+
+/** The address of a wizard step. */
+export function stepPath(draftId: string, step: WizardStep): string {
+  return `/drafts/${encodeURIComponent(draftId)}/${step}`;
+}
