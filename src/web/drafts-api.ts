@@ -1,18 +1,10 @@
 // The course draft endpoints (the wizard's server-side state), and the review and publish calls.
 import type { PublishResult } from '../shared/courses.ts';
 import type { DraftUpdate, DraftView, WizardStep } from '../shared/drafts.ts';
+import type { ReviewProblem } from '../shared/review.ts';
 import { request } from './api.ts';
 
-/** One finding of the review (GET /api/drafts/:id/review), tied to the step where it is fixed. */
-export interface ReviewProblem {
-  step: Exclude<WizardStep, 'review'>;
-  /** Dotted path into the draft content, e.g. `basics.title`, `files.2`, `test.categories.0`. */
-  path: string;
-  code: string;
-  message: string;
-  /** Errors block publishing; warnings do not. */
-  severity: 'error' | 'warning';
-}
+export type { ReviewProblem };
 
 const base = (id: string) => `/api/drafts/${encodeURIComponent(id)}`;
 

@@ -14,6 +14,10 @@ import { useUploadManager, useUploads } from './UploadsProvider.tsx';
 export interface UploaderProps {
   /** Rows are kept per scope: each uploader shows only the files added through it (and its scope). */
   scope?: string;
+  /** Uploads for a course draft: the server links each file to it, and cancelling the draft removes them. */
+  draftId?: string;
+  /** One file at a time (e.g. a cover image). */
+  single?: boolean;
   /** The heading above the drop zone. */
   title?: string;
   /** The heading level of the uploader's title (2 on a page of its own, 3 inside a section). */
@@ -38,6 +42,8 @@ function hasFiles(event: globalThis.DragEvent | DragEvent): boolean {
 
 export function Uploader({
   scope = 'files',
+  draftId,
+  single = false,
   title = 'Upload files',
   headingOrder = 2,
   accept,
@@ -102,7 +108,8 @@ export function Uploader({
 
   function addFiles(files: FileList | null | undefined) {
     if (!files || files.length === 0) return;
-    manager.add(Array.from(files), scope);
+    const chosen = Array.from(files);
+    manager.add(single ? chosen.slice(0, 1) : chosen, scope, { draftId });
   }
 
   function onDrop(event: DragEvent<HTMLDivElement>) {
@@ -171,19 +178,29 @@ export function Uploader({
             {title}
           </Title>
           <Text ta="center" id={hintId}>
-            {dragging ? 'Drop the files to upload them.' : 'Drag files here, or choose them.'} You can add many at once;{' '}
-            {MAX_PARALLEL} upload at the same time and the others wait their turn.
+            {single ? (
+              dragging ? (
+                'Drop the file to upload it.'
+              ) : (
+                'Drag a file here, or choose it.'
+              )
+            ) : (
+              <>
+                {dragging ? 'Drop the files to upload them.' : 'Drag files here, or choose them.'} You can add many at
+                once; {MAX_PARALLEL} upload at the same time and the others wait their turn.
+              </>
+            )}
           </Text>
           <Button ref={chooseRef} onClick={() => inputRef.current?.click()}>
-            Choose files
+            {single ? 'Choose a file' : 'Choose files'}
           </Button>
           <input
             ref={inputRef}
             type="file"
-            multiple
+            multiple={!single}
             hidden
             accept={accept}
-            aria-label="Files to upload"
+            aria-label={single ? `${title}: file to upload` : 'Files to upload'}
             onChange={(event) => {
               addFiles(event.currentTarget.files);
               // The same file can be chosen again (e.g. to resume).

@@ -405,6 +405,42 @@ export class UploadManager {
     this.#pump();
   }
 
+  /**
+   * The draft was cancelled: its uploads in this tab stop at once and leave the list. The server
+   * deletes what they sent (cancelling a draft purges its uploads), so nothing is terminated from
+   * here, and they are no longer offered for resuming.
+   */
+  async abortDraft(draftId: string): Promise<void> {
+    const items = this.#items.filter((item) => item.draftId === draftId);
+    const assetIds = new Set<string>();
+    for (const item of items) {
+      const runtime = this.#runtime.get(item.key);
+      if (runtime) {
+        clearTimeout(runtime.reconnectTimer);
+        await runtime.upload?.abort(false).catch(() => {});
+      }
+      if (item.assetId) assetIds.add(item.assetId);
+      this.#remove(item.key, false);
+    }
+    if (assetIds.size > 0) await this.#forgetStoredUploads(assetIds);
+    this.#pump();
+  }
+
+  async #forgetStoredUploads(assetIds: ReadonlySet<string>): Promise<void> {
+    const storage = tus.defaultOptions.urlStorage;
+    try {
+      for (const entry of await storage.findAllUploads()) {
+        const assetId = entry.uploadUrl ? assetIdFromUrl(entry.uploadUrl) : null;
+        if (assetId && assetIds.has(assetId)) await storage.removeUpload(entry.urlStorageKey);
+      }
+    } catch {
+      // No storage: loading the unfinished uploads later finds them gone on the server.
+    }
+    const before = this.#unfinished.length;
+    this.#unfinished = this.#unfinished.filter((u) => !assetIds.has(u.assetId));
+    if (this.#unfinished.length !== before) this.#changed();
+  }
+
   #remove(key: string, emit = true): void {
     const item = this.#item(key);
     if (!item) return;
