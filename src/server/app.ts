@@ -12,6 +12,9 @@ import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { EventBus } from './events/bus.ts';
+import { createCoursesRepository } from './courses/repository.ts';
+import { registerCourseRoutes } from './courses/routes.ts';
+import { createCoursesService } from './courses/service.ts';
 import { createDraftsRepository } from './drafts/repository.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
 import { createDraftsService } from './drafts/service.ts';
@@ -121,12 +124,17 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerJobRoutes(app, { queue });
   registerEventRoutes(app, { bus });
   if (files) {
+    const draftRows = createDraftsRepository(db);
+    const assetRows = createAssetsRepository(db);
+    const courseRows = createCoursesRepository(db);
     const drafts = createDraftsService({
       db,
-      drafts: createDraftsRepository(db),
-      assetRows: createAssetsRepository(db),
+      drafts: draftRows,
+      assetRows,
       assets: files.assets,
+      courseAssets: courseRows.assetsOfCourse,
     });
+    const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
     registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
     registerUploadRoutes(app, {
       assets: files.assets,
@@ -136,6 +144,7 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
       drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
     });
     registerDraftRoutes(app, { drafts });
+    registerCourseRoutes(app, { courses });
   }
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 

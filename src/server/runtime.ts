@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { type AssetsService, createAssetsService } from './assets/service.ts';
 import { purgeExpiredSessionsHandler } from './auth/jobs.ts';
+import { createCoursesRepository } from './courses/repository.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -63,6 +64,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   // Scale-out drivers load only when configured: less code in the heap of an embedded install.
   const uploads =
     config.storage.driver === 's3' ? await scaleOutUploads(config, db) : createFileUploadStore(config.uploadsDir);
+  const courseRows = createCoursesRepository(db);
   const assets = createAssetsService({
     db,
     assets: createAssetsRepository(db),
@@ -70,6 +72,8 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     uploads,
     queue,
     limits: config.uploadLimits,
+    readableThroughCourses: async (userId, assetId) =>
+      (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
     publish: (ownerId, asset) => {
       bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
         logger.warn({ err }, 'could not publish an asset event');

@@ -15,6 +15,15 @@ export function createAssetsRepository(db: Kysely<DB>) {
       return trx.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    async findMany(ids: readonly string[]): Promise<AssetRow[]> {
+      const out: AssetRow[] = [];
+      // Batches keep PostgreSQL's parameter limit far away for drafts with many files and images.
+      for (let i = 0; i < ids.length; i += 1000) {
+        out.push(...(await db.selectFrom('assets').selectAll().where('id', 'in', ids.slice(i, i + 1000)).execute()));
+      }
+      return out;
+    },
+
     listByOwner(ownerId: string): Promise<AssetRow[]> {
       return db.selectFrom('assets').selectAll().where('owner_id', '=', ownerId).orderBy('created_at', 'desc').limit(500).execute();
     },
@@ -59,6 +68,22 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .values({ ...blob, created_at: now })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
+    },
+
+    /** How many drafts (listing it, not merely having uploaded it) and course versions use the asset. */
+    async usage(id: string): Promise<{ drafts: number; courses: number }> {
+      const drafts = await db
+        .selectFrom('draft_assets')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('asset_id', '=', id)
+        .where('relation', '=', 'uses')
+        .executeTakeFirstOrThrow();
+      const courses = await db
+        .selectFrom('course_version_assets')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('asset_id', '=', id)
+        .executeTakeFirstOrThrow();
+      return { drafts: Number(drafts.n), courses: Number(courses.n) };
     },
 
     /** Deletes the asset (its derivatives go with it) and returns the blob keys it referenced. */

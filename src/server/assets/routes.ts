@@ -10,6 +10,8 @@ import type { AssetsService } from './service.ts';
 
 const idParams = z.object({ id: z.string().uuid() });
 const derivativeParams = z.object({ id: z.string().uuid(), role: z.string().regex(/^[a-z0-9-]{1,32}$/) });
+// Reading is decided per asset by the service: its owner, admins, and learners of a course using it.
+const READERS = 'signed-in' as const;
 const AUTHORS = ['author', 'admin'] as const;
 
 export function registerAssetRoutes(app: FastifyInstance, deps: { assets: AssetsService; blobStore: BlobStore }): void {
@@ -20,7 +22,7 @@ export function registerAssetRoutes(app: FastifyInstance, deps: { assets: Assets
     return { assets: await assets.list(me(request.user)) };
   });
 
-  app.get('/api/assets/:id', { config: { access: AUTHORS } }, async (request) => {
+  app.get('/api/assets/:id', { config: { access: READERS } }, async (request) => {
     const { id } = parseInput(idParams, request.params);
     return { asset: await assets.view(me(request.user), id) };
   });
@@ -32,7 +34,7 @@ export function registerAssetRoutes(app: FastifyInstance, deps: { assets: Assets
   });
 
   // The original, always downloadable under its original name.
-  app.get('/api/assets/:id/original', { config: { access: AUTHORS } }, async (request, reply) => {
+  app.get('/api/assets/:id/original', { config: { access: READERS } }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const asset = await assets.get(me(request.user), id);
     if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
@@ -45,7 +47,7 @@ export function registerAssetRoutes(app: FastifyInstance, deps: { assets: Assets
     });
   });
 
-  app.get('/api/assets/:id/derivatives/:role', { config: { access: AUTHORS } }, async (request, reply) => {
+  app.get('/api/assets/:id/derivatives/:role', { config: { access: READERS } }, async (request, reply) => {
     const { id, role } = parseInput(derivativeParams, request.params);
     const asset = await assets.get(me(request.user), id);
     const derivative = await assets.derivative(asset.id, role);

@@ -28,6 +28,8 @@ export interface AssetsServiceDeps {
   /** Tells the asset's owner about a change (live updates). */
   publish: (ownerId: string, asset: AssetView) => void;
   limits: Record<AssetKind, number>;
+  /** Whether someone other than the owner may read the asset through a course (enrolled, or owning the course). */
+  readableThroughCourses?: (userId: string, assetId: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -115,6 +117,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         mime: null,
         blob_key: null,
         upload_id: input.id,
+        uploaded_for_draft_at: null,
         metadata: '{}',
         created_at: at,
         updated_at: at,
@@ -235,8 +238,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     /** The asset if this user may see it; 404 otherwise (its existence is not revealed). */
     async get(user: UserRow, id: string): Promise<AssetRow> {
       const asset = await assets.find(id);
-      if (!asset || !mayAccess(user, asset)) throw new HttpError(404, 'not_found', 'No such file.');
-      return asset;
+      if (asset && (mayAccess(user, asset) || (await deps.readableThroughCourses?.(user.id, id)))) return asset;
+      throw new HttpError(404, 'not_found', 'No such file.');
     },
 
     async view(user: UserRow, id: string): Promise<AssetView> {
@@ -250,7 +253,16 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
     /** Deletes at once: running work cancelled, partial upload removed, blobs nobody else uses deleted. */
     async remove(user: UserRow, id: string): Promise<void> {
-      const asset = await this.get(user, id);
+      const asset = await assets.find(id);
+      if (!asset || !mayAccess(user, asset)) throw new HttpError(404, 'not_found', 'No such file.');
+      const use = await assets.usage(id);
+      if (use.courses > 0 || use.drafts > 0) {
+        throw new HttpError(
+          409,
+          'in_use',
+          `${asset.original_name} is used by ${use.courses > 0 ? 'a published course' : 'a course draft'}; remove it there first.`,
+        );
+      }
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, id);
       if (asset.upload_id) await uploads.remove(asset.upload_id);
       const keys = await db.transaction().execute((trx) => assets.delete(id, trx));

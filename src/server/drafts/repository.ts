@@ -6,12 +6,12 @@ export type DraftRow = Selectable<DraftsTable>;
 
 export function createDraftsRepository(db: Kysely<DB>) {
   return {
-    async insert(row: DraftRow): Promise<void> {
-      await db.insertInto('drafts').values(row).execute();
+    async insert(row: DraftRow, trx: Kysely<DB> = db): Promise<void> {
+      await trx.insertInto('drafts').values(row).execute();
     },
 
-    find(id: string): Promise<DraftRow | undefined> {
-      return db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+    find(id: string, trx: Kysely<DB> = db): Promise<DraftRow | undefined> {
+      return trx.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
     listByOwner(ownerId: string): Promise<DraftRow[]> {
@@ -37,13 +37,24 @@ export function createDraftsRepository(db: Kysely<DB>) {
 
     /** Records that the draft uses these assets; an asset it uploaded keeps that relation. */
     async setUsedAssets(draftId: string, assetIds: string[], trx: Kysely<DB> = db): Promise<void> {
-      let removal = trx.deleteFrom('draft_assets').where('draft_id', '=', draftId).where('relation', '=', 'uses');
-      if (assetIds.length > 0) removal = removal.where('asset_id', 'not in', assetIds);
-      await removal.execute();
-      for (const assetId of assetIds) {
+      const known = new Set(
+        (await trx.selectFrom('draft_assets').select('asset_id').where('draft_id', '=', draftId).execute()).map((r) => r.asset_id),
+      );
+      const wanted = new Set(assetIds);
+      const gone = [...known].filter((id) => !wanted.has(id));
+      for (let i = 0; i < gone.length; i += 1000) {
+        await trx
+          .deleteFrom('draft_assets')
+          .where('draft_id', '=', draftId)
+          .where('relation', '=', 'uses')
+          .where('asset_id', 'in', gone.slice(i, i + 1000))
+          .execute();
+      }
+      const added = assetIds.filter((id) => !known.has(id));
+      for (let i = 0; i < added.length; i += 1000) {
         await trx
           .insertInto('draft_assets')
-          .values({ draft_id: draftId, asset_id: assetId, relation: 'uses' })
+          .values(added.slice(i, i + 1000).map((asset_id) => ({ draft_id: draftId, asset_id, relation: 'uses' as const })))
           .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doNothing())
           .execute();
       }
@@ -55,6 +66,8 @@ export function createDraftsRepository(db: Kysely<DB>) {
         .values({ draft_id: draftId, asset_id: assetId, relation: 'uploaded' })
         .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ relation: 'uploaded' }))
         .execute();
+      // Outlives the draft's rows: the collector then knows the asset was never a library file.
+      await db.updateTable('assets').set({ uploaded_for_draft_at: Date.now() }).where('id', '=', assetId).where('uploaded_for_draft_at', 'is', null).execute();
     },
 
     /** Assets this draft uploaded that no other draft uses: what cancelling it purges. */
@@ -74,13 +87,17 @@ export function createDraftsRepository(db: Kysely<DB>) {
             ),
           ),
         )
+        // A published version may hold it too (its draft was published, then this one reused it).
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('course_version_assets as used').select('used.asset_id').whereRef('used.asset_id', '=', 'mine.asset_id'))),
+        )
         .execute();
       return rows.map((r) => r.asset_id);
     },
 
-    async delete(id: string): Promise<boolean> {
-      await db.deleteFrom('draft_assets').where('draft_id', '=', id).execute();
-      const r = await db.deleteFrom('drafts').where('id', '=', id).executeTakeFirst();
+    async delete(id: string, trx: Kysely<DB> = db): Promise<boolean> {
+      await trx.deleteFrom('draft_assets').where('draft_id', '=', id).execute();
+      const r = await trx.deleteFrom('drafts').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
   };

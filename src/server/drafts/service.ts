@@ -32,7 +32,9 @@ export function presentDraft(row: DraftRow): DraftView {
 export function createDraftsService(deps: {
   db: Kysely<DB>;
   drafts: DraftsRepository;
-  assetRows: Pick<AssetsRepository, 'find'>;
+  assetRows: Pick<AssetsRepository, 'findMany'>;
+  /** Which of these assets a version of this course uses: an edit may keep files it did not upload. */
+  courseAssets: (courseId: string, assetIds: readonly string[]) => Promise<Set<string>>;
   assets: Pick<AssetsService, 'remove'>;
   now?: () => number;
 }) {
@@ -83,11 +85,11 @@ export function createDraftsService(deps: {
         test: update.test ?? current.test,
       };
       const assetIds = assetIdsOf(content);
-      for (const assetId of assetIds) {
-        const asset = await deps.assetRows.find(assetId);
-        if (!asset || asset.owner_id !== draft.owner_id) {
-          throw new HttpError(400, 'unknown_file', 'A file in this draft does not exist or is not yours.');
-        }
+      const owned = new Set((await deps.assetRows.findMany(assetIds)).filter((a) => a.owner_id === draft.owner_id).map((a) => a.id));
+      const others = assetIds.filter((id) => !owned.has(id));
+      const inCourse = draft.course_id && others.length > 0 ? await deps.courseAssets(draft.course_id, others) : new Set<string>();
+      if (others.some((id) => !inCourse.has(id))) {
+        throw new HttpError(400, 'unknown_file', 'A file in this draft does not exist or is not yours.');
       }
       const saved = await db.transaction().execute(async (trx) => {
         const ok = await drafts.saveIfCurrent(id, update.revision, { content: JSON.stringify(content), step: update.step ?? draft.step }, now(), trx);
@@ -106,11 +108,8 @@ export function createDraftsService(deps: {
     /** The Review step: errors that block publishing and warnings, each with the step to fix it in. */
     async review(user: UserRow, id: string): Promise<ReviewProblem[]> {
       const { content } = presentDraft(await ownDraft(user, id));
-      const states = new Map<string, FileState>();
-      for (const assetId of assetIdsOf(content)) {
-        const asset = await deps.assetRows.find(assetId);
-        if (asset) states.set(assetId, { name: asset.original_name, state: asset.state, reason: asset.reason });
-      }
+      const rows = await deps.assetRows.findMany(assetIdsOf(content));
+      const states = new Map<string, FileState>(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
       return reviewDraft(content, states);
     },
 
@@ -127,8 +126,9 @@ export function createDraftsService(deps: {
       const purge = await drafts.uploadsOnlyItUses(id);
       await drafts.delete(id);
       for (const assetId of purge) {
+        // Gone already, or still used elsewhere (then it stays): either way nothing to purge.
         await deps.assets.remove(user, assetId).catch((err) => {
-          if (!(err instanceof HttpError && err.statusCode === 404)) throw err;
+          if (!(err instanceof HttpError && (err.statusCode === 404 || err.statusCode === 409))) throw err;
         });
       }
     },

@@ -1,0 +1,182 @@
+// All SQL of published courses, their versions and enrolments.
+import type { Kysely, Selectable } from 'kysely';
+import type { CourseVersionsTable, CoursesTable, DB } from '../db/types.ts';
+
+export type CourseRow = Selectable<CoursesTable>;
+export type CourseVersionRow = Selectable<CourseVersionsTable>;
+
+/** A course with its latest version and the names the catalog shows. */
+export interface CatalogRow {
+  course_id: string;
+  owner_id: string;
+  latest_version: number;
+  content: string;
+  published_at: number;
+  author_name: string;
+}
+
+// PostgreSQL takes at most 65535 parameters per statement; rows of 3 columns stay well under it.
+const INSERT_BATCH = 1000;
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function createCoursesRepository(db: Kysely<DB>) {
+  return {
+    isUniqueViolation,
+
+    findCourse(id: string, trx: Kysely<DB> = db): Promise<CourseRow | undefined> {
+      return trx.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async insertCourse(row: CourseRow, trx: Kysely<DB>): Promise<void> {
+      await trx.insertInto('courses').values(row).execute();
+    },
+
+    /** Claims the next version number of a course; the update serializes concurrent publishes. */
+    async claimNextVersion(courseId: string, now: number, trx: Kysely<DB>): Promise<number | undefined> {
+      const row = await trx
+        .updateTable('courses')
+        .set((eb) => ({ latest_version: eb('latest_version', '+', 1), updated_at: now }))
+        .where('id', '=', courseId)
+        .returning('latest_version')
+        .executeTakeFirst();
+      return row?.latest_version;
+    },
+
+    async insertVersion(row: CourseVersionRow, assetIds: readonly string[], trx: Kysely<DB>): Promise<void> {
+      await trx.insertInto('course_versions').values(row).execute();
+      for (let i = 0; i < assetIds.length; i += INSERT_BATCH) {
+        const batch = assetIds.slice(i, i + INSERT_BATCH);
+        await trx
+          .insertInto('course_version_assets')
+          .values(batch.map((asset_id) => ({ course_id: row.course_id, version: row.version, asset_id })))
+          .execute();
+      }
+    },
+
+    findVersionByDraft(draftId: string): Promise<Pick<CourseVersionRow, 'course_id' | 'version'> | undefined> {
+      return db
+        .selectFrom('course_versions')
+        .select(['course_id', 'version'])
+        .where('source_draft_id', '=', draftId)
+        .executeTakeFirst();
+    },
+
+    findVersion(courseId: string, version: number): Promise<CourseVersionRow | undefined> {
+      return db
+        .selectFrom('course_versions')
+        .selectAll()
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .executeTakeFirst();
+    },
+
+    /** Latest versions of all courses (or one author's), newest first. */
+    catalog(filter: { ownerId?: string; limit: number }): Promise<CatalogRow[]> {
+      let query = db
+        .selectFrom('courses')
+        .innerJoin('course_versions', (join) =>
+          join.onRef('course_versions.course_id', '=', 'courses.id').onRef('course_versions.version', '=', 'courses.latest_version'),
+        )
+        .innerJoin('users', 'users.id', 'courses.owner_id')
+        .select([
+          'courses.id as course_id',
+          'courses.owner_id',
+          'courses.latest_version',
+          'course_versions.content',
+          'course_versions.published_at',
+          'users.display_name as author_name',
+        ])
+        .orderBy('course_versions.published_at', 'desc')
+        .limit(filter.limit);
+      if (filter.ownerId) query = query.where('courses.owner_id', '=', filter.ownerId);
+      return query.execute();
+    },
+
+    authorName(userId: string): Promise<string | undefined> {
+      return db
+        .selectFrom('users')
+        .select('display_name')
+        .where('id', '=', userId)
+        .executeTakeFirst()
+        .then((r) => r?.display_name);
+    },
+
+    enrolmentsOf(userId: string, courseIds: readonly string[]): Promise<{ course_id: string; version: number }[]> {
+      if (courseIds.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom('enrolments')
+        .select(['course_id', 'version'])
+        .where('user_id', '=', userId)
+        .where('course_id', 'in', courseIds)
+        .execute();
+    },
+
+    /** Enrols the learner in this version unless already enrolled (then their version stays). */
+    async enrol(userId: string, courseId: string, version: number, now: number): Promise<void> {
+      await db
+        .insertInto('enrolments')
+        .values({ user_id: userId, course_id: courseId, version, enrolled_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'course_id']).doNothing())
+        .execute();
+    },
+
+    /** Whether an enrolment of this user covers a version that uses this asset. */
+    async enrolledVersionUses(userId: string, assetId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('enrolments')
+        .innerJoin('course_version_assets', (join) =>
+          join
+            .onRef('course_version_assets.course_id', '=', 'enrolments.course_id')
+            .onRef('course_version_assets.version', '=', 'enrolments.version'),
+        )
+        .select('enrolments.user_id')
+        .where('enrolments.user_id', '=', userId)
+        .where('course_version_assets.asset_id', '=', assetId)
+        .limit(1)
+        .executeTakeFirst();
+      return !!row;
+    },
+
+    /** Whether a course this user owns uses this asset in any version (an admin's edit reuses the author's files). */
+    async ownedCourseUses(userId: string, assetId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('course_version_assets')
+        .innerJoin('courses', 'courses.id', 'course_version_assets.course_id')
+        .select('courses.id')
+        .where('courses.owner_id', '=', userId)
+        .where('course_version_assets.asset_id', '=', assetId)
+        .limit(1)
+        .executeTakeFirst();
+      return !!row;
+    },
+
+    /** Which of these assets some version of this course uses. */
+    async assetsOfCourse(courseId: string, assetIds: readonly string[]): Promise<Set<string>> {
+      if (assetIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('course_version_assets')
+        .select('asset_id')
+        .distinct()
+        .where('course_id', '=', courseId)
+        .where('asset_id', 'in', assetIds)
+        .execute();
+      return new Set(rows.map((r) => r.asset_id));
+    },
+
+    openDraftOf(courseId: string, ownerId: string): Promise<{ id: string } | undefined> {
+      return db
+        .selectFrom('drafts')
+        .select('id')
+        .where('course_id', '=', courseId)
+        .where('owner_id', '=', ownerId)
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirst();
+    },
+  };
+}
+
+export type CoursesRepository = ReturnType<typeof createCoursesRepository>;

@@ -1,0 +1,248 @@
+// Published courses: publishing a draft into an immutable version in one transaction, editing a course
+// through a new draft, the catalog, enrolment pinned to a version, and what each reader may see.
+import type { Kysely } from 'kysely';
+import type { AssetView } from '../../shared/assets.ts';
+import type { CourseSummary, CourseVersionView, PublishResult } from '../../shared/courses.ts';
+import { assetIdsOf, type DraftContent, type DraftView, EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
+import { allQuestions } from '../../shared/quiz.ts';
+import { presentAsset } from '../assets/presenter.ts';
+import type { AssetsRepository } from '../assets/repository.ts';
+import type { DB } from '../db/types.ts';
+import type { DraftRow, DraftsRepository } from '../drafts/repository.ts';
+import { type FileState, reviewDraft } from '../drafts/review.ts';
+import { presentDraft } from '../drafts/service.ts';
+import { HttpError } from '../http/errors.ts';
+import type { UserRow } from '../users/repository.ts';
+import type { CatalogRow, CourseVersionRow, CoursesRepository } from './repository.ts';
+
+const CATALOG_LIMIT = 500;
+
+export function parseContent(json: string): DraftContent {
+  return { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(json) as Partial<DraftContent>) };
+}
+
+function mayEdit(user: UserRow, ownerId: string): boolean {
+  return user.id === ownerId || user.role === 'admin';
+}
+
+export function createCoursesService(deps: {
+  db: Kysely<DB>;
+  courses: CoursesRepository;
+  drafts: DraftsRepository;
+  assetRows: Pick<AssetsRepository, 'findMany' | 'derivativesOf'>;
+  now?: () => number;
+}) {
+  const { db, courses, drafts } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function fileStates(content: DraftContent): Promise<Map<string, FileState>> {
+    const rows = await deps.assetRows.findMany(assetIdsOf(content));
+    return new Map(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
+  }
+
+  function summarize(row: CatalogRow, enrolled: Map<string, number>, draftIds: Map<string, string>): CourseSummary {
+    const { basics } = parseContent(row.content);
+    return {
+      id: row.course_id,
+      latestVersion: row.latest_version,
+      title: basics.title,
+      versionLabel: basics.versionLabel,
+      shortDescription: basics.shortDescription,
+      topics: basics.topics,
+      language: basics.language,
+      coverAssetId: basics.coverAssetId,
+      authorName: row.author_name,
+      publishedAt: new Date(row.published_at).toISOString(),
+      enrolledVersion: enrolled.get(row.course_id) ?? null,
+      draftId: draftIds.get(row.course_id) ?? null,
+    };
+  }
+
+  async function enrolmentMap(user: UserRow, courseIds: string[]): Promise<Map<string, number>> {
+    return new Map((await courses.enrolmentsOf(user.id, courseIds)).map((e) => [e.course_id, e.version]));
+  }
+
+  async function presentVersion(user: UserRow, row: CourseVersionRow, latestVersion: number, enrolledVersion: number | null, ownerId: string): Promise<CourseVersionView> {
+    const content = parseContent(row.content);
+    const ids = assetIdsOf(content);
+    const [assetRows, derivatives] = [await deps.assetRows.findMany(ids), await deps.assetRows.derivativesOf(ids)];
+    const assets = new Map<string, AssetView>(assetRows.map((a) => [a.id, presentAsset(a, derivatives)]));
+    const settings = content.test.settings;
+    return {
+      courseId: row.course_id,
+      version: row.version,
+      basics: content.basics,
+      files: content.files.map((f) => ({ ...f, asset: assets.get(f.assetId) ?? null })),
+      // Learners must not read the answers before they take the test.
+      test: mayEdit(user, ownerId) ? content.test : null,
+      testSummary: {
+        enabled: settings.enabled,
+        questionCount: allQuestions(content.test.categories).length,
+        passMarkPercent: settings.passMarkPercent,
+      },
+      publishedAt: new Date(row.published_at).toISOString(),
+      authorName: (await courses.authorName(row.published_by)) ?? '',
+      latestVersion,
+      enrolledVersion,
+    };
+  }
+
+  return {
+    /**
+     * Publishes a draft: one transaction writes the version (and its asset list) and deletes the draft.
+     * Files still processing stay so and appear to learners when ready. Publishing the same draft twice at
+     * once yields one version: the second answer names the first's.
+     */
+    async publish(user: UserRow, draftId: string): Promise<PublishResult> {
+      const draft = await drafts.find(draftId);
+      if (!draft) {
+        const published = await courses.findVersionByDraft(draftId);
+        if (published) return { courseId: published.course_id, version: published.version };
+        throw new HttpError(404, 'not_found', 'No such draft.');
+      }
+      if (!mayEdit(user, draft.owner_id)) throw new HttpError(404, 'not_found', 'No such draft.');
+      const content = presentDraft(draft).content;
+      const errors = reviewDraft(content, await fileStates(content)).filter((p) => p.severity === 'error');
+      if (errors.length > 0) {
+        throw new HttpError(
+          422,
+          'not_publishable',
+          `This draft cannot be published yet: ${errors.length === 1 ? 'one problem needs' : `${errors.length} problems need`} fixing. See the Review step.`,
+        );
+      }
+      try {
+        const result = await db.transaction().execute(async (trx) => {
+          const current = await drafts.find(draftId, trx);
+          // Gone: another publish took it. Changed: what was reviewed is not what would be published.
+          if (!current) return null;
+          if (current.revision !== draft.revision) {
+            throw new HttpError(409, 'conflict', 'This draft changed while it was being published. Review it again, then publish.');
+          }
+          return writeVersion(current, content, user, trx);
+        });
+        if (result) return result;
+      } catch (err) {
+        if (!courses.isUniqueViolation(err)) throw err;
+      }
+      const published = await courses.findVersionByDraft(draftId);
+      if (!published) throw new HttpError(404, 'not_found', 'No such draft.');
+      return { courseId: published.course_id, version: published.version };
+    },
+
+    /** Starts a draft of the course's next version, prefilled from its latest (files reused, not copied). */
+    async startEdit(user: UserRow, courseId: string): Promise<{ draft: DraftView; created: boolean }> {
+      const course = await courses.findCourse(courseId);
+      if (!course || !mayEdit(user, course.owner_id)) throw new HttpError(404, 'not_found', 'No such course.');
+      const open = await courses.openDraftOf(courseId, user.id);
+      if (open) {
+        const row = await drafts.find(open.id);
+        if (row) return { draft: presentDraft(row), created: false };
+      }
+      const latest = await courses.findVersion(courseId, course.latest_version);
+      if (!latest) throw new HttpError(404, 'not_found', 'No such course.');
+      const content = parseContent(latest.content);
+      const at = now();
+      const row: DraftRow = {
+        id: crypto.randomUUID(),
+        owner_id: user.id,
+        revision: 1,
+        step: 'basics',
+        content: JSON.stringify(content),
+        course_id: courseId,
+        base_version: latest.version,
+        created_at: at,
+        updated_at: at,
+      };
+      await db.transaction().execute(async (trx) => {
+        await drafts.insert(row, trx);
+        await drafts.setUsedAssets(row.id, assetIdsOf(content), trx);
+      });
+      return { draft: presentDraft(row), created: true };
+    },
+
+    /** Published courses, newest first, with the reader's enrolment. */
+    async catalog(user: UserRow): Promise<CourseSummary[]> {
+      const rows = await courses.catalog({ limit: CATALOG_LIMIT });
+      const enrolled = await enrolmentMap(
+        user,
+        rows.map((r) => r.course_id),
+      );
+      return rows.map((r) => summarize(r, enrolled, new Map()));
+    },
+
+    /** The author's own courses (an admin's too), with any open draft editing each. */
+    async mine(user: UserRow): Promise<CourseSummary[]> {
+      const rows = await courses.catalog({ ownerId: user.id, limit: CATALOG_LIMIT });
+      const draftIds = new Map<string, string>();
+      for (const row of rows) {
+        const open = await courses.openDraftOf(row.course_id, user.id);
+        if (open) draftIds.set(row.course_id, open.id);
+      }
+      return rows.map((r) => summarize(r, new Map(), draftIds));
+    },
+
+    /**
+     * A course as this reader sees it: an enrolled learner their version; the author and admins the
+     * latest (or `version`); anyone else the latest version's outline, to decide whether to enrol.
+     */
+    async view(user: UserRow, courseId: string, version?: number): Promise<CourseVersionView> {
+      const course = await courses.findCourse(courseId);
+      if (!course) throw new HttpError(404, 'not_found', 'No such course.');
+      const enrolledVersion = (await enrolmentMap(user, [courseId])).get(courseId) ?? null;
+      const editor = mayEdit(user, course.owner_id);
+      // Others may see their own version and the latest one; older versions are the author's.
+      if (version !== undefined && !editor && version !== enrolledVersion && version !== course.latest_version) {
+        throw new HttpError(404, 'not_found', 'No such course version.');
+      }
+      const wanted = version ?? (editor ? course.latest_version : (enrolledVersion ?? course.latest_version));
+      const row = await courses.findVersion(courseId, wanted);
+      if (!row) throw new HttpError(404, 'not_found', 'No such course version.');
+      return presentVersion(user, row, course.latest_version, enrolledVersion, course.owner_id);
+    },
+
+    /** Enrols the reader in the latest version; a learner already enrolled keeps their version. */
+    async enrol(user: UserRow, courseId: string): Promise<{ enrolledVersion: number }> {
+      const course = await courses.findCourse(courseId);
+      if (!course) throw new HttpError(404, 'not_found', 'No such course.');
+      await courses.enrol(user.id, courseId, course.latest_version, now());
+      const enrolled = (await enrolmentMap(user, [courseId])).get(courseId);
+      return { enrolledVersion: enrolled ?? course.latest_version };
+    },
+
+    /** Whether this user may read an asset through a course: enrolled in a version using it, or owning the course. */
+    async mayReadAsset(user: Pick<UserRow, 'id'>, assetId: string): Promise<boolean> {
+      return (await courses.enrolledVersionUses(user.id, assetId)) || (await courses.ownedCourseUses(user.id, assetId));
+    },
+  };
+
+  async function writeVersion(draft: DraftRow, content: DraftContent, user: UserRow, trx: Kysely<DB>): Promise<PublishResult> {
+    const at = now();
+    let courseId = draft.course_id;
+    let version: number | undefined;
+    if (courseId) {
+      version = await courses.claimNextVersion(courseId, at, trx);
+      if (version === undefined) throw new HttpError(404, 'not_found', 'The course this draft edits no longer exists.');
+    } else {
+      courseId = crypto.randomUUID();
+      version = 1;
+      await courses.insertCourse({ id: courseId, owner_id: draft.owner_id, latest_version: 1, created_at: at, updated_at: at }, trx);
+    }
+    await courses.insertVersion(
+      {
+        course_id: courseId,
+        version,
+        title: content.basics.title,
+        content: JSON.stringify(content),
+        source_draft_id: draft.id,
+        published_by: user.id,
+        published_at: at,
+      },
+      assetIdsOf(content),
+      trx,
+    );
+    await drafts.delete(draft.id, trx);
+    return { courseId, version };
+  }
+}
+
+export type CoursesService = ReturnType<typeof createCoursesService>;
