@@ -100,6 +100,8 @@ export interface AssetsTable {
   blob_key: string | null;
   /** The tus upload while uploading. */
   upload_id: string | null;
+  /** Set when uploaded for a draft: then it lives only while a draft or course version uses it (gc). */
+  uploaded_for_draft_at: number | null;
   /** JSON. */
   metadata: string;
   created_at: number;
@@ -174,6 +176,24 @@ export interface DraftAssetsTable {
   relation: 'uploaded' | 'uses';
 }
 
+export interface GcRunsTable {
+  id: string;
+  trigger: 'schedule' | 'manual' | 'cli';
+  /** 1 for a dry run (nothing deleted), 0 otherwise. */
+  dry_run: number;
+  status: 'running' | 'completed' | 'failed' | 'refused';
+  started_at: number;
+  finished_at: number | null;
+  /** JSON (GcReport). */
+  report: string;
+}
+
+export interface GcLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -192,4 +212,6 @@ export interface DB {
   course_versions: CourseVersionsTable;
   course_version_assets: CourseVersionAssetsTable;
   enrolments: EnrolmentsTable;
+  gc_runs: GcRunsTable;
+  gc_leases: GcLeasesTable;
 }
