@@ -7,6 +7,8 @@ import { UploadsProvider } from './components/uploads/UploadsProvider.tsx';
 import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { CatalogPage } from './routes/courses/CatalogPage.tsx';
+import { CoursePage } from './routes/courses/CoursePage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
 import { FilesPage } from './routes/FilesPage.tsx';
 import { FileViewerPage } from './routes/FileViewerPage.tsx';
@@ -32,6 +34,10 @@ const router = createBrowserRouter([
             children: [
               { index: true, element: <HomePage /> },
               { path: 'account', element: <AccountPage /> },
+              { path: 'courses', element: <CatalogPage /> },
+              { path: 'courses/:id', element: <CoursePage /> },
+              { path: 'courses/:id/versions/:version', element: <CoursePage /> },
+              { path: 'courses/:courseId/files/:id', element: <FileViewerPage /> },
             ],
           },
           {

@@ -11,6 +11,7 @@ interface NavItem {
 
 const ITEMS: NavItem[] = [
   { to: '/', label: 'Home' },
+  { to: '/courses', label: 'Courses' },
   { to: '/files', label: 'Files', roles: ['author', 'admin'] },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },

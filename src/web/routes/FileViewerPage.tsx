@@ -30,10 +30,12 @@ function numberOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** Back to where the file was opened from: a course's page (learners) or My files (its author). */
 function BackLink() {
+  const { courseId } = useParams();
   return (
-    <Anchor component={Link} to="/files" size="sm">
-      Back to my files
+    <Anchor component={Link} to={courseId ? `/courses/${courseId}` : '/files'} size="sm">
+      {courseId ? 'Back to the course' : 'Back to my files'}
     </Anchor>
   );
 }

@@ -2,14 +2,31 @@
 import { Anchor, Card, SimpleGrid, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { CourseCard, useCatalog } from './courses/CatalogPage.tsx';
 import { useCurrentUser } from '../session.tsx';
 
 function LearnerHome() {
-  // Enrolment arrives with courses; until then every learner starts empty.
+  const { courses, error } = useCatalog();
+  const enrolled = courses?.filter((c) => c.enrolledVersion !== null) ?? [];
   return (
     <>
       <PageTitle>My learning</PageTitle>
-      <Text>You are not enrolled in any course yet.</Text>
+      {error && <Text role="alert">Could not load your courses: {error}</Text>}
+      {courses && enrolled.length === 0 && <Text>You are not enrolled in any course yet.</Text>}
+      {enrolled.length > 0 && (
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {enrolled.map((course) => (
+            <CourseCard key={course.id} course={course} />
+          ))}
+        </SimpleGrid>
+      )}
+      <Text mt="md">
+        Find courses in the{' '}
+        <Anchor component={Link} to="/courses">
+          course catalog
+        </Anchor>
+        .
+      </Text>
     </>
   );
 }

@@ -1,0 +1,19 @@
+// What learners (and everyone signed in) do with published courses: browse, read a version, enrol.
+import type { CourseSummary, CourseVersionView } from '../shared/courses.ts';
+import { request } from './api.ts';
+
+const base = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
+
+export const catalogApi = {
+  list: () => request<{ courses: CourseSummary[] }>('GET', '/api/courses'),
+  /** The reader's version: their enrolled one, the latest for others (authors: the latest). */
+  view: (courseId: string) => request<{ course: CourseVersionView }>('GET', base(courseId)),
+  version: (courseId: string, version: number) =>
+    request<{ course: CourseVersionView }>('GET', `${base(courseId)}/versions/${version}`),
+  enrol: (courseId: string) => request<{ enrolledVersion: number }>('POST', `${base(courseId)}/enrolment`),
+};
+
+/** A file of a course, viewed from that course. */
+export function courseFilePath(courseId: string, assetId: string): string {
+  return `${base(courseId).replace('/api', '')}/files/${encodeURIComponent(assetId)}`;
+}

@@ -1,0 +1,82 @@
+// The catalog: every published course (its latest version), and whether the reader is enrolled.
+import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import type { CourseSummary } from '../../../shared/courses.ts';
+import { catalogApi } from '../../catalog-api.ts';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { errorMessage } from '../../forms.ts';
+import { formatDateTime } from '../../format.ts';
+
+export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary; headingLevel?: 2 | 3 }) {
+  const headingId = `course-${course.id}-title`;
+  return (
+    <Card withBorder padding="lg" component="article" aria-labelledby={headingId}>
+      <Title order={headingLevel} size="h4" id={headingId}>
+        <Anchor component={Link} to={`/courses/${course.id}`}>
+          {course.title || 'Untitled course'}
+        </Anchor>
+      </Title>
+      <Group gap="xs" mt="xs">
+        <Badge variant="light">Version {course.enrolledVersion ?? course.latestVersion}</Badge>
+        {course.enrolledVersion !== null && <Badge color="green">Enrolled</Badge>}
+      </Group>
+      {course.shortDescription && (
+        <Text mt="xs" lineClamp={3}>
+          {course.shortDescription.replace(/[#*_`>[\]]/g, '')}
+        </Text>
+      )}
+      <Text mt="xs" size="sm" c="dimmed">
+        By {course.authorName} · published {formatDateTime(course.publishedAt)}
+      </Text>
+    </Card>
+  );
+}
+
+export function useCatalog() {
+  const [courses, setCourses] = useState<CourseSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setCourses((await catalogApi.list()).courses);
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { courses, error, reload: load };
+}
+
+export function CatalogPage() {
+  const { courses, error, reload } = useCatalog();
+  return (
+    <Stack>
+      <PageTitle>Course catalog</PageTitle>
+      {error && (
+        <Group>
+          <Text role="alert">Could not load the catalog: {error}</Text>
+          <Button variant="default" onClick={() => void reload()}>
+            Try again
+          </Button>
+        </Group>
+      )}
+      {!courses && !error && (
+        <Center py="lg" role="status">
+          <Loader size="sm" aria-hidden="true" />
+          <Text ml="sm">Loading the courses…</Text>
+        </Center>
+      )}
+      {courses?.length === 0 && <Text>No course has been published yet.</Text>}
+      {courses && courses.length > 0 && (
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {courses.map((course) => (
+            <CourseCard key={course.id} course={course} />
+          ))}
+        </SimpleGrid>
+      )}
+    </Stack>
+  );
+}
