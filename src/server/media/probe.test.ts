@@ -157,8 +157,9 @@ describe('probeVideo', { skip }, () => {
     assert.equal(result.container, 'mp4');
     assert.ok(Math.abs(result.durationSeconds - 1) < 0.1, String(result.durationSeconds));
     assert.deepEqual(
-      { ...result.video, profile: undefined },
+      { ...result.video, profile: undefined, level: undefined, bitRate: undefined },
       {
+        index: 0,
         codec: 'h264',
         width: 160,
         height: 120,
@@ -167,9 +168,14 @@ describe('probeVideo', { skip }, () => {
         rotation: 0,
         bitDepth: 8,
         profile: undefined,
+        level: undefined,
+        bitRate: undefined,
       },
     );
     assert.equal(typeof result.video.profile, 'string');
+    assert.ok((result.video.level ?? 0) > 0 && (result.video.bitRate ?? 0) > 0, JSON.stringify(result.video));
+    assert.equal(result.audio?.index, 1);
+    assert.equal(result.audio?.profile, 'LC');
     assert.equal(result.audio?.codec, 'aac');
     assert.equal(result.audio?.channels, 1);
     assert.equal(result.audio?.sampleRate, 44100);

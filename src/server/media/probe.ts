@@ -28,6 +28,8 @@ export const DEFAULT_VIDEO_LIMITS: VideoLimits = {
 };
 
 export interface VideoStreamInfo {
+  /** The stream's index in the file, for `-map 0:<index>`. */
+  index: number;
   codec: string;
   width: number;
   height: number;
@@ -37,10 +39,17 @@ export interface VideoStreamInfo {
   rotation: number;
   bitDepth?: number;
   profile?: string;
+  /** H.264 level × 10 (40 = level 4.0), when the stream says. */
+  level?: number;
+  /** Bits per second of the video stream, or of the whole file less its audio when the stream does not say. */
+  bitRate?: number;
 }
 
 export interface AudioStreamInfo {
+  index: number;
   codec: string;
+  /** e.g. `LC` for AAC. */
+  profile?: string;
   channels: number;
   sampleRate: number;
 }
@@ -139,6 +148,8 @@ interface ProbeStream {
   codec_type?: string;
   codec_name?: string;
   profile?: string;
+  level?: number;
+  bit_rate?: string;
   width?: number;
   height?: number;
   pix_fmt?: string;
@@ -154,7 +165,7 @@ interface ProbeStream {
 }
 interface ProbeOutput {
   streams?: ProbeStream[];
-  format?: { filename?: string; format_name?: string; nb_streams?: number; duration?: string };
+  format?: { filename?: string; format_name?: string; nb_streams?: number; duration?: string; bit_rate?: string };
 }
 
 const positive = (value: string | number | undefined): number | null => {
@@ -296,14 +307,17 @@ export async function probeVideo(file: string, options: ProbeVideoOptions): Prom
   const firstAudio = audioStreams[0];
   const audio: AudioStreamInfo | null = firstAudio
     ? {
+        index: firstAudio.index ?? 0,
         codec: firstAudio.codec_name ?? 'unknown',
         channels: firstAudio.channels ?? 0,
         sampleRate: positive(firstAudio.sample_rate) ?? 0,
       }
     : null;
+  if (audio && firstAudio?.profile) audio.profile = firstAudio.profile;
 
   const bitDepth = bitDepthOf(video);
   const info: VideoStreamInfo = {
+    index: video.index ?? 0,
     codec: video.codec_name ?? 'unknown',
     width,
     height,
@@ -313,6 +327,12 @@ export async function probeVideo(file: string, options: ProbeVideoOptions): Prom
   };
   if (bitDepth !== undefined) info.bitDepth = bitDepth;
   if (video.profile) info.profile = video.profile;
+  const level = positive(video.level);
+  if (level !== null) info.level = level;
+  const audioBitRate = audioStreams.reduce((sum, s) => sum + (positive(s.bit_rate) ?? 0), 0);
+  const formatBitRate = positive(probe.format?.bit_rate);
+  const bitRate = positive(video.bit_rate) ?? (formatBitRate === null ? null : positive(formatBitRate - audioBitRate));
+  if (bitRate !== null) info.bitRate = bitRate;
 
   const fastPath =
     (kind === 'mp4' || kind === 'mov') &&

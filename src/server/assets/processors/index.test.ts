@@ -10,12 +10,14 @@ describe('processorFor', () => {
     for (const kind of ASSET_KINDS) assert.equal(typeof processorFor(kind), 'function', kind);
   });
 
-  it('passes video (for now) and other files through without derivatives', async (t) => {
+  it('passes other files through without derivatives, and refuses a non-video as video', async (t) => {
     const dir = await tempDir(t);
     const file = path.join(FIXTURES, 'swf', 'expressInstall.swf');
-    for (const kind of ['video', 'other'] as const) {
-      assert.deepEqual(await processorFor(kind)(inputFor(file, dir)), { ok: true, derivatives: [], metadata: {} });
-    }
+    assert.deepEqual(await processorFor('other')(inputFor(file, dir)), { ok: true, derivatives: [], metadata: {} });
+    assert.deepEqual(await processorFor('video')(inputFor(file, dir)), {
+      ok: false,
+      reason: 'This is not a video file we can read.',
+    });
   });
 
   it('hands tool paths to the processors that run tools', async (t) => {

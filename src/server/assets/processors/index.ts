@@ -9,16 +9,16 @@ import { createOfficeProcessor } from './office.ts';
 import { createPdfProcessor } from './pdf.ts';
 import type { ToolPaths } from './run-tool.ts';
 import type { Processor } from './types.ts';
+import { createVideoProcessor, type VideoProcessorOptions } from './video.ts';
 
 export type { ToolPaths } from './run-tool.ts';
 export { DEFAULT_TOOLS, runTool, ToolError, toolAvailable } from './run-tool.ts';
 export type { DerivativeFile, ProcessInput, Processor, ProcessResult } from './types.ts';
+export type { VideoProcessorOptions } from './video.ts';
 
-// Placeholder until the video pipeline (a separate piece of work) replaces it.
-const processVideoPlaceholder: Processor = async () => ({ ok: true, derivatives: [], metadata: {} });
 const processOther: Processor = async () => ({ ok: true, derivatives: [], metadata: {} });
 
-export function processorFor(kind: AssetKind, tools: Partial<ToolPaths> = {}): Processor {
+export function processorFor(kind: AssetKind, tools: Partial<ToolPaths> = {}, video: VideoProcessorOptions = {}): Processor {
   switch (kind) {
     case 'image':
       return processImage;
@@ -33,7 +33,7 @@ export function processorFor(kind: AssetKind, tools: Partial<ToolPaths> = {}): P
     case 'captions':
       return processCaptions;
     case 'video':
-      return processVideoPlaceholder;
+      return createVideoProcessor(tools, video);
     case 'other':
       return processOther;
   }
