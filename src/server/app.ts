@@ -12,6 +12,8 @@ import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { EventBus } from './events/bus.ts';
+import { registerGcRoutes } from './gc/routes.ts';
+import type { GcService } from './gc/service.ts';
 import { createCoursesRepository } from './courses/repository.ts';
 import { registerCourseRoutes } from './courses/routes.ts';
 import { createCoursesService } from './courses/service.ts';
@@ -44,6 +46,8 @@ export interface AppDependencies {
   storageState: () => StorageState | Promise<StorageState>;
   /** Files: absent in tests of the foundation alone. */
   files?: { assets: AssetsService; uploads: UploadStore; blobStore: BlobStore };
+  /** The garbage collector's report and runs: absent in tests of the foundation alone. */
+  gc?: GcService;
 }
 
 export interface LecternApp {
@@ -54,7 +58,7 @@ export interface LecternApp {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp({ config, db, logger, bus, queue, storageState, files }: AppDependencies): Promise<LecternApp> {
+export async function buildApp({ config, db, logger, bus, queue, storageState, files, gc }: AppDependencies): Promise<LecternApp> {
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -122,6 +126,7 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
+  if (gc) registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
   registerEventRoutes(app, { bus });
   if (files) {
     const draftRows = createDraftsRepository(db);

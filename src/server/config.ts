@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { ASSET_KINDS, type AssetKind } from '../shared/assets.ts';
 
@@ -46,7 +47,23 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   UPLOAD_MAX_VIDEO_MB: z.coerce.number().int().min(1).default(4096),
   UPLOAD_MAX_FILE_MB: z.coerce.number().int().min(1).default(200),
+  GC_SCHEDULE: z
+    .string()
+    .refine(isCron, 'must be a cron expression such as "23 * * * *"')
+    .default('23 * * * *'),
+  GC_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
+  GC_DRAFT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  GC_UPLOAD_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 });
+
+function isCron(value: string): boolean {
+  try {
+    CronExpressionParser.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string }
@@ -88,6 +105,8 @@ export interface Config {
   uploadLimits: Record<AssetKind, number>;
   /** Partial uploads (tus) in the embedded mode. */
   uploadsDir: string;
+  /** The garbage collector: when it runs, how old things must be before they go. */
+  gc: { cron: string; graceHours: number; draftMaxAgeDays: number; uploadMaxAgeDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -132,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ASSET_KINDS.map((kind) => [kind, (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024]),
     ) as Record<AssetKind, number>,
     uploadsDir: path.join(dataDir, 'uploads'),
+    gc: {
+      cron: e.GC_SCHEDULE,
+      graceHours: e.GC_GRACE_HOURS,
+      draftMaxAgeDays: e.GC_DRAFT_MAX_AGE_DAYS,
+      uploadMaxAgeDays: e.GC_UPLOAD_MAX_AGE_DAYS,
+    },
   };
 }
 

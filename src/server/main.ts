@@ -18,7 +18,7 @@ const { app } = await buildApp(appDependencies(config, logger, runtime));
 if (!webOnly) {
   await runtime.queue.startWorkers(runtime.registry, { groups: config.workerGroups, concurrency: config.workerConcurrency });
   await runtime.queue.startScheduler();
-  await registerSchedules(runtime.queue);
+  await registerSchedules(runtime.queue, config.gc.cron);
 }
 
 onShutdown(logger, async () => {

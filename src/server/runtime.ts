@@ -1,5 +1,6 @@
 // Builds the parts chosen once from configuration — database, blob store, job queue, event bus —
 // and the job registry. main.ts (web + workers) and worker.ts (workers only) share it.
+import { tmpdir } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { type AssetsService, createAssetsService } from './assets/service.ts';
@@ -17,6 +18,9 @@ import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts'
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { createGcRepository } from './gc/repository.ts';
+import { DAY_MS, defaultPolicy } from './gc/rules.ts';
+import { createGcService, type GcService } from './gc/service.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -28,6 +32,7 @@ export interface Runtime {
   registry: JobRegistry;
   uploads: UploadStore;
   assets: AssetsService;
+  gc: GcService;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,18 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     },
   });
 
+  const gc = createGcService({
+    repo: createGcRepository(db, config.database.dialect),
+    blobStore,
+    uploads,
+    cancelAssetWork: async (assetId) => {
+      for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const) await queue.cancelByKey(job, assetId);
+    },
+    policy: defaultPolicy({ graceHours: config.gc.graceHours, draftMaxAgeDays: config.gc.draftMaxAgeDays }),
+    tempRoot: tmpdir(),
+    unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
+  });
+
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
     probeHandler(db),
@@ -88,6 +105,10 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('assets.process', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
+    handle('gc.collect', async ({ dryRun, trigger }) => {
+      const result = await gc.run({ dryRun, trigger });
+      if (result.status === 'refused' || result.status === 'failed') logger.error({ gc: result.id }, `garbage collection ${result.status}`);
+    }),
   ]);
 
   return {
@@ -99,6 +120,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     registry,
     uploads,
     assets,
+    gc,
     async close() {
       await queue.stop(10_000);
       await uploads.close?.();
@@ -125,10 +147,12 @@ export function appDependencies(config: Config, logger: FastifyBaseLogger, runti
     queue: runtime.queue,
     storageState: () => checkBlobStore(runtime.blobStore),
     files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
+    gc: runtime.gc,
   };
 }
 
 /** The schedules every installation runs; registering them again is harmless. */
-export async function registerSchedules(queue: JobQueue): Promise<void> {
+export async function registerSchedules(queue: JobQueue, gcCron = '23 * * * *'): Promise<void> {
   await queue.schedule('auth.purge-expired-sessions', '17 * * * *', {});
+  await queue.schedule('gc.collect', gcCron, { dryRun: false, trigger: 'schedule' });
 }

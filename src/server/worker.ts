@@ -15,7 +15,7 @@ const runtime = await createRuntime(config, logger).catch((err: Error) =>
 );
 await runtime.queue.startWorkers(runtime.registry, { groups: config.workerGroups, concurrency: config.workerConcurrency });
 await runtime.queue.startScheduler();
-await registerSchedules(runtime.queue);
+await registerSchedules(runtime.queue, config.gc.cron);
 
 onShutdown(logger, () => runtime.close());
 logger.info(

@@ -32,6 +32,13 @@ export const JOB_CATALOG = {
     attempts: 3,
     timeoutMs: 5 * 60_000,
   }),
+  /** The garbage collector's run (hourly by default, or from the admin page; dry or real). */
+  'gc.collect': define({
+    schema: z.object({ dryRun: z.boolean().default(false), trigger: z.enum(['schedule', 'manual']).default('schedule') }),
+    group: 'maintenance',
+    attempts: 1,
+    timeoutMs: 2 * 60 * 60_000,
+  }),
   /** A finished upload: detect its real type, store it as a blob, queue its processing. */
   'assets.ingest': define({
     schema: z.object({ assetId: z.string().min(1).max(64) }),

@@ -52,6 +52,8 @@ export interface BlobStore {
   list(): AsyncIterable<StoredObject>;
   /** Temporary objects of unfinished writes, for the collector. */
   listTemporary(): AsyncIterable<StoredObject>;
+  /** Deletes one temporary object named by listTemporary (missing is not an error). */
+  deleteTemporary(key: string): Promise<void>;
   /** The marker proves the storage root is the real one (an unmounted disk looks empty). */
   hasMarker(): Promise<boolean>;
   ensureMarker(): Promise<void>;
@@ -66,6 +68,13 @@ const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 /** Keys come from our database, but a driver never touches a path it did not make. */
 export function assertContentKey(key: string): void {
   if (!KEY_PATTERN.test(key)) throw new Error(`Not a blob key: ${JSON.stringify(key)}`);
+}
+
+const TEMPORARY_PATTERN = /^\.tmp\/[0-9a-f-]{36}$/;
+
+/** Temporary keys come from a listing; a driver still refuses anything else. */
+export function assertTemporaryKey(key: string): void {
+  if (!TEMPORARY_PATTERN.test(key)) throw new Error(`Not a temporary key: ${JSON.stringify(key)}`);
 }
 
 export const MARKER_NAME = '.lectern-blob-store';

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertContentKey,
+  assertTemporaryKey,
   type BlobStore,
   BlobNotFoundError,
   type ByteRange,
@@ -100,6 +101,11 @@ export function createDiskBlobStore(root: string): BlobStore {
         const info = await stat(path.join(tmpDir, entry.name)).catch(() => null);
         if (info?.isFile()) yield { key: `.tmp/${entry.name}`, size: info.size, lastModified: info.mtime };
       }
+    },
+
+    async deleteTemporary(key: string): Promise<void> {
+      assertTemporaryKey(key);
+      await rm(path.join(tmpDir, key.slice('.tmp/'.length)), { force: true });
     },
 
     async hasMarker(): Promise<boolean> {

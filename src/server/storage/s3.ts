@@ -14,6 +14,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   assertContentKey,
+  assertTemporaryKey,
   type BlobStore,
   BlobNotFoundError,
   type ByteRange,
@@ -150,6 +151,11 @@ export function createS3BlobStore(options: S3Options): BlobStore {
     list: () => listUnder(`${base}sha256/`, (full) => full.slice(base.length)),
 
     listTemporary: () => listUnder(`${base}.tmp/`, (full) => full.slice(base.length)),
+
+    async deleteTemporary(key: string): Promise<void> {
+      assertTemporaryKey(key);
+      await client.send(new DeleteObjectCommand({ Bucket, Key: `${base}${key}` }));
+    },
 
     async hasMarker(): Promise<boolean> {
       try {

@@ -120,6 +120,32 @@ export class ChunkedObjectStore extends DataStore {
     await this.records.delete(id);
   }
 
+  /**
+   * Every upload that has pieces, with its bytes so far and its last piece's time. The listing is
+   * in key order, so one upload's pieces come together: memory holds one upload at a time.
+   */
+  async *listPartial(): AsyncGenerator<{ id: string; size: number; lastModified: Date }> {
+    let current: { id: string; size: number; lastModified: Date } | null = null;
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken }));
+      for (const o of page.Contents ?? []) {
+        const id = o.Key?.slice(this.prefix.length).split('/')[0];
+        if (!id) continue;
+        const modified = o.LastModified ?? new Date(0);
+        if (current && current.id !== id) {
+          yield current;
+          current = null;
+        }
+        if (!current) current = { id, size: 0, lastModified: modified };
+        current.size += o.Size ?? 0;
+        if (modified > current.lastModified) current.lastModified = modified;
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+    if (current) yield current;
+  }
+
   /** The whole upload, its pieces in order. */
   async read(id: string): Promise<Readable> {
     await this.record(id);

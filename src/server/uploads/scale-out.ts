@@ -52,6 +52,7 @@ export function createS3UploadStore(options: S3Options, db: Kysely<DB>, locker?:
       if (!UPLOAD_ID.test(uploadId)) return;
       await datastore.remove(uploadId).catch(() => {});
     },
+    listPartial: () => datastore.listPartial(),
     locker,
     close: async () => locker?.close(),
   };

@@ -1,0 +1,302 @@
+// All SQL of the garbage collector: the lease, the runs, and page-by-page scans whose deletions
+// re-check, in the same transaction, that nothing claimed the row since it was marked.
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
+import type { DB, GcRunsTable } from '../db/types.ts';
+
+/**
+ * What keeps an asset uploaded for a draft alive. Each entry is an EXISTS condition on the asset's
+ * id; certificates (a later feature) plug in as one more entry.
+ */
+export interface ReferenceSource {
+  name: string;
+  references(id: Expression<string>): RawBuilder<SqlBool>;
+}
+
+export const ASSET_REFERENCE_SOURCES: ReferenceSource[] = [
+  { name: 'draft', references: (id) => sql`EXISTS (SELECT 1 FROM draft_assets r WHERE r.asset_id = ${id})` },
+  {
+    // Files, cover, question and answer images of every published version.
+    name: 'course version',
+    references: (id) => sql`EXISTS (SELECT 1 FROM course_version_assets r WHERE r.asset_id = ${id})`,
+  },
+];
+
+/** What keeps a blob alive: the assets and derivatives stored in it (certificates later). */
+export const BLOB_REFERENCE_SOURCES: ReferenceSource[] = [
+  { name: 'asset', references: (key) => sql`EXISTS (SELECT 1 FROM assets r WHERE r.blob_key = ${key})` },
+  { name: 'derivative', references: (key) => sql`EXISTS (SELECT 1 FROM asset_derivatives r WHERE r.blob_key = ${key})` },
+];
+
+function referencedByNone(sources: ReferenceSource[], id: Expression<string>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`NOT (${sql.join(
+    sources.map((s) => s.references(id)),
+    sql` OR `,
+  )})`;
+}
+
+const assetId = sql.ref<string>('assets.id');
+const blobKey = sql.ref<string>('blobs.key');
+
+export type GcRunRow = GcRunsTable;
+
+export interface GarbageAsset {
+  id: string;
+  upload_id: string | null;
+  size: number;
+}
+
+export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect'], sources = { assets: ASSET_REFERENCE_SOURCES, blobs: BLOB_REFERENCE_SOURCES }) {
+  const postgres = dialect === 'postgres';
+
+  return {
+    // --- the lease: one run at a time across every node -------------------------------------
+
+    /** Takes the lease if it is free or expired; true when this holder has it. */
+    async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+      await db
+        .insertInto('gc_leases')
+        .values({ name, holder, expires_at: now + ttlMs })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ holder, expires_at: now + ttlMs }).where('gc_leases.expires_at', '<', now))
+        .execute();
+      const row = await db.selectFrom('gc_leases').select('holder').where('name', '=', name).executeTakeFirst();
+      return row?.holder === holder;
+    },
+
+    async renewLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable('gc_leases')
+        .set({ expires_at: now + ttlMs })
+        .where('name', '=', name)
+        .where('holder', '=', holder)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async releaseLease(name: string, holder: string): Promise<void> {
+      await db.deleteFrom('gc_leases').where('name', '=', name).where('holder', '=', holder).execute();
+    },
+
+    // --- runs and reports ------------------------------------------------------------------
+
+    async insertRun(row: GcRunRow): Promise<void> {
+      await db.insertInto('gc_runs').values(row).execute();
+    },
+
+    async finishRun(id: string, patch: Pick<GcRunRow, 'status' | 'finished_at' | 'report'>): Promise<void> {
+      await db.updateTable('gc_runs').set(patch).where('id', '=', id).execute();
+    },
+
+    listRuns(limit: number): Promise<GcRunRow[]> {
+      return db.selectFrom('gc_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    },
+
+    findRun(id: string): Promise<GcRunRow | undefined> {
+      return db.selectFrom('gc_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Keeps the newest `keep` runs. */
+    async pruneRuns(keep: number): Promise<void> {
+      const boundary = await db
+        .selectFrom('gc_runs')
+        .select('started_at')
+        .orderBy('started_at', 'desc')
+        .offset(keep)
+        .limit(1)
+        .executeTakeFirst();
+      if (boundary) await db.deleteFrom('gc_runs').where('started_at', '<=', boundary.started_at).where('status', '!=', 'running').execute();
+    },
+
+    /** A run left 'running' by a killed process is closed as failed. */
+    async closeAbandonedRuns(now: number): Promise<void> {
+      await db.updateTable('gc_runs').set({ status: 'failed', finished_at: now }).where('status', '=', 'running').execute();
+    },
+
+    // --- drafts ----------------------------------------------------------------------------
+
+    /** Drafts last saved at or before `cutoff`, oldest first, one page after `after`. */
+    staleDraftsPage(cutoff: number, after: { updatedAt: number; id: string } | null, limit: number) {
+      let q = db
+        .selectFrom('drafts')
+        .select(['id', 'owner_id', 'content', 'updated_at'])
+        .where('updated_at', '<=', cutoff)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(limit);
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([eb('updated_at', '>', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)])]),
+        );
+      }
+      return q.execute();
+    },
+
+    /** Deletes the draft if it is still untouched since the cutoff; its asset links go with it. */
+    async deleteDraftIfStale(id: string, cutoff: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const stale = await trx.selectFrom('drafts').select('id').where('id', '=', id).where('updated_at', '<=', cutoff).executeTakeFirst();
+        if (!stale) return false;
+        await trx.deleteFrom('draft_assets').where('draft_id', '=', id).execute();
+        const r = await trx.deleteFrom('drafts').where('id', '=', id).where('updated_at', '<=', cutoff).executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      });
+    },
+
+    // --- assets ----------------------------------------------------------------------------
+
+    /** Assets uploaded for a draft that nothing references any more, untouched since the cutoff. */
+    garbageAssetsPage(cutoff: number, afterId: string, limit: number): Promise<GarbageAsset[]> {
+      return db
+        .selectFrom('assets')
+        .select(['id', 'upload_id', 'size'])
+        .where('uploaded_for_draft_at', 'is not', null)
+        .where('updated_at', '<=', cutoff)
+        .where('id', '>', afterId)
+        .where(referencedByNone(sources.assets, assetId))
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    },
+
+    /**
+     * Deletes the asset (and its derivative rows) if it is still garbage, and returns the blob keys
+     * it held; null when something claimed it since it was marked. On PostgreSQL the row is locked
+     * first, so a draft save or a publish that references it either committed before the check
+     * (and keeps it) or waits and then fails on its foreign key — never a silent loss.
+     */
+    async deleteAssetIfGarbage(id: string, cutoff: number): Promise<string[] | null> {
+      return db.transaction().execute(async (trx) => {
+        if (postgres) await trx.selectFrom('assets').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+        const still = await trx
+          .selectFrom('assets')
+          .select('blob_key')
+          .where('id', '=', id)
+          .where('uploaded_for_draft_at', 'is not', null)
+          .where('updated_at', '<=', cutoff)
+          .where(referencedByNone(sources.assets, assetId))
+          .executeTakeFirst();
+        if (!still) return null;
+        const derived = await trx.selectFrom('asset_derivatives').select('blob_key').where('asset_id', '=', id).execute();
+        await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
+        await trx.deleteFrom('assets').where('id', '=', id).execute();
+        return [...new Set([still.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
+      });
+    },
+
+    /** Is this upload still some asset's? */
+    async uploadOwner(uploadId: string): Promise<{ id: string; state: string } | undefined> {
+      return db.selectFrom('assets').select(['id', 'state']).where('upload_id', '=', uploadId).executeTakeFirst();
+    },
+
+    /** An upload left unfinished past its limit: the asset says so instead of waiting forever. */
+    async failStaleUpload(uploadId: string, reason: string, now: number): Promise<boolean> {
+      const r = await db
+        .updateTable('assets')
+        .set({ state: 'failed', reason, upload_id: null, progress: null, updated_at: now })
+        .where('upload_id', '=', uploadId)
+        .where('state', '=', 'uploading')
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    /** Scale-out upload records (offsets in upload_kv) that no asset claims, untouched since the cutoff. */
+    orphanUploadRecordsPage(cutoff: number, afterKey: string, limit: number): Promise<{ key: string }[]> {
+      return db
+        .selectFrom('upload_kv')
+        .select('key')
+        .where('updated_at', '<=', cutoff)
+        .where('key', '>', afterKey)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('assets').select('id').whereRef('assets.upload_id', '=', 'upload_kv.key'))))
+        .orderBy('key')
+        .limit(limit)
+        .execute();
+    },
+
+    // --- blobs -----------------------------------------------------------------------------
+
+    /** Blob rows that no asset or derivative references, created at or before the cutoff. */
+    unreferencedBlobsPage(cutoff: number, afterKey: string, limit: number): Promise<{ key: string; size: number }[]> {
+      return db
+        .selectFrom('blobs')
+        .select(['key', 'size'])
+        .where('created_at', '<=', cutoff)
+        .where('key', '>', afterKey)
+        .where(referencedByNone(sources.blobs, blobKey))
+        .orderBy('key')
+        .limit(limit)
+        .execute();
+    },
+
+    /**
+     * Deletes the blob row if nothing references it, then its object, inside one transaction: the
+     * row goes first, and an upload of the same content that inserts the row again waits until the
+     * object is gone (then finds it missing and stores it again). A failed object deletion rolls
+     * the row back. Returns the freed size, or null when the blob was kept.
+     */
+    async deleteBlobIfUnreferenced(key: string, deleteObject: (key: string) => Promise<void>): Promise<number | null> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('blobs')
+          .select('size')
+          .where('key', '=', key)
+          .where(referencedByNone(sources.blobs, blobKey))
+          .executeTakeFirst();
+        if (!row) return null;
+        const r = await trx.deleteFrom('blobs').where('key', '=', key).where(referencedByNone(sources.blobs, blobKey)).executeTakeFirst();
+        if (r.numDeletedRows === 0n) return null;
+        await deleteObject(key);
+        return row.size;
+      });
+    },
+
+    /** Every blob row after `afterKey`, in key order: one side of the storage walk. */
+    blobsPage(afterKey: string, limit: number): Promise<{ key: string; size: number; created_at: number }[]> {
+      return db.selectFrom('blobs').select(['key', 'size', 'created_at']).where('key', '>', afterKey).orderBy('key').limit(limit).execute();
+    },
+
+    /**
+     * Deletes a stored object no blob row knows. A placeholder row holds the key for the length of
+     * the deletion, so an upload of the same content that registers it meanwhile waits, then finds
+     * the object missing and stores it again. False when a row exists (not a zombie after all).
+     */
+    async deleteZombie(key: string, deleteObject: (key: string) => Promise<void>, now: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const placeholder = await trx
+          .insertInto('blobs')
+          .values({ key, sha256: key.slice(-64), size: 0, created_at: now })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .returning('key')
+          .executeTakeFirst();
+        if (!placeholder) return false;
+        await deleteObject(key);
+        await trx.deleteFrom('blobs').where('key', '=', key).execute();
+        return true;
+      });
+    },
+
+    async blobExists(key: string): Promise<boolean> {
+      return !!(await db.selectFrom('blobs').select('key').where('key', '=', key).executeTakeFirst());
+    },
+
+    /** The assets whose original or derivative lives in this blob become `missing`; their ids. */
+    async markMissing(key: string, reason: string, now: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('assets')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb('blob_key', '=', key),
+            eb('id', 'in', eb.selectFrom('asset_derivatives').select('asset_id').where('asset_derivatives.blob_key', '=', key)),
+          ]),
+        )
+        .execute();
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0) {
+        await db.updateTable('assets').set({ state: 'missing', reason, progress: null, updated_at: now }).where('id', 'in', ids).where('state', '!=', 'missing').execute();
+      }
+      return ids;
+    },
+  };
+}
+
+export type GcRepository = ReturnType<typeof createGcRepository>;
