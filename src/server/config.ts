@@ -47,6 +47,13 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   UPLOAD_MAX_VIDEO_MB: z.coerce.number().int().min(1).default(4096),
   UPLOAD_MAX_FILE_MB: z.coerce.number().int().min(1).default(200),
+  VIDEO_LADDER: z
+    .string()
+    .regex(/^\d{3,4}(,\d{3,4})*$/, 'must list rendition heights such as 360,720,1080')
+    .refine((v) => v.split(',').every((h) => Number(h) >= 144 && Number(h) <= 4320), 'heights must be 144 to 4320')
+    .default('360,720,1080'),
+  VIDEO_WEBM: booleanString.default(false),
+  VIDEO_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(240),
   GC_SCHEDULE: z
     .string()
     .refine(isCron, 'must be a cron expression such as "23 * * * *"')
@@ -105,6 +112,8 @@ export interface Config {
   uploadLimits: Record<AssetKind, number>;
   /** Partial uploads (tus) in the embedded mode. */
   uploadsDir: string;
+  /** The video ladder: rendition heights, the optional WebM, and how long one transcode may run. */
+  video: { heights: number[]; webm: boolean; timeoutMs: number };
   /** The garbage collector: when it runs, how old things must be before they go. */
   gc: { cron: string; graceHours: number; draftMaxAgeDays: number; uploadMaxAgeDays: number };
 }
@@ -151,6 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ASSET_KINDS.map((kind) => [kind, (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024]),
     ) as Record<AssetKind, number>,
     uploadsDir: path.join(dataDir, 'uploads'),
+    video: {
+      heights: [...new Set(e.VIDEO_LADDER.split(',').map(Number))].sort((a, b) => a - b),
+      webm: e.VIDEO_WEBM,
+      timeoutMs: e.VIDEO_TIMEOUT_MINUTES * 60_000,
+    },
     gc: {
       cron: e.GC_SCHEDULE,
       graceHours: e.GC_GRACE_HOURS,
