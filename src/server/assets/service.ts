@@ -17,6 +17,7 @@ import type { UserRow } from '../users/repository.ts';
 import { type Detection, detectFile } from './detect/index.ts';
 import { presentAsset } from './presenter.ts';
 import type { DerivativeFile } from './processors/types.ts';
+import type { VideoProcessorOptions } from './processors/video.ts';
 import type { AssetRow, AssetsRepository } from './repository.ts';
 
 export interface AssetsServiceDeps {
@@ -31,7 +32,11 @@ export interface AssetsServiceDeps {
   /** Whether someone other than the owner may read the asset through a course (enrolled, or owning the course). */
   readableThroughCourses?: (userId: string, assetId: string) => Promise<boolean>;
   now?: () => number;
+  /** The video ladder (heights, WebM, time limit); defaults when absent. */
+  video?: VideoProcessorOptions['ladder'];
 }
+
+type StoredDerivative = DerivativeFile & { key: string; size: number; put: PutResult | null };
 
 const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-media'] as const;
 
@@ -88,6 +93,38 @@ export function createAssetsService(deps: AssetsServiceDeps) {
       if (await assets.deleteBlobIfUnreferenced(key)) await blobStore.delete(key);
     }
   }
+
+  /**
+   * After the row that claims a blob commits, its object must still be there: the collector may
+   * have removed the same content (unreferenced, or a zombie) between our write and our row, and
+   * its deletion holds the key until the object is gone. Storing it again closes that window.
+   */
+  async function ensureStored(key: string, file: string): Promise<void> {
+    if (!(await blobStore.stat(key))) await blobStore.put(createReadStream(file));
+  }
+
+  /** Stores processor outputs as blobs; an output that is the original itself reuses the original's blob. */
+  async function storeOutputs(files: DerivativeFile[], original: { path: string; key: string; size: number }) {
+    const stored: StoredDerivative[] = [];
+    for (const d of files) {
+      if (d.path === original.path) {
+        stored.push({ ...d, key: original.key, size: original.size, put: null });
+      } else {
+        const put = await blobStore.put(createReadStream(d.path));
+        stored.push({ ...d, key: put.key, size: put.size, put });
+      }
+    }
+    return stored;
+  }
+
+  async function saveOutputs(assetId: string, stored: StoredDerivative[], trx: Kysely<DB>): Promise<void> {
+    for (const d of stored) {
+      if (d.put) await assets.insertBlob({ key: d.put.key, sha256: d.put.sha256, size: d.put.size }, now(), trx);
+      await assets.saveDerivative({ asset_id: assetId, role: d.role, blob_key: d.key, mime: d.mime, size: d.size }, trx);
+    }
+  }
+
+  const newBlobs = (stored: StoredDerivative[]) => stored.flatMap((d) => (d.put ? [d.put.key] : []));
 
   function mayAccess(user: Pick<UserRow, 'id' | 'role'>, asset: AssetRow): boolean {
     return asset.owner_id === user.id || user.role === 'admin';
@@ -173,11 +210,14 @@ export function createAssetsService(deps: AssetsServiceDeps) {
             now(),
             trx,
           );
-          await queue.enqueue(processingJob(detection.kind), { assetId }, { trx, singletonKey: assetId });
+          // A video's job may run as long as its transcode is allowed to, plus time to store the outputs.
+          const timeoutMs = detection.kind === 'video' && deps.video?.timeoutMs ? deps.video.timeoutMs + 15 * 60_000 : undefined;
+          await queue.enqueue(processingJob(detection.kind), { assetId }, { trx, singletonKey: assetId, timeoutMs });
           return true;
         });
         // Deleted while we stored it: the blob may now belong to nobody.
         if (!claimed) await releaseBlobs([put.key]);
+        else await ensureStored(put.key, file);
         await uploads.remove(uploadId);
         await announce(assetId);
       });
@@ -196,7 +236,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         await mkdir(outDir);
         // Processors (sharp, pdf-lib, mammoth…) load when the first file is processed, not at start.
         const { processorFor } = await import('./processors/index.ts');
-        const result = await processorFor(asset.kind)({
+        const original = { path: input, key: blobKey, size: asset.size };
+        const result = await processorFor(asset.kind, {}, { ladder: deps.video })({
           file: input,
           workDir: outDir,
           signal: ctx.signal,
@@ -205,26 +246,47 @@ export function createAssetsService(deps: AssetsServiceDeps) {
             void assets.update(assetId, { progress: Math.round(percent) }, now()).then(() => announce(assetId));
           },
           detected: { mime: asset.mime ?? 'application/octet-stream', ext, details: metadata },
+          // Playable before processing ends (a video's fast path): stored now, the asset still `processing`.
+          early: async (partial) => {
+            const stored = await storeOutputs(partial.derivatives, original);
+            const saved = await db.transaction().execute(async (trx) => {
+              const current = await assets.find(assetId, trx);
+              if (current?.state !== 'processing') return false;
+              await saveOutputs(assetId, stored, trx);
+              const merged = { ...(JSON.parse(current.metadata) as Record<string, unknown>), ...partial.metadata };
+              await assets.update(assetId, { metadata: JSON.stringify(merged) }, now(), trx);
+              return true;
+            });
+            if (!saved) await releaseBlobs(newBlobs(stored));
+            await announce(assetId);
+          },
         });
         if (!result.ok) return fail(asset, result.reason);
-        const stored: (DerivativeFile & { put: PutResult })[] = [];
-        for (const d of result.derivatives) stored.push({ ...d, put: await blobStore.put(createReadStream(d.path)) });
+        const stored = await storeOutputs(result.derivatives, original);
+        let dropped: string[] = [];
+        // One transaction switches the asset over: new derivatives in, superseded early ones out, ready.
         const claimed = await db.transaction().execute(async (trx) => {
           const current = await assets.find(assetId, trx);
           if (current?.state !== 'processing') return false;
-          for (const d of stored) {
-            await assets.insertBlob({ key: d.put.key, sha256: d.put.sha256, size: d.put.size }, now(), trx);
-            await assets.saveDerivative({ asset_id: assetId, role: d.role, blob_key: d.put.key, mime: d.mime, size: d.put.size }, trx);
-          }
+          await saveOutputs(assetId, stored, trx);
+          const superseded = (result.drop ?? []).filter((role) => !stored.some((d) => d.role === role));
+          dropped = await assets.deleteDerivatives(assetId, superseded, trx);
+          const earlier = JSON.parse(current.metadata) as Record<string, unknown>;
           await assets.update(
             assetId,
-            { state: 'ready', progress: null, reason: result.note ?? null, metadata: JSON.stringify({ ...metadata, ...result.metadata }) },
+            {
+              state: 'ready',
+              progress: null,
+              reason: result.note ?? null,
+              metadata: JSON.stringify({ ...earlier, ...metadata, ...result.metadata }),
+            },
             now(),
             trx,
           );
           return true;
         });
-        if (!claimed) await releaseBlobs(stored.map((d) => d.put.key));
+        await releaseBlobs(claimed ? dropped : newBlobs(stored));
+        if (claimed) for (const d of stored) if (d.put) await ensureStored(d.put.key, d.path);
         await announce(assetId);
       });
     },

@@ -62,10 +62,11 @@ describe('gc rules', () => {
     const zero = cutoffs(zeroGracePolicy(), NOW);
     assert.equal(zero.blobs, NOW);
     assert.equal(zero.drafts, NOW - 90 * DAY_MS, 'zero grace does not make drafts abandoned');
+    assert.equal(zero.missing, NOW - 10 * 60_000, 'a fresh row is never called missing');
   });
 
   it('tells zombies, young objects, missing objects and known blobs apart', () => {
-    const cut = { zombies: NOW - HOUR_MS, blobs: NOW - HOUR_MS };
+    const cut = { zombies: NOW - HOUR_MS, missing: NOW - HOUR_MS };
     const old = NOW - 2 * HOUR_MS;
     assert.equal(storedFate({ stored: { lastModified: old }, row: { createdAt: old } }, cut), 'known');
     assert.equal(storedFate({ stored: { lastModified: old } }, cut), 'zombie');

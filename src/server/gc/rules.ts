@@ -16,6 +16,12 @@ export interface GcPolicy {
   draftMaxAgeMs: number;
   /** Drafts this close to removal are listed on the report page. */
   draftNoticeMs: number;
+  /**
+   * A blob row must be this old before its absent object counts as missing: an upload racing the
+   * collector may hold a fresh row whose object it is storing again. Flagging never deletes, so a
+   * short wait costs nothing.
+   */
+  missingMinAgeMs: number;
 }
 
 export function defaultPolicy(overrides: { graceHours?: number; draftMaxAgeDays?: number } = {}): GcPolicy {
@@ -25,6 +31,7 @@ export function defaultPolicy(overrides: { graceHours?: number; draftMaxAgeDays?
     graceMs: { assets: grace, blobs: grace, zombies: grace, temporaries: grace, uploads: grace, tempDirs: grace },
     draftMaxAgeMs,
     draftNoticeMs: Math.min(10 * DAY_MS, draftMaxAgeMs),
+    missingMinAgeMs: 10 * 60_000,
   };
 }
 
@@ -48,6 +55,7 @@ export function cutoffs(policy: GcPolicy, now: number) {
     tempDirs: now - g.tempDirs,
     drafts: now - policy.draftMaxAgeMs,
     draftNotice: now - policy.draftMaxAgeMs + policy.draftNoticeMs,
+    missing: now - policy.missingMinAgeMs,
   };
 }
 
@@ -89,11 +97,11 @@ export type StoredFate = 'known' | 'zombie' | 'young-zombie' | 'missing-object' 
 
 export function storedFate(
   pair: { stored?: { lastModified: number }; row?: { createdAt: number } },
-  cutoff: { zombies: number; blobs: number },
+  cutoff: { zombies: number; missing: number },
 ): StoredFate {
   if (pair.stored && pair.row) return 'known';
   if (pair.stored) return pair.stored.lastModified <= cutoff.zombies ? 'zombie' : 'young-zombie';
-  if (pair.row) return pair.row.createdAt <= cutoff.blobs ? 'missing-object' : 'young-row';
+  if (pair.row) return pair.row.createdAt <= cutoff.missing ? 'missing-object' : 'young-row';
   throw new Error('a pair holds a stored object, a row, or both');
 }
 
