@@ -77,6 +77,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     uploads,
     queue,
     limits: config.uploadLimits,
+    video: config.video,
     readableThroughCourses: async (userId, assetId) =>
       (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
     publish: (ownerId, asset) => {

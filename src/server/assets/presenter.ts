@@ -2,6 +2,8 @@ import type { AssetView, AssetViewer } from '../../shared/assets.ts';
 import type { AssetRow, DerivativeRow } from './repository.ts';
 
 function viewerFor(asset: AssetRow, roles: Set<string>): AssetViewer {
+  // A video on the fast path plays (as MP4) while its ladder is still being made.
+  if (asset.state === 'processing' && asset.kind === 'video' && roles.has('mp4')) return 'video';
   if (asset.state !== 'ready') return 'download';
   switch (asset.kind) {
     case 'pdf':

@@ -86,6 +86,19 @@ export function createAssetsRepository(db: Kysely<DB>) {
       return { drafts: Number(drafts.n), courses: Number(courses.n) };
     },
 
+    /** Deletes some derivatives of an asset (superseded ones); returns the blob keys they referenced. */
+    async deleteDerivatives(assetId: string, roles: string[], trx: Kysely<DB> = db): Promise<string[]> {
+      if (roles.length === 0) return [];
+      const rows = await trx
+        .selectFrom('asset_derivatives')
+        .select('blob_key')
+        .where('asset_id', '=', assetId)
+        .where('role', 'in', roles)
+        .execute();
+      await trx.deleteFrom('asset_derivatives').where('asset_id', '=', assetId).where('role', 'in', roles).execute();
+      return [...new Set(rows.map((r) => r.blob_key))];
+    },
+
     /** Deletes the asset (its derivatives go with it) and returns the blob keys it referenced. */
     async delete(id: string, trx: Kysely<DB> = db): Promise<string[]> {
       const asset = await trx.selectFrom('assets').select('blob_key').where('id', '=', id).executeTakeFirst();

@@ -1,0 +1,214 @@
+// A question's answers: text, image, grade and feedback each, added, removed and reordered. The
+// grade is Moodle's fraction select; true/false asks which answer is right, all-or-nothing only
+// whether each answer is correct. A problem about the grades together is shown once above the
+// answers and describes every grade control.
+import {
+  ActionIcon,
+  Button,
+  Checkbox,
+  Fieldset,
+  Group,
+  Paper,
+  Radio,
+  Stack,
+  Text,
+  Textarea,
+  VisuallyHidden,
+} from '@mantine/core';
+import {
+  addAnswer,
+  MAX_ANSWERS,
+  MIN_ANSWERS,
+  moveAnswer,
+  removeAnswer,
+  setOnlyCorrect,
+  updateAnswer,
+} from '../../../shared/quiz-editing.ts';
+import type { Answer, Question } from '../../../shared/quiz.ts';
+import { focusKey, keyOf, useEditor } from './context.tsx';
+import { FractionSelect, RequiredText } from './fields.tsx';
+import { ImageField } from './images.tsx';
+
+const TEXT_MAX = 1000;
+const FEEDBACK_MAX = 2000;
+
+interface AnswersEditorProps {
+  question: Question;
+  /** e.g. `categories.0.questions.2`. */
+  path: string;
+  change: (change: (question: Question) => Question) => void;
+}
+
+export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
+  const { problems, requestFocus, announce } = useEditor();
+  const listPath = `${path}.answers`;
+  const listProblems = problems.at(listPath);
+  const listError = listProblems.find((p) => p.severity === 'error')?.message;
+  const listMessage = listProblems.map((p) => p.message).join(' ') || undefined;
+  const listMessageId = `answers-problem-${question.id}`;
+  const trueFalse = question.kind === 'true-false';
+  const allOrNothing = question.kind === 'multiple' && question.allOrNothing;
+  const count = question.answers.length;
+
+  function move(answer: Answer, index: number, to: number) {
+    change((q) => moveAnswer(q, answer.id, to));
+    announce(`Answer moved to position ${to + 1} of ${count}.`);
+    const direction = to < index ? 'up' : 'down';
+    requestFocus(keyOf('answer', answer.id, direction), keyOf('answer', answer.id, direction === 'up' ? 'down' : 'up'));
+  }
+
+  function remove(answer: Answer, index: number) {
+    change((q) => removeAnswer(q, answer.id));
+    announce(`Answer ${index + 1} removed.`);
+    const neighbour = question.answers[index + 1] ?? question.answers[index - 1];
+    requestFocus(neighbour ? keyOf('answer', neighbour.id, 'text') : keyOf('answers', question.id, 'add'));
+  }
+
+  function add() {
+    change((q) => addAnswer(q));
+    requestFocus(keyOf('answers', question.id, 'last'));
+  }
+
+  return (
+    <Fieldset legend="Answers" aria-describedby={listMessage ? listMessageId : undefined}>
+      <Stack gap="sm">
+        {listMessage && (
+          <Text id={listMessageId} c={listError ? 'red.9' : 'yellow.9'} size="sm">
+            {listMessage}
+          </Text>
+        )}
+        {trueFalse && (
+          <Radio.Group
+            label="Correct answer"
+            value={question.answers.find((a) => a.fraction > 0)?.id ?? null}
+            onChange={(id) => change((q) => setOnlyCorrect(q, id))}
+            error={listError}
+          >
+            <Group mt="xs">
+              {question.answers.map((answer) => (
+                <Radio key={answer.id} value={answer.id} label={answer.text} />
+              ))}
+            </Group>
+          </Radio.Group>
+        )}
+        {question.answers.map((answer, index) => {
+          const aPath = `${listPath}.${index}`;
+          const n = index + 1;
+          const last = index === count - 1;
+          return (
+            <Paper key={answer.id} withBorder p="sm" radius="sm">
+              <Stack gap="xs">
+                <Group align="flex-start" wrap="wrap" gap="sm">
+                  <div style={{ flex: '1 1 16rem' }}>
+                    <RequiredText
+                      label={`Answer ${n}`}
+                      value={answer.text}
+                      onCommit={(text) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, text })))}
+                      maxLength={TEXT_MAX}
+                      requiredMessage="An answer needs a text."
+                      error={problems.errorAt(`${aPath}.text`)}
+                      warning={problems.warningAt(`${aPath}.text`)}
+                      focus={
+                        last
+                          ? {
+                              'data-focus-key': `${keyOf('answer', answer.id, 'text')} ${keyOf('answers', question.id, 'last')}`,
+                            }
+                          : focusKey('answer', answer.id, 'text')
+                      }
+                    />
+                  </div>
+                  {!trueFalse && !allOrNothing && (
+                    <FractionSelect
+                      label={`Grade for answer ${n}`}
+                      fraction={answer.fraction}
+                      onChange={(fraction) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, fraction })))}
+                      error={problems.errorAt(`${aPath}.fraction`)}
+                      groupProblem={listMessage}
+                    />
+                  )}
+                  {allOrNothing && (
+                    <Checkbox
+                      mt="xl"
+                      label={`Answer ${n} is correct`}
+                      checked={answer.fraction > 0}
+                      onChange={(e) => {
+                        const fraction = e.currentTarget.checked ? 1 : 0;
+                        change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, fraction })));
+                      }}
+                      description={listMessage ? <VisuallyHidden>{listMessage}</VisuallyHidden> : undefined}
+                    />
+                  )}
+                </Group>
+                <Textarea
+                  label={`Feedback for answer ${n}`}
+                  description="Shown to a learner who chose this answer, if the review settings show feedback."
+                  value={answer.feedback}
+                  maxLength={FEEDBACK_MAX}
+                  autosize
+                  minRows={1}
+                  maxRows={6}
+                  onChange={(e) => {
+                    const feedback = e.currentTarget.value;
+                    change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, feedback })));
+                  }}
+                />
+                <ImageField
+                  ownerId={answer.id}
+                  legend={`Image for answer ${n}`}
+                  image={answer.image}
+                  altPath={`${aPath}.image.alt`}
+                  onChange={(image) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, image })))}
+                />
+                {!trueFalse && (
+                  <Group gap="xs" justify="flex-end">
+                    <ActionIcon
+                      variant="default"
+                      aria-label={`Move answer ${n} up`}
+                      disabled={index === 0}
+                      onClick={() => move(answer, index, index - 1)}
+                      {...focusKey('answer', answer.id, 'up')}
+                    >
+                      <span aria-hidden="true">↑</span>
+                    </ActionIcon>
+                    <ActionIcon
+                      variant="default"
+                      aria-label={`Move answer ${n} down`}
+                      disabled={last}
+                      onClick={() => move(answer, index, index + 1)}
+                      {...focusKey('answer', answer.id, 'down')}
+                    >
+                      <span aria-hidden="true">↓</span>
+                    </ActionIcon>
+                    <Button
+                      variant="subtle"
+                      color="red.8"
+                      size="xs"
+                      disabled={count <= MIN_ANSWERS}
+                      onClick={() => remove(answer, index)}
+                    >
+                      Remove answer {n}
+                    </Button>
+                  </Group>
+                )}
+              </Stack>
+            </Paper>
+          );
+        })}
+        {!trueFalse && (
+          <Group>
+            <Button
+              variant="default"
+              size="xs"
+              onClick={add}
+              disabled={count >= MAX_ANSWERS}
+              {...focusKey('answers', question.id, 'add')}
+            >
+              Add an answer
+            </Button>
+            {count >= MAX_ANSWERS && <Text size="sm">A question has at most {MAX_ANSWERS} answers.</Text>}
+          </Group>
+        )}
+      </Stack>
+    </Fieldset>
+  );
+}

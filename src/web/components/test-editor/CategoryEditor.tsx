@@ -1,0 +1,233 @@
+// One category: its name, how many questions an attempt draws from it (out of what it has), its
+// questions, buttons to add each kind of question, and its subcategories (nested up to the limit).
+// Categories move up and down among their siblings; deleting one asks first.
+import { ActionIcon, Box, Button, Group, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { availableQuestions } from '../../../shared/quiz-rules.ts';
+import {
+  addCategory,
+  addQuestion,
+  moveCategory,
+  newCategory,
+  newQuestion,
+  questionsInTree,
+  removeCategory,
+  updateCategory,
+} from '../../../shared/quiz-editing.ts';
+import { MAX_CATEGORY_DEPTH, QUESTION_KINDS, type QuestionKind, type QuizCategory } from '../../../shared/quiz.ts';
+import { focusKey, keyOf, useEditor } from './context.tsx';
+import { NumberField, RequiredText } from './fields.tsx';
+import { KIND_LABELS } from './QuestionEditor.tsx';
+import { QuestionList } from './QuestionList.tsx';
+
+const NAME_MAX = 200;
+type HeadingOrder = 2 | 3 | 4 | 5 | 6;
+
+interface CategoryEditorProps {
+  category: QuizCategory;
+  /** e.g. `categories.0.children.1`. */
+  path: string;
+  /** 1 = top level. */
+  depth: number;
+  index: number;
+  siblings: readonly QuizCategory[];
+  parent: QuizCategory | null;
+  /** The heading level of a top-level category. */
+  headingOrder: HeadingOrder;
+  /** Where focus goes when the last top-level category is deleted. */
+  emptyFocus: string;
+}
+
+export function CategoryEditor({
+  category,
+  path,
+  depth,
+  index,
+  siblings,
+  parent,
+  headingOrder,
+  emptyFocus,
+}: CategoryEditorProps) {
+  const { update, problems, requestFocus, announce, confirm, setOpen } = useEditor();
+  const headingId = `category-heading-${category.id}`;
+  const order = Math.min(6, headingOrder + depth - 1) as HeadingOrder;
+  const available = availableQuestions(category);
+  const own = [...problems.at(path), ...problems.at(`${path}.id`)];
+  const canNest = depth < MAX_CATEGORY_DEPTH;
+  const headingKey = keyOf('category', category.id, 'heading');
+
+  function rename(name: string) {
+    update((set) => updateCategory(set, category.id, (c) => ({ ...c, name })));
+  }
+
+  function setDrawCount(drawCount: number | null) {
+    update((set) => updateCategory(set, category.id, (c) => ({ ...c, drawCount })));
+  }
+
+  function move(to: number) {
+    update((set) => moveCategory(set, category.id, to));
+    announce(`Category ${category.name} moved to position ${to + 1} of ${siblings.length}.`);
+    const direction = to < index ? 'up' : 'down';
+    requestFocus(
+      keyOf('category', category.id, direction),
+      keyOf('category', category.id, direction === 'up' ? 'down' : 'up'),
+    );
+  }
+
+  function addKind(kind: QuestionKind) {
+    const question = newQuestion(kind);
+    update((set) => addQuestion(set, category.id, question));
+    setOpen(question.id, true);
+    announce(`${KIND_LABELS[kind]} question added to ${category.name}.`);
+    requestFocus(keyOf('question', question.id, 'text'));
+  }
+
+  function addSubcategory() {
+    const child = newCategory();
+    update((set) => addCategory(set, category.id, child));
+    announce(`Subcategory added to ${category.name}.`);
+    requestFocus(keyOf('category', child.id, 'name'));
+  }
+
+  function remove() {
+    const questionCount = questionsInTree(category);
+    const subcategories = category.children.length;
+    const parts = [
+      questionCount === 1 ? '1 question' : `${questionCount} questions`,
+      ...(subcategories ? [subcategories === 1 ? '1 subcategory' : `${subcategories} subcategories`] : []),
+    ];
+    confirm({
+      title: `Delete the category ${category.name}?`,
+      message: `Its ${parts.join(' and ')} are deleted with it.`,
+      confirmLabel: 'Delete the category',
+      cancelLabel: 'Keep it',
+      onConfirm: () => {
+        update((set) => removeCategory(set, category.id));
+        announce(`Category ${category.name} deleted.`);
+        const neighbour = siblings[index + 1] ?? siblings[index - 1];
+        requestFocus(
+          neighbour
+            ? keyOf('category', neighbour.id, 'heading')
+            : parent
+              ? keyOf('category', parent.id, 'heading')
+              : emptyFocus,
+        );
+      },
+    });
+  }
+
+  return (
+    <Paper
+      component="section"
+      aria-labelledby={headingId}
+      withBorder
+      p="md"
+      radius="md"
+      bg={depth % 2 === 0 ? 'gray.0' : undefined}
+    >
+      <Stack gap="sm">
+        <Group justify="space-between" align="center" wrap="nowrap">
+          <Title order={order} id={headingId} tabIndex={-1} size="h4" {...focusKey('category', category.id, 'heading')}>
+            {category.name}
+            <VisuallyHidden>{depth > 1 ? ` (subcategory, level ${depth})` : ''}</VisuallyHidden>
+          </Title>
+          <Group gap="xs" wrap="nowrap">
+            <ActionIcon
+              variant="default"
+              aria-label={`Move category ${category.name} up`}
+              disabled={index === 0}
+              onClick={() => move(index - 1)}
+              {...focusKey('category', category.id, 'up')}
+            >
+              <span aria-hidden="true">↑</span>
+            </ActionIcon>
+            <ActionIcon
+              variant="default"
+              aria-label={`Move category ${category.name} down`}
+              disabled={index === siblings.length - 1}
+              onClick={() => move(index + 1)}
+              {...focusKey('category', category.id, 'down')}
+            >
+              <span aria-hidden="true">↓</span>
+            </ActionIcon>
+            <Button variant="subtle" color="red.8" size="xs" onClick={remove}>
+              Delete category<VisuallyHidden> {category.name}</VisuallyHidden>
+            </Button>
+          </Group>
+        </Group>
+        {own.map((p) => (
+          <Text key={`${p.path}:${p.code}`} size="sm" c={p.severity === 'error' ? 'red.9' : 'yellow.9'}>
+            {p.message}
+          </Text>
+        ))}
+        <Group align="flex-start" grow>
+          <RequiredText
+            label="Category name"
+            value={category.name}
+            onCommit={rename}
+            maxLength={NAME_MAX}
+            requiredMessage="A category needs a name."
+            error={problems.errorAt(`${path}.name`)}
+            focus={focusKey('category', category.id, 'name')}
+          />
+          <NumberField
+            label="Questions drawn per attempt"
+            value={category.drawCount}
+            onCommit={setDrawCount}
+            min={1}
+            emptyMeans="all of them"
+            description={`${available} available${category.children.length ? ', subcategories included' : ''}.`}
+            error={problems.errorAt(`${path}.drawCount`)}
+            focus={focusKey('category', category.id, 'draw')}
+          />
+        </Group>
+        <QuestionList
+          categoryId={category.id}
+          categoryName={category.name}
+          questions={category.questions}
+          categoryPath={path}
+          emptyFocus={headingKey}
+        />
+        <Group gap="xs" role="group" aria-label={`Add a question to ${category.name}`}>
+          <Text size="sm" aria-hidden="true">
+            Add a question:
+          </Text>
+          {QUESTION_KINDS.map((kind) => (
+            <Button key={kind} variant="light" size="xs" onClick={() => addKind(kind)}>
+              {KIND_LABELS[kind]}
+            </Button>
+          ))}
+        </Group>
+        {category.children.length > 0 && (
+          <Box pl="md" style={{ borderInlineStart: '3px solid var(--mantine-color-gray-4)' }}>
+            <Stack gap="sm">
+              {category.children.map((child, i) => (
+                <CategoryEditor
+                  key={child.id}
+                  category={child}
+                  path={`${path}.children.${i}`}
+                  depth={depth + 1}
+                  index={i}
+                  siblings={category.children}
+                  parent={category}
+                  headingOrder={headingOrder}
+                  emptyFocus={headingKey}
+                />
+              ))}
+            </Stack>
+          </Box>
+        )}
+        {canNest ? (
+          <Group>
+            <Button variant="default" size="xs" onClick={addSubcategory}>
+              Add a subcategory<VisuallyHidden> to {category.name}</VisuallyHidden>
+            </Button>
+          </Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            Categories can be nested at most {MAX_CATEGORY_DEPTH} deep, so this one cannot have subcategories.
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,208 @@
+// A category's questions: one row each (open to edit, preview, move up/down or drag), reordered by
+// keyboard with the move buttons or with dnd-kit's keyboard sensor (space, arrows, space), or by mouse.
+import {
+  type Announcements,
+  closestCenter,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import { ActionIcon, Badge, Button, Group, Paper, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { moveQuestion } from '../../../shared/quiz-editing.ts';
+import type { Question } from '../../../shared/quiz.ts';
+import { focusKey, keyOf, useEditor } from './context.tsx';
+import { countLabel } from './problems.ts';
+import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
+
+interface QuestionListProps {
+  categoryId: string;
+  categoryName: string;
+  questions: Question[];
+  /** e.g. `categories.0`. */
+  categoryPath: string;
+  /** Where focus goes when the last question is deleted. */
+  emptyFocus: string;
+}
+
+export function QuestionList({ categoryId, categoryName, questions, categoryPath, emptyFocus }: QuestionListProps) {
+  const { update, announce, requestFocus } = useEditor();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const positionOf = (id: string | number) => questions.findIndex((q) => q.id === id) + 1;
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up question ${positionOf(active.id)} of ${categoryName}.`,
+    onDragOver: ({ active, over }) =>
+      over ? `Question ${positionOf(active.id)} is over position ${positionOf(over.id)}.` : undefined,
+    onDragEnd: ({ active, over }) =>
+      over
+        ? `Question ${positionOf(active.id)} dropped at position ${positionOf(over.id)}.`
+        : `Question ${positionOf(active.id)} dropped.`,
+    onDragCancel: ({ active }) => `Moving question ${positionOf(active.id)} was cancelled.`,
+  };
+
+  function onDragEnd({ active, over }: DragEndEvent) {
+    if (!over || active.id === over.id) return;
+    const to = questions.findIndex((q) => q.id === over.id);
+    update((set) => moveQuestion(set, String(active.id), to));
+    requestFocus(keyOf('question', String(active.id), 'drag'));
+  }
+
+  function move(question: Question, index: number, to: number) {
+    update((set) => moveQuestion(set, question.id, to));
+    announce(`Question ${index + 1} moved to position ${to + 1} of ${questions.length} in ${categoryName}.`);
+    const direction = to < index ? 'up' : 'down';
+    requestFocus(
+      keyOf('question', question.id, direction),
+      keyOf('question', question.id, direction === 'up' ? 'down' : 'up'),
+    );
+  }
+
+  if (questions.length === 0) {
+    return <Text size="sm">No questions in this category yet.</Text>;
+  }
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        announcements,
+        screenReaderInstructions: {
+          draggable:
+            'To pick up the question, press space or enter. Use the up and down arrow keys to move it, space or enter to drop it, escape to cancel.',
+        },
+      }}
+    >
+      <SortableContext items={questions.map((q) => q.id)} strategy={verticalListSortingStrategy}>
+        <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
+          {questions.map((question, index) => {
+            const neighbour = questions[index + 1] ?? questions[index - 1];
+            return (
+              <QuestionRow
+                key={question.id}
+                question={question}
+                index={index}
+                count={questions.length}
+                path={`${categoryPath}.questions.${index}`}
+                categoryId={categoryId}
+                onMove={(to) => move(question, index, to)}
+                afterDeleteFocus={neighbour ? [keyOf('question', neighbour.id, 'toggle')] : [emptyFocus]}
+              />
+            );
+          })}
+        </Stack>
+      </SortableContext>
+    </DndContext>
+  );
+}
+
+interface QuestionRowProps {
+  question: Question;
+  index: number;
+  count: number;
+  path: string;
+  categoryId: string;
+  onMove: (to: number) => void;
+  afterDeleteFocus: string[];
+}
+
+function QuestionRow({ question, index, count, path, categoryId, onMove, afterDeleteFocus }: QuestionRowProps) {
+  const { problems, isOpen, setOpen, preview } = useEditor();
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: question.id,
+  });
+  const open = isOpen(question.id);
+  const name = `Question ${index + 1}`;
+  const panelId = `question-panel-${question.id}`;
+  const own = problems.within(path);
+  const problemCount = countLabel(own);
+  const hasErrors = own.some((p) => p.severity === 'error');
+
+  return (
+    <li
+      ref={setNodeRef}
+      style={{ transform: CSS.Translate.toString(transform), transition, zIndex: isDragging ? 1 : undefined }}
+    >
+      <Paper withBorder p="xs" radius="sm" shadow={isDragging ? 'md' : undefined}>
+        <Group gap="xs" wrap="nowrap" align="center">
+          <ActionIcon
+            ref={setActivatorNodeRef}
+            variant="subtle"
+            color="gray"
+            aria-label={`Drag ${name.toLowerCase()} to reorder it`}
+            {...attributes}
+            {...listeners}
+            {...focusKey('question', question.id, 'drag')}
+          >
+            <span aria-hidden="true">⠿</span>
+          </ActionIcon>
+          <UnstyledButton
+            style={{ flex: 1, minWidth: 0 }}
+            aria-expanded={open}
+            aria-controls={open ? panelId : undefined}
+            onClick={() => setOpen(question.id, !open)}
+            {...focusKey('question', question.id, 'toggle')}
+          >
+            <Text fw={600} size="sm" component="span" display="block">
+              {name}: {excerpt(question.text)}
+            </Text>
+            <Text size="xs" c="dimmed" component="span" display="block">
+              {KIND_LABELS[question.kind]} · {question.answers.length} answers{question.image ? ' · image' : ''}
+            </Text>
+          </UnstyledButton>
+          {problemCount && (
+            <Badge color={hasErrors ? 'red.9' : 'yellow.9'} variant="light" style={{ flexShrink: 0 }}>
+              {problemCount}
+            </Badge>
+          )}
+          <Button variant="default" size="xs" onClick={() => preview(question, name)}>
+            Preview<VisuallyHidden> {name.toLowerCase()}</VisuallyHidden>
+          </Button>
+          <ActionIcon
+            variant="default"
+            aria-label={`Move ${name.toLowerCase()} up`}
+            disabled={index === 0}
+            onClick={() => onMove(index - 1)}
+            {...focusKey('question', question.id, 'up')}
+          >
+            <span aria-hidden="true">↑</span>
+          </ActionIcon>
+          <ActionIcon
+            variant="default"
+            aria-label={`Move ${name.toLowerCase()} down`}
+            disabled={index === count - 1}
+            onClick={() => onMove(index + 1)}
+            {...focusKey('question', question.id, 'down')}
+          >
+            <span aria-hidden="true">↓</span>
+          </ActionIcon>
+        </Group>
+        {open && (
+          <div id={panelId}>
+            <Stack mt="sm" px="xs" pb="xs">
+              <QuestionEditor
+                question={question}
+                path={path}
+                categoryId={categoryId}
+                name={name}
+                afterDeleteFocus={afterDeleteFocus}
+              />
+            </Stack>
+          </div>
+        )}
+      </Paper>
+    </li>
+  );
+}

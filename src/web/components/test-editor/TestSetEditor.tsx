@@ -1,0 +1,234 @@
+// The wizard's Test step: the test's settings and its question bank (categories, nested, holding
+// questions and their answers). Fully controlled: every meaningful edit is handed to `onChange`
+// (the wizard saves it), always in a shape the draft accepts. Problems come from the shared rules,
+// run live on every edit, and from the server's review of the draft.
+import { Button, Group, Modal, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { addCategory, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
+import type { Question, TestSet } from '../../../shared/quiz.ts';
+import type { ReviewProblem } from '../../../shared/review.ts';
+import { CategoryEditor } from './CategoryEditor.tsx';
+import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf } from './context.tsx';
+import { editorProblems, ProblemIndex } from './problems.ts';
+import { ProblemSummary } from './ProblemSummary.tsx';
+import { QuestionPreview } from './QuestionPreview.tsx';
+import { SettingsForm } from './SettingsForm.tsx';
+
+export interface TestSetEditorProps {
+  /** The draft whose test this is: images uploaded here belong to it. */
+  draftId: string;
+  value: TestSet;
+  onChange: (next: TestSet) => void;
+  /** The server's review of the draft (problems of other steps are ignored). */
+  problems: ReviewProblem[];
+  /** The level of the editor's section headings (the page's title being one level up). */
+  headingOrder?: 2 | 3;
+}
+
+const ADD_CATEGORY_KEY = keyOf('categories', 'add');
+/** How many animation frames a focus request waits for its element to appear. */
+const FOCUS_FRAMES = 20;
+
+export function TestSetEditor({ draftId, value, onChange, problems, headingOrder = 2 }: TestSetEditorProps) {
+  const rootRef = useRef<HTMLDivElement>(null);
+  // The latest test set, including edits handed on but not yet back as `value`: two edits in one
+  // event (or before the wizard re-renders) must build on each other.
+  const latest = useRef(value);
+  useLayoutEffect(() => {
+    latest.current = value;
+  }, [value]);
+  const [openIds, setOpenIds] = useState<ReadonlySet<string>>(() => new Set());
+  const [announcement, setAnnouncement] = useState('');
+  const [confirmRequest, setConfirmRequest] = useState<ConfirmRequest | null>(null);
+  const confirmTrigger = useRef<HTMLElement | null>(null);
+  const [previewing, setPreviewing] = useState<{ id: string; title: string } | null>(null);
+  const pendingFocus = useRef<string[] | null>(null);
+
+  const problemIndex = useMemo(() => new ProblemIndex(editorProblems(value, problems)), [value, problems]);
+
+  const update = useCallback(
+    (change: (testSet: TestSet) => TestSet) => {
+      const next = change(latest.current);
+      if (next === latest.current) return;
+      latest.current = next;
+      onChange(next);
+    },
+    [onChange],
+  );
+
+  const requestFocus = useCallback((...keys: string[]) => {
+    pendingFocus.current = keys;
+    let frames = 0;
+    const attempt = () => {
+      if (pendingFocus.current !== keys) return;
+      const target = findFocusTarget(rootRef.current, keys);
+      if (target) {
+        pendingFocus.current = null;
+        target.focus();
+        if (target instanceof HTMLInputElement && target.type === 'text') target.select();
+      } else if (++frames < FOCUS_FRAMES) {
+        requestAnimationFrame(attempt);
+      }
+    };
+    requestAnimationFrame(attempt);
+  }, []);
+
+  const announce = useCallback((message: string) => {
+    // The same words twice in a row would not be read again.
+    setAnnouncement((before) => (before === message ? `${message}\u00a0` : message));
+  }, []);
+
+  const context: EditorContextValue = useMemo(
+    () => ({
+      draftId,
+      testSet: value,
+      problems: problemIndex,
+      update,
+      requestFocus,
+      announce,
+      isOpen: (id) => openIds.has(id),
+      setOpen: (id, open) =>
+        setOpenIds((before) => {
+          if (before.has(id) === open) return before;
+          const next = new Set(before);
+          if (open) next.add(id);
+          else next.delete(id);
+          return next;
+        }),
+      confirm: (request) => {
+        confirmTrigger.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        setConfirmRequest(request);
+      },
+      preview: (question: Question, title: string) => setPreviewing({ id: question.id, title }),
+    }),
+    [draftId, value, problemIndex, update, requestFocus, announce, openIds],
+  );
+
+  function addTopCategory() {
+    const category = newCategory(value.categories.length === 0 ? 'General' : 'New category');
+    update((set) => addCategory(set, null, category));
+    announce(`Category ${category.name} added.`);
+    requestFocus(keyOf('category', category.id, 'name'));
+  }
+
+  function closeConfirm(confirmed: boolean) {
+    const request = confirmRequest;
+    setConfirmRequest(null);
+    if (confirmed) request?.onConfirm();
+    else if (confirmTrigger.current?.isConnected) confirmTrigger.current.focus();
+    confirmTrigger.current = null;
+  }
+
+  const previewQuestion = previewing ? findQuestion(value, previewing.id)?.question : undefined;
+  const sectionOrder = headingOrder;
+
+  return (
+    <EditorContext value={context}>
+      <Stack gap="xl" ref={rootRef}>
+        <section aria-labelledby="test-settings-heading">
+          <Stack gap="md">
+            <Title order={sectionOrder} id="test-settings-heading">
+              Test settings
+            </Title>
+            <SettingsForm />
+          </Stack>
+        </section>
+        <section aria-labelledby="test-questions-heading">
+          <Stack gap="md">
+            <Title order={sectionOrder} id="test-questions-heading" tabIndex={-1} {...focusKey('questions', 'heading')}>
+              Questions
+            </Title>
+            <Text size="sm">
+              Questions sit in categories; an attempt draws the number you choose from each category (all of them when
+              empty). Grades follow Moodle: a single-choice question needs one answer at 100%; the positive grades of a
+              multiple-choice question add up to 100%.
+            </Text>
+            <ProblemSummary />
+            {value.categories.map((category, index) => (
+              <CategoryEditor
+                key={category.id}
+                category={category}
+                path={`categories.${index}`}
+                depth={1}
+                index={index}
+                siblings={value.categories}
+                parent={null}
+                headingOrder={(sectionOrder + 1) as 3 | 4}
+                emptyFocus={ADD_CATEGORY_KEY}
+              />
+            ))}
+            <Group>
+              <Button variant="default" onClick={addTopCategory} {...focusKey('categories', 'add')}>
+                Add a category
+              </Button>
+            </Group>
+          </Stack>
+        </section>
+      </Stack>
+      <VisuallyHidden role="status" aria-live="polite">
+        {announcement}
+      </VisuallyHidden>
+
+      <Modal.Root
+        opened={confirmRequest !== null}
+        onClose={() => closeConfirm(false)}
+        returnFocus={false}
+        transitionProps={{ duration: 0 }}
+      >
+        <Modal.Overlay />
+        <Modal.Content>
+          {/* role none: a <header> directly in the dialog would count as a second page banner. */}
+          <Modal.Header role="none">
+            <Modal.Title>{confirmRequest?.title}</Modal.Title>
+            <Modal.CloseButton aria-label="Close" />
+          </Modal.Header>
+          <Modal.Body>
+            <Stack>
+              <Text>{confirmRequest?.message}</Text>
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => closeConfirm(false)} data-autofocus>
+                  {confirmRequest?.cancelLabel}
+                </Button>
+                <Button color="red.8" onClick={() => closeConfirm(true)}>
+                  {confirmRequest?.confirmLabel}
+                </Button>
+              </Group>
+            </Stack>
+          </Modal.Body>
+        </Modal.Content>
+      </Modal.Root>
+
+      <Modal.Root
+        opened={previewing !== null}
+        onClose={() => setPreviewing(null)}
+        size="lg"
+        transitionProps={{ duration: 0 }}
+      >
+        <Modal.Overlay />
+        <Modal.Content>
+          <Modal.Header role="none">
+            <Modal.Title>Preview: {previewing?.title.toLowerCase()} as learners see it</Modal.Title>
+            <Modal.CloseButton aria-label="Close the preview" />
+          </Modal.Header>
+          <Modal.Body>
+            {previewQuestion ? (
+              <QuestionPreview question={previewQuestion} />
+            ) : (
+              <Text>This question no longer exists.</Text>
+            )}
+          </Modal.Body>
+        </Modal.Content>
+      </Modal.Root>
+    </EditorContext>
+  );
+}
+
+/** The first element carrying one of the keys that can take focus now (present and not disabled). */
+function findFocusTarget(root: HTMLElement | null, keys: readonly string[]): HTMLElement | null {
+  if (!root) return null;
+  for (const key of keys) {
+    const element = root.querySelector<HTMLElement>(`[data-focus-key~="${CSS.escape(key)}"]`);
+    if (element && !element.matches(':disabled, [aria-disabled="true"]')) return element;
+  }
+  return null;
+}

@@ -1,0 +1,86 @@
+// The problems the editor shows: the shared rules run live on what the author is typing, plus the
+// server's review problems for the Test step that the rules cannot know (they would otherwise be
+// as stale as the last save). Paths are relative to the test set, e.g. `categories.0.name`.
+import { type Problem, validateTestSet } from '../../../shared/quiz-rules.ts';
+import type { TestSet } from '../../../shared/quiz.ts';
+import type { ReviewProblem } from '../../../shared/review.ts';
+
+export type EditorProblem = Problem;
+
+/** Every code validateTestSet can report: the live check replaces the server's copy of these. */
+const LIVE_RULE_CODES = new Set([
+  'duplicate-id',
+  'category-name-blank',
+  'category-too-deep',
+  'draw-count-too-high',
+  'category-empty',
+  'no-questions',
+  'question-text-blank',
+  'image-alt-blank',
+  'answer-text-blank',
+  'fraction-out-of-range',
+  'answer-duplicate',
+  'all-or-nothing-ignored',
+  'single-no-full-mark',
+  'single-several-full-marks',
+  'all-or-nothing-no-correct',
+  'all-or-nothing-all-correct',
+  'multiple-positive-sum',
+  'true-false-two-answers',
+  'true-false-marks',
+]);
+
+export function editorProblems(testSet: TestSet, review: readonly ReviewProblem[]): EditorProblem[] {
+  const fromServer = review
+    .filter((p) => p.step === 'test' && (p.path === 'test' || p.path.startsWith('test.')))
+    .filter((p) => !LIVE_RULE_CODES.has(p.code))
+    .map((p) => ({ path: p.path.slice('test.'.length), code: p.code, message: p.message, severity: p.severity }));
+  return [...validateTestSet(testSet), ...fromServer];
+}
+
+/** Problems looked up by path. */
+export class ProblemIndex {
+  readonly all: readonly EditorProblem[];
+  readonly #byPath = new Map<string, EditorProblem[]>();
+
+  constructor(problems: readonly EditorProblem[]) {
+    this.all = problems;
+    for (const problem of problems) {
+      const list = this.#byPath.get(problem.path) ?? [];
+      list.push(problem);
+      this.#byPath.set(problem.path, list);
+    }
+  }
+
+  /** Problems about exactly this path. */
+  at(path: string): EditorProblem[] {
+    return this.#byPath.get(path) ?? [];
+  }
+
+  /** Problems about this path or anything inside it. */
+  within(path: string): EditorProblem[] {
+    return this.all.filter((p) => p.path === path || p.path.startsWith(`${path}.`));
+  }
+
+  /** The error text for a field (errors only: a warning must not mark the field invalid). */
+  errorAt(path: string): string | undefined {
+    return joined(this.at(path).filter((p) => p.severity === 'error'));
+  }
+
+  warningAt(path: string): string | undefined {
+    return joined(this.at(path).filter((p) => p.severity === 'warning'));
+  }
+}
+
+function joined(problems: EditorProblem[]): string | undefined {
+  return problems.length ? problems.map((p) => p.message).join(' ') : undefined;
+}
+
+export function countLabel(problems: readonly EditorProblem[]): string | null {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const parts: string[] = [];
+  if (errors) parts.push(errors === 1 ? '1 error' : `${errors} errors`);
+  if (warnings) parts.push(warnings === 1 ? '1 warning' : `${warnings} warnings`);
+  return parts.length ? parts.join(', ') : null;
+}
