@@ -5,6 +5,9 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { registerAssetRoutes } from './assets/routes.ts';
+import { createMediaRepository } from './media/repository.ts';
+import { registerMediaRoutes } from './media/routes.ts';
+import { createMediaService } from './media/service.ts';
 import type { AssetsService } from './assets/service.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
@@ -141,6 +144,10 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
     });
     const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
     registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
+    registerMediaRoutes(app, {
+      media: createMediaService({ assets: files.assets, media: createMediaRepository(db) }),
+      blobStore: files.blobStore,
+    });
     registerUploadRoutes(app, {
       assets: files.assets,
       uploads: files.uploads,

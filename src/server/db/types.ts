@@ -116,6 +116,25 @@ export interface AssetDerivativesTable {
   size: number;
 }
 
+export interface VideoCaptionsTable {
+  video_asset_id: string;
+  /** An asset of kind `captions` (its `vtt` derivative is the track). */
+  captions_asset_id: string;
+  label: string;
+  /** BCP 47 language tag, or null. */
+  language: string | null;
+  /** Order of the tracks in the player, from 0. */
+  position: number;
+  created_at: number;
+}
+
+export interface PlaybackPositionsTable {
+  user_id: string;
+  asset_id: string;
+  position_ms: number;
+  updated_at: number;
+}
+
 export interface UploadKvTable {
   key: string;
   /** JSON. */
@@ -205,6 +224,8 @@ export interface DB {
   blobs: BlobsTable;
   assets: AssetsTable;
   asset_derivatives: AssetDerivativesTable;
+  video_captions: VideoCaptionsTable;
+  playback_positions: PlaybackPositionsTable;
   upload_kv: UploadKvTable;
   drafts: DraftsTable;
   draft_assets: DraftAssetsTable;

@@ -25,7 +25,10 @@ export const ASSET_REFERENCE_SOURCES: ReferenceSource[] = [
 /** What keeps a blob alive: the assets and derivatives stored in it (certificates later). */
 export const BLOB_REFERENCE_SOURCES: ReferenceSource[] = [
   { name: 'asset', references: (key) => sql`EXISTS (SELECT 1 FROM assets r WHERE r.blob_key = ${key})` },
-  { name: 'derivative', references: (key) => sql`EXISTS (SELECT 1 FROM asset_derivatives r WHERE r.blob_key = ${key})` },
+  {
+    name: 'derivative',
+    references: (key) => sql`EXISTS (SELECT 1 FROM asset_derivatives r WHERE r.blob_key = ${key})`,
+  },
 ];
 
 function referencedByNone(sources: ReferenceSource[], id: Expression<string>): RawBuilder<SqlBool> {
@@ -46,7 +49,11 @@ export interface GarbageAsset {
   size: number;
 }
 
-export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect'], sources = { assets: ASSET_REFERENCE_SOURCES, blobs: BLOB_REFERENCE_SOURCES }) {
+export function createGcRepository(
+  db: Kysely<DB>,
+  dialect: DatabaseConfig['dialect'],
+  sources = { assets: ASSET_REFERENCE_SOURCES, blobs: BLOB_REFERENCE_SOURCES },
+) {
   const postgres = dialect === 'postgres';
 
   return {
@@ -57,7 +64,12 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
       await db
         .insertInto('gc_leases')
         .values({ name, holder, expires_at: now + ttlMs })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ holder, expires_at: now + ttlMs }).where('gc_leases.expires_at', '<', now))
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ holder, expires_at: now + ttlMs })
+            .where('gc_leases.expires_at', '<', now),
+        )
         .execute();
       const row = await db.selectFrom('gc_leases').select('holder').where('name', '=', name).executeTakeFirst();
       return row?.holder === holder;
@@ -88,7 +100,13 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
     },
 
     listRuns(limit: number): Promise<GcRunRow[]> {
-      return db.selectFrom('gc_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return db
+        .selectFrom('gc_runs')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
     },
 
     findRun(id: string): Promise<GcRunRow | undefined> {
@@ -104,12 +122,21 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
         .offset(keep)
         .limit(1)
         .executeTakeFirst();
-      if (boundary) await db.deleteFrom('gc_runs').where('started_at', '<=', boundary.started_at).where('status', '!=', 'running').execute();
+      if (boundary)
+        await db
+          .deleteFrom('gc_runs')
+          .where('started_at', '<=', boundary.started_at)
+          .where('status', '!=', 'running')
+          .execute();
     },
 
     /** A run left 'running' by a killed process is closed as failed. */
     async closeAbandonedRuns(now: number): Promise<void> {
-      await db.updateTable('gc_runs').set({ status: 'failed', finished_at: now }).where('status', '=', 'running').execute();
+      await db
+        .updateTable('gc_runs')
+        .set({ status: 'failed', finished_at: now })
+        .where('status', '=', 'running')
+        .execute();
     },
 
     // --- drafts ----------------------------------------------------------------------------
@@ -125,7 +152,10 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
         .limit(limit);
       if (after) {
         q = q.where((eb) =>
-          eb.or([eb('updated_at', '>', after.updatedAt), eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)])]),
+          eb.or([
+            eb('updated_at', '>', after.updatedAt),
+            eb.and([eb('updated_at', '=', after.updatedAt), eb('id', '>', after.id)]),
+          ]),
         );
       }
       return q.execute();
@@ -134,10 +164,19 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
     /** Deletes the draft if it is still untouched since the cutoff; its asset links go with it. */
     async deleteDraftIfStale(id: string, cutoff: number): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
-        const stale = await trx.selectFrom('drafts').select('id').where('id', '=', id).where('updated_at', '<=', cutoff).executeTakeFirst();
+        const stale = await trx
+          .selectFrom('drafts')
+          .select('id')
+          .where('id', '=', id)
+          .where('updated_at', '<=', cutoff)
+          .executeTakeFirst();
         if (!stale) return false;
         await trx.deleteFrom('draft_assets').where('draft_id', '=', id).execute();
-        const r = await trx.deleteFrom('drafts').where('id', '=', id).where('updated_at', '<=', cutoff).executeTakeFirst();
+        const r = await trx
+          .deleteFrom('drafts')
+          .where('id', '=', id)
+          .where('updated_at', '<=', cutoff)
+          .executeTakeFirst();
         return r.numDeletedRows > 0n;
       });
     },
@@ -176,7 +215,11 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
           .where(referencedByNone(sources.assets, assetId))
           .executeTakeFirst();
         if (!still) return null;
-        const derived = await trx.selectFrom('asset_derivatives').select('blob_key').where('asset_id', '=', id).execute();
+        const derived = await trx
+          .selectFrom('asset_derivatives')
+          .select('blob_key')
+          .where('asset_id', '=', id)
+          .execute();
         await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
         await trx.deleteFrom('assets').where('id', '=', id).execute();
         return [...new Set([still.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
@@ -206,7 +249,9 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
         .select('key')
         .where('updated_at', '<=', cutoff)
         .where('key', '>', afterKey)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('assets').select('id').whereRef('assets.upload_id', '=', 'upload_kv.key'))))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('assets').select('id').whereRef('assets.upload_id', '=', 'upload_kv.key'))),
+        )
         .orderBy('key')
         .limit(limit)
         .execute();
@@ -242,7 +287,11 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
           .where(referencedByNone(sources.blobs, blobKey))
           .executeTakeFirst();
         if (!row) return null;
-        const r = await trx.deleteFrom('blobs').where('key', '=', key).where(referencedByNone(sources.blobs, blobKey)).executeTakeFirst();
+        const r = await trx
+          .deleteFrom('blobs')
+          .where('key', '=', key)
+          .where(referencedByNone(sources.blobs, blobKey))
+          .executeTakeFirst();
         if (r.numDeletedRows === 0n) return null;
         await deleteObject(key);
         return row.size;
@@ -251,7 +300,13 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
 
     /** Every blob row after `afterKey`, in key order: one side of the storage walk. */
     blobsPage(afterKey: string, limit: number): Promise<{ key: string; size: number; created_at: number }[]> {
-      return db.selectFrom('blobs').select(['key', 'size', 'created_at']).where('key', '>', afterKey).orderBy('key').limit(limit).execute();
+      return db
+        .selectFrom('blobs')
+        .select(['key', 'size', 'created_at'])
+        .where('key', '>', afterKey)
+        .orderBy('key')
+        .limit(limit)
+        .execute();
     },
 
     /**
@@ -286,13 +341,22 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
         .where((eb) =>
           eb.or([
             eb('blob_key', '=', key),
-            eb('id', 'in', eb.selectFrom('asset_derivatives').select('asset_id').where('asset_derivatives.blob_key', '=', key)),
+            eb(
+              'id',
+              'in',
+              eb.selectFrom('asset_derivatives').select('asset_id').where('asset_derivatives.blob_key', '=', key),
+            ),
           ]),
         )
         .execute();
       const ids = rows.map((r) => r.id);
       if (ids.length > 0) {
-        await db.updateTable('assets').set({ state: 'missing', reason, progress: null, updated_at: now }).where('id', 'in', ids).where('state', '!=', 'missing').execute();
+        await db
+          .updateTable('assets')
+          .set({ state: 'missing', reason, progress: null, updated_at: now })
+          .where('id', 'in', ids)
+          .where('state', '!=', 'missing')
+          .execute();
       }
       return ids;
     },

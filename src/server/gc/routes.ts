@@ -9,7 +9,10 @@ import type { GcService } from './service.ts';
 const runInput = z.object({ dryRun: z.boolean() });
 const runParams = z.object({ id: z.uuid() });
 
-export function registerGcRoutes(app: FastifyInstance, deps: { gc: GcService; queue: JobQueue; schedule: string }): void {
+export function registerGcRoutes(
+  app: FastifyInstance,
+  deps: { gc: GcService; queue: JobQueue; schedule: string },
+): void {
   const { gc, queue } = deps;
 
   app.get('/api/admin/gc', { config: { access: ['admin'] } }, async () => {

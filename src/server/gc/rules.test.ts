@@ -96,8 +96,14 @@ describe('gc rules', () => {
   });
 
   it('stops rather than guess when a listing is out of order', async () => {
-    await assert.rejects(collect(pairByKey(from([{ key: 'b' }, { key: 'a' }]), from([{ key: 'a' }]))), ListingOrderError);
-    await assert.rejects(collect(pairByKey(from([{ key: 'a' }]), from([{ key: 'c' }, { key: 'c' }]))), ListingOrderError);
+    await assert.rejects(
+      collect(pairByKey(from([{ key: 'b' }, { key: 'a' }]), from([{ key: 'a' }]))),
+      ListingOrderError,
+    );
+    await assert.rejects(
+      collect(pairByKey(from([{ key: 'a' }]), from([{ key: 'c' }, { key: 'c' }]))),
+      ListingOrderError,
+    );
   });
 
   it('holds one item of each listing at a time, however long they are', async () => {
@@ -116,7 +122,8 @@ describe('gc rules', () => {
 
   it('caps the lists of a report but counts everything', () => {
     const report = emptyReport();
-    for (let i = 0; i < REPORT_LIST_LIMIT + 50; i++) recordFlag(report, { kind: 'missing-object', key: `k${i}`, assetIds: [] });
+    for (let i = 0; i < REPORT_LIST_LIMIT + 50; i++)
+      recordFlag(report, { kind: 'missing-object', key: `k${i}`, assetIds: [] });
     assert.equal(report.flagged.length, REPORT_LIST_LIMIT);
     assert.equal(report.flaggedCount, REPORT_LIST_LIMIT + 50);
     countFreed(report, 'blobs', 100);

@@ -123,14 +123,16 @@ export async function* pairByKey<A extends { key: string }, B extends { key: str
   const nextLeft = async () => {
     const r = await li.next();
     if (r.done) return undefined;
-    if (r.value.key <= lastLeft && lastLeft !== '') throw new ListingOrderError(`storage listing out of order at ${r.value.key}`);
+    if (r.value.key <= lastLeft && lastLeft !== '')
+      throw new ListingOrderError(`storage listing out of order at ${r.value.key}`);
     lastLeft = r.value.key;
     return r.value;
   };
   const nextRight = async () => {
     const r = await ri.next();
     if (r.done) return undefined;
-    if (r.value.key <= lastRight && lastRight !== '') throw new ListingOrderError(`table listing out of order at ${r.value.key}`);
+    if (r.value.key <= lastRight && lastRight !== '')
+      throw new ListingOrderError(`table listing out of order at ${r.value.key}`);
     lastRight = r.value.key;
     return r.value;
   };

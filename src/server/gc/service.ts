@@ -202,7 +202,8 @@ export function createGcService(deps: GcServiceDeps) {
           continue;
         }
         try {
-          if (await repo.deleteZombie(pair.key, (k) => blobStore.delete(k), now())) countFreed(report, 'zombies', pair.left.size);
+          if (await repo.deleteZombie(pair.key, (k) => blobStore.delete(k), now()))
+            countFreed(report, 'zombies', pair.left.size);
         } catch (err) {
           recordError(report, `stored object ${pair.key}: ${(err as Error).message}`);
         }
@@ -212,7 +213,11 @@ export function createGcService(deps: GcServiceDeps) {
         if (!(await repo.blobExists(pair.key))) continue;
         const assetIds = dryRun
           ? []
-          : await repo.markMissing(pair.key, 'The stored file is missing. Upload it again, or restore the storage from a backup.', now());
+          : await repo.markMissing(
+              pair.key,
+              'The stored file is missing. Upload it again, or restore the storage from a backup.',
+              now(),
+            );
         recordFlag(report, { kind: 'missing-object', key: pair.key, assetIds });
       }
     }
@@ -261,7 +266,9 @@ export function createGcService(deps: GcServiceDeps) {
 
   async function collectTempDirs(report: GcReport, dryRun: boolean, at: number): Promise<void> {
     const c = cutoffs(policy, at);
-    const names = (await readdir(deps.tempRoot).catch(() => [] as string[])).filter((n) => n.startsWith(TEMP_DIR_PREFIX));
+    const names = (await readdir(deps.tempRoot).catch(() => [] as string[])).filter((n) =>
+      n.startsWith(TEMP_DIR_PREFIX),
+    );
     for (const name of names) {
       const full = path.join(deps.tempRoot, name);
       const info = await stat(full).catch(() => null);
@@ -320,9 +327,7 @@ export function createGcService(deps: GcServiceDeps) {
       } finally {
         clearInterval(heartbeat);
         report.durationMs = now() - startedAt;
-        await repo
-          .finishRun(id, { status, finished_at: now(), report: JSON.stringify(report) })
-          .catch(() => {});
+        await repo.finishRun(id, { status, finished_at: now(), report: JSON.stringify(report) }).catch(() => {});
         await repo.pruneRuns(KEEP_RUNS).catch(() => {});
         await repo.releaseLease(LEASE, holder).catch(() => {});
       }
