@@ -15,6 +15,7 @@ const ITEMS: NavItem[] = [
   { to: '/files', label: 'Files', roles: ['author', 'admin'] },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
+  { to: '/admin/storage', label: 'Storage clean-up', roles: ['admin'] },
   { to: '/account', label: 'Account' },
 ];
 
