@@ -28,7 +28,15 @@ export function defaultPolicy(overrides: { graceHours?: number; draftMaxAgeDays?
   const grace = (overrides.graceHours ?? 24) * HOUR_MS;
   const draftMaxAgeMs = (overrides.draftMaxAgeDays ?? 90) * DAY_MS;
   return {
-    graceMs: { assets: grace, blobs: grace, zombies: grace, temporaries: grace, uploads: grace, tempDirs: grace },
+    // A work folder may belong to a running job (a video encode runs up to 4 h): never younger than 6 h.
+    graceMs: {
+      assets: grace,
+      blobs: grace,
+      zombies: grace,
+      temporaries: grace,
+      uploads: grace,
+      tempDirs: Math.max(grace, 6 * HOUR_MS),
+    },
     draftMaxAgeMs,
     draftNoticeMs: Math.min(10 * DAY_MS, draftMaxAgeMs),
     missingMinAgeMs: 10 * 60_000,
