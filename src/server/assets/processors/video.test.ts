@@ -208,6 +208,7 @@ describe('video processor', { skip }, () => {
     const { result, earlies } = await run('faststart.mp4');
     assertReady(result);
     assert.equal(earlies[0]?.derivatives[0]?.path, clip('faststart.mp4'));
+    assert.deepEqual(result.drop, []);
   });
 
   it('encodes VP9/Opus WebM, Theora/Vorbis OGV and FFV1 with odd dimensions into the ladder', async () => {

@@ -74,7 +74,8 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
         }
         if (playable) {
           await early({ derivatives: [playable], metadata: { ...metadata, playable: true } });
-          drop.push(FAST_PATH_ROLE);
+          // A remuxed copy goes when the ladder replaces it; the original itself costs nothing to keep.
+          if (playable.path !== file) drop.push(FAST_PATH_ROLE);
         }
       }
 
