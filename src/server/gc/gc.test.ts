@@ -145,6 +145,36 @@ for (const dialect of TEST_DIALECTS) {
         for (const c of Object.values(again.report.classes)) assert.deepEqual(c, { items: 0, bytes: 0 });
       });
 
+      it('keeps a caption file uploaded for a draft while the video it is attached to lives', async () => {
+        const video = await h.upload(randomBytes(2100), { name: 'lecture.bin' });
+        const gone = await h.newDraft();
+        const captions = await h.upload(randomBytes(2200), { draftId: gone.id, name: 'lecture.vtt' });
+        await h.settled(video);
+        await h.settled(captions);
+        await h.app.db.deleteFrom('draft_assets').where('draft_id', '=', gone.id).execute();
+        await h.app.db.deleteFrom('drafts').where('id', '=', gone.id).execute();
+        await h.app.db
+          .insertInto('video_captions')
+          .values({
+            video_asset_id: video,
+            captions_asset_id: captions,
+            label: 'English',
+            language: 'en',
+            position: 0,
+            created_at: Date.now(),
+          })
+          .execute();
+        const kept = await h.gc.run({ dryRun: false, trigger: 'manual' });
+        assert.ok(kept.status === 'completed');
+        assert.equal(kept.report.classes.assets.items, 0);
+        assert.ok(await assetExists(captions));
+        assert.equal((await h.author.request('DELETE', `/api/assets/${video}`)).statusCode, 204);
+        const collected = await h.gc.run({ dryRun: false, trigger: 'manual' });
+        assert.ok(collected.status === 'completed');
+        assert.equal(collected.report.classes.assets.items, 1);
+        assert.ok(!(await assetExists(captions)));
+      });
+
       it('never deletes a row whose object is missing: its file is marked missing and reported', async () => {
         const id = await h.upload(randomBytes(2000), { name: 'vanishing.bin' });
         await h.settled(id);

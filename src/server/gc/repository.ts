@@ -20,6 +20,11 @@ export const ASSET_REFERENCE_SOURCES: ReferenceSource[] = [
     name: 'course version',
     references: (id) => sql`EXISTS (SELECT 1 FROM course_version_assets r WHERE r.asset_id = ${id})`,
   },
+  {
+    // A caption file lives while the video it is attached to does (the link goes with the video).
+    name: 'video caption',
+    references: (id) => sql`EXISTS (SELECT 1 FROM video_captions r WHERE r.captions_asset_id = ${id})`,
+  },
 ];
 
 /** What keeps a blob alive: the assets and derivatives stored in it (certificates later). */
