@@ -179,6 +179,9 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(stillV1.basics.title, 'Versioned');
       assert.equal(stillV1.latestVersion, 2);
       assert.equal((await learner.get(`/api/assets/${newFile}`)).statusCode, 404, 'version 2 files are not theirs');
+      const listed = ((await learner.get('/api/courses')).json().courses as CourseSummary[]).find((c) => c.id === courseId);
+      assert.equal(listed?.title, 'Versioned', 'the catalog shows a learner their own version');
+      assert.equal(listed?.enrolledVersion, 1);
       // Enrolling again does not move the learner.
       assert.equal((await learner.post(`/api/courses/${courseId}/enrolment`)).json().enrolledVersion, 1);
       const authorView = (await author.get(`/api/courses/${courseId}`)).json().course as CourseVersionView;

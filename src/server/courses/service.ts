@@ -167,6 +167,13 @@ export function createCoursesService(deps: {
         user,
         rows.map((r) => r.course_id),
       );
+      // A learner on an older version sees that version's title and description.
+      for (const row of rows) {
+        const version = enrolled.get(row.course_id);
+        if (version === undefined || version === row.latest_version) continue;
+        const theirs = await courses.findVersion(row.course_id, version);
+        if (theirs) Object.assign(row, { content: theirs.content, published_at: theirs.published_at });
+      }
       return rows.map((r) => summarize(r, enrolled, new Map()));
     },
 

@@ -19,7 +19,7 @@ export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary
       </Title>
       <Group gap="xs" mt="xs">
         <Badge variant="light">Version {course.enrolledVersion ?? course.latestVersion}</Badge>
-        {course.enrolledVersion !== null && <Badge color="green">Enrolled</Badge>}
+        {course.enrolledVersion !== null && <Badge color="green" variant="light">Enrolled</Badge>}
       </Group>
       {course.shortDescription && (
         <Text mt="xs" lineClamp={3}>

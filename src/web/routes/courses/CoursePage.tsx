@@ -108,7 +108,7 @@ export function CoursePage() {
       <Group gap="xs">
         <Badge variant="light">Version {course.version}</Badge>
         {basics.versionLabel && <Badge variant="outline">{basics.versionLabel}</Badge>}
-        {enrolled && <Badge color="green">Enrolled in version {course.enrolledVersion}</Badge>}
+        {enrolled && <Badge color="green" variant="light">Enrolled in version {course.enrolledVersion}</Badge>}
       </Group>
       <Text size="sm" c="dimmed">
         By {course.authorName} · published {formatDateTime(course.publishedAt)} · language {basics.language}
