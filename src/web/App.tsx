@@ -17,6 +17,7 @@ import { HomePage } from './routes/HomePage.tsx';
 import { LoginPage } from './routes/LoginPage.tsx';
 import { NotFoundPage } from './routes/NotFoundPage.tsx';
 import { SetupPage } from './routes/SetupPage.tsx';
+import { WizardPage } from './routes/wizard/WizardPage.tsx';
 
 const router = createBrowserRouter([
   {
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
             children: [
               { path: 'files', element: <FilesPage /> },
               { path: 'files/:id', element: <FileViewerPage /> },
+              { path: 'drafts/:id/:step?', element: <WizardPage /> },
             ],
           },
           {

@@ -1,7 +1,8 @@
 // The start page, different for each role.
-import { Anchor, Card, SimpleGrid, Text, Title } from '@mantine/core';
+import { Anchor, Box, Card, SimpleGrid, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { AuthorDashboard } from '../components/wizard/AuthorDashboard.tsx';
 import { CourseCard, useCatalog } from './courses/CatalogPage.tsx';
 import { useCurrentUser } from '../session.tsx';
 
@@ -35,14 +36,7 @@ function AuthorHome() {
   return (
     <>
       <PageTitle>My courses</PageTitle>
-      <Text>You have not created any courses yet.</Text>
-      <Text mt="md">
-        Upload the videos, documents and other files for your courses under{' '}
-        <Anchor component={Link} to="/files">
-          My files
-        </Anchor>
-        .
-      </Text>
+      <AuthorDashboard />
     </>
   );
 }
@@ -79,6 +73,10 @@ function AdminHome() {
           <Text mt="xs">Upload files, follow their processing, and preview or download them.</Text>
         </Card>
       </SimpleGrid>
+      {/* Administrators author courses too. */}
+      <Box mt="xl">
+        <AuthorDashboard />
+      </Box>
     </>
   );
 }

@@ -1,0 +1,286 @@
+// The author's side of the start page: "New course", the drafts in progress (continue, discard),
+// and the published courses (view, edit as a new version).
+import { Alert, Anchor, Button, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import type { CourseSummary } from '../../../shared/courses.ts';
+import type { DraftView } from '../../../shared/drafts.ts';
+import { ApiError } from '../../api.ts';
+import { coursePath, coursesApi } from '../../courses-api.ts';
+import { draftsApi, stepPath } from '../../drafts-api.ts';
+import { errorMessage } from '../../forms.ts';
+import { formatDateTime } from '../../format.ts';
+import { useUploadManager } from '../uploads/UploadsProvider.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { STEP_LABELS } from './wizard-steps.ts';
+
+const draftTitle = (draft: DraftView) => draft.content.basics.title.trim() || 'Untitled course';
+
+type Loadable<T> = { items: T[] } | { error: string } | null;
+
+export function AuthorDashboard() {
+  const navigate = useNavigate();
+  const manager = useUploadManager();
+  const [drafts, setDrafts] = useState<Loadable<DraftView>>(null);
+  const [courses, setCourses] = useState<Loadable<CourseSummary>>(null);
+  const [creating, setCreating] = useState(false);
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [toDiscard, setToDiscard] = useState<DraftView | null>(null);
+  const [editingCourse, setEditingCourse] = useState<string | null>(null);
+  const draftsHeading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let active = true;
+    draftsApi.list().then(
+      ({ drafts }) => active && setDrafts({ items: drafts }),
+      (error: unknown) => active && setDrafts({ error: errorMessage(error) }),
+    );
+    coursesApi.mine().then(
+      ({ courses }) => active && setCourses({ items: courses }),
+      (error: unknown) =>
+        // A server without publishing yet has no courses to list.
+        active &&
+        setCourses(error instanceof ApiError && error.status === 404 ? { items: [] } : { error: errorMessage(error) }),
+    );
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  async function newCourse() {
+    if (creating) return;
+    setCreating(true);
+    setCreateError(null);
+    try {
+      const { draft } = await draftsApi.create();
+      navigate(stepPath(draft.id, 'basics'));
+    } catch (error) {
+      setCreateError(errorMessage(error));
+      setCreating(false);
+    }
+  }
+
+  async function discard(draft: DraftView) {
+    await manager.abortDraft(draft.id);
+    try {
+      await draftsApi.discard(draft.id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+    setDrafts((current) =>
+      current && 'items' in current ? { items: current.items.filter((d) => d.id !== draft.id) } : current,
+    );
+    setCourses((current) =>
+      current && 'items' in current
+        ? { items: current.items.map((c) => (c.draftId === draft.id ? { ...c, draftId: null } : c)) }
+        : current,
+    );
+    notifications.show({ color: 'green', message: `${draftTitle(draft)} was discarded.` });
+    requestAnimationFrame(() => draftsHeading.current?.focus());
+  }
+
+  async function editCourse(course: CourseSummary) {
+    if (editingCourse) return;
+    setEditingCourse(course.id);
+    try {
+      const { draft } = await coursesApi.startEdit(course.id);
+      navigate(stepPath(draft.id, draft.step));
+    } catch (error) {
+      notifications.show({ color: 'red', title: `Could not edit ${course.title}`, message: errorMessage(error) });
+      setEditingCourse(null);
+    }
+  }
+
+  return (
+    <Stack gap="xl">
+      <Group>
+        <Button onClick={() => void newCourse()} aria-busy={creating || undefined}>
+          New course
+        </Button>
+        {createError && (
+          <Text c="red.9" role="alert">
+            {createError}
+          </Text>
+        )}
+      </Group>
+
+      <section aria-labelledby="drafts-heading">
+        <Title order={2} size="h3" id="drafts-heading" mb="sm" ref={draftsHeading} tabIndex={-1}>
+          Drafts
+        </Title>
+        <Loaded state={drafts} what="drafts">
+          {(items) =>
+            items.length === 0 ? (
+              <Text>No drafts. “New course” starts one; it is saved as you go.</Text>
+            ) : (
+              <Table.ScrollContainer minWidth={640}>
+                <Table aria-labelledby="drafts-heading" verticalSpacing="sm" striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Course</Table.Th>
+                      <Table.Th scope="col">Step</Table.Th>
+                      <Table.Th scope="col">Last saved</Table.Th>
+                      <Table.Th scope="col">Actions</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((draft) => (
+                      <Table.Tr key={draft.id}>
+                        <Table.Th scope="row" fw={500}>
+                          {draftTitle(draft)}
+                          {draft.courseId && (
+                            <Text size="sm" c="dimmed" fw={400}>
+                              New version {(draft.baseVersion ?? 0) + 1}
+                            </Text>
+                          )}
+                        </Table.Th>
+                        <Table.Td>{STEP_LABELS[draft.step]}</Table.Td>
+                        <Table.Td>{formatDateTime(draft.updatedAt)}</Table.Td>
+                        <Table.Td>
+                          <Group gap="xs" wrap="nowrap">
+                            <Button
+                              component={Link}
+                              to={stepPath(draft.id, draft.step)}
+                              size="xs"
+                              variant="default"
+                              aria-label={`Continue ${draftTitle(draft)}`}
+                            >
+                              Continue
+                            </Button>
+                            <Button
+                              size="xs"
+                              variant="light"
+                              color="red"
+                              aria-label={`Discard ${draftTitle(draft)}`}
+                              onClick={() => setToDiscard(draft)}
+                            >
+                              Discard
+                            </Button>
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </Loaded>
+      </section>
+
+      <section aria-labelledby="courses-heading">
+        <Title order={2} size="h3" id="courses-heading" mb="sm">
+          Published courses
+        </Title>
+        <Loaded state={courses} what="courses">
+          {(items) =>
+            items.length === 0 ? (
+              <Text>You have not published any courses yet.</Text>
+            ) : (
+              <Table.ScrollContainer minWidth={640}>
+                <Table aria-labelledby="courses-heading" verticalSpacing="sm" striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Course</Table.Th>
+                      <Table.Th scope="col">Version</Table.Th>
+                      <Table.Th scope="col">Published</Table.Th>
+                      <Table.Th scope="col">Actions</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((course) => (
+                      <Table.Tr key={course.id}>
+                        <Table.Th scope="row" fw={500}>
+                          {course.title}
+                        </Table.Th>
+                        <Table.Td>
+                          {course.latestVersion}
+                          {course.versionLabel && ` (${course.versionLabel})`}
+                        </Table.Td>
+                        <Table.Td>{formatDateTime(course.publishedAt)}</Table.Td>
+                        <Table.Td>
+                          <Group gap="xs" wrap="nowrap">
+                            <Anchor
+                              component={Link}
+                              to={coursePath(course.id)}
+                              size="sm"
+                              aria-label={`View ${course.title}`}
+                            >
+                              View
+                            </Anchor>
+                            {course.draftId ? (
+                              <Button
+                                component={Link}
+                                to={`/drafts/${encodeURIComponent(course.draftId)}`}
+                                size="xs"
+                                variant="default"
+                                aria-label={`Continue editing ${course.title}`}
+                              >
+                                Continue editing
+                              </Button>
+                            ) : (
+                              <Button
+                                size="xs"
+                                variant="default"
+                                aria-label={`Edit ${course.title}`}
+                                aria-busy={editingCourse === course.id || undefined}
+                                onClick={() => void editCourse(course)}
+                              >
+                                Edit
+                              </Button>
+                            )}
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </Loaded>
+      </section>
+
+      <ConfirmDialog
+        opened={toDiscard !== null}
+        title={toDiscard ? `Discard ${draftTitle(toDiscard)}?` : 'Discard the draft?'}
+        confirmLabel="Discard draft"
+        cancelLabel="Keep the draft"
+        onConfirm={async () => {
+          if (toDiscard) await discard(toDiscard);
+        }}
+        onClose={() => setToDiscard(null)}
+      >
+        The draft and every file uploaded only for it are deleted now. This cannot be undone.
+      </ConfirmDialog>
+    </Stack>
+  );
+}
+
+function Loaded<T>({
+  state,
+  what,
+  children,
+}: {
+  state: Loadable<T>;
+  what: string;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (state === null) {
+    return (
+      <Center py="md" role="status" style={{ justifyContent: 'flex-start' }}>
+        <Loader size="xs" aria-hidden="true" />
+        <Text ml="sm">Loading your {what}…</Text>
+      </Center>
+    );
+  }
+  if ('error' in state) {
+    return (
+      <Alert color="red" variant="light" title={`Could not load your ${what}`}>
+        {state.error}
+      </Alert>
+    );
+  }
+  return <>{children(state.items)}</>;
+}

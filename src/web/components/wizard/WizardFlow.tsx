@@ -1,0 +1,53 @@
+// The flowchart across the top of the wizard: Basics → Files → Test → Review, each a link that
+// says whether the step is complete, has warnings or problems, and which one the author is on.
+import { VisuallyHidden } from '@mantine/core';
+import { Link } from 'react-router';
+import { WIZARD_STEPS, type WizardStep } from '../../../shared/drafts.ts';
+import { stepPath } from '../../drafts-api.ts';
+import classes from './wizard.module.css';
+import { STEP_LABELS, STEP_STATE_LABELS, type StepState } from './wizard-steps.ts';
+
+const MARKS: Record<StepState, string | null> = { todo: null, complete: '✓', warning: '!', error: '✕' };
+
+export function WizardFlow({
+  draftId,
+  current,
+  states,
+}: {
+  draftId: string;
+  current: WizardStep;
+  states: Record<WizardStep, StepState>;
+}) {
+  return (
+    <nav aria-label="Course steps">
+      <ol className={classes.flow}>
+        {WIZARD_STEPS.map((step, index) => {
+          const state = states[step];
+          const isCurrent = step === current;
+          return (
+            <li key={step} className={classes.flowItem}>
+              <Link
+                to={stepPath(draftId, step)}
+                className={classes.flowLink}
+                data-state={state}
+                aria-current={isCurrent ? 'step' : undefined}
+              >
+                <span className={classes.flowMark} aria-hidden="true">
+                  {MARKS[state] ?? index + 1}
+                </span>
+                <span>{STEP_LABELS[step]}</span>
+                {/* Read as part of the link: "Files, has warnings". */}
+                <VisuallyHidden>, </VisuallyHidden>
+                {state === 'todo' ? (
+                  <VisuallyHidden>{STEP_STATE_LABELS[state]}</VisuallyHidden>
+                ) : (
+                  <span className={classes.flowState}>{STEP_STATE_LABELS[state]}</span>
+                )}
+              </Link>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}

@@ -1,0 +1,229 @@
+// The course wizard through the real UI: a new course resumes after a reload at the same step with
+// its data, files upload and are reordered by keyboard, the review's problems link to their step,
+// a stale second tab gets the conflict message instead of overwriting, and cancelling discards the
+// draft with its files. Every step is checked with axe-core.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
+import { FIXTURES } from '../../src/server/testing/fixtures.ts';
+import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { type RunningServer, startServer } from './support/server.ts';
+
+const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
+const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
+
+interface DraftAnswer {
+  draft: {
+    revision: number;
+    step: string;
+    content: { basics: { title: string }; files: { assetId: string; title: string }[] };
+  };
+}
+
+async function saved(page: Page): Promise<void> {
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Saved$/ })
+    .waitFor();
+}
+
+/** The files' titles in the order the list shows them (from the fieldsets' legends, "1. name"). */
+async function fileOrder(page: Page): Promise<string[]> {
+  const legends = await page.getByRole('list', { name: 'Course files' }).locator('legend').allTextContents();
+  return legends.map((legend) => legend.replace(/^\d+\.\s*/, ''));
+}
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`[${dialect}] browser: course wizard`, () => {
+    let server: RunningServer;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let draftId = '';
+    const draft = async () => (await (await page.request.get(`/api/drafts/${draftId}`)).json()) as DraftAnswer;
+
+    before(async () => {
+      server = await startServer(dialect);
+      browser = await launchBrowser();
+      context = await browser.newContext({ baseURL: server.url });
+      context.setDefaultTimeout(15_000);
+      page = await context.newPage();
+      await page.goto('/setup');
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Display name').fill(ADMIN.name);
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+      await page.getByLabel('Confirm password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Create administrator' }).click();
+      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    it('starts a course and resumes it after a reload at the same step, with its data', async () => {
+      await page.getByRole('heading', { name: 'Drafts' }).waitFor();
+      await page.getByText('No drafts.').waitFor();
+      await expectAccessible(page, 'dashboard');
+      await page.getByRole('button', { name: 'New course' }).click();
+      await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
+      draftId = new URL(page.url()).pathname.split('/')[2] ?? '';
+      await page.getByRole('heading', { level: 1, name: 'Basics · Untitled course' }).waitFor();
+      const flow = page.getByRole('navigation', { name: 'Course steps' });
+      assert.equal(await flow.getByRole('link', { name: /^Basics/ }).getAttribute('aria-current'), 'step');
+      await expectAccessible(page, 'basics step');
+
+      // The title stays empty for now: the review will ask for it.
+      await page.getByLabel('Version label').fill('2026 edition');
+      await page.getByLabel('Short description').fill('Learn to **stay safe** at work.\n\n<script>alert(1)</script>');
+      await page.locator('strong', { hasText: 'stay safe' }).waitFor();
+      assert.equal(await page.locator('main script').count(), 0, 'raw HTML is not rendered');
+      await page.getByLabel('New topic').fill('Fire exits');
+      await page.getByLabel('New topic').press('Enter');
+      await page.getByLabel('New topic').fill('First aid');
+      await page.getByRole('button', { name: 'Add topic' }).click();
+      await page.getByLabel('Language').selectOption('de');
+      // An invalid value is marked at once and held back; the server never sees it.
+      await page.getByLabel('Topic 2').fill(' ');
+      await page.getByText('A topic cannot be empty').waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Not saved — Basics: A topic cannot be empty/ })
+        .waitFor();
+      await page.getByLabel('Topic 2').fill('First aid');
+      await saved(page);
+
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Basics · Untitled course' }).waitFor();
+      assert.equal(await page.getByLabel('Version label').inputValue(), '2026 edition');
+      assert.equal(await page.getByLabel('Topic 1').inputValue(), 'Fire exits');
+      assert.equal(await page.getByLabel('Topic 2').inputValue(), 'First aid');
+      assert.equal(await page.getByLabel('Language').inputValue(), 'de');
+
+      // Reorder the topics with the move buttons.
+      await page.getByRole('button', { name: 'Move topic “First aid” up' }).click();
+      assert.equal(await page.getByLabel('Topic 1').inputValue(), 'First aid');
+      await saved(page);
+      assert.equal((await draft()).draft.step, 'basics');
+    });
+
+    it('uploads files, keeps them in the draft from the start, and reorders them by keyboard', {
+      timeout: 120_000,
+    }, async () => {
+      await page
+        .getByRole('navigation', { name: 'Course steps' })
+        .getByRole('link', { name: /^Files/ })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Files · Untitled course' }).waitFor();
+      await expectAccessible(page, 'files step, empty');
+      await page.getByLabel('Files to upload').setInputFiles(DOCS);
+      await page.getByRole('heading', { name: 'Course files (2)' }).waitFor();
+      const list = page.getByRole('list', { name: 'Course files' });
+      for (const name of ['single-paragraph.docx', 'tables.docx']) {
+        await list
+          .getByRole('group', { name: new RegExp(name.replace('.', '\\.')) })
+          .getByText(/^Ready$/)
+          .waitFor({ timeout: 60_000 });
+      }
+      await saved(page);
+      const before = await fileOrder(page);
+      assert.deepEqual([...before].sort(), ['single-paragraph.docx', 'tables.docx']);
+      assert.deepEqual(
+        (await draft()).draft.content.files.map((f) => f.title),
+        before,
+        'the server has both files in the order shown',
+      );
+      await expectAccessible(page, 'files step with two files');
+
+      // dnd-kit's keyboard path: Space picks the file up, an arrow moves it, Space drops it.
+      const first = before[0] ?? '';
+      const handle = page.getByRole('button', { name: `Reorder ${first}` });
+      await handle.focus();
+      await page.keyboard.press('Space');
+      await page.getByText(`Picked up ${first}, position 1 of 2.`).waitFor({ state: 'attached' });
+      await page.keyboard.press('ArrowDown');
+      await page.getByText(`${first} moved to position 2 of 2.`).waitFor({ state: 'attached' });
+      await page.keyboard.press('Space');
+      await page.waitForFunction(
+        (name) =>
+          document.querySelector('ol[aria-label="Course files"] li:last-child legend')?.textContent?.includes(name),
+        first,
+      );
+      assert.deepEqual(await fileOrder(page), [...before].reverse());
+      await saved(page);
+      assert.deepEqual(
+        (await draft()).draft.content.files.map((f) => f.title),
+        [...before].reverse(),
+      );
+
+      // A file's details are saved too.
+      const row = list.getByRole('group', { name: /tables\.docx/ });
+      await row.getByLabel('Title').fill('Checklist');
+      await row.getByLabel('Required for completion').uncheck();
+      await saved(page);
+      const files = (await draft()).draft.content.files;
+      assert.ok(files.some((f) => f.title === 'Checklist'));
+    });
+
+    it('lists the problems in the review, each linking to its step', async () => {
+      await page.getByRole('navigation', { name: 'Course steps' }).getByRole('link', { name: /^Test/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Test · Untitled course' }).waitFor();
+      await expectAccessible(page, 'test step');
+      await page.getByRole('link', { name: 'Next: Review' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Review · Untitled course' }).waitFor();
+      await page.getByText('The course needs a title.').waitFor();
+      const flow = page.getByRole('navigation', { name: 'Course steps' });
+      await flow.getByRole('link', { name: /^Basics\W+has problems$/ }).waitFor();
+      await flow.getByRole('link', { name: /^Test\W+has problems$/ }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Publish the course' }).isDisabled(), true);
+      await page.getByText('Learn to').waitFor();
+      await expectAccessible(page, 'review step');
+
+      await page.getByRole('link', { name: 'Fix in Basics' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Basics · Untitled course' }).waitFor();
+      // The link lands on the field to fix.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-path') === 'basics.title');
+      await page.keyboard.type('Workplace safety');
+      await saved(page);
+      await flow.getByRole('link', { name: /^Basics\W+complete$/ }).waitFor();
+      assert.equal((await draft()).draft.content.basics.title, 'Workplace safety');
+      await page.getByRole('heading', { level: 1, name: 'Basics · Workplace safety' }).waitFor();
+    });
+
+    it('gives a stale tab a clear conflict message instead of overwriting', async () => {
+      const second = await context.newPage();
+      await second.goto(`/drafts/${draftId}/basics`);
+      await second.getByRole('heading', { level: 1, name: 'Basics · Workplace safety' }).waitFor();
+      // The first tab saves; the second still holds the older revision.
+      await page.getByLabel('Version label').fill('2026 spring edition');
+      await saved(page);
+      await second.getByLabel('Title').fill('Overwritten?');
+      await second.getByRole('alert').filter({ hasText: 'This draft was changed elsewhere' }).waitFor();
+      assert.equal((await draft()).draft.content.basics.title, 'Workplace safety', 'nothing was overwritten');
+      await expectAccessible(second, 'conflict message');
+      await second.getByRole('button', { name: 'Load the latest version' }).click();
+      assert.equal(await second.getByLabel('Title').inputValue(), 'Workplace safety');
+      assert.equal(await second.getByLabel('Version label').inputValue(), '2026 spring edition');
+      await saved(second);
+      await second.close();
+    });
+
+    it('cancels with a confirmation: the draft and its files are gone', async () => {
+      const { draft: before } = await draft();
+      await page.goto(`/drafts/${draftId}/files`);
+      await page.getByRole('button', { name: 'Cancel and discard' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Discard this draft?' });
+      await dialog.waitFor();
+      await expectAccessible(page, 'cancel confirmation');
+      await dialog.getByRole('button', { name: 'Discard draft' }).click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.getByText('No drafts.').waitFor();
+      assert.equal((await page.request.get(`/api/drafts/${draftId}`)).status(), 404);
+      for (const file of before.content.files) {
+        assert.equal((await page.request.get(`/api/assets/${file.assetId}`)).status(), 404, 'its uploads are deleted');
+      }
+    });
+  });
+}
