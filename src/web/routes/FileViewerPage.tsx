@@ -18,11 +18,13 @@ import {
 import { AssetStateBadge } from '../components/AssetStateBadge.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { FlashViewer } from '../components/viewers/FlashViewer.tsx';
+import { VideoSection } from '../components/player/VideoSection.tsx';
 import { PdfViewer } from '../components/viewers/PdfViewer.tsx';
 import { errorMessage } from '../forms.ts';
 import { formatBytes } from '../format.ts';
 import { ASSET_KIND_LABELS } from '../labels.ts';
 import { useInterval, useLiveEvents } from '../live.ts';
+import { useSession } from '../session.tsx';
 
 const POLL_MS = 5_000;
 
@@ -107,7 +109,12 @@ export function FileViewerPage() {
           </Button>
         </Group>
       )}
-      {asset.state === 'ready' ? <ReadyFile asset={asset} /> : <PendingFile asset={asset} />}
+      {/* A video on the fast path plays while its streaming versions are being made. */}
+      {asset.state === 'ready' || asset.viewer === 'video' ? (
+        <ReadyFile asset={asset} />
+      ) : (
+        <PendingFile asset={asset} />
+      )}
     </Stack>
   );
 }
@@ -158,6 +165,11 @@ function ReadyFile({ asset }: { asset: AssetView }) {
 }
 
 function Viewer({ asset, name }: { asset: AssetView; name: string }) {
+  // Opened from My files by an author: their own file, so its captions can be edited here.
+  const { courseId } = useParams();
+  const { state } = useSession();
+  const role = state.status === 'ready' ? state.user?.role : undefined;
+  const editable = !courseId && (role === 'author' || role === 'admin');
   switch (asset.viewer) {
     case 'pdf':
       return (
@@ -196,14 +208,7 @@ function Viewer({ asset, name }: { asset: AssetView; name: string }) {
         />
       );
     case 'video':
-      return (
-        // biome-ignore lint/a11y/useMediaCaption: the captions track is there when the file has captions
-        <video className="media-preview" controls preload="metadata" aria-label={name} src={originalUrl(asset.id)}>
-          {hasDerivative(asset, 'vtt') && (
-            <track kind="captions" src={derivativeUrl(asset.id, 'vtt')} label="Captions" default />
-          )}
-        </video>
-      );
+      return <VideoSection asset={asset} editable={editable} />;
     case 'flash':
       return (
         <FlashViewer

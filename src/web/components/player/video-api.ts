@@ -1,0 +1,18 @@
+// The video endpoints: caption tracks of a video, the WebVTT of each, and the viewer's saved position.
+import type { CaptionTrackInput, CaptionTrackView, PlaybackPositionView } from '../../../shared/video.ts';
+import { request } from '../../api.ts';
+
+const base = (id: string) => `/api/videos/${encodeURIComponent(id)}`;
+
+export const videoApi = {
+  captions: (videoId: string) => request<{ tracks: CaptionTrackView[] }>('GET', `${base(videoId)}/captions`),
+  setCaptions: (videoId: string, tracks: CaptionTrackInput[]) =>
+    request<{ tracks: CaptionTrackView[] }>('PUT', `${base(videoId)}/captions`, { tracks }),
+  position: (videoId: string) => request<PlaybackPositionView>('GET', `${base(videoId)}/position`),
+  savePosition: (videoId: string, seconds: number) => request<void>('PUT', `${base(videoId)}/position`, { seconds }),
+};
+
+/** The WebVTT of a caption track, served for the video (whoever may watch it may read its captions). */
+export function captionFileUrl(videoId: string, captionsAssetId: string): string {
+  return `${base(videoId)}/captions/${encodeURIComponent(captionsAssetId)}`;
+}

@@ -1,0 +1,187 @@
+// A lecture video through the real UI in Chromium: uploaded with a WebVTT file, attached as captions,
+// played as HLS (by the browser's own HLS, and by hls.js where the browser has none): time advances,
+// a caption cue shows, the speed changes, and the position is resumed after a reload.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { type RunningServer, startServer } from './support/server.ts';
+
+const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
+const CUE = 'Welcome to the lecture.';
+
+function makeFiles(dir: string) {
+  const video = path.join(dir, 'lecture.mp4');
+  execFileSync('ffmpeg', [
+    ...[
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=duration=20:size=320x240:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=20',
+    ],
+    ...[
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '25',
+      '-b:v',
+      '300k',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      video,
+    ],
+  ]);
+  const vtt = path.join(dir, 'lecture.en.vtt');
+  writeFileSync(vtt, `WEBVTT\n\n00:00:00.000 --> 00:00:19.000\n${CUE}\n`);
+  return { video, vtt };
+}
+
+const state = (page: Page) =>
+  page.locator('video').evaluate((v: HTMLVideoElement) => ({
+    time: v.currentTime,
+    paused: v.paused,
+    rate: v.playbackRate,
+    src: v.currentSrc,
+    cues: [...v.textTracks].flatMap((t) =>
+      t.mode === 'showing' ? [...(t.activeCues ?? [])].map((c) => (c as VTTCue).text) : [],
+    ),
+  }));
+
+async function waitForState(page: Page, test: (s: Awaited<ReturnType<typeof state>>) => boolean, what: string) {
+  const deadline = Date.now() + 20_000;
+  let last: Awaited<ReturnType<typeof state>> | undefined;
+  while (Date.now() < deadline) {
+    last = await state(page);
+    if (test(last)) return last;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`${what}: ${JSON.stringify(last)}`);
+}
+
+describe('browser: video', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let files: ReturnType<typeof makeFiles>;
+  let viewerUrl = '';
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-video-'));
+    files = makeFiles(dir);
+    server = await startServer('sqlite', { VIDEO_LADDER: '144,240' });
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: server.url });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+    await page.goto('/setup');
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Display name').fill(ADMIN.name);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Confirm password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uploads a video and its captions, and attaches them', async () => {
+    await page.goto('/files');
+    await page.getByLabel('Files to upload').setInputFiles([files.video, files.vtt]);
+    for (const name of ['lecture.mp4', 'lecture.en.vtt']) {
+      const row = page.getByRole('table', { name: 'Your files' }).getByRole('row').filter({ hasText: name });
+      await row
+        .getByText(/^Ready$/)
+        .first()
+        .waitFor({ timeout: 60_000 });
+    }
+    await page
+      .getByRole('table', { name: 'Your files' })
+      .getByRole('link', { name: 'lecture.mp4', exact: true })
+      .click();
+    await page.getByRole('heading', { name: 'lecture.mp4', level: 1 }).waitFor();
+    viewerUrl = page.url();
+    await page.getByLabel('Captions file').selectOption({ label: 'lecture.en.vtt' });
+    assert.equal(await page.getByLabel('Language').inputValue(), 'en');
+    await page.getByLabel('Label').fill('English');
+    await page.getByRole('button', { name: 'Attach' }).click();
+    await page.getByRole('table', { name: 'Caption tracks' }).getByRole('cell', { name: 'English', exact: true }).waitFor();
+    await expectAccessible(page, 'video viewer with the captions editor');
+  });
+
+  const playsWithCaptions = async (p: Page, expectSource: (src: string) => boolean) => {
+    await p.goto(viewerUrl);
+    await p.locator('video').waitFor();
+    await p.getByLabel('Captions', { exact: true }).selectOption({ label: 'English' });
+    await p.locator('video').evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+    });
+    // Keyboard: the player's own controls take the space bar.
+    await p.locator('video').focus();
+    await p.keyboard.press('Space');
+    const playing = await waitForState(p, (s) => s.time > 1 && !s.paused, 'the video plays');
+    assert.ok(expectSource(playing.src), `source ${playing.src}`);
+    await waitForState(p, (s) => s.cues.includes(CUE), 'the caption cue shows');
+  };
+
+  it('plays HLS in Chromium with a caption cue showing, by the browser’s own HLS where it has it', async () => {
+    const native = await page
+      .locator('video')
+      .evaluate((v: HTMLVideoElement) => v.canPlayType('application/vnd.apple.mpegurl'));
+    await playsWithCaptions(page, (src) => (native ? src.endsWith('/derivatives/hls') : src.startsWith('blob:')));
+    await expectAccessible(page, 'playing video');
+  });
+
+  it('plays HLS through hls.js in a browser without native HLS', async () => {
+    const other = await context.newPage();
+    await other.addInitScript(() => {
+      const original = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return /mpegurl/i.test(type) ? '' : original.call(this, type);
+      };
+    });
+    await playsWithCaptions(other, (src) => src.startsWith('blob:'));
+    await other.close();
+  });
+
+  it('changes speed and resumes where the viewer stopped', async () => {
+    await page.goto(viewerUrl);
+    await page.locator('video').waitFor();
+    await page.getByLabel('Speed').selectOption('1.5');
+    await waitForState(page, (s) => s.rate === 1.5, 'the speed changes');
+    await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      await v.play();
+      v.currentTime = 8;
+      await new Promise((r) => setTimeout(r, 500));
+      v.pause();
+    });
+    // The pause saved the position; a new visit starts there.
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.getByText(/^Resumed at 0:0[89]\.$/).waitFor();
+    const resumed = await waitForState(page, (s) => s.time >= 8, 'resumed');
+    assert.ok(resumed.time < 10, String(resumed.time));
+    await page.getByRole('button', { name: 'Start over' }).click();
+    await waitForState(page, (s) => s.time < 1, 'started over');
+  });
+});
