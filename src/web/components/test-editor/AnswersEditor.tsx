@@ -73,7 +73,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
     <Fieldset legend="Answers" aria-describedby={listMessage ? listMessageId : undefined}>
       <Stack gap="sm">
         {listMessage && (
-          <Text id={listMessageId} c={listError ? 'red.9' : 'yellow.9'} size="sm">
+          <Text id={listMessageId} c={listError ? 'red.9' : 'orange.9'} size="sm">
             {listMessage}
           </Text>
         )}
@@ -181,7 +181,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
                     </ActionIcon>
                     <Button
                       variant="subtle"
-                      color="red.8"
+                      color="red"
                       size="xs"
                       disabled={count <= MIN_ANSWERS}
                       onClick={() => remove(answer, index)}

@@ -149,13 +149,13 @@ export function CategoryEditor({
             >
               <span aria-hidden="true">↓</span>
             </ActionIcon>
-            <Button variant="subtle" color="red.8" size="xs" onClick={remove}>
+            <Button variant="subtle" color="red" size="xs" onClick={remove}>
               Delete category<VisuallyHidden> {category.name}</VisuallyHidden>
             </Button>
           </Group>
         </Group>
         {own.map((p) => (
-          <Text key={`${p.path}:${p.code}`} size="sm" c={p.severity === 'error' ? 'red.9' : 'yellow.9'}>
+          <Text key={`${p.path}:${p.code}`} size="sm" c={p.severity === 'error' ? 'red.9' : 'orange.9'}>
             {p.message}
           </Text>
         ))}

@@ -70,11 +70,7 @@ export function ProblemSummary() {
   const { testSet, problems, setOpen, requestFocus } = useEditor();
   const all = problems.all;
   if (all.length === 0) {
-    return (
-      <Text size="sm" c="green.9">
-        No problems: the test can be published as it is.
-      </Text>
-    );
+    return <Text size="sm">No problems: the test can be published as it is.</Text>;
   }
   const errors = all.filter((p) => p.severity === 'error');
   const ordered: EditorProblem[] = [...errors, ...all.filter((p) => p.severity === 'warning')];
@@ -87,8 +83,9 @@ export function ProblemSummary() {
 
   return (
     <Alert
-      color={errors.length ? 'red' : 'yellow'}
-      variant="light"
+      // Warnings only: an outline in a shade dark enough for its text (Mantine's light orange is not).
+      color={errors.length ? 'red' : 'orange.9'}
+      variant={errors.length ? 'light' : 'outline'}
       title={`${countLabel(all)}${errors.length ? ' — errors must be fixed before publishing' : ''}`}
     >
       <List size="sm" spacing={4}>

@@ -158,7 +158,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
         <Button variant="default" size="xs" onClick={duplicate}>
           Duplicate {name.toLowerCase()}
         </Button>
-        <Button variant="light" color="red.8" size="xs" onClick={remove}>
+        <Button variant="light" color="red" size="xs" onClick={remove}>
           Delete {name.toLowerCase()}
         </Button>
       </Group>

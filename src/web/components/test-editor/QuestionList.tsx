@@ -163,7 +163,7 @@ function QuestionRow({ question, index, count, path, categoryId, onMove, afterDe
             </Text>
           </UnstyledButton>
           {problemCount && (
-            <Badge color={hasErrors ? 'red.9' : 'yellow.9'} variant="light" style={{ flexShrink: 0 }}>
+            <Badge color={hasErrors ? 'red.9' : 'orange.9'} variant="outline" tt="none" style={{ flexShrink: 0 }}>
               {problemCount}
             </Badge>
           )}

@@ -65,7 +65,10 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
       if (target) {
         pendingFocus.current = null;
         target.focus();
-        if (target instanceof HTMLInputElement && target.type === 'text') target.select();
+        // A new item's default text is selected, so typing replaces it.
+        if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && target.type === 'text')) {
+          target.select();
+        }
       } else if (++frames < FOCUS_FRAMES) {
         requestAnimationFrame(attempt);
       }

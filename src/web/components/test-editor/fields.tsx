@@ -54,7 +54,6 @@ export function RequiredText({
     label,
     value: text,
     maxLength,
-    withAsterisk: true,
     error: text.length === 0 ? requiredMessage : error,
     description: joinMessages(typeof description === 'string' ? description : undefined, warning) ?? description,
     ...focus,

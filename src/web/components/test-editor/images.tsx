@@ -208,7 +208,7 @@ export function ImageField({ ownerId, legend, image, onChange, altPath }: ImageF
             )}
           </FileButton>
           {hasImage && (
-            <Button variant="subtle" color="red.8" size="xs" onClick={remove}>
+            <Button variant="subtle" color="red" size="xs" onClick={remove}>
               Remove the image ({legend.toLowerCase()})
             </Button>
           )}
