@@ -8,7 +8,16 @@ import { VideoCaptionsEditor } from './VideoCaptionsEditor.tsx';
 import { VideoPlayer } from './VideoPlayer.tsx';
 import { videoApi } from './video-api.ts';
 
-export function VideoSection({ asset, editable }: { asset: AssetView; editable: boolean }) {
+export function VideoSection({
+  asset,
+  editable,
+  rememberPosition = true,
+}: {
+  asset: AssetView;
+  editable: boolean;
+  /** Off in the author's wizard preview: a preview is not watching. */
+  rememberPosition?: boolean;
+}) {
   const [tracks, setTracks] = useState<CaptionTrackView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -36,7 +45,7 @@ export function VideoSection({ asset, editable }: { asset: AssetView; editable: 
           already plays.
         </Text>
       )}
-      {tracks === null ? null : <VideoPlayer asset={asset} tracks={tracks} />}
+      {tracks === null ? null : <VideoPlayer asset={asset} tracks={tracks} rememberPosition={rememberPosition} />}
       {error && (
         <Text size="sm" c="red">
           Captions could not be loaded: {error}

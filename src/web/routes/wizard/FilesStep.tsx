@@ -23,6 +23,9 @@ import type { AssetView } from '../../../shared/assets.ts';
 import { type DraftFile, draftFileSchema } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
+import { VideoSection } from '../../components/player/VideoSection.tsx';
+import { videoSource } from '../../components/player/sources.ts';
+import { VideoSection } from '../../components/player/VideoSection.tsx';
 import { Uploader, uploadStatusText } from '../../components/uploads/Uploader.tsx';
 import { useUploadManager, useUploads } from '../../components/uploads/UploadsProvider.tsx';
 import type { UploadItem } from '../../components/uploads/upload-manager.ts';
@@ -156,8 +159,14 @@ interface FileRowProps {
 }
 
 function FileRow({ file, index, name, asset, upload, problems, handle, onChange, onRemove }: FileRowProps) {
+  const [previewing, setPreviewing] = useState(false);
+  const previewId = useId();
+  const playable = asset?.kind === 'video' && videoSource(asset) !== null;
   const titleError = draftFileSchema.shape.title.safeParse(file.title).error?.issues[0]?.message;
   const descriptionError = draftFileSchema.shape.description.safeParse(file.description).error?.issues[0]?.message;
+  // A video plays here as soon as it is playable (the fast path), while its streaming versions are made.
+  const [previewing, setPreviewing] = useState(false);
+  const playableVideo = asset?.kind === 'video' && asset.viewer === 'video';
   return (
     <Fieldset legend={`${index + 1}. ${name}`} p="sm" pt="xs">
       <Group justify="space-between" align="center" mb="xs" wrap="nowrap">
@@ -166,16 +175,35 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           <FileState asset={asset} upload={upload} />
         </Group>
         <Group gap="xs" wrap="nowrap">
-          {asset?.state === 'ready' && (
-            <Anchor component={Link} to={`/files/${asset.id}`} size="sm" aria-label={`Open ${name}`}>
-              Open
-            </Anchor>
+          {playableVideo && (
+            <Button size="xs" variant="default" aria-expanded={previewing} onClick={() => setPreviewing((v) => !v)}>
+              {previewing ? `Hide preview of ${name}` : `Preview ${name}`}
+            </Button>
+          )}
+          {playable ? (
+            <Button
+              size="xs"
+              variant="default"
+              aria-expanded={previewing}
+              aria-controls={previewId}
+              aria-label={`${previewing ? 'Hide the preview of' : 'Preview'} ${name}`}
+              onClick={() => setPreviewing((open) => !open)}
+            >
+              {previewing ? 'Hide preview' : 'Preview'}
+            </Button>
+          ) : (
+            asset?.state === 'ready' && (
+              <Anchor component={Link} to={`/files/${asset.id}`} size="sm" aria-label={`Open ${name}`}>
+                Open
+              </Anchor>
+            )
           )}
           <Button size="xs" variant="light" color="red" aria-label={`Remove ${name}`} onClick={onRemove}>
             Remove
           </Button>
         </Group>
       </Group>
+      {previewing && asset && playableVideo && <VideoSection asset={asset} editable={false} rememberPosition={false} />}
       <Stack gap="xs">
         <TextInput
           label="Title"
@@ -199,6 +227,12 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           checked={file.required}
           onChange={(event) => onChange({ required: event.currentTarget.checked })}
         />
+        {playable && previewing && asset && (
+          <div id={previewId}>
+            {/* A preview is not watching: the author's position is not remembered. */}
+            <VideoSection asset={asset} editable rememberPosition={false} />
+          </div>
+        )}
         {problems.map((problem) => (
           <Text
             key={problem.code}
