@@ -4,6 +4,7 @@
 // keeps it; removing one deletes it at once unless something else uses it.
 import {
   Anchor,
+  Box,
   Button,
   Checkbox,
   Fieldset,
@@ -23,7 +24,6 @@ import type { AssetView } from '../../../shared/assets.ts';
 import { type DraftFile, draftFileSchema } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
-import { VideoSection } from '../../components/player/VideoSection.tsx';
 import { videoSource } from '../../components/player/sources.ts';
 import { VideoSection } from '../../components/player/VideoSection.tsx';
 import { Uploader, uploadStatusText } from '../../components/uploads/Uploader.tsx';
@@ -164,9 +164,6 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
   const playable = asset?.kind === 'video' && videoSource(asset) !== null;
   const titleError = draftFileSchema.shape.title.safeParse(file.title).error?.issues[0]?.message;
   const descriptionError = draftFileSchema.shape.description.safeParse(file.description).error?.issues[0]?.message;
-  // A video plays here as soon as it is playable (the fast path), while its streaming versions are made.
-  const [previewing, setPreviewing] = useState(false);
-  const playableVideo = asset?.kind === 'video' && asset.viewer === 'video';
   return (
     <Fieldset legend={`${index + 1}. ${name}`} p="sm" pt="xs">
       <Group justify="space-between" align="center" mb="xs" wrap="nowrap">
@@ -175,17 +172,12 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           <FileState asset={asset} upload={upload} />
         </Group>
         <Group gap="xs" wrap="nowrap">
-          {playableVideo && (
-            <Button size="xs" variant="default" aria-expanded={previewing} onClick={() => setPreviewing((v) => !v)}>
-              {previewing ? `Hide preview of ${name}` : `Preview ${name}`}
-            </Button>
-          )}
           {playable ? (
             <Button
               size="xs"
               variant="default"
               aria-expanded={previewing}
-              aria-controls={previewId}
+              aria-controls={previewing ? previewId : undefined}
               aria-label={`${previewing ? 'Hide the preview of' : 'Preview'} ${name}`}
               onClick={() => setPreviewing((open) => !open)}
             >
@@ -203,7 +195,12 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           </Button>
         </Group>
       </Group>
-      {previewing && asset && playableVideo && <VideoSection asset={asset} editable={false} rememberPosition={false} />}
+      {playable && previewing && asset && (
+        <Box id={previewId} mb="sm">
+          {/* A preview is not watching: the author's position is not remembered. */}
+          <VideoSection asset={asset} editable={false} rememberPosition={false} />
+        </Box>
+      )}
       <Stack gap="xs">
         <TextInput
           label="Title"
@@ -227,12 +224,6 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           checked={file.required}
           onChange={(event) => onChange({ required: event.currentTarget.checked })}
         />
-        {playable && previewing && asset && (
-          <div id={previewId}>
-            {/* A preview is not watching: the author's position is not remembered. */}
-            <VideoSection asset={asset} editable rememberPosition={false} />
-          </div>
-        )}
         {problems.map((problem) => (
           <Text
             key={problem.code}
