@@ -59,7 +59,16 @@ describe('gc rules', () => {
     assert.equal(c.zombies, NOW - 2 * HOUR_MS);
     assert.equal(c.drafts, NOW - 30 * DAY_MS);
     assert.equal(c.draftNotice, NOW - 20 * DAY_MS);
-    assert.equal(cutoffs(defaultPolicy({ graceHours: 0 }), NOW).tempDirs, NOW - 6 * HOUR_MS, 'work folders of running jobs are safe');
+    assert.equal(
+      cutoffs(defaultPolicy({ graceHours: 0 }), NOW).tempDirs,
+      NOW - 6 * HOUR_MS,
+      'work folders of running jobs are safe',
+    );
+    assert.equal(
+      cutoffs(defaultPolicy({ graceHours: 0 }), NOW).temporaries,
+      NOW - HOUR_MS,
+      'writes in flight are safe',
+    );
     const zero = cutoffs(zeroGracePolicy(), NOW);
     assert.equal(zero.blobs, NOW);
     assert.equal(zero.drafts, NOW - 90 * DAY_MS, 'zero grace does not make drafts abandoned');

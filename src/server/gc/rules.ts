@@ -28,13 +28,14 @@ export function defaultPolicy(overrides: { graceHours?: number; draftMaxAgeDays?
   const grace = (overrides.graceHours ?? 24) * HOUR_MS;
   const draftMaxAgeMs = (overrides.draftMaxAgeDays ?? 90) * DAY_MS;
   return {
-    // A work folder may belong to a running job (a video encode runs up to 4 h): never younger than 6 h.
     graceMs: {
       assets: grace,
       blobs: grace,
       zombies: grace,
-      temporaries: grace,
+      // An unfinished write may still be running (a large file to S3): never younger than 1 h.
+      temporaries: Math.max(grace, HOUR_MS),
       uploads: grace,
+      // A work folder may belong to a running job (a video encode runs up to 4 h): never younger than 6 h.
       tempDirs: Math.max(grace, 6 * HOUR_MS),
     },
     draftMaxAgeMs,

@@ -11,7 +11,7 @@ import { type LocalS3, startLocalS3 } from '../testing/s3.ts';
 import { tusUpload } from '../testing/tus.ts';
 import { waitFor } from '../testing/wait.ts';
 import { createGcRepository } from './repository.ts';
-import { DAY_MS, zeroGracePolicy } from './rules.ts';
+import { DAY_MS, type GcPolicy, zeroGracePolicy } from './rules.ts';
 import { createGcService, type GcService } from './service.ts';
 
 export type StoreKind = 'disk' | 's3';
@@ -39,7 +39,7 @@ export interface GcHarness {
 export async function startGcHarness(
   dialect: Dialect,
   store: StoreKind,
-  options: { workers?: boolean } = {},
+  options: { workers?: boolean; policy?: GcPolicy } = {},
 ): Promise<GcHarness> {
   const s3: LocalS3 | null = store === 's3' ? await startLocalS3() : null;
   const app = await createTestApp(dialect, s3 ? s3.env('blobs') : {});
@@ -59,7 +59,7 @@ export async function startGcHarness(
       for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const)
         await runtime.queue.cancelByKey(job, assetId);
     },
-    policy: zeroGracePolicy(),
+    policy: options.policy ?? zeroGracePolicy(),
     tempRoot,
     unfinishedUploadMaxAgeMs: 7 * DAY_MS,
     pageSize: 7,

@@ -1,0 +1,50 @@
+// The collector alone in its own process for bench/gc.ts: a dry run (the scan), then a real run.
+// Sends its timings and peak RSS to the parent.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DatabaseConfig, StorageConfig } from '../src/server/config.ts';
+import { createDatabase } from '../src/server/db/database.ts';
+import { createGcRepository } from '../src/server/gc/repository.ts';
+import { DAY_MS, zeroGracePolicy } from '../src/server/gc/rules.ts';
+import { createGcService } from '../src/server/gc/service.ts';
+import { createBlobStore } from '../src/server/storage/index.ts';
+import type { S3Options } from '../src/server/storage/s3.ts';
+import { createS3UploadStore } from '../src/server/uploads/scale-out.ts';
+import { createFileUploadStore } from '../src/server/uploads/store.ts';
+import { round } from './_stats.ts';
+
+const setup = JSON.parse(process.env.BENCH_GC_SETUP ?? '') as { database: DatabaseConfig; storage: StorageConfig };
+const db = createDatabase(setup.database);
+const work = mkdtempSync(path.join(tmpdir(), 'lectern-bench-gc-work-'));
+const gc = createGcService({
+  repo: createGcRepository(db, setup.database.dialect),
+  blobStore: await createBlobStore(setup.storage),
+  uploads:
+    setup.storage.driver === 's3'
+      ? createS3UploadStore(setup.storage as S3Options, db)
+      : createFileUploadStore(path.join(work, 'uploads')),
+  // No job exists in the benchmark's database.
+  cancelAssetWork: async () => {},
+  policy: zeroGracePolicy(),
+  tempRoot: work,
+  unfinishedUploadMaxAgeMs: 7 * DAY_MS,
+});
+
+const dry = await gc.run({ dryRun: true, trigger: 'cli' });
+const real = await gc.run({ dryRun: false, trigger: 'cli' });
+if (dry.status !== 'completed' || real.status !== 'completed') throw new Error(`runs: ${dry.status}, ${real.status}`);
+process.send?.({
+  scan_s: round(dry.report.durationMs / 1000, 2),
+  collect_s: round(real.report.durationMs / 1000, 2),
+  max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+  dry: { assets: dry.report.classes.assets.items, blobs: dry.report.classes.blobs.items },
+  real: {
+    assets: real.report.classes.assets.items,
+    blobs: real.report.classes.blobs.items,
+    errors: real.report.errorCount,
+  },
+});
+await db.destroy();
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
