@@ -3,11 +3,15 @@
 // a stale second tab gets the conflict message instead of overwriting, and cancelling discards the
 // draft with its files. Every step is checked with axe-core.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
+import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
@@ -42,9 +46,11 @@ for (const dialect of TEST_DIALECTS) {
     let context: BrowserContext;
     let page: Page;
     let draftId = '';
+    let dir = '';
     const draft = async () => (await (await page.request.get(`/api/drafts/${draftId}`)).json()) as DraftAnswer;
 
     before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-wizard-'));
       server = await startServer(dialect);
       browser = await launchBrowser();
       context = await browser.newContext({ baseURL: server.url });
@@ -61,6 +67,7 @@ for (const dialect of TEST_DIALECTS) {
     after(async () => {
       await browser?.close();
       await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('starts a course and resumes it after a reload at the same step, with its data', async () => {
@@ -165,6 +172,65 @@ for (const dialect of TEST_DIALECTS) {
       await saved(page);
       const files = (await draft()).draft.content.files;
       assert.ok(files.some((f) => f.title === 'Checklist'));
+    });
+
+    it('previews a video in place, and removing a file deletes it at once', { timeout: 120_000 }, async () => {
+      const clip = path.join(dir, 'clip.mp4');
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x240:rate=25:duration=1',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=1',
+        '-c:v',
+        'libx264',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-shortest',
+        clip,
+      ]);
+      await page.getByLabel('Files to upload').setInputFiles(clip);
+      await page.getByRole('heading', { name: 'Course files (3)' }).waitFor();
+      const preview = page.getByRole('button', { name: 'Preview clip.mp4' });
+      await preview.waitFor({ timeout: 60_000 });
+      await preview.click();
+      await page.locator('video').waitFor();
+      assert.equal(
+        await page.getByRole('button', { name: 'Hide the preview of clip.mp4' }).getAttribute('aria-expanded'),
+        'true',
+      );
+      await expectAccessible(page, 'files step with a video preview');
+
+      const assetId = (await draft()).draft.content.files.find((f) => f.title === 'clip.mp4')?.assetId;
+      assert.ok(assetId, 'the video is in the draft');
+      await page.getByRole('button', { name: 'Remove clip.mp4', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Remove clip.mp4?' });
+      await dialog.getByRole('button', { name: 'Remove file' }).click();
+      await page.getByRole('heading', { name: 'Course files (2)' }).waitFor();
+      await waitFor(
+        async () => (await page.request.get(`/api/assets/${assetId}`)).status() === 404,
+        'the video to be deleted',
+      );
+      assert.equal((await draft()).draft.content.files.length, 2);
+    });
+
+    it('says when it is offline and saves once the network is back', async () => {
+      await context.setOffline(true);
+      await page.getByRole('list', { name: 'Course files' }).getByLabel('Description').first().fill('Read this first.');
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Offline — retrying$/ })
+        .waitFor();
+      await context.setOffline(false);
+      await saved(page);
+      assert.ok((await draft()).draft.content.files.some((f) => f.description === 'Read this first.'));
     });
 
     it('lists the problems in the review, each linking to its step', async () => {
