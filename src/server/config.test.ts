@@ -66,6 +66,15 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'media,maintenance' }).workerGroups, ['media', 'maintenance']);
   });
 
+  it('schedules the storage clean-up hourly with a 24 h grace and 90-day drafts, and refuses a bad schedule', () => {
+    const dir = dataDir();
+    assert.deepEqual(loadConfig({ DATA_DIR: dir }).gc, { cron: '23 * * * *', graceHours: 24, draftMaxAgeDays: 90, uploadMaxAgeDays: 7 });
+    const custom = loadConfig({ DATA_DIR: dir, GC_SCHEDULE: '0 3 * * *', GC_GRACE_HOURS: '0.5', GC_DRAFT_MAX_AGE_DAYS: '30' }).gc;
+    assert.deepEqual(custom, { cron: '0 3 * * *', graceHours: 0.5, draftMaxAgeDays: 30, uploadMaxAgeDays: 7 });
+    assert.throws(() => loadConfig({ DATA_DIR: dir, GC_SCHEDULE: 'hourly' }), /Invalid GC_SCHEDULE/);
+    assert.throws(() => loadConfig({ DATA_DIR: dir, GC_GRACE_HOURS: '-1' }), /Invalid GC_GRACE_HOURS/);
+  });
+
   it('marks cookies secure when served over https', () => {
     assert.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://school.example' }).secureCookies, true);
   });
