@@ -291,5 +291,50 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal((await page.request.get(`/api/assets/${file.assetId}`)).status(), 404, 'its uploads are deleted');
       }
     });
+
+    it('publishes from the review, then edits the course as version 2', { timeout: 60_000 }, async () => {
+      await page.goto('/');
+      await page.getByRole('button', { name: 'New course' }).click();
+      await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
+      await page.getByLabel('Title').fill('Fire safety');
+      await saved(page);
+      await page.getByRole('navigation', { name: 'Course steps' }).getByRole('link', { name: /^Test/ }).click();
+      await page.getByLabel('Learners take this test').uncheck();
+      await saved(page);
+      await page.getByRole('link', { name: 'Next: Review' }).click();
+      await page.getByText('The course has no files yet.').waitFor();
+      const publish = page.getByRole('button', { name: 'Publish the course' });
+      await waitFor(async () => !(await publish.isDisabled()), 'Publish to be enabled (only warnings left)');
+      await publish.click();
+      await page.waitForURL(/\/courses\/[0-9a-f-]{36}$/);
+      const courseId = new URL(page.url()).pathname.split('/')[2] ?? '';
+      await page.getByRole('heading', { level: 1, name: /Fire safety/ }).waitFor();
+
+      await page.goto('/');
+      const courses = page.getByRole('table', { name: 'Published courses' });
+      await courses.getByRole('row').filter({ hasText: 'Fire safety' }).waitFor();
+      await expectAccessible(page, 'dashboard with a published course');
+      await courses.getByRole('button', { name: 'Edit Fire safety' }).click();
+      await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
+      await page.getByText('New version (2) of a published course').waitFor();
+      assert.equal(await page.getByLabel('Title').inputValue(), 'Fire safety');
+      await page.getByLabel('Version label').fill('Second edition');
+      await saved(page);
+      await page
+        .getByRole('navigation', { name: 'Course steps' })
+        .getByRole('link', { name: /^Review/ })
+        .click();
+      const publishNext = page.getByRole('button', { name: 'Publish version 2' });
+      await waitFor(async () => !(await publishNext.isDisabled()), 'Publish version 2 to be enabled');
+      await publishNext.click();
+      await page.waitForURL((url) => url.pathname === `/courses/${courseId}`);
+      const mine = (await (await page.request.get('/api/courses/mine')).json()) as {
+        courses: { id: string; latestVersion: number; versionLabel: string; draftId: string | null }[];
+      };
+      assert.deepEqual(
+        mine.courses.map((c) => [c.id, c.latestVersion, c.versionLabel, c.draftId]),
+        [[courseId, 2, 'Second edition', null]],
+      );
+    });
   });
 }
