@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
@@ -22,7 +23,10 @@ interface DraftAnswer {
   draft: {
     revision: number;
     step: string;
-    content: { basics: { title: string }; files: { assetId: string; title: string }[] };
+    content: {
+      basics: { title: string; coverAssetId: string | null };
+      files: { assetId: string; title: string; description: string }[];
+    };
   };
 }
 
@@ -114,6 +118,25 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(await page.getByLabel('Topic 1').inputValue(), 'First aid');
       await saved(page);
       assert.equal((await draft()).draft.step, 'basics');
+    });
+
+    it('sets a cover image, then removes it (the image is deleted)', { timeout: 60_000 }, async () => {
+      const png = path.join(dir, 'cover.png');
+      await sharp({ create: { width: 640, height: 360, channels: 3, background: '#cc3322' } })
+        .png()
+        .toFile(png);
+      await page.getByLabel('Upload a cover image: file to upload').setInputFiles(png);
+      await page.getByRole('img', { name: "The course's cover image" }).waitFor({ timeout: 30_000 });
+      await saved(page);
+      const coverId = (await draft()).draft.content.basics.coverAssetId;
+      assert.ok(coverId, 'the draft names its cover');
+      await expectAccessible(page, 'basics step with a cover image');
+      await page.getByRole('button', { name: 'Remove cover image' }).click();
+      await waitFor(
+        async () => (await page.request.get(`/api/assets/${coverId}`)).status() === 404,
+        'the cover to be deleted',
+      );
+      assert.equal((await draft()).draft.content.basics.coverAssetId, null);
     });
 
     it('uploads files, keeps them in the draft from the start, and reorders them by keyboard', {

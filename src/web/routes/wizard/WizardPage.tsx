@@ -125,6 +125,8 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
     // This tab stays on its step, which becomes the draft's step.
     saver.setStep(step);
     refreshReview();
+    // The alert and its button are gone: start again at the top of the page.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus());
   }
 
   const context: WizardContextValue = {
@@ -162,7 +164,10 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
 
         {status.kind === 'conflict' && (
           <Alert color="red" variant="light" title="This draft was changed elsewhere" role="alert">
-            <Text mb="sm">{status.message} Changes made in this tab since then were not saved.</Text>
+            <Text mb="sm">
+              {status.message} Changes made in this tab since then were not saved, and editing here is paused until you
+              load the latest version.
+            </Text>
             <Button onClick={loadLatest}>Load the latest version</Button>
           </Alert>
         )}
