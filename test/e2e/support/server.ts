@@ -14,6 +14,10 @@ export interface RunningServer {
   url: string;
   dialect: Dialect;
   dataDir: string;
+  /** The server's database, for tests that check what it holds. */
+  database: TestDatabase['config'];
+  /** The server process's id (it changes when the server is restarted). */
+  pid(): number | undefined;
   /** Kills the process (SIGKILL, as a crash would) and starts it again on the same port and data. */
   crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
@@ -68,6 +72,8 @@ export async function startServer(dialect: Dialect, env: Record<string, string> 
     url: `http://127.0.0.1:${port}`,
     dialect,
     dataDir,
+    database: testDb.config,
+    pid: () => child.pid,
     async crashAndRestart() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
