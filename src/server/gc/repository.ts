@@ -203,31 +203,38 @@ export function createGcRepository(
     },
 
     /**
-     * Deletes the asset (and its derivative rows) if it is still garbage, and returns the blob keys
-     * it held; null when something claimed it since it was marked. On PostgreSQL the row is locked
-     * first, so a draft save or a publish that references it either committed before the check
-     * (and keeps it) or waits and then fails on its foreign key — never a silent loss.
+     * Deletes those of the given assets (and their derivative rows) that are still garbage, in one
+     * transaction, and returns them with the blob keys they held; the others were claimed since
+     * they were marked. On PostgreSQL the rows are locked first, so a draft save or a publish that
+     * references one either committed before the check (it stays) or waits and then fails on its
+     * foreign key — never a silent loss.
      */
-    async deleteAssetIfGarbage(id: string, cutoff: number): Promise<string[] | null> {
+    async deleteAssetsIfGarbage(ids: string[], cutoff: number): Promise<{ deleted: string[]; blobKeys: string[] }> {
+      if (ids.length === 0) return { deleted: [], blobKeys: [] };
       return db.transaction().execute(async (trx) => {
-        if (postgres) await trx.selectFrom('assets').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+        if (postgres)
+          await trx.selectFrom('assets').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
         const still = await trx
           .selectFrom('assets')
-          .select('blob_key')
-          .where('id', '=', id)
+          .select(['id', 'blob_key'])
+          .where('id', 'in', ids)
           .where('uploaded_for_draft_at', 'is not', null)
           .where('updated_at', '<=', cutoff)
           .where(referencedByNone(sources.assets, assetId))
-          .executeTakeFirst();
-        if (!still) return null;
+          .execute();
+        if (still.length === 0) return { deleted: [], blobKeys: [] };
+        const deleted = still.map((a) => a.id);
         const derived = await trx
           .selectFrom('asset_derivatives')
           .select('blob_key')
-          .where('asset_id', '=', id)
+          .where('asset_id', 'in', deleted)
           .execute();
-        await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
-        await trx.deleteFrom('assets').where('id', '=', id).execute();
-        return [...new Set([still.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
+        await trx.deleteFrom('asset_derivatives').where('asset_id', 'in', deleted).execute();
+        await trx.deleteFrom('assets').where('id', 'in', deleted).execute();
+        const keys = [...still.map((a) => a.blob_key), ...derived.map((d) => d.blob_key)].filter(
+          (k): k is string => !!k,
+        );
+        return { deleted, blobKeys: [...new Set(keys)] };
       });
     },
 
@@ -278,28 +285,25 @@ export function createGcRepository(
     },
 
     /**
-     * Deletes the blob row if nothing references it, then its object, inside one transaction: the
-     * row goes first, and an upload of the same content that inserts the row again waits until the
-     * object is gone (then finds it missing and stores it again). A failed object deletion rolls
-     * the row back. Returns the freed size, or null when the blob was kept.
+     * Deletes those of the given blob rows that nothing references, then their objects, inside one
+     * transaction: the rows go first, and an upload of the same content that inserts a row again
+     * waits until the object is gone (then finds it missing and stores it again). A failed object
+     * deletion rolls the rows back. Returns what was deleted.
      */
-    async deleteBlobIfUnreferenced(key: string, deleteObject: (key: string) => Promise<void>): Promise<number | null> {
+    async deleteBlobsIfUnreferenced(
+      keys: string[],
+      deleteObjects: (keys: string[]) => Promise<void>,
+    ): Promise<{ key: string; size: number }[]> {
+      if (keys.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('blobs')
-          .select('size')
-          .where('key', '=', key)
-          .where(referencedByNone(sources.blobs, blobKey))
-          .executeTakeFirst();
-        if (!row) return null;
-        const r = await trx
+        const deleted = await trx
           .deleteFrom('blobs')
-          .where('key', '=', key)
+          .where('key', 'in', keys)
           .where(referencedByNone(sources.blobs, blobKey))
-          .executeTakeFirst();
-        if (r.numDeletedRows === 0n) return null;
-        await deleteObject(key);
-        return row.size;
+          .returning(['key', 'size'])
+          .execute();
+        if (deleted.length > 0) await deleteObjects(deleted.map((d) => d.key));
+        return deleted;
       });
     },
 

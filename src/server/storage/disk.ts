@@ -8,8 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import {
   assertContentKey,
   assertTemporaryKey,
-  type BlobStore,
   BlobNotFoundError,
+  type BlobStore,
   type ByteRange,
   contentKey,
   MARKER_NAME,
@@ -25,22 +25,41 @@ export function createDiskBlobStore(root: string): BlobStore {
     return path.join(root, ...key.split('/'));
   };
 
-  async function* walk(dir: string, keyPrefix: string, depth: number): AsyncGenerator<StoredObject> {
-    let entries: string[];
+  /** The files of one leaf folder (`sha256/ab/cd`), sorted, with their sizes and times. */
+  async function leaf(dir: string, keyPrefix: string): Promise<StoredObject[]> {
+    const names = (await readdir(dir).catch(() => [] as string[])).sort();
+    const found = await Promise.all(
+      names.map(async (name) => {
+        const info = await stat(path.join(dir, name)).catch(() => null);
+        return info?.isFile() ? { key: `${keyPrefix}${name}`, size: info.size, lastModified: info.mtime } : null;
+      }),
+    );
+    return found.filter((o): o is StoredObject => o !== null);
+  }
+
+  async function sortedSubfolders(dir: string): Promise<string[]> {
     try {
-      entries = (await readdir(dir)).sort();
+      return (await readdir(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name)).sort();
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    for (const name of entries) {
-      const full = path.join(dir, name);
-      if (depth < 2) {
-        if (/^[0-9a-f]{2}$/.test(name)) yield* walk(full, `${keyPrefix}${name}/`, depth + 1);
-        continue;
+  }
+
+  /**
+   * Every object in key order. The leaves under one first-level folder (1/256 of the store) are
+   * read at once, so the disk sees many requests in flight; memory holds one such folder.
+   */
+  async function* walk(top: string): AsyncGenerator<StoredObject> {
+    for (const a of await sortedSubfolders(top)) {
+      const subs = await sortedSubfolders(path.join(top, a));
+      const leaves: StoredObject[][] = [];
+      for (let i = 0; i < subs.length; i += 64) {
+        leaves.push(
+          ...(await Promise.all(subs.slice(i, i + 64).map((b) => leaf(path.join(top, a, b), `sha256/${a}/${b}/`)))),
+        );
       }
-      const info = await stat(full).catch(() => null);
-      if (info?.isFile()) yield { key: `${keyPrefix}${name}`, size: info.size, lastModified: info.mtime };
+      for (const objects of leaves) yield* objects;
     }
   }
 
@@ -88,7 +107,7 @@ export function createDiskBlobStore(root: string): BlobStore {
       await rm(objectPath(key), { force: true });
     },
 
-    list: () => walk(path.join(root, 'sha256'), 'sha256/', 0),
+    list: () => walk(path.join(root, 'sha256')),
 
     async *listTemporary(): AsyncGenerator<StoredObject> {
       let dir: Awaited<ReturnType<typeof opendir>>;
