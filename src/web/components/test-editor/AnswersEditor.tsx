@@ -25,7 +25,7 @@ import {
   updateAnswer,
 } from '../../../shared/quiz-editing.ts';
 import type { Answer, Question } from '../../../shared/quiz.ts';
-import { focusKey, keyOf, useEditor } from './context.tsx';
+import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
 import { FractionSelect, RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
 
@@ -108,13 +108,13 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
                       requiredMessage="An answer needs a text."
                       error={problems.errorAt(`${aPath}.text`)}
                       warning={problems.warningAt(`${aPath}.text`)}
-                      focus={
-                        last
-                          ? {
-                              'data-focus-key': `${keyOf('answer', answer.id, 'text')} ${keyOf('answers', question.id, 'last')}`,
-                            }
-                          : focusKey('answer', answer.id, 'text')
-                      }
+                      focus={{
+                        ...draftPath(`${aPath}.text`),
+                        // The last answer's text is also where "Add an answer" sends focus.
+                        'data-focus-key': last
+                          ? `${keyOf('answer', answer.id, 'text')} ${keyOf('answers', question.id, 'last')}`
+                          : keyOf('answer', answer.id, 'text'),
+                      }}
                     />
                   </div>
                   {!trueFalse && !allOrNothing && (
@@ -124,6 +124,8 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
                       onChange={(fraction) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, fraction })))}
                       error={problems.errorAt(`${aPath}.fraction`)}
                       groupProblem={listMessage}
+                      // A problem about all the grades (`…answers`) lands on the first grade.
+                      focus={draftPath(index === 0 ? listPath : `${aPath}.fraction`)}
                     />
                   )}
                   {allOrNothing && (

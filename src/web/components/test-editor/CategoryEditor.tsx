@@ -14,7 +14,7 @@ import {
   updateCategory,
 } from '../../../shared/quiz-editing.ts';
 import { MAX_CATEGORY_DEPTH, QUESTION_KINDS, type QuestionKind, type QuizCategory } from '../../../shared/quiz.ts';
-import { focusKey, keyOf, useEditor } from './context.tsx';
+import { draftPath, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { NumberField, RequiredText } from './fields.tsx';
 import { KIND_LABELS } from './QuestionEditor.tsx';
 import { QuestionList } from './QuestionList.tsx';
@@ -126,7 +126,14 @@ export function CategoryEditor({
     >
       <Stack gap="sm">
         <Group justify="space-between" align="center" wrap="nowrap">
-          <Title order={order} id={headingId} tabIndex={-1} size="h4" {...focusKey('category', category.id, 'heading')}>
+          <Title
+            order={order}
+            id={headingId}
+            tabIndex={-1}
+            size="h4"
+            {...focusKey('category', category.id, 'heading')}
+            {...draftPath(path)}
+          >
             {category.name}
             <VisuallyHidden>{depth > 1 ? ` (subcategory, level ${depth})` : ''}</VisuallyHidden>
           </Title>
@@ -167,7 +174,7 @@ export function CategoryEditor({
             maxLength={NAME_MAX}
             requiredMessage="A category needs a name."
             error={problems.errorAt(`${path}.name`)}
-            focus={focusKey('category', category.id, 'name')}
+            focus={marks(`${path}.name`, 'category', category.id, 'name')}
           />
           <NumberField
             label="Questions drawn per attempt"
@@ -177,7 +184,7 @@ export function CategoryEditor({
             emptyMeans="all of them"
             description={`${available} available${category.children.length ? ', subcategories included' : ''}.`}
             error={problems.errorAt(`${path}.drawCount`)}
-            focus={focusKey('category', category.id, 'draw')}
+            focus={marks(`${path}.drawCount`, 'category', category.id, 'draw')}
           />
         </Group>
         <QuestionList

@@ -12,7 +12,7 @@ import {
 } from '../../../shared/quiz-editing.ts';
 import { type Question, QUESTION_KINDS, type QuestionKind } from '../../../shared/quiz.ts';
 import { AnswersEditor } from './AnswersEditor.tsx';
-import { focusKey, keyOf, useEditor } from './context.tsx';
+import { focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
 
@@ -99,7 +99,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
           data={QUESTION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}
           value={question.kind}
           onChange={(e) => changeKind(e.currentTarget.value as QuestionKind)}
-          {...focusKey('question', question.id, 'kind')}
+          {...marks(`${path}.kind`, 'question', question.id, 'kind')}
         />
         <NativeSelect
           label="Category"
@@ -119,7 +119,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
         maxLength={TEXT_MAX}
         requiredMessage="A question needs a text."
         error={problems.errorAt(`${path}.text`)}
-        focus={focusKey('question', question.id, 'text')}
+        focus={marks(`${path}.text`, 'question', question.id, 'text')}
       />
       <ImageField
         ownerId={question.id}

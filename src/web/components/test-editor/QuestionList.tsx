@@ -20,7 +20,7 @@ import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Badge, Button, Group, Paper, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { moveQuestion } from '../../../shared/quiz-editing.ts';
 import type { Question } from '../../../shared/quiz.ts';
-import { focusKey, keyOf, useEditor } from './context.tsx';
+import { focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { countLabel } from './problems.ts';
 import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
 
@@ -153,7 +153,7 @@ function QuestionRow({ question, index, count, path, categoryId, onMove, afterDe
             aria-expanded={open}
             aria-controls={open ? panelId : undefined}
             onClick={() => setOpen(question.id, !open)}
-            {...focusKey('question', question.id, 'toggle')}
+            {...marks(path, 'question', question.id, 'toggle')}
           >
             <Text fw={600} size="sm" component="span" display="block">
               {name}: {excerpt(question.text)}

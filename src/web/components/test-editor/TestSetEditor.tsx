@@ -3,14 +3,15 @@
 // (the wizard saves it), always in a shape the draft accepts. Problems come from the shared rules,
 // run live on every edit, and from the server's review of the draft.
 import { Button, Group, Modal, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
 import { addCategory, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { CategoryEditor } from './CategoryEditor.tsx';
-import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf } from './context.tsx';
+import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf, marks } from './context.tsx';
 import { editorProblems, ProblemIndex } from './problems.ts';
-import { ProblemSummary } from './ProblemSummary.tsx';
+import { locate, ProblemSummary } from './ProblemSummary.tsx';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 
@@ -37,7 +38,20 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
   useLayoutEffect(() => {
     latest.current = value;
   }, [value]);
-  const [openIds, setOpenIds] = useState<ReadonlySet<string>>(() => new Set());
+  // A problem on the Review step links here with its path: its question must be open for the
+  // wizard to focus the field (src/web/components/wizard/focus-path.ts).
+  const requestedPath = (useLocation().state as { focus?: unknown } | null)?.focus;
+  const requestedQuestion =
+    typeof requestedPath === 'string' && requestedPath.startsWith('test.')
+      ? locate(value, requestedPath.slice('test.'.length)).questionId
+      : null;
+  const [openIds, setOpenIds] = useState<ReadonlySet<string>>(
+    () => new Set(requestedQuestion ? [requestedQuestion] : []),
+  );
+  useEffect(() => {
+    if (requestedQuestion)
+      setOpenIds((before) => (before.has(requestedQuestion) ? before : new Set(before).add(requestedQuestion)));
+  }, [requestedQuestion]);
   const [announcement, setAnnouncement] = useState('');
   const [confirmRequest, setConfirmRequest] = useState<ConfirmRequest | null>(null);
   const confirmTrigger = useRef<HTMLElement | null>(null);
@@ -161,7 +175,7 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
               />
             ))}
             <Group>
-              <Button variant="default" onClick={addTopCategory} {...focusKey('categories', 'add')}>
+              <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
                 Add a category
               </Button>
             </Group>

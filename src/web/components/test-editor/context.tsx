@@ -47,3 +47,16 @@ export function focusKey(...parts: string[]): { 'data-focus-key': string } {
 }
 
 export const keyOf = (...parts: string[]) => parts.join(':');
+
+/**
+ * Marks an element with its path in the draft (`test.categories.0.name`): a problem listed on the
+ * wizard's Review step links here and the wizard focuses the element with that `data-path`.
+ */
+export function draftPath(path: string): { 'data-path': string } {
+  return { 'data-path': `test.${path}` };
+}
+
+/** Both marks at once, for fields that take one `focus` prop. */
+export function marks(path: string, ...keyParts: string[]): { 'data-focus-key': string; 'data-path': string } {
+  return { ...focusKey(...keyParts), ...draftPath(path) };
+}

@@ -16,6 +16,9 @@ export function useBuffered<T>(external: T): [T, (next: T) => void] {
   return [local, setLocal];
 }
 
+/** What an input carries to be found: the editor's focus key, and the review's path (see focus-path.ts). */
+export type FieldMarks = { 'data-focus-key'?: string; 'data-path'?: string };
+
 const joinMessages = (...messages: (string | undefined)[]) => messages.filter(Boolean).join(' ') || undefined;
 
 interface RequiredTextProps {
@@ -29,7 +32,7 @@ interface RequiredTextProps {
   warning?: string;
   description?: ReactNode;
   multiline?: boolean;
-  focus?: { 'data-focus-key': string };
+  focus?: FieldMarks;
 }
 
 /** A text the schema requires: emptying it shows the message and keeps the last saved text until something is typed. */
@@ -79,7 +82,7 @@ interface NumberFieldProps {
   error?: string;
   warning?: string;
   suffix?: string;
-  focus?: { 'data-focus-key': string };
+  focus?: FieldMarks;
 }
 
 /** A number within limits; an out-of-range or half-typed number is shown with its problem and not handed on. */
@@ -144,7 +147,7 @@ interface FractionSelectProps {
   error?: string;
   /** A problem about all the answers' grades together (e.g. they do not add up): read with this select. */
   groupProblem?: string;
-  focus?: { 'data-focus-key': string };
+  focus?: FieldMarks;
 }
 
 /** Moodle's grade choices; a stored fraction that is not one of them (imported) is kept as an extra choice. */

@@ -11,7 +11,7 @@ import { assetsApi, derivativeUrl, furtherAlong, hasDerivative, isSettled } from
 import { subscribeLiveEvents } from '../../live.ts';
 import type { UploadItem } from '../uploads/upload-manager.ts';
 import { useUploadManager, useUploads } from '../uploads/UploadsProvider.tsx';
-import { focusKey, useEditor } from './context.tsx';
+import { focusKey, marks, useEditor } from './context.tsx';
 import { RequiredText, useBuffered } from './fields.tsx';
 
 const ALT_MAX = 300;
@@ -196,7 +196,7 @@ export function ImageField({ ownerId, legend, image, onChange, altPath }: ImageF
             maxLength={ALT_MAX}
             requiredMessage="Describe the image for learners who cannot see it."
             error={altError}
-            focus={focusKey('image', ownerId, 'alt')}
+            focus={marks(altPath, 'image', ownerId, 'alt')}
           />
         )}
         <Group gap="xs">

@@ -1,0 +1,295 @@
+// The wizard's Test step, as an author uses it: two categories of three questions, images with alt
+// text on a question and on an answer, a multiple-choice question whose grades do not add up (the
+// error shows at the grades, then goes once fixed), a learner's preview, keyboard-only reordering,
+// and axe-core on the whole step. What the editor hands on is checked in the draft the server saved.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
+import type { DraftView } from '../../src/shared/drafts.ts';
+import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
+import { waitFor } from '../../src/server/testing/wait.ts';
+import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { type RunningServer, startServer } from './support/server.ts';
+
+const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
+
+async function api<T>(page: Page, method: 'GET' | 'POST', url: string): Promise<T> {
+  const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
+  const response = await page.request.fetch(url, { method, headers: { 'x-csrf-token': token } });
+  assert.ok(response.ok(), `${method} ${url}: ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+const savedDraft = async (page: Page, id: string) =>
+  (await api<{ draft: DraftView }>(page, 'GET', `/api/drafts/${id}`)).draft;
+
+/** Waits until the server has saved a draft for which `check` holds (the wizard saves as the author types). */
+async function waitForSaved(page: Page, id: string, what: string, check: (draft: DraftView) => boolean) {
+  let last: DraftView | undefined;
+  try {
+    await waitFor(
+      async () => {
+        last = await savedDraft(page, id);
+        return check(last);
+      },
+      `the saved draft to have ${what}`,
+      15_000,
+      250,
+    );
+  } catch (error) {
+    console.error('last saved test set:', JSON.stringify(last?.content.test, null, 2));
+    throw error;
+  }
+  return last as DraftView;
+}
+
+/** The text of the elements an element's aria-describedby names: what a screen reader reads with it. */
+function describedBy(locator: Locator): Promise<string> {
+  return locator.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+      .join(' '),
+  );
+}
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`[${dialect}] browser: the test editor (wizard's Test step)`, () => {
+    let server: RunningServer;
+    let browser: Browser;
+    let page: Page;
+    let dir: string;
+    let png: string;
+    let draftId: string;
+
+    const category = (name: string) => page.getByRole('region', { name, exact: true });
+    const questionToggle = (categoryName: string, n: number) =>
+      category(categoryName).getByRole('button', { name: new RegExp(`^Question ${n}: `) });
+    /** The question's row and, when open, its editor. */
+    const questionItem = (categoryName: string, n: number) =>
+      category(categoryName)
+        .getByRole('listitem')
+        // The inner locator is queried inside each list item.
+        .filter({ has: page.getByRole('button', { name: new RegExp(`^Question ${n}: `) }) });
+    const questionTexts = (categoryName: string) =>
+      category(categoryName)
+        .getByRole('button', { name: /^Question \d+: / })
+        .evaluateAll((buttons) =>
+          buttons.map((b) => (b.querySelector('span')?.textContent ?? '').replace(/^Question \d+: /, '')),
+        );
+
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-test-editor-'));
+      png = path.join(dir, 'sky.png');
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3388dd' } })
+        .png()
+        .toFile(png);
+      server = await startServer(dialect);
+      browser = await launchBrowser();
+      const context = await browser.newContext({ baseURL: server.url });
+      context.setDefaultTimeout(15_000);
+      page = await context.newPage();
+      await page.goto('/setup');
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Display name').fill(ADMIN.name);
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+      await page.getByLabel('Confirm password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Create administrator' }).click();
+      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      draftId = (await api<{ draft: DraftView }>(page, 'POST', '/api/drafts')).draft.id;
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('builds two categories of three questions, saved as they are made', async () => {
+      await page.goto(`/drafts/${draftId}/test`);
+      await page.getByRole('heading', { name: 'Test settings' }).waitFor();
+      await expectAccessible(page, 'the empty Test step');
+
+      for (const name of ['Basics', 'Advanced']) {
+        await page.getByRole('button', { name: 'Add a category' }).click();
+        // The new category's name is focused and selected: typing replaces it.
+        await page.keyboard.type(name);
+        const section = category(name);
+        await section.waitFor();
+        for (const kind of ['Single choice', 'Multiple choice', 'True/false']) {
+          await section
+            .getByRole('group', { name: `Add a question to ${name}` })
+            .getByRole('button', { name: kind })
+            .click();
+          // The new question opens with its text focused and selected.
+          await page.keyboard.type(`${name}: a ${kind.toLowerCase()} question`);
+        }
+      }
+      const draft = await waitForSaved(
+        page,
+        draftId,
+        'two categories of three questions',
+        (d) =>
+          d.content.test.categories.length === 2 &&
+          d.content.test.categories.every((c) => c.questions.length === 3) &&
+          d.content.test.categories[1]?.questions[2]?.text === 'Advanced: a true/false question',
+      );
+      const [basics, advanced] = draft.content.test.categories;
+      assert.deepEqual([basics?.name, advanced?.name], ['Basics', 'Advanced']);
+      assert.deepEqual(
+        basics?.questions.map((q) => q.kind),
+        ['single', 'multiple', 'true-false'],
+      );
+      assert.deepEqual(
+        basics?.questions[2]?.answers.map((a) => [a.text, a.fraction]),
+        [
+          ['True', 1],
+          ['False', 0],
+        ],
+      );
+      await page.getByText('No problems: the test can be published as it is.').waitFor();
+    });
+
+    it('puts an image with alt text on a question and on one of its answers', async () => {
+      const basics = category('Basics');
+      const questionImage = basics.getByRole('group', { name: 'Question image' }).first();
+      let chooser = page.waitForEvent('filechooser');
+      await questionImage.getByRole('button', { name: 'Add an image (question image)' }).click();
+      await (await chooser).setFiles(png);
+      // Until the image is described, the alt text field says what is missing (and nothing is saved).
+      const alt = questionImage.getByRole('textbox', { name: 'Alt text' });
+      await assert.doesNotReject(alt.waitFor());
+      assert.equal(await alt.getAttribute('aria-invalid'), 'true');
+      await alt.fill('A clear blue sky');
+      await questionImage.getByRole('img', { name: 'A clear blue sky' }).waitFor({ timeout: 60_000 });
+
+      const answerImage = basics.getByRole('group', { name: 'Image for answer 1' }).first();
+      chooser = page.waitForEvent('filechooser');
+      await answerImage.getByRole('button', { name: 'Add an image (image for answer 1)' }).click();
+      await (await chooser).setFiles(png);
+      await answerImage.getByRole('textbox', { name: 'Alt text' }).fill('A blue square');
+      await answerImage.getByRole('img', { name: 'A blue square' }).waitFor({ timeout: 60_000 });
+
+      const draft = await waitForSaved(page, draftId, 'both images with alt text', (d) => {
+        const q = d.content.test.categories[0]?.questions[0];
+        return q?.image?.alt === 'A clear blue sky' && q.answers[0]?.image?.alt === 'A blue square';
+      });
+      const q = draft.content.test.categories[0]?.questions[0];
+      const asset = await api<{ asset: { kind: string; state: string } }>(
+        page,
+        'GET',
+        `/api/assets/${q?.image?.assetId}`,
+      );
+      assert.deepEqual([asset.asset.kind, asset.asset.state], ['image', 'ready']);
+      await expectAccessible(page, 'the Test step with images');
+    });
+
+    it('shows a multiple-choice question whose grades do not add up, then accepts the fix', async () => {
+      // Questions opened while being added stay open; question 2 is the multiple-choice one.
+      assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
+      const grade = (n: number) => questionItem('Basics', 2).getByRole('combobox', { name: `Grade for answer ${n}` });
+      await grade(2).selectOption({ label: '30%' });
+      const message = 'The correct answers’ marks add up to 80%; they must add up to 100%.';
+      // Shown once above the answers (and read with each grade, as its description).
+      await questionItem('Basics', 2).getByText(message, { exact: true }).first().waitFor();
+      for (const n of [1, 2, 3]) {
+        assert.match(await describedBy(grade(n)), /add up to 80%/, `grade ${n} is described by the error`);
+      }
+      await page.getByText('1 error — errors must be fixed before publishing').waitFor();
+      await expectAccessible(page, 'the Test step with an error');
+      await waitForSaved(page, draftId, 'grades 50/30/0', (d) => {
+        const q = d.content.test.categories[0]?.questions[1];
+        return JSON.stringify(q?.answers.map((a) => a.fraction)) === '[0.5,0.3,0]';
+      });
+
+      // The Review step lists it; its link opens the question on the Test step with the grades focused.
+      await page.goto(`/drafts/${draftId}/review`);
+      await page.getByRole('listitem').filter({ hasText: message }).getByRole('link', { name: 'Fix in Test' }).click();
+      await page.getByRole('heading', { name: 'Test settings' }).waitFor();
+      await waitFor(
+        () =>
+          page.evaluate(
+            () => document.activeElement?.getAttribute('data-path') === 'test.categories.0.questions.1.answers',
+          ),
+        'the first grade of the question to have focus',
+        5_000,
+      );
+      assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
+      assert.equal(await questionToggle('Basics', 1).getAttribute('aria-expanded'), 'false');
+
+      await grade(3).selectOption({ label: '20%' });
+      await page.getByText('No problems: the test can be published as it is.').waitFor();
+      assert.doesNotMatch(await describedBy(grade(2)), /add up/);
+      await waitForSaved(page, draftId, 'grades 50/30/20', (d) => {
+        const q = d.content.test.categories[0]?.questions[1];
+        return JSON.stringify(q?.answers.map((a) => a.fraction)) === '[0.5,0.3,0.2]';
+      });
+    });
+
+    it('previews a question as a learner sees it', async () => {
+      await category('Basics').getByRole('button', { name: 'Preview question 2' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Preview: question 2 as learners see it' });
+      await dialog.waitFor();
+      await dialog.getByText('Basics: a multiple choice question').waitFor();
+      const boxes = dialog.getByRole('checkbox');
+      assert.equal(await boxes.count(), 3);
+      assert.equal(await dialog.getByText('50%').count(), 0, 'no grades are shown');
+      await dialog.getByRole('checkbox', { name: 'Answer 1' }).check();
+      await dialog.getByRole('checkbox', { name: 'Answer 3' }).check();
+      await dialog.getByText('With these choices a learner would score 70%.').waitFor();
+      await expectAccessible(page, 'the question preview');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+
+      // A question with an image shows it, described by its alt text.
+      await category('Basics').getByRole('button', { name: 'Preview question 1' }).click();
+      const first = page.getByRole('dialog', { name: 'Preview: question 1 as learners see it' });
+      await first.getByRole('img', { name: 'A clear blue sky' }).waitFor();
+      await first.getByRole('radio', { name: /A blue square/ }).waitFor();
+      await page.keyboard.press('Escape');
+    });
+
+    it('reorders questions with the keyboard only', async () => {
+      const before = await questionTexts('Advanced');
+      assert.equal(before.length, 3);
+      // Move buttons: Enter moves the question, and focus stays on its button to go on.
+      await category('Advanced').getByRole('button', { name: 'Move question 3 up' }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      const moved = await questionTexts('Advanced');
+      assert.deepEqual(moved, [before[2], before[0], before[1]]);
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+        'Move question 1 down',
+        'the first question cannot go further up: focus went to its other move button',
+      );
+
+      // The drag handle, by keyboard: space picks up, arrow down moves, space drops.
+      await category('Advanced').getByRole('button', { name: 'Drag question 1 to reorder it' }).focus();
+      // dnd-kit's announcements (its live region) say when each key has been taken into account.
+      const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').getByText(text).waitFor();
+      await page.keyboard.press('Space');
+      await announced('Question 1 is over position 1.');
+      await page.keyboard.press('ArrowDown');
+      await announced('Question 1 is over position 2.');
+      await page.keyboard.press('Space');
+      await announced('Question 1 dropped at position 2.');
+      await waitFor(async () => (await questionTexts('Advanced'))[1] === before[2], 'the keyboard drag', 5_000);
+      const expected = [
+        'Advanced: a single choice question',
+        'Advanced: a true/false question',
+        'Advanced: a multiple choice question',
+      ];
+      await waitForSaved(
+        page,
+        draftId,
+        'the new order',
+        (d) => JSON.stringify(d.content.test.categories[1]?.questions.map((q) => q.text)) === JSON.stringify(expected),
+      );
+      await expectAccessible(page, 'the Test step after reordering');
+    });
+  });
+}
