@@ -7,8 +7,8 @@ import {
   basicsSchema,
   type DraftContent,
   type DraftUpdate,
-  draftContentSchema,
   type DraftView,
+  draftContentSchema,
   type WizardStep,
 } from '../../../shared/drafts.ts';
 import { testSetSchema } from '../../../shared/quiz.ts';

@@ -15,21 +15,27 @@ export async function purgeRemovedAsset(
   manager: UploadManager,
   assetId: string,
 ): Promise<PurgeResult> {
-  if (!(await saver.flush())) return 'unsaved';
   // The same file may still be used elsewhere in this draft (e.g. also as the cover).
-  if (assetIdsOf(saver.getSnapshot().content).includes(assetId)) return 'kept';
+  const stillUsed = () => assetIdsOf(saver.getSnapshot().content).includes(assetId);
+  if (!(await saver.flush())) {
+    // Its upload row must not bring it back into the draft when the wizard opens again.
+    if (!stillUsed()) manager.forgetAsset(assetId);
+    return 'unsaved';
+  }
+  if (stillUsed()) return 'kept';
   const upload = manager.getSnapshot().items.find((item) => item.assetId === assetId && item.status !== 'uploaded');
   if (upload) {
     // Still uploading: terminating the upload deletes its file on the server.
     await manager.cancel(upload.key);
     return 'deleted';
   }
+  let result: PurgeResult = 'deleted';
   try {
     await assetsApi.remove(assetId);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409) return 'kept';
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    if (error instanceof ApiError && error.status === 409) result = 'kept';
+    else if (!(error instanceof ApiError && error.status === 404)) throw error;
   }
   manager.forgetAsset(assetId);
-  return 'deleted';
+  return result;
 }

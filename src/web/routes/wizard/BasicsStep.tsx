@@ -1,6 +1,8 @@
 // Basics: title, version label, short description (markdown, with a preview), the topics taught
 // (add, remove, reorder), language and an optional cover image. Every change is saved as it is
 // made; the shared schema marks a field that the server would refuse.
+
+import { arrayMove } from '@dnd-kit/sortable';
 import {
   Button,
   CloseButton,
@@ -15,18 +17,17 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { arrayMove } from '@dnd-kit/sortable';
 import { useId, useMemo, useRef, useState } from 'react';
 import { type Basics, basicsSchema } from '../../../shared/drafts.ts';
 import { derivativeUrl, hasDerivative } from '../../assets-api.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
 import { Uploader } from '../../components/uploads/Uploader.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
+import { coverScope, setCover } from '../../components/wizard/draft-uploads.ts';
 import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
-import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import { SortableList } from '../../components/wizard/SortableList.tsx';
-import { useWizard } from '../../components/wizard/wizard-context.tsx';
 import classes from '../../components/wizard/wizard.module.css';
+import { useWizard } from '../../components/wizard/wizard-context.tsx';
 import { errorMessage } from '../../forms.ts';
 import { Markdown } from '../../markdown.tsx';
 
@@ -118,7 +119,7 @@ function fieldErrors(basics: Basics): Map<string, string> {
 }
 
 export function BasicsStep() {
-  const { saver, snapshot, problems, assets } = useWizard();
+  const { saver, snapshot, problems, assets, noteAsset } = useWizard();
   const manager = useUploadManager();
   const { basics } = snapshot.content;
   const errors = useMemo(() => fieldErrors(basics), [basics]);
@@ -154,14 +155,11 @@ export function BasicsStep() {
     requestAnimationFrame(() => newTopicRef.current?.focus());
   }
 
-  async function replaceCover(assetId: string | null) {
-    const previous = saver.getSnapshot().content.basics.coverAssetId;
-    set({ coverAssetId: assetId });
-    if (!previous || previous === assetId) return;
+  async function removeCover() {
     try {
-      await purgeRemovedAsset(saver, manager, previous);
+      await setCover(saver, manager, null);
     } catch (error) {
-      notifications.show({ color: 'red', message: `The old cover image could not be deleted: ${errorMessage(error)}` });
+      notifications.show({ color: 'red', message: `The cover image could not be deleted: ${errorMessage(error)}` });
     }
   }
 
@@ -325,7 +323,7 @@ export function BasicsStep() {
                 )}
               </Stack>
             )}
-            <Button variant="default" onClick={() => void replaceCover(null)} data-path="basics.coverAssetId">
+            <Button variant="default" onClick={() => void removeCover()} data-path="basics.coverAssetId">
               Remove cover image
             </Button>
           </Group>
@@ -335,17 +333,14 @@ export function BasicsStep() {
           </Text>
         )}
         <Uploader
-          scope={`draft:${snapshot.draftId}:cover`}
+          scope={coverScope(snapshot.draftId)}
           draftId={snapshot.draftId}
           single
           accept="image/png,image/jpeg,image/webp,image/gif,image/avif"
           title={basics.coverAssetId ? 'Replace the cover image' : 'Upload a cover image'}
           headingOrder={4}
           viewerLinks={false}
-          onAssetCreated={(assetId) => void replaceCover(assetId)}
-          onAssetRemoved={(assetId) => {
-            if (saver.getSnapshot().content.basics.coverAssetId === assetId) set({ coverAssetId: null });
-          }}
+          onAssetChanged={noteAsset}
         />
         <Text size="xs" c="dimmed" mt="xs">
           PNG, JPEG, WebP, GIF or AVIF.

@@ -2,6 +2,8 @@
 // and whether learners must open it to complete the course, and put them in order (drag, keyboard,
 // or the move buttons). A new upload joins the list as soon as the server knows it, so a reload
 // keeps it; removing one deletes it at once unless something else uses it.
+
+import { arrayMove } from '@dnd-kit/sortable';
 import {
   Anchor,
   Box,
@@ -16,7 +18,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { arrayMove } from '@dnd-kit/sortable';
 import { notifications } from '@mantine/notifications';
 import { type ReactNode, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -30,16 +31,17 @@ import { Uploader, uploadStatusText } from '../../components/uploads/Uploader.ts
 import { useUploadManager, useUploads } from '../../components/uploads/UploadsProvider.tsx';
 import type { UploadItem } from '../../components/uploads/upload-manager.ts';
 import { ConfirmDialog } from '../../components/wizard/ConfirmDialog.tsx';
+import { filesScope } from '../../components/wizard/draft-uploads.ts';
 import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
 import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import { SortableList } from '../../components/wizard/SortableList.tsx';
-import { useWizard } from '../../components/wizard/wizard-context.tsx';
 import classes from '../../components/wizard/wizard.module.css';
+import { useWizard } from '../../components/wizard/wizard-context.tsx';
 
 export function FilesStep() {
   const { saver, snapshot, problems, assets, noteAsset } = useWizard();
   const manager = useUploadManager();
-  const scope = `draft:${snapshot.draftId}:files`;
+  const scope = filesScope(snapshot.draftId);
   const { scoped } = useUploads(scope);
   const { files } = snapshot.content;
   const [toRemove, setToRemove] = useState<DraftFile | null>(null);
@@ -58,12 +60,6 @@ export function FilesStep() {
   const latestFiles = () => saver.getSnapshot().content.files;
   const patchFile = (assetId: string, patch: Partial<DraftFile>) =>
     setFiles(latestFiles().map((f) => (f.assetId === assetId ? { ...f, ...patch } : f)));
-
-  function added(assetId: string, item: UploadItem) {
-    // A resumed upload announces its asset again: it is in the list already.
-    if (latestFiles().some((f) => f.assetId === assetId)) return;
-    setFiles([...latestFiles(), { assetId, title: item.name.slice(0, 200), description: '', required: true }]);
-  }
 
   async function remove(file: DraftFile) {
     setFiles(latestFiles().filter((f) => f.assetId !== file.assetId));
@@ -91,8 +87,6 @@ export function FilesStep() {
         title="Add files"
         headingOrder={3}
         viewerLinks={false}
-        onAssetCreated={added}
-        onAssetRemoved={(assetId) => setFiles(latestFiles().filter((f) => f.assetId !== assetId))}
         onAssetChanged={noteAsset}
       />
 

@@ -11,9 +11,10 @@ import { ApiError } from '../../api.ts';
 import { derivativeUrl, hasDerivative } from '../../assets-api.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
+import { coverScope, filesScope } from '../../components/wizard/draft-uploads.ts';
+import classes from '../../components/wizard/wizard.module.css';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
 import { STEP_LABELS } from '../../components/wizard/wizard-steps.ts';
-import classes from '../../components/wizard/wizard.module.css';
 import { coursePath } from '../../courses-api.ts';
 import { draftsApi, stepPath } from '../../drafts-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -75,8 +76,8 @@ export function ReviewStep() {
       }
       const result = await draftsApi.publish(draftId);
       saver.stop();
-      manager.clearFinished(`draft:${draftId}:files`);
-      manager.clearFinished(`draft:${draftId}:cover`);
+      manager.clearFinished(filesScope(draftId));
+      manager.clearFinished(coverScope(draftId));
       notifications.show({ color: 'green', message: `${basics.title} is published (version ${result.version}).` });
       navigate(coursePath(result.courseId));
     } catch (error) {

@@ -3,7 +3,7 @@
 // as it is made, so another tab, device or a reload resumes at the same step.
 import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { assetIdsOf, type DraftView, type WizardStep, wizardStepSchema } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
@@ -11,6 +11,7 @@ import { ApiError } from '../../api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
 import { ConfirmDialog } from '../../components/wizard/ConfirmDialog.tsx';
+import { useDraftUploads } from '../../components/wizard/draft-uploads.ts';
 import { SaveStatus } from '../../components/wizard/SaveStatus.tsx';
 import { WizardFlow } from '../../components/wizard/WizardFlow.tsx';
 import {
@@ -86,6 +87,8 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   useEffect(() => saver.setStep(step), [saver, step]);
+  const uploadError = useCallback((message: string) => notifications.show({ color: 'red', message }), []);
+  useDraftUploads(saver, manager, draft.id, uploadError);
 
   const refreshReview = useThrottledLoad(async (isActive) => {
     try {
