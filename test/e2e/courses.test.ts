@@ -26,6 +26,8 @@ async function makePdf(dir: string): Promise<string> {
 async function signInPage(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto('/login');
+  // The first page of a fresh browser loads the whole app: give a busy machine time.
+  await page.getByLabel('Email').waitFor({ timeout: 60_000 });
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
