@@ -32,12 +32,15 @@ const gc = createGcService({
 });
 
 const dry = await gc.run({ dryRun: true, trigger: 'cli' });
+globalThis.gc?.();
+const heapAfterScan = process.memoryUsage().heapUsed;
 const real = await gc.run({ dryRun: false, trigger: 'cli' });
 if (dry.status !== 'completed' || real.status !== 'completed') throw new Error(`runs: ${dry.status}, ${real.status}`);
 process.send?.({
   scan_s: round(dry.report.durationMs / 1000, 2),
   collect_s: round(real.report.durationMs / 1000, 2),
   max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+  heap_mb_after_scan: round(heapAfterScan / 1024 / 1024, 1),
   dry: { assets: dry.report.classes.assets.items, blobs: dry.report.classes.blobs.items },
   real: {
     assets: real.report.classes.assets.items,

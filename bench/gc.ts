@@ -14,7 +14,9 @@
 // their blob rows and their objects remain, and none of the orphans'. peak_rss_mb: the larger
 // maxRSS of the two collector processes.
 //
-// Goals: scan_s_sqlite_disk < 10, peak_rss_mb < 300. Options: --count (100000).
+// heap_mb_after_scan: the V8 heap still in use after the scan and a forced full GC.
+//
+// Goals: scan_s_sqlite_disk < 10, peak_rss_mb < 300. Options: --count (100000), --only sqlite-disk|postgres-s3.
 import { fork } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,12 @@ import { createS3Client, type S3Options } from '../src/server/storage/s3.ts';
 import { createTestDatabase } from '../src/server/testing/databases.ts';
 import { round } from './_stats.ts';
 
-const { values: options } = parseArgs({ options: { count: { type: 'string', default: '100000' } } });
+const { values: options } = parseArgs({
+  options: { count: { type: 'string', default: '100000' }, only: { type: 'string' } },
+});
+const ONLY = options.only;
+if (ONLY !== undefined && ONLY !== 'sqlite-disk' && ONLY !== 'postgres-s3')
+  throw new Error('--only is sqlite-disk or postgres-s3');
 const COUNT = Number(options.count);
 if (!(Number.isInteger(COUNT) && COUNT >= 100)) throw new Error('--count must be an integer of at least 100');
 const BATCH = 1000;
@@ -101,17 +108,15 @@ async function populate(db: Kysely<DB>, storage: StorageConfig): Promise<Setup['
     if (s3) {
       for (let k = 0; k < items.length; k += 32) {
         await Promise.all(
-          items
-            .slice(k, k + 32)
-            .map((it) =>
-              s3.send(
-                new PutObjectCommand({
-                  Bucket: (storage as S3Options).bucket,
-                  Key: `${s3Base}${it.key}`,
-                  Body: it.content,
-                }),
-              ),
+          items.slice(k, k + 32).map((it) =>
+            s3.send(
+              new PutObjectCommand({
+                Bucket: (storage as S3Options).bucket,
+                Key: `${s3Base}${it.key}`,
+                Body: it.content,
+              }),
             ),
+          ),
         );
       }
     } else if (storage.driver === 'disk') {
@@ -166,6 +171,8 @@ interface CollectorFigures {
   scan_s: number;
   collect_s: number;
   max_rss_mb: number;
+  /** V8 heap in use after the scan and a full GC: what the collector keeps, not what it churned. */
+  heap_mb_after_scan: number;
   dry: { assets: number; blobs: number };
   real: { assets: number; blobs: number; errors: number };
 }
@@ -176,7 +183,7 @@ function runCollector(
 ): Promise<CollectorFigures> {
   const child = fork(path.join(import.meta.dirname, '_gc-collector.ts'), [], {
     env: { ...process.env, ...extraEnv, BENCH_GC_SETUP: JSON.stringify(setup) },
-    execArgv: ['--openssl-legacy-provider'],
+    execArgv: ['--openssl-legacy-provider', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -256,40 +263,50 @@ async function bench(
   }
 }
 
-const sqliteDisk = await bench('SQLite + disk', 'sqlite', async (dir) => ({
-  storage: { driver: 'disk', root: path.join(dir, 'blobs') },
-  env: {},
-  stop: async () => {},
-}));
+const sqliteDisk =
+  ONLY === 'postgres-s3'
+    ? null
+    : await bench('SQLite + disk', 'sqlite', async (dir) => ({
+        storage: { driver: 'disk', root: path.join(dir, 'blobs') },
+        env: {},
+        stop: async () => {},
+      }));
 
-const postgresS3 = await bench('PostgreSQL + S3', 'postgres', async () => {
-  // s3rver runs in a process of its own (it needs --openssl-legacy-provider for its listing tokens).
-  const server = fork(path.join(import.meta.dirname, '_s3rver.ts'), [], {
-    execArgv: ['--openssl-legacy-provider'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const options = await new Promise<S3Options>((resolve) => server.once('message', (m) => resolve(m as S3Options)));
-  return {
-    storage: { driver: 's3', ...options, prefix: 'blobs' },
-    env: {},
-    stop: async () => {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    },
-  };
-});
+const postgresS3 =
+  ONLY === 'sqlite-disk'
+    ? null
+    : await bench('PostgreSQL + S3', 'postgres', async () => {
+        // s3rver runs in a process of its own (it needs --openssl-legacy-provider for its listing tokens).
+        const server = fork(path.join(import.meta.dirname, '_s3rver.ts'), [], {
+          execArgv: ['--openssl-legacy-provider'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        const options = await new Promise<S3Options>((resolve) =>
+          server.once('message', (m) => resolve(m as S3Options)),
+        );
+        return {
+          storage: { driver: 's3', ...options, prefix: 'blobs' },
+          env: {},
+          stop: async () => {
+            server.kill('SIGTERM');
+            await new Promise((r) => server.once('exit', r));
+          },
+        };
+      });
 
 console.log(
   JSON.stringify({
     count: COUNT,
-    scan_s_sqlite_disk: sqliteDisk.scan_s,
-    scan_s_postgres_s3: postgresS3.scan_s,
-    collect_s_sqlite_disk: sqliteDisk.collect_s,
-    collect_s_postgres_s3: postgresS3.collect_s,
-    freed_ok: sqliteDisk.freedOk && postgresS3.freedOk,
-    peak_rss_mb: Math.max(sqliteDisk.max_rss_mb, postgresS3.max_rss_mb),
-    peak_rss_mb_sqlite_disk: sqliteDisk.max_rss_mb,
-    peak_rss_mb_postgres_s3: postgresS3.max_rss_mb,
+    scan_s_sqlite_disk: sqliteDisk?.scan_s ?? null,
+    scan_s_postgres_s3: postgresS3?.scan_s ?? null,
+    collect_s_sqlite_disk: sqliteDisk?.collect_s ?? null,
+    collect_s_postgres_s3: postgresS3?.collect_s ?? null,
+    freed_ok: (sqliteDisk?.freedOk ?? true) && (postgresS3?.freedOk ?? true),
+    peak_rss_mb: Math.max(sqliteDisk?.max_rss_mb ?? 0, postgresS3?.max_rss_mb ?? 0),
+    peak_rss_mb_sqlite_disk: sqliteDisk?.max_rss_mb ?? null,
+    peak_rss_mb_postgres_s3: postgresS3?.max_rss_mb ?? null,
+    heap_mb_after_scan_sqlite_disk: sqliteDisk?.heap_mb_after_scan ?? null,
+    heap_mb_after_scan_postgres_s3: postgresS3?.heap_mb_after_scan ?? null,
   }),
 );
 process.exit(0);

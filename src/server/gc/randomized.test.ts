@@ -288,8 +288,13 @@ for (const dialect of TEST_DIALECTS) {
         const totalWeight = operations.reduce((sum, [, w]) => sum + w, 0);
 
         for (let step = 1; step <= OPS; step++) {
-          let roll = random() * totalWeight;
-          const chosen = operations.find(([, w]) => (roll -= w) < 0) ?? (operations[0] as (typeof operations)[number]);
+          const roll = random() * totalWeight;
+          let cumulative = 0;
+          const chosen =
+            operations.find(([, w]) => {
+              cumulative += w;
+              return roll < cumulative;
+            }) ?? (operations[0] as (typeof operations)[number]);
           const [name, , run] = chosen;
           counts[name] = (counts[name] ?? 0) + 1;
           await run();
