@@ -10,8 +10,8 @@ import type { Question, TestSet } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { CategoryEditor } from './CategoryEditor.tsx';
 import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf, marks } from './context.tsx';
-import { editorProblems, ProblemIndex } from './problems.ts';
-import { locate, ProblemSummary } from './ProblemSummary.tsx';
+import { editorProblems, locate, ProblemIndex } from './problems.ts';
+import { ProblemSummary } from './ProblemSummary.tsx';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 

@@ -1,9 +1,11 @@
 // The problems the editor shows: the shared rules run live on what the author is typing, plus the
 // server's review problems for the Test step that the rules cannot know (they would otherwise be
 // as stale as the last save). Paths are relative to the test set, e.g. `categories.0.name`.
+import { categoryLocations } from '../../../shared/quiz-editing.ts';
 import { type Problem, validateTestSet } from '../../../shared/quiz-rules.ts';
 import type { TestSet } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
+import { keyOf } from './keys.ts';
 
 export type EditorProblem = Problem;
 
@@ -83,4 +85,62 @@ export function countLabel(problems: readonly EditorProblem[]): string | null {
   if (errors) parts.push(errors === 1 ? '1 error' : `${errors} errors`);
   if (warnings) parts.push(warnings === 1 ? '1 warning' : `${warnings} warnings`);
   return parts.length ? parts.join(', ') : null;
+}
+
+export interface Located {
+  /** "Category Basics › question 2 › answer 3". */
+  where: string;
+  /** The question to open, if the problem is inside one. */
+  questionId: string | null;
+  /** Focus keys, best first. */
+  focus: string[];
+}
+
+/** Where a problem's path points, in words and as focus keys (see the editor's focusKey marks). */
+export function locate(testSet: TestSet, path: string): Located {
+  if (path.startsWith('settings')) return { where: 'Test settings', questionId: null, focus: [] };
+  const categories = categoryLocations(testSet.categories);
+  // The deepest category whose path starts the problem's path.
+  const category = categories
+    .filter((l) => path === l.path || path.startsWith(`${l.path}.`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!category) return { where: 'The test', questionId: null, focus: [keyOf('categories', 'add')] };
+  const where = [`Category ${category.trail.join(' › ')}`];
+  const rest = path.slice(category.path.length + 1).split('.');
+  const categoryKey = (part: string) => keyOf('category', category.category.id, part);
+  if (rest[0] !== 'questions') {
+    const field = rest[0] === 'name' ? 'name' : rest[0] === 'drawCount' ? 'draw' : 'heading';
+    return { where: where.join(''), questionId: null, focus: [categoryKey(field), categoryKey('heading')] };
+  }
+  const qIndex = Number(rest[1]);
+  const question = category.category.questions[qIndex];
+  if (!question) return { where: where.join(''), questionId: null, focus: [categoryKey('heading')] };
+  where.push(`question ${qIndex + 1}`);
+  const toggle = keyOf('question', question.id, 'toggle');
+  const [, , field, aIndexText, answerField] = rest;
+  if (field === 'text')
+    return {
+      where: where.join(' › '),
+      questionId: question.id,
+      focus: [keyOf('question', question.id, 'text'), toggle],
+    };
+  if (field === 'image')
+    return {
+      where: `${where.join(' › ')} › image`,
+      questionId: question.id,
+      focus: [keyOf('image', question.id, 'alt'), toggle],
+    };
+  if (field === 'answers') {
+    const aIndex = Number(aIndexText);
+    const answer = aIndexText === undefined ? question.answers[0] : question.answers[aIndex];
+    if (aIndexText !== undefined) where.push(`answer ${aIndex + 1}`);
+    else where.push('answers');
+    const answerKey = answer
+      ? answerField === 'image'
+        ? keyOf('image', answer.id, 'alt')
+        : keyOf('answer', answer.id, 'text')
+      : toggle;
+    return { where: where.join(' › '), questionId: question.id, focus: [answerKey, toggle] };
+  }
+  return { where: where.join(' › '), questionId: question.id, focus: [keyOf('question', question.id, 'kind'), toggle] };
 }
