@@ -315,6 +315,28 @@ for (const dialect of TEST_DIALECTS) {
       }
     });
 
+    it('discards a draft from the dashboard, after a confirmation', async () => {
+      await page.goto('/');
+      await page.getByRole('button', { name: 'New course' }).click();
+      await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
+      const id = new URL(page.url()).pathname.split('/')[2] ?? '';
+      await page.getByLabel('Title').fill('Short-lived');
+      await saved(page);
+      await page.goto('/');
+      const drafts = page.getByRole('table', { name: 'Drafts' });
+      const row = drafts.getByRole('row').filter({ hasText: 'Short-lived' });
+      await row.getByText('Basics').waitFor();
+      await expectAccessible(page, 'dashboard with a draft');
+      await row.getByRole('button', { name: 'Discard Short-lived' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Discard Short-lived?' });
+      await dialog.getByRole('button', { name: 'Keep the draft' }).click();
+      await row.waitFor();
+      await row.getByRole('button', { name: 'Discard Short-lived' }).click();
+      await dialog.getByRole('button', { name: 'Discard draft' }).click();
+      await page.getByText('No drafts.').waitFor();
+      assert.equal((await page.request.get(`/api/drafts/${id}`)).status(), 404);
+    });
+
     it('publishes from the review, then edits the course as version 2', { timeout: 60_000 }, async () => {
       await page.goto('/');
       await page.getByRole('button', { name: 'New course' }).click();

@@ -197,6 +197,20 @@ describe('draft autosave', () => {
     assert.equal(server.draft.content.basics.title, 'Edited after loading');
   });
 
+  it('takes a newer version from elsewhere only when nothing here is unsaved', async () => {
+    const { clock, server, saver, setTitle } = setup();
+    server.saveElsewhere('From the other device');
+    assert.equal(saver.adopt(server.draft), true);
+    assert.equal(saver.getSnapshot().content.basics.title, 'From the other device');
+    assert.equal(saver.adopt(server.draft), false, 'not the same revision again');
+    setTitle('Typing here');
+    server.saveElsewhere('Newer still');
+    assert.equal(saver.adopt(server.draft), false, 'local changes are never dropped silently');
+    assert.equal(saver.getSnapshot().content.basics.title, 'Typing here');
+    await clock.advance(500);
+    assert.equal(saver.getSnapshot().status.kind, 'conflict', 'the save then meets the conflict');
+  });
+
   it('holds a section that fails the schema, says why, and still saves the others', async () => {
     const { clock, server, saver } = setup();
     const { basics } = saver.getSnapshot().content;

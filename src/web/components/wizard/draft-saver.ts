@@ -177,6 +177,16 @@ export class DraftSaver {
     });
   }
 
+  /**
+   * Takes a newer version saved in another tab or device, when this tab has nothing unsaved (so
+   * coming back to a tab does not end in a conflict). True when it was taken.
+   */
+  adopt(draft: DraftView): boolean {
+    if (this.#blocked() || this.hasUnsavedChanges || draft.revision <= this.#snapshot.revision) return false;
+    this.replace(draft);
+    return true;
+  }
+
   /** Sends what waits now (e.g. the network is back); no-op during a conflict or after stop. */
   retryNow(): void {
     if (this.#blocked() || this.#dirty.size === 0) return;

@@ -3,7 +3,7 @@
 // as it is made, so another tab, device or a reload resumes at the same step.
 import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { assetIdsOf, type DraftView, type WizardStep, wizardStepSchema } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
@@ -101,6 +101,25 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
     }
   }, REVIEW_MIN_INTERVAL_MS);
   useEffect(() => saver.onSaved(() => refreshReview()), [saver, refreshReview]);
+
+  // Back to this tab: take what another tab or device saved meanwhile, if nothing here is unsaved.
+  const catchUp = useEffectEvent(async () => {
+    if (document.visibilityState !== 'visible' || saver.hasUnsavedChanges) return;
+    try {
+      const latest = (await draftsApi.get(draft.id)).draft;
+      if (saver.adopt(latest)) {
+        saver.setStep(step);
+        refreshReview();
+      }
+    } catch {
+      // The next save reports what is wrong (gone, offline).
+    }
+  });
+  useEffect(() => {
+    const onVisible = () => void catchUp();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
 
   const [assets, noteAsset] = useDraftAssets(assetIdsOf(snapshot.content), refreshReview);
 
