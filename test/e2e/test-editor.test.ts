@@ -289,6 +289,22 @@ for (const dialect of TEST_DIALECTS) {
         'the new order',
         (d) => JSON.stringify(d.content.test.categories[1]?.questions.map((q) => q.text)) === JSON.stringify(expected),
       );
+
+      // Categories too: Advanced dragged above Basics by keyboard, then Basics moved back up with its button.
+      const categoryNames = () => page.locator('[id^="category-heading-"]').allTextContents();
+      await page.getByRole('button', { name: 'Drag category Advanced to reorder it' }).focus();
+      await page.keyboard.press('Space');
+      await announced('Category Advanced is over position 2.');
+      await page.keyboard.press('ArrowUp');
+      await announced('Category Advanced is over position 1.');
+      await page.keyboard.press('Space');
+      await announced('Category Advanced dropped at position 1.');
+      assert.deepEqual(await categoryNames(), ['Advanced', 'Basics']);
+      await waitForSaved(page, draftId, 'Advanced first', (d) => d.content.test.categories[0]?.name === 'Advanced');
+      await page.getByRole('button', { name: 'Move category Basics up' }).focus();
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await categoryNames(), ['Basics', 'Advanced']);
+      await waitForSaved(page, draftId, 'Basics first again', (d) => d.content.test.categories[0]?.name === 'Basics');
       await expectAccessible(page, 'the Test step after reordering');
     });
   });

@@ -1,6 +1,24 @@
 // One category: its name, how many questions an attempt draws from it (out of what it has), its
 // questions, buttons to add each kind of question, and its subcategories (nested up to the limit).
-// Categories move up and down among their siblings; deleting one asks first.
+// Categories move up and down among their siblings (buttons, or dragged by keyboard or mouse);
+// deleting one asks first.
+import {
+  type Announcements,
+  closestCenter,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Box, Button, Group, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { availableQuestions } from '../../../shared/quiz-rules.ts';
 import {
@@ -54,6 +72,9 @@ export function CategoryEditor({
   const own = [...problems.at(path), ...problems.at(`${path}.id`)];
   const canNest = depth < MAX_CATEGORY_DEPTH;
   const headingKey = keyOf('category', category.id, 'heading');
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: category.id,
+  });
 
   function rename(name: string) {
     update((set) => updateCategory(set, category.id, (c) => ({ ...c, name })));
@@ -117,12 +138,20 @@ export function CategoryEditor({
 
   return (
     <Paper
+      ref={setNodeRef}
       component="section"
       aria-labelledby={headingId}
       withBorder
       p="md"
       radius="md"
       bg={depth % 2 === 0 ? 'gray.0' : undefined}
+      shadow={isDragging ? 'md' : undefined}
+      style={{
+        transform: CSS.Translate.toString(transform),
+        transition,
+        position: 'relative',
+        zIndex: isDragging ? 2 : undefined,
+      }}
     >
       <Stack gap="sm">
         <Group justify="space-between" align="center" wrap="nowrap">
@@ -138,6 +167,17 @@ export function CategoryEditor({
             <VisuallyHidden>{depth > 1 ? ` (subcategory, level ${depth})` : ''}</VisuallyHidden>
           </Title>
           <Group gap="xs" wrap="nowrap">
+            <ActionIcon
+              ref={setActivatorNodeRef}
+              variant="subtle"
+              color="gray"
+              aria-label={`Drag category ${category.name} to reorder it`}
+              {...attributes}
+              {...listeners}
+              {...focusKey('category', category.id, 'drag')}
+            >
+              <span aria-hidden="true">⠿</span>
+            </ActionIcon>
             <ActionIcon
               variant="default"
               aria-label={`Move category ${category.name} up`}
@@ -206,21 +246,14 @@ export function CategoryEditor({
         </Group>
         {category.children.length > 0 && (
           <Box pl="md" style={{ borderInlineStart: '3px solid var(--mantine-color-gray-4)' }}>
-            <Stack gap="sm">
-              {category.children.map((child, i) => (
-                <CategoryEditor
-                  key={child.id}
-                  category={child}
-                  path={`${path}.children.${i}`}
-                  depth={depth + 1}
-                  index={i}
-                  siblings={category.children}
-                  parent={category}
-                  headingOrder={headingOrder}
-                  emptyFocus={headingKey}
-                />
-              ))}
-            </Stack>
+            <CategoryList
+              categories={category.children}
+              parent={category}
+              pathPrefix={`${path}.children`}
+              depth={depth + 1}
+              headingOrder={headingOrder}
+              emptyFocus={headingKey}
+            />
           </Box>
         )}
         {canNest ? (
@@ -236,5 +269,76 @@ export function CategoryEditor({
         )}
       </Stack>
     </Paper>
+  );
+}
+
+interface CategoryListProps {
+  categories: QuizCategory[];
+  parent: QuizCategory | null;
+  /** `categories`, or a parent's path + `.children`. */
+  pathPrefix: string;
+  depth: number;
+  headingOrder: HeadingOrder;
+  emptyFocus: string;
+}
+
+/** Sibling categories, sortable by dragging their handles (keyboard: space, arrows, space). */
+export function CategoryList({ categories, parent, pathPrefix, depth, headingOrder, emptyFocus }: CategoryListProps) {
+  const { update, requestFocus } = useEditor();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const nameOf = (id: string | number) => categories.find((c) => c.id === id)?.name ?? 'The category';
+  const positionOf = (id: string | number) => categories.findIndex((c) => c.id === id) + 1;
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up category ${nameOf(active.id)}.`,
+    onDragOver: ({ active, over }) =>
+      over ? `Category ${nameOf(active.id)} is over position ${positionOf(over.id)}.` : undefined,
+    onDragEnd: ({ active, over }) =>
+      over
+        ? `Category ${nameOf(active.id)} dropped at position ${positionOf(over.id)}.`
+        : `Category ${nameOf(active.id)} dropped.`,
+    onDragCancel: ({ active }) => `Moving category ${nameOf(active.id)} was cancelled.`,
+  };
+
+  function onDragEnd({ active, over }: DragEndEvent) {
+    if (!over || active.id === over.id) return;
+    const to = categories.findIndex((c) => c.id === over.id);
+    update((set) => moveCategory(set, String(active.id), to));
+    requestFocus(keyOf('category', String(active.id), 'drag'));
+  }
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        announcements,
+        screenReaderInstructions: {
+          draggable:
+            'To pick up the category, press space or enter. Use the up and down arrow keys to move it among its siblings, space or enter to drop it, escape to cancel.',
+        },
+      }}
+    >
+      <SortableContext items={categories.map((c) => c.id)} strategy={verticalListSortingStrategy}>
+        <Stack gap="sm">
+          {categories.map((category, index) => (
+            <CategoryEditor
+              key={category.id}
+              category={category}
+              path={`${pathPrefix}.${index}`}
+              depth={depth}
+              index={index}
+              siblings={categories}
+              parent={parent}
+              headingOrder={headingOrder}
+              emptyFocus={emptyFocus}
+            />
+          ))}
+        </Stack>
+      </SortableContext>
+    </DndContext>
   );
 }

@@ -8,7 +8,7 @@ import { useLocation } from 'react-router';
 import { addCategory, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
-import { CategoryEditor } from './CategoryEditor.tsx';
+import { CategoryList } from './CategoryEditor.tsx';
 import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf, marks } from './context.tsx';
 import { editorProblems, locate, ProblemIndex } from './problems.ts';
 import { ProblemSummary } from './ProblemSummary.tsx';
@@ -161,19 +161,14 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
               multiple-choice question add up to 100%.
             </Text>
             <ProblemSummary />
-            {value.categories.map((category, index) => (
-              <CategoryEditor
-                key={category.id}
-                category={category}
-                path={`categories.${index}`}
-                depth={1}
-                index={index}
-                siblings={value.categories}
-                parent={null}
-                headingOrder={(sectionOrder + 1) as 3 | 4}
-                emptyFocus={ADD_CATEGORY_KEY}
-              />
-            ))}
+            <CategoryList
+              categories={value.categories}
+              parent={null}
+              pathPrefix="categories"
+              depth={1}
+              headingOrder={(sectionOrder + 1) as 3 | 4}
+              emptyFocus={ADD_CATEGORY_KEY}
+            />
             <Group>
               <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
                 Add a category
