@@ -88,7 +88,10 @@ describe('the ladder', () => {
     const args = encoded.args.join(' ');
     assert.equal(encoded.args.filter((a) => a === '-i').length, 1);
     assert.match(args, /-protocol_whitelist file -format_whitelist mov -f mov -i file:\/in\.mp4/);
-    assert.match(args, /\[0:0\]split=3\[e0\]\[e1\]\[e2\]/);
+    assert.match(
+      args,
+      /\[0:0\]null\[s0\];\[s0\]scale=1920:1080:[^;]*,split=2\[v0\]\[s1\];\[s1\]scale=1280:720:[^;]*,split=2\[v1\]\[s2\];\[s2\]scale=640:360:[^;]*\[v2\] /,
+    );
     assert.match(args, /-force_key_frames expr:gte\(t,n_forced\*2\)/);
     assert.match(
       args,

@@ -194,21 +194,21 @@ export function ladderCommand(options: {
     options.input,
   );
 
-  // Filter graph: the decoded picture feeds the largest encoded rendition, which feeds the next, and so on.
+  // Filter graph, decoded once: the picture feeds the largest encoded rendition, which feeds the next, and so on.
   const webmSize = options.webm
     ? (encoded.find((r) => Math.min(r.width, r.height) <= 720) ?? renditions.at(-1))
     : undefined;
   const chains: string[] = [];
-  let from = `[0:${probe.video.index}]`;
-  const branches = encoded.length + (webmSize ? 1 : 0);
-  if (branches > 0) {
-    const labels = encoded.map((_, i) => `[e${i}]`);
-    if (webmSize) labels.push('[wsrc]');
-    chains.push(`${from}${branches > 1 ? `split=${branches}` : 'null'}${labels.join('')}`);
-    from = '';
+  const source = `[0:${probe.video.index}]`;
+  if (encoded.length > 0 || webmSize) {
+    chains.push(webmSize ? `${source}split=2[s0][wsrc]` : `${source}null[s0]`);
+    // Each rendition is scaled from the next larger one (cheaper than from the source every time).
     encoded.forEach((r, i) => {
-      chains.push(`[e${i}]scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1[v${i}]`);
+      const last = i === encoded.length - 1;
+      const scale = `scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p,setsar=1`;
+      chains.push(`[s${i}]${scale}${last ? `[v${i}]` : `,split=2[v${i}][s${i + 1}]`}`);
     });
+    if (encoded.length === 0) chains.push('[s0]nullsink');
     if (webmSize) chains.push(`[wsrc]scale=${webmSize.width}:${webmSize.height},format=yuv420p,setsar=1[wv]`);
   }
   if (chains.length > 0) args.push('-filter_complex', chains.join(';'));
