@@ -15,7 +15,8 @@ import { createS3Client, type S3Options } from '../storage/s3.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { waitFor } from '../testing/wait.ts';
 import { createGcRepository } from './repository.ts';
-import { DAY_MS } from './rules.ts';
+import { DAY_MS, zeroGracePolicy } from './rules.ts';
+import { createGcService } from './service.ts';
 import { type GcHarness, startGcHarness, TEST_STORES } from './testkit.ts';
 
 for (const dialect of TEST_DIALECTS) {
@@ -173,6 +174,47 @@ for (const dialect of TEST_DIALECTS) {
         assert.ok(collected.status === 'completed');
         assert.equal(collected.report.classes.assets.items, 1);
         assert.ok(!(await assetExists(captions)));
+      });
+
+      it('keeps going when one deletion fails: the rest of its batch still goes, the failure is reported', async () => {
+        const keys: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const put = await h.app.runtime.blobStore.put(Readable.from([randomBytes(700 + i)]));
+          await h.app.db
+            .insertInto('blobs')
+            .values({ key: put.key, sha256: put.sha256, size: put.size, created_at: Date.now() })
+            .execute();
+          keys.push(put.key);
+        }
+        const failing = keys[2] as string;
+        const store = h.app.runtime.blobStore;
+        const gc = createGcService({
+          repo: createGcRepository(h.app.db, dialect),
+          blobStore: {
+            ...store,
+            delete: async (key) => {
+              if (key === failing) throw new Error('the storage said no');
+              return store.delete(key);
+            },
+          },
+          uploads: h.app.runtime.uploads,
+          cancelAssetWork: async () => {},
+          policy: zeroGracePolicy(),
+          tempRoot: h.tempRoot,
+          unfinishedUploadMaxAgeMs: DAY_MS,
+        });
+        const result = await gc.run({ dryRun: false, trigger: 'manual' });
+        assert.ok(result.status === 'completed');
+        assert.equal(result.report.classes.blobs.items, 4);
+        assert.equal(result.report.errorCount, 1);
+        assert.match(result.report.errors[0] ?? '', /the storage said no/);
+        const rows = (await h.app.db.selectFrom('blobs').select('key').where('key', 'in', keys).execute()).map(
+          (r) => r.key,
+        );
+        assert.deepEqual(rows, [failing], 'the failed object keeps its row: the next run tries again');
+        assert.ok((await h.storedKeys()).has(failing));
+        assert.equal((await h.gc.run({ dryRun: false, trigger: 'manual' })).status, 'completed');
+        assert.ok(!(await h.storedKeys()).has(failing));
       });
 
       it('never deletes a row whose object is missing: its file is marked missing and reported', async () => {

@@ -338,6 +338,16 @@ export function createGcRepository(
       });
     },
 
+    async blobReferenced(key: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('blobs')
+        .select('key')
+        .where('key', '=', key)
+        .where(sql<SqlBool>`NOT (${referencedByNone(sources.blobs, blobKey)})`)
+        .executeTakeFirst();
+      return !!row;
+    },
+
     async blobExists(key: string): Promise<boolean> {
       return !!(await db.selectFrom('blobs').select('key').where('key', '=', key).executeTakeFirst());
     },

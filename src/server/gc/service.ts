@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { GcRunView } from '../../shared/gc.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
-import type { GcRepository, GcRunRow } from './repository.ts';
+import type { GarbageAsset, GcRepository, GcRunRow } from './repository.ts';
 import {
   countFreed,
   cutoffs,
@@ -121,8 +121,15 @@ export function createGcService(deps: GcServiceDeps) {
       for (const blob of await repo.deleteBlobsIfUnreferenced(keys, deleteObjects))
         countFreed(report, 'blobs', blob.size);
     } catch (err) {
-      // A concurrent upload that claimed one makes the deletion fail on a foreign key: kept, as it should be.
-      recordError(report, `blobs ${keys[0]}…: ${(err as Error).message}`);
+      if (keys.length === 1) {
+        // An upload that claimed it meanwhile makes the deletion fail on a foreign key: kept, as it should be.
+        if (!(await repo.blobReferenced(keys[0] as string).catch(() => false))) {
+          recordError(report, `blob ${keys[0]}: ${(err as Error).message}`);
+        }
+        return;
+      }
+      // One claimed blob fails the batch: go one by one, so the others still go.
+      for (const key of keys) await releaseBlobs(report, [key]);
     }
   }
 
@@ -153,6 +160,28 @@ export function createGcService(deps: GcServiceDeps) {
     }
   }
 
+  async function deleteAssets(report: GcReport, batch: GarbageAsset[], cutoff: number): Promise<void> {
+    try {
+      // Rows first: an asset goes only if it is still garbage at this moment.
+      const { deleted, blobKeys } = await repo.deleteAssetsIfGarbage(
+        batch.map((a) => a.id),
+        cutoff,
+      );
+      const gone = new Set(deleted);
+      for (const asset of batch) {
+        if (!gone.has(asset.id)) continue;
+        countFreed(report, 'assets');
+        await deps.cancelAssetWork(asset.id);
+        if (asset.upload_id) await uploads.remove(asset.upload_id);
+      }
+      await releaseBlobs(report, blobKeys);
+    } catch (err) {
+      if (batch.length === 1) recordError(report, `asset ${batch[0]?.id}: ${(err as Error).message}`);
+      // A draft save or publish that claimed one fails the batch on a foreign key: one by one.
+      else for (const asset of batch) await deleteAssets(report, [asset], cutoff);
+    }
+  }
+
   async function collectAssets(report: GcReport, dryRun: boolean, at: number): Promise<void> {
     const c = cutoffs(policy, at);
     let after = '';
@@ -161,26 +190,8 @@ export function createGcService(deps: GcServiceDeps) {
       if (dryRun) {
         report.classes.assets.items += page.length;
       } else {
-        for (let i = 0; i < page.length; i += DELETE_BATCH) {
-          const batch = page.slice(i, i + DELETE_BATCH);
-          try {
-            // Rows first: an asset goes only if it is still garbage at this moment.
-            const { deleted, blobKeys } = await repo.deleteAssetsIfGarbage(
-              batch.map((a) => a.id),
-              c.assets,
-            );
-            const gone = new Set(deleted);
-            for (const asset of batch) {
-              if (!gone.has(asset.id)) continue;
-              countFreed(report, 'assets');
-              await deps.cancelAssetWork(asset.id);
-              if (asset.upload_id) await uploads.remove(asset.upload_id);
-            }
-            await releaseBlobs(report, blobKeys);
-          } catch (err) {
-            recordError(report, `assets ${batch[0]?.id}…: ${(err as Error).message}`);
-          }
-        }
+        for (let i = 0; i < page.length; i += DELETE_BATCH)
+          await deleteAssets(report, page.slice(i, i + DELETE_BATCH), c.assets);
       }
       if (page.length < pageSize) return;
       after = page[page.length - 1]?.id ?? after;
