@@ -95,6 +95,8 @@ export default defineConfig({
             { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/ },
             // Loaded only when a PDF is shown.
             { name: 'pdfjs', test: /node_modules[\\/]pdfjs-dist[\\/].*\.mjs$/ },
+            // Loaded only when a video plays through hls.js.
+            { name: 'hls', test: /node_modules[\\/]hls\.js[\\/]/ },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
