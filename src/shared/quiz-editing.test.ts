@@ -28,6 +28,7 @@ import {
   removeCategory,
   removeQuestion,
   setOnlyCorrect,
+  updateCategory,
   updateQuestion,
 } from './quiz-editing.ts';
 import { validateTestSet } from './quiz-rules.ts';
@@ -126,6 +127,9 @@ describe('categories', () => {
     const nested = findCategory(set, locations[1]?.category.id ?? '');
     assert.equal(nested?.path, 'categories.1.children.0');
 
+    const renamed = updateCategory(set, b.id, (c) => ({ ...c, name: 'B2' }));
+    assert.equal(renamed.categories[1], set.categories[1], 'a category tree without the change stays the same object');
+
     set = removeCategory(set, a.id);
     assert.deepEqual(
       categoryLocations(set.categories).map((l) => l.category.name),
@@ -158,6 +162,8 @@ describe('questions', () => {
 
     set = updateQuestion(withCopy, q2.id, (q) => ({ ...q, text: 'changed' }));
     assert.equal(findQuestion(set, q2.id)?.question.text, 'changed');
+    assert.equal(set.categories[1], withCopy.categories[1], 'an untouched category stays the same object');
+    assert.equal(set.categories[0]?.questions[0], withCopy.categories[0]?.questions[0], 'so do untouched questions');
     set = removeQuestion(set, q2.id);
     assert.equal(findQuestion(set, q2.id), undefined);
     set = addQuestion(set, b.id, newQuestion('multiple'), 0);

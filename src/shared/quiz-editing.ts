@@ -199,8 +199,21 @@ export function updateCategory(
   id: string,
   change: (category: QuizCategory) => QuizCategory,
 ): TestSet {
-  const visit = (list: QuizCategory[]): QuizCategory[] =>
-    list.map((c) => (c.id === id ? change(c) : c.children.length ? { ...c, children: visit(c.children) } : c));
+  // Categories that do not contain it stay the same objects, so the editor re-renders only what changed.
+  const visit = (list: QuizCategory[]): QuizCategory[] => {
+    let changed = false;
+    const out = list.map((c) => {
+      if (c.id === id) {
+        changed = true;
+        return change(c);
+      }
+      const children = c.children.length ? visit(c.children) : c.children;
+      if (children === c.children) return c;
+      changed = true;
+      return { ...c, children };
+    });
+    return changed ? out : list;
+  };
   return { ...testSet, categories: visit(testSet.categories) };
 }
 

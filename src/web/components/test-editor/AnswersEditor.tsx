@@ -15,6 +15,7 @@ import {
   Textarea,
   VisuallyHidden,
 } from '@mantine/core';
+import type { Answer, Question } from '../../../shared/quiz.ts';
 import {
   addAnswer,
   MAX_ANSWERS,
@@ -24,7 +25,6 @@ import {
   setOnlyCorrect,
   updateAnswer,
 } from '../../../shared/quiz-editing.ts';
-import type { Answer, Question } from '../../../shared/quiz.ts';
 import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
 import { FractionSelect, RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
@@ -40,7 +40,9 @@ interface AnswersEditorProps {
 }
 
 export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
-  const { problems, requestFocus, announce } = useEditor();
+  const editor = useEditor();
+  const { requestFocus, announce } = editor;
+  const problems = editor.problems();
   const listPath = `${path}.answers`;
   const listProblems = problems.at(listPath);
   const listError = listProblems.find((p) => p.severity === 'error')?.message;

@@ -2,25 +2,12 @@
 // questions, buttons to add each kind of question, and its subcategories (nested up to the limit).
 // Categories move up and down among their siblings (buttons, or dragged by keyboard or mouse);
 // deleting one asks first.
-import {
-  type Announcements,
-  closestCenter,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { type Announcements, closestCenter, DndContext, type DragEndEvent } from '@dnd-kit/core';
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Box, Button, Group, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
-import { availableQuestions } from '../../../shared/quiz-rules.ts';
+import { memo, useMemo } from 'react';
+import { MAX_CATEGORY_DEPTH, QUESTION_KINDS, type QuestionKind, type QuizCategory } from '../../../shared/quiz.ts';
 import {
   addCategory,
   addQuestion,
@@ -31,11 +18,13 @@ import {
   removeCategory,
   updateCategory,
 } from '../../../shared/quiz-editing.ts';
-import { MAX_CATEGORY_DEPTH, QUESTION_KINDS, type QuestionKind, type QuizCategory } from '../../../shared/quiz.ts';
+import { availableQuestions } from '../../../shared/quiz-rules.ts';
 import { draftPath, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { NumberField, RequiredText } from './fields.tsx';
+import type { EditorProblem } from './problems.ts';
 import { KIND_LABELS } from './QuestionEditor.tsx';
 import { QuestionList } from './QuestionList.tsx';
+import { useSortingSensors } from './sorting.ts';
 
 const NAME_MAX = 200;
 type HeadingOrder = 2 | 3 | 4 | 5 | 6;
@@ -47,25 +36,28 @@ interface CategoryEditorProps {
   /** 1 = top level. */
   depth: number;
   index: number;
-  siblings: readonly QuizCategory[];
-  parent: QuizCategory | null;
+  siblingCount: number;
+  /** Where focus goes when this category is deleted: a sibling's or the parent's heading, or the add button. */
+  afterDeleteFocus: string;
   /** The heading level of a top-level category. */
   headingOrder: HeadingOrder;
-  /** Where focus goes when the last top-level category is deleted. */
-  emptyFocus: string;
+  /** Problems in this category and everything inside it (the same array while they do not change). */
+  problems: readonly EditorProblem[];
 }
 
-export function CategoryEditor({
+/** Memoized: an edit elsewhere does not re-render this category (its object stays the same). */
+const CategoryEditor = memo(function CategoryEditor({
   category,
   path,
   depth,
   index,
-  siblings,
-  parent,
+  siblingCount,
+  afterDeleteFocus,
   headingOrder,
-  emptyFocus,
 }: CategoryEditorProps) {
-  const { update, problems, requestFocus, announce, confirm, setOpen } = useEditor();
+  const editor = useEditor();
+  const { update, requestFocus, announce, confirm, setOpen } = editor;
+  const problems = editor.problems();
   const headingId = `category-heading-${category.id}`;
   const order = Math.min(6, headingOrder + depth - 1) as HeadingOrder;
   const available = availableQuestions(category);
@@ -86,7 +78,7 @@ export function CategoryEditor({
 
   function move(to: number) {
     update((set) => moveCategory(set, category.id, to));
-    announce(`Category ${category.name} moved to position ${to + 1} of ${siblings.length}.`);
+    announce(`Category ${category.name} moved to position ${to + 1} of ${siblingCount}.`);
     const direction = to < index ? 'up' : 'down';
     requestFocus(
       keyOf('category', category.id, direction),
@@ -124,14 +116,7 @@ export function CategoryEditor({
       onConfirm: () => {
         update((set) => removeCategory(set, category.id));
         announce(`Category ${category.name} deleted.`);
-        const neighbour = siblings[index + 1] ?? siblings[index - 1];
-        requestFocus(
-          neighbour
-            ? keyOf('category', neighbour.id, 'heading')
-            : parent
-              ? keyOf('category', parent.id, 'heading')
-              : emptyFocus,
-        );
+        requestFocus(afterDeleteFocus);
       },
     });
   }
@@ -190,7 +175,7 @@ export function CategoryEditor({
             <ActionIcon
               variant="default"
               aria-label={`Move category ${category.name} down`}
-              disabled={index === siblings.length - 1}
+              disabled={index === siblingCount - 1}
               onClick={() => move(index + 1)}
               {...focusKey('category', category.id, 'down')}
             >
@@ -248,7 +233,6 @@ export function CategoryEditor({
           <Box pl="md" style={{ borderInlineStart: '3px solid var(--mantine-color-gray-4)' }}>
             <CategoryList
               categories={category.children}
-              parent={category}
               pathPrefix={`${path}.children`}
               depth={depth + 1}
               headingOrder={headingOrder}
@@ -270,11 +254,10 @@ export function CategoryEditor({
       </Stack>
     </Paper>
   );
-}
+});
 
 interface CategoryListProps {
   categories: QuizCategory[];
-  parent: QuizCategory | null;
   /** `categories`, or a parent's path + `.children`. */
   pathPrefix: string;
   depth: number;
@@ -283,12 +266,12 @@ interface CategoryListProps {
 }
 
 /** Sibling categories, sortable by dragging their handles (keyboard: space, arrows, space). */
-export function CategoryList({ categories, parent, pathPrefix, depth, headingOrder, emptyFocus }: CategoryListProps) {
-  const { update, requestFocus } = useEditor();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+export function CategoryList({ categories, pathPrefix, depth, headingOrder, emptyFocus }: CategoryListProps) {
+  const { update, requestFocus, problemsWithin } = useEditor();
+  // The same array while the order is the same: a new one would re-render every sortable category.
+  const idList = categories.map((c) => c.id).join(' ');
+  const ids = useMemo(() => (idList ? idList.split(' ') : []), [idList]);
+  const sensors = useSortingSensors();
   const nameOf = (id: string | number) => categories.find((c) => c.id === id)?.name ?? 'The category';
   const positionOf = (id: string | number) => categories.findIndex((c) => c.id === id) + 1;
   const announcements: Announcements = {
@@ -322,21 +305,25 @@ export function CategoryList({ categories, parent, pathPrefix, depth, headingOrd
         },
       }}
     >
-      <SortableContext items={categories.map((c) => c.id)} strategy={verticalListSortingStrategy}>
+      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
         <Stack gap="sm">
-          {categories.map((category, index) => (
-            <CategoryEditor
-              key={category.id}
-              category={category}
-              path={`${pathPrefix}.${index}`}
-              depth={depth}
-              index={index}
-              siblings={categories}
-              parent={parent}
-              headingOrder={headingOrder}
-              emptyFocus={emptyFocus}
-            />
-          ))}
+          {categories.map((category, index) => {
+            const path = `${pathPrefix}.${index}`;
+            const neighbour = categories[index + 1] ?? categories[index - 1];
+            return (
+              <CategoryEditor
+                key={category.id}
+                category={category}
+                path={path}
+                depth={depth}
+                index={index}
+                siblingCount={categories.length}
+                afterDeleteFocus={neighbour ? keyOf('category', neighbour.id, 'heading') : emptyFocus}
+                headingOrder={headingOrder}
+                problems={problemsWithin(path)}
+              />
+            );
+          })}
         </Stack>
       </SortableContext>
     </DndContext>

@@ -1,13 +1,14 @@
 // Every problem of the test in one list, each named by where it is, with a button that opens the
 // question and puts the cursor in the field to fix. The same problems are also shown at their fields.
 import { Alert, Button, List, Text, VisuallyHidden } from '@mantine/core';
-import { useEditor } from './context.tsx';
+import { useEditor, useEditorState } from './context.tsx';
 import { countLabel, type EditorProblem, locate } from './problems.ts';
 
 const SHOWN = 10;
 
 export function ProblemSummary() {
-  const { testSet, problems, setOpen, requestFocus } = useEditor();
+  const { setOpen, requestFocus } = useEditor();
+  const { testSet, problems } = useEditorState();
   const all = problems.all;
   if (all.length === 0) {
     return <Text size="sm">No problems: the test can be published as it is.</Text>;

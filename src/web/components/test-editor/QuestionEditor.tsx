@@ -1,8 +1,9 @@
 // One question's fields: kind, category, text (markdown), image, all-or-nothing, answers, general
 // feedback; and duplicate / delete. Every edit is handed to the wizard at once.
 import { Button, Group, NativeSelect, Stack, Switch, Textarea } from '@mantine/core';
+import { use } from 'react';
+import { QUESTION_KINDS, type Question, type QuestionKind } from '../../../shared/quiz.ts';
 import {
-  categoryLocations,
   changeQuestionKind,
   duplicateQuestion,
   kindChangeLosesAnswers,
@@ -10,9 +11,8 @@ import {
   removeQuestion,
   updateQuestion,
 } from '../../../shared/quiz-editing.ts';
-import { type Question, QUESTION_KINDS, type QuestionKind } from '../../../shared/quiz.ts';
 import { AnswersEditor } from './AnswersEditor.tsx';
-import { focusKey, keyOf, marks, useEditor } from './context.tsx';
+import { CategoryOptionsContext, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
 
@@ -37,7 +37,10 @@ interface QuestionEditorProps {
 }
 
 export function QuestionEditor({ question, path, categoryId, name, afterDeleteFocus }: QuestionEditorProps) {
-  const { testSet, update, problems, requestFocus, announce, confirm, setOpen } = useEditor();
+  const editor = useEditor();
+  const { update, requestFocus, announce, confirm, setOpen } = editor;
+  const problems = editor.problems();
+  const categories = use(CategoryOptionsContext);
   const change = (edit: (q: Question) => Question) => update((set) => updateQuestion(set, question.id, edit));
 
   function changeKind(kind: QuestionKind) {
@@ -56,9 +59,9 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
   }
 
   function moveTo(targetId: string) {
-    const target = categoryLocations(testSet.categories).find((l) => l.category.id === targetId);
+    const target = categories.find((c) => c.id === targetId);
     update((set) => moveQuestionToCategory(set, question.id, targetId));
-    announce(`${name} moved to the end of ${target?.category.name ?? 'the category'}.`);
+    announce(`${name} moved to the end of ${target?.label ?? 'the category'}.`);
     requestFocus(keyOf('question', question.id, 'category'));
   }
 
@@ -90,7 +93,6 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
     });
   }
 
-  const categories = categoryLocations(testSet.categories);
   return (
     <Stack gap="sm">
       <Group align="flex-start" grow>
@@ -104,7 +106,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
         <NativeSelect
           label="Category"
           description="Moving it puts it last in the other category."
-          data={categories.map((l) => ({ value: l.category.id, label: l.trail.join(' › ') }))}
+          data={categories.map((c) => ({ value: c.id, label: c.label }))}
           value={categoryId}
           onChange={(e) => moveTo(e.currentTarget.value)}
           {...focusKey('question', question.id, 'category')}

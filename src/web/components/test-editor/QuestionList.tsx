@@ -1,28 +1,16 @@
 // A category's questions: one row each (open to edit, preview, move up/down or drag), reordered by
 // keyboard with the move buttons or with dnd-kit's keyboard sensor (space, arrows, space), or by mouse.
-import {
-  type Announcements,
-  closestCenter,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
+import { type Announcements, closestCenter, DndContext, type DragEndEvent } from '@dnd-kit/core';
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Badge, Button, Group, Paper, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { moveQuestion } from '../../../shared/quiz-editing.ts';
+import { memo, use, useMemo } from 'react';
 import type { Question } from '../../../shared/quiz.ts';
-import { focusKey, keyOf, marks, useEditor } from './context.tsx';
-import { countLabel } from './problems.ts';
+import { moveQuestion } from '../../../shared/quiz-editing.ts';
+import { focusKey, keyOf, marks, OpenQuestionsContext, useEditor } from './context.tsx';
+import { countLabel, type EditorProblem } from './problems.ts';
 import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
+import { useSortingSensors } from './sorting.ts';
 
 interface QuestionListProps {
   categoryId: string;
@@ -35,11 +23,12 @@ interface QuestionListProps {
 }
 
 export function QuestionList({ categoryId, categoryName, questions, categoryPath, emptyFocus }: QuestionListProps) {
-  const { update, announce, requestFocus } = useEditor();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const { update, requestFocus, problemsWithin } = useEditor();
+  const openIds = use(OpenQuestionsContext);
+  // The same array while the order is the same: a new one would re-render every sortable row.
+  const idList = questions.map((q) => q.id).join(' ');
+  const ids = useMemo(() => (idList ? idList.split(' ') : []), [idList]);
+  const sensors = useSortingSensors();
   const positionOf = (id: string | number) => questions.findIndex((q) => q.id === id) + 1;
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up question ${positionOf(active.id)} of ${categoryName}.`,
@@ -59,16 +48,6 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
     requestFocus(keyOf('question', String(active.id), 'drag'));
   }
 
-  function move(question: Question, index: number, to: number) {
-    update((set) => moveQuestion(set, question.id, to));
-    announce(`Question ${index + 1} moved to position ${to + 1} of ${questions.length} in ${categoryName}.`);
-    const direction = to < index ? 'up' : 'down';
-    requestFocus(
-      keyOf('question', question.id, direction),
-      keyOf('question', question.id, direction === 'up' ? 'down' : 'up'),
-    );
-  }
-
   if (questions.length === 0) {
     return <Text size="sm">No questions in this category yet.</Text>;
   }
@@ -85,20 +64,23 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
         },
       }}
     >
-      <SortableContext items={questions.map((q) => q.id)} strategy={verticalListSortingStrategy}>
+      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
         <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
           {questions.map((question, index) => {
             const neighbour = questions[index + 1] ?? questions[index - 1];
+            const path = `${categoryPath}.questions.${index}`;
             return (
               <QuestionRow
                 key={question.id}
                 question={question}
                 index={index}
                 count={questions.length}
-                path={`${categoryPath}.questions.${index}`}
+                path={path}
                 categoryId={categoryId}
-                onMove={(to) => move(question, index, to)}
-                afterDeleteFocus={neighbour ? [keyOf('question', neighbour.id, 'toggle')] : [emptyFocus]}
+                categoryName={categoryName}
+                open={openIds.has(question.id)}
+                problems={problemsWithin(path)}
+                afterDeleteFocus={neighbour ? keyOf('question', neighbour.id, 'toggle') : emptyFocus}
               />
             );
           })}
@@ -114,20 +96,43 @@ interface QuestionRowProps {
   count: number;
   path: string;
   categoryId: string;
-  onMove: (to: number) => void;
-  afterDeleteFocus: string[];
+  categoryName: string;
+  open: boolean;
+  /** This question's problems (the same array while they do not change). */
+  problems: readonly EditorProblem[];
+  /** Where focus goes when the question is deleted. */
+  afterDeleteFocus: string;
 }
 
-function QuestionRow({ question, index, count, path, categoryId, onMove, afterDeleteFocus }: QuestionRowProps) {
-  const { problems, isOpen, setOpen, preview } = useEditor();
+/** Memoized: typing in one question re-renders that row only, not all of them. */
+const QuestionRow = memo(function QuestionRow({
+  question,
+  index,
+  count,
+  path,
+  categoryId,
+  categoryName,
+  open,
+  problems: own,
+  afterDeleteFocus,
+}: QuestionRowProps) {
+  const { setOpen, preview, update, announce, requestFocus } = useEditor();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
     id: question.id,
   });
-  const open = isOpen(question.id);
   const name = `Question ${index + 1}`;
   const panelId = `question-panel-${question.id}`;
-  const own = problems.within(path);
   const problemCount = countLabel(own);
+
+  function onMove(to: number) {
+    update((set) => moveQuestion(set, question.id, to));
+    announce(`Question ${index + 1} moved to position ${to + 1} of ${count} in ${categoryName}.`);
+    const direction = to < index ? 'up' : 'down';
+    requestFocus(
+      keyOf('question', question.id, direction),
+      keyOf('question', question.id, direction === 'up' ? 'down' : 'up'),
+    );
+  }
   const hasErrors = own.some((p) => p.severity === 'error');
 
   return (
@@ -197,7 +202,7 @@ function QuestionRow({ question, index, count, path, categoryId, onMove, afterDe
                 path={path}
                 categoryId={categoryId}
                 name={name}
-                afterDeleteFocus={afterDeleteFocus}
+                afterDeleteFocus={[afterDeleteFocus]}
               />
             </Stack>
           </div>
@@ -205,4 +210,4 @@ function QuestionRow({ question, index, count, path, categoryId, onMove, afterDe
       </Paper>
     </li>
   );
-}
+});

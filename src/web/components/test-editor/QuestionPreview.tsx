@@ -3,8 +3,8 @@
 // feedback. The author may try it: the preview says what those choices would score (grading.ts).
 import { Button, Checkbox, Group, Radio, Stack, Text } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
-import { gradeQuestion } from '../../../shared/quiz-grading.ts';
 import type { Answer, Question } from '../../../shared/quiz.ts';
+import { gradeQuestion } from '../../../shared/quiz-grading.ts';
 import { Markdown } from '../../markdown.tsx';
 import { QuizImageView, useAssetView } from './images.tsx';
 

@@ -2,7 +2,7 @@
 // and what a learner sees after submitting.
 import { Group, Radio, SimpleGrid, Stack, Switch } from '@mantine/core';
 import { type QuizSettings, REVIEW_POLICIES, type ReviewPolicy } from '../../../shared/quiz.ts';
-import { useEditor } from './context.tsx';
+import { useEditor, useEditorState } from './context.tsx';
 import { NumberField } from './fields.tsx';
 
 const REVIEW_LABELS: Record<ReviewPolicy, { label: string; description: string }> = {
@@ -19,7 +19,8 @@ const REVIEW_LABELS: Record<ReviewPolicy, { label: string; description: string }
 };
 
 export function SettingsForm() {
-  const { testSet, update } = useEditor();
+  const { update } = useEditor();
+  const { testSet } = useEditorState();
   const settings = testSet.settings;
   const set = <K extends keyof QuizSettings>(key: K, value: QuizSettings[K]) =>
     update((t) => ({ ...t, settings: { ...t.settings, [key]: value } }));

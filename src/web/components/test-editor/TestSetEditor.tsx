@@ -3,15 +3,25 @@
 // (the wizard saves it), always in a shape the draft accepts. Problems come from the shared rules,
 // run live on every edit, and from the server's review of the draft.
 import { Button, Group, Modal, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
-import { addCategory, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
+import { addCategory, categoryLocations, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { CategoryList } from './CategoryEditor.tsx';
-import { type ConfirmRequest, EditorContext, type EditorContextValue, focusKey, keyOf, marks } from './context.tsx';
-import { editorProblems, locate, ProblemIndex } from './problems.ts';
+import {
+  CategoryOptionsContext,
+  type ConfirmRequest,
+  EditorContext,
+  type EditorContextValue,
+  EditorStateContext,
+  focusKey,
+  keyOf,
+  marks,
+  OpenQuestionsContext,
+} from './context.tsx';
 import { ProblemSummary } from './ProblemSummary.tsx';
+import { type EditorProblem, editorProblems, locate, ProblemIndex } from './problems.ts';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 
@@ -38,6 +48,10 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
   useLayoutEffect(() => {
     latest.current = value;
   }, [value]);
+  const onChangeRef = useRef(onChange);
+  useLayoutEffect(() => {
+    onChangeRef.current = onChange;
+  }, [onChange]);
   // A problem on the Review step links here with its path: its question must be open for the
   // wizard to focus the field (src/web/components/wizard/focus-path.ts).
   const requestedPath = (useLocation().state as { focus?: unknown } | null)?.focus;
@@ -59,51 +73,52 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
   const pendingFocus = useRef<string[] | null>(null);
 
   const problemIndex = useMemo(() => new ProblemIndex(editorProblems(value, problems)), [value, problems]);
+  // Read by the parts rendered below in this same render (see problemsWithin).
+  const indexRef = useRef(problemIndex);
+  indexRef.current = problemIndex;
+  const withinCache = useRef(new Map<string, { signature: string; list: readonly EditorProblem[] }>());
 
-  const update = useCallback(
-    (change: (testSet: TestSet) => TestSet) => {
-      const next = change(latest.current);
-      if (next === latest.current) return;
-      latest.current = next;
-      onChange(next);
-    },
-    [onChange],
-  );
-
-  const requestFocus = useCallback((...keys: string[]) => {
-    pendingFocus.current = keys;
-    let frames = 0;
-    const attempt = () => {
-      if (pendingFocus.current !== keys) return;
-      const target = findFocusTarget(rootRef.current, keys);
-      if (target) {
-        pendingFocus.current = null;
-        target.focus();
-        // A new item's default text is selected, so typing replaces it.
-        if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && target.type === 'text')) {
-          target.select();
+  const context: EditorContextValue = useMemo(() => {
+    const requestFocus = (...keys: string[]) => {
+      pendingFocus.current = keys;
+      let frames = 0;
+      const attempt = () => {
+        if (pendingFocus.current !== keys) return;
+        const target = findFocusTarget(rootRef.current, keys);
+        if (target) {
+          pendingFocus.current = null;
+          target.focus();
+          // A new item's default text is selected, so typing replaces it.
+          if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement && target.type === 'text')) {
+            target.select();
+          }
+        } else if (++frames < FOCUS_FRAMES) {
+          requestAnimationFrame(attempt);
         }
-      } else if (++frames < FOCUS_FRAMES) {
-        requestAnimationFrame(attempt);
-      }
+      };
+      requestAnimationFrame(attempt);
     };
-    requestAnimationFrame(attempt);
-  }, []);
-
-  const announce = useCallback((message: string) => {
-    // The same words twice in a row would not be read again.
-    setAnnouncement((before) => (before === message ? `${message}\u00a0` : message));
-  }, []);
-
-  const context: EditorContextValue = useMemo(
-    () => ({
+    return {
       draftId,
-      testSet: value,
-      problems: problemIndex,
-      update,
+      current: () => latest.current,
+      update: (change) => {
+        const next = change(latest.current);
+        if (next === latest.current) return;
+        latest.current = next;
+        onChangeRef.current(next);
+      },
+      problems: () => indexRef.current,
+      problemsWithin: (path) => {
+        const list = indexRef.current.within(path);
+        const signature = list.map((p) => `${p.path}|${p.code}|${p.severity}|${p.message}`).join('\n');
+        const cached = withinCache.current.get(path);
+        if (cached?.signature === signature) return cached.list;
+        withinCache.current.set(path, { signature, list });
+        return list;
+      },
       requestFocus,
-      announce,
-      isOpen: (id) => openIds.has(id),
+      // The same words twice in a row would not be read again.
+      announce: (message) => setAnnouncement((before) => (before === message ? `${message}\u00a0` : message)),
       setOpen: (id, open) =>
         setOpenIds((before) => {
           if (before.has(id) === open) return before;
@@ -117,8 +132,24 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
         setConfirmRequest(request);
       },
       preview: (question: Question, title: string) => setPreviewing({ id: question.id, title }),
-    }),
-    [draftId, value, problemIndex, update, requestFocus, announce, openIds],
+    };
+  }, [draftId]);
+  const { update, announce, requestFocus } = context;
+
+  const state = useMemo(() => ({ testSet: value, problems: problemIndex }), [value, problemIndex]);
+  const optionsSignature = categoryLocations(value.categories)
+    .map((l) => `${l.category.id}\t${l.trail.join(' › ')}`)
+    .join('\n');
+  const categoryOptions = useMemo(
+    () =>
+      optionsSignature
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [id = '', label = ''] = line.split('\t');
+          return { id, label };
+        }),
+    [optionsSignature],
   );
 
   function addTopCategory() {
@@ -141,96 +172,106 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
 
   return (
     <EditorContext value={context}>
-      <Stack gap="xl" ref={rootRef}>
-        <section aria-labelledby="test-settings-heading">
-          <Stack gap="md">
-            <Title order={sectionOrder} id="test-settings-heading">
-              Test settings
-            </Title>
-            <SettingsForm />
-          </Stack>
-        </section>
-        <section aria-labelledby="test-questions-heading">
-          <Stack gap="md">
-            <Title order={sectionOrder} id="test-questions-heading" tabIndex={-1} {...focusKey('questions', 'heading')}>
-              Questions
-            </Title>
-            <Text size="sm">
-              Questions sit in categories; an attempt draws the number you choose from each category (all of them when
-              empty). Grades follow Moodle: a single-choice question needs one answer at 100%; the positive grades of a
-              multiple-choice question add up to 100%.
-            </Text>
-            <ProblemSummary />
-            <CategoryList
-              categories={value.categories}
-              parent={null}
-              pathPrefix="categories"
-              depth={1}
-              headingOrder={(sectionOrder + 1) as 3 | 4}
-              emptyFocus={ADD_CATEGORY_KEY}
-            />
-            <Group>
-              <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
-                Add a category
-              </Button>
-            </Group>
-          </Stack>
-        </section>
-      </Stack>
-      <VisuallyHidden role="status" aria-live="polite">
-        {announcement}
-      </VisuallyHidden>
-
-      <Modal.Root
-        opened={confirmRequest !== null}
-        onClose={() => closeConfirm(false)}
-        returnFocus={false}
-        transitionProps={{ duration: 0 }}
-      >
-        <Modal.Overlay />
-        <Modal.Content>
-          {/* role none: a <header> directly in the dialog would count as a second page banner. */}
-          <Modal.Header role="none">
-            <Modal.Title>{confirmRequest?.title}</Modal.Title>
-            <Modal.CloseButton aria-label="Close" />
-          </Modal.Header>
-          <Modal.Body>
-            <Stack>
-              <Text>{confirmRequest?.message}</Text>
-              <Group justify="flex-end">
-                <Button variant="default" onClick={() => closeConfirm(false)} data-autofocus>
-                  {confirmRequest?.cancelLabel}
-                </Button>
-                <Button color="red.8" onClick={() => closeConfirm(true)}>
-                  {confirmRequest?.confirmLabel}
-                </Button>
-              </Group>
+      <EditorStateContext value={state}>
+        <OpenQuestionsContext value={openIds}>
+          <CategoryOptionsContext value={categoryOptions}>
+            <Stack gap="xl" ref={rootRef}>
+              <section aria-labelledby="test-settings-heading">
+                <Stack gap="md">
+                  <Title order={sectionOrder} id="test-settings-heading">
+                    Test settings
+                  </Title>
+                  <SettingsForm />
+                </Stack>
+              </section>
+              <section aria-labelledby="test-questions-heading">
+                <Stack gap="md">
+                  <Title
+                    order={sectionOrder}
+                    id="test-questions-heading"
+                    tabIndex={-1}
+                    {...focusKey('questions', 'heading')}
+                  >
+                    Questions
+                  </Title>
+                  <Text size="sm">
+                    Questions sit in categories; an attempt draws the number you choose from each category (all of them
+                    when empty). Grades follow Moodle: a single-choice question needs one answer at 100%; the positive
+                    grades of a multiple-choice question add up to 100%.
+                  </Text>
+                  <ProblemSummary />
+                  <CategoryList
+                    categories={value.categories}
+                    pathPrefix="categories"
+                    depth={1}
+                    headingOrder={(sectionOrder + 1) as 3 | 4}
+                    emptyFocus={ADD_CATEGORY_KEY}
+                  />
+                  <Group>
+                    <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
+                      Add a category
+                    </Button>
+                  </Group>
+                </Stack>
+              </section>
             </Stack>
-          </Modal.Body>
-        </Modal.Content>
-      </Modal.Root>
+            <VisuallyHidden role="status" aria-live="polite">
+              {announcement}
+            </VisuallyHidden>
 
-      <Modal.Root
-        opened={previewing !== null}
-        onClose={() => setPreviewing(null)}
-        size="lg"
-        transitionProps={{ duration: 0 }}
-      >
-        <Modal.Overlay />
-        <Modal.Content>
-          <Modal.Header role="none">
-            <Modal.Title>Preview: {previewing?.title.toLowerCase()} as learners see it</Modal.Title>
-            <Modal.CloseButton aria-label="Close the preview" />
-          </Modal.Header>
-          <Modal.Body>
-            {previewQuestion ? (
-              <QuestionPreview question={previewQuestion} />
-            ) : (
-              <Text>This question no longer exists.</Text>
-            )}
-          </Modal.Body>
-        </Modal.Content>
-      </Modal.Root>
+            <Modal.Root
+              opened={confirmRequest !== null}
+              onClose={() => closeConfirm(false)}
+              returnFocus={false}
+              transitionProps={{ duration: 0 }}
+            >
+              <Modal.Overlay />
+              <Modal.Content>
+                {/* role none: a <header> directly in the dialog would count as a second page banner. */}
+                <Modal.Header role="none">
+                  <Modal.Title>{confirmRequest?.title}</Modal.Title>
+                  <Modal.CloseButton aria-label="Close" />
+                </Modal.Header>
+                <Modal.Body>
+                  <Stack>
+                    <Text>{confirmRequest?.message}</Text>
+                    <Group justify="flex-end">
+                      <Button variant="default" onClick={() => closeConfirm(false)} data-autofocus>
+                        {confirmRequest?.cancelLabel}
+                      </Button>
+                      <Button color="red.8" onClick={() => closeConfirm(true)}>
+                        {confirmRequest?.confirmLabel}
+                      </Button>
+                    </Group>
+                  </Stack>
+                </Modal.Body>
+              </Modal.Content>
+            </Modal.Root>
+
+            <Modal.Root
+              opened={previewing !== null}
+              onClose={() => setPreviewing(null)}
+              size="lg"
+              transitionProps={{ duration: 0 }}
+            >
+              <Modal.Overlay />
+              <Modal.Content>
+                <Modal.Header role="none">
+                  <Modal.Title>Preview: {previewing?.title.toLowerCase()} as learners see it</Modal.Title>
+                  <Modal.CloseButton aria-label="Close the preview" />
+                </Modal.Header>
+                <Modal.Body>
+                  {previewQuestion ? (
+                    <QuestionPreview question={previewQuestion} />
+                  ) : (
+                    <Text>This question no longer exists.</Text>
+                  )}
+                </Modal.Body>
+              </Modal.Content>
+            </Modal.Root>
+          </CategoryOptionsContext>
+        </OpenQuestionsContext>
+      </EditorStateContext>
     </EditorContext>
   );
 }

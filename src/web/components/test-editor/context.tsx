@@ -1,9 +1,13 @@
-// What every part of the test editor needs from the top: the latest test set and a way to change
-// it, the problems, where keyboard focus goes after an item moves or disappears, announcements for
-// screen readers, which questions are open, and the confirmation and preview dialogs.
+// What every part of the test editor needs from the top. Split by how often it changes, so that an
+// edit re-renders only what it touches (rows and categories are memoized):
+// - EditorContext never changes: how to change the test set, move focus, announce, open dialogs,
+//   and the latest problems (read during a render that something else caused);
+// - EditorStateContext changes with every edit (settings form, problem summary);
+// - OpenQuestionsContext changes when a question is opened or closed;
+// - CategoryOptionsContext changes when categories are added, removed, renamed or moved.
 import { createContext, use } from 'react';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
-import type { ProblemIndex } from './problems.ts';
+import type { EditorProblem, ProblemIndex } from './problems.ts';
 
 export interface ConfirmRequest {
   title: string;
@@ -16,10 +20,17 @@ export interface ConfirmRequest {
 
 export interface EditorContextValue {
   draftId: string;
-  testSet: TestSet;
-  problems: ProblemIndex;
+  /** The latest test set, for event handlers (render from props instead). */
+  current(): TestSet;
   /** Applies a change to the latest test set and hands the result to the wizard. */
   update(change: (testSet: TestSet) => TestSet): void;
+  /** The problems as of the editor's latest render. */
+  problems(): ProblemIndex;
+  /**
+   * Problems about this path or inside it: the same array as long as they stay the same, so a
+   * memoized part re-renders only when its own problems change.
+   */
+  problemsWithin(path: string): readonly EditorProblem[];
   /**
    * Focuses, after the next render, the first element found among these focus keys (see
    * focusKey) that can take focus: a moved item's button, or its neighbour when it went away.
@@ -27,7 +38,6 @@ export interface EditorContextValue {
   requestFocus(...keys: string[]): void;
   /** Says something to screen reader users (a polite live region). */
   announce(message: string): void;
-  isOpen(questionId: string): boolean;
   setOpen(questionId: string, open: boolean): void;
   confirm(request: ConfirmRequest): void;
   preview(question: Question, title: string): void;
@@ -40,5 +50,28 @@ export function useEditor(): EditorContextValue {
   if (!value) throw new Error('Test editor parts must be rendered inside <TestSetEditor>');
   return value;
 }
+
+export interface EditorState {
+  testSet: TestSet;
+  problems: ProblemIndex;
+}
+
+export const EditorStateContext = createContext<EditorState | null>(null);
+
+export function useEditorState(): EditorState {
+  const value = use(EditorStateContext);
+  if (!value) throw new Error('Test editor parts must be rendered inside <TestSetEditor>');
+  return value;
+}
+
+export const OpenQuestionsContext = createContext<ReadonlySet<string>>(new Set());
+
+export interface CategoryOption {
+  id: string;
+  /** "Parent › Child". */
+  label: string;
+}
+
+export const CategoryOptionsContext = createContext<readonly CategoryOption[]>([]);
 
 export { draftPath, focusKey, keyOf, marks } from './keys.ts';

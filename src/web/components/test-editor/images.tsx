@@ -9,8 +9,8 @@ import type { QuizImage } from '../../../shared/quiz.ts';
 import { ApiError } from '../../api.ts';
 import { assetsApi, derivativeUrl, furtherAlong, hasDerivative, isSettled } from '../../assets-api.ts';
 import { subscribeLiveEvents } from '../../live.ts';
-import type { UploadItem } from '../uploads/upload-manager.ts';
 import { useUploadManager, useUploads } from '../uploads/UploadsProvider.tsx';
+import type { UploadItem } from '../uploads/upload-manager.ts';
 import { focusKey, marks, useEditor } from './context.tsx';
 import { RequiredText, useBuffered } from './fields.tsx';
 
@@ -111,7 +111,9 @@ interface ImageFieldProps {
 }
 
 export function ImageField({ ownerId, legend, image, onChange, altPath }: ImageFieldProps) {
-  const { draftId, problems, requestFocus } = useEditor();
+  const editor = useEditor();
+  const { draftId, requestFocus } = editor;
+  const problems = editor.problems();
   const manager = useUploadManager();
   const scope = `test-editor-image:${ownerId}`;
   const upload = useUploads(scope).scoped.at(-1);

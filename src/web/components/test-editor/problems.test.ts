@@ -2,8 +2,8 @@
 // and every path is located (in words and as a field to focus).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReviewProblem } from '../../../shared/review.ts';
 import { category, question, single, testSet } from '../../../server/quizzes/testkit.ts';
+import type { ReviewProblem } from '../../../shared/review.ts';
 import { editorProblems, locate, ProblemIndex } from './problems.ts';
 
 describe('editor problems', () => {

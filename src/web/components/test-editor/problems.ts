@@ -1,9 +1,9 @@
 // The problems the editor shows: the shared rules run live on what the author is typing, plus the
 // server's review problems for the Test step that the rules cannot know (they would otherwise be
 // as stale as the last save). Paths are relative to the test set, e.g. `categories.0.name`.
+import type { TestSet } from '../../../shared/quiz.ts';
 import { categoryLocations } from '../../../shared/quiz-editing.ts';
 import { type Problem, validateTestSet } from '../../../shared/quiz-rules.ts';
-import type { TestSet } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { keyOf } from './keys.ts';
 
