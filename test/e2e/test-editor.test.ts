@@ -307,5 +307,89 @@ for (const dialect of TEST_DIALECTS) {
       await waitForSaved(page, draftId, 'Basics first again', (d) => d.content.test.categories[0]?.name === 'Basics');
       await expectAccessible(page, 'the Test step after reordering');
     });
+
+    it('nests a category, limits its draw, and moves, duplicates, retypes and deletes questions', async () => {
+      const advanced = category('Advanced');
+      await advanced.getByRole('button', { name: 'Add a subcategory to Advanced' }).click();
+      await page.keyboard.type('Deeper');
+      const deeper = category('Deeper (subcategory, level 2)');
+      await deeper.waitFor();
+      await page.getByText('Category Deeper has no questions.').first().waitFor();
+
+      // Draw more than the category has: the field says so, until the number fits.
+      const draw = advanced.getByRole('textbox', { name: 'Questions drawn per attempt' }).first();
+      await draw.fill('9');
+      await advanced.getByText('Category Advanced has only 3 questions; it cannot draw 9.').first().waitFor();
+      assert.equal(await draw.getAttribute('aria-invalid'), 'true');
+      await draw.fill('2');
+      await waitFor(async () => (await draw.getAttribute('aria-invalid')) === null, 'the draw count to be accepted');
+
+      // Move Advanced's first question into Deeper: it goes with its editor open and focus on its category.
+      await questionToggle('Advanced', 1).click();
+      const moving = questionItem('Advanced', 1);
+      await moving.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Advanced › Deeper' });
+      await deeper.getByRole('button', { name: /^Question 1: Advanced: a single choice question/ }).waitFor();
+      await waitFor(
+        () =>
+          page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')?.endsWith(':category') ?? false),
+        'focus to stay on the moved question’s category',
+        5_000,
+      );
+      await waitFor(
+        async () => (await page.getByText('Category Deeper has no questions.').count()) === 0,
+        'no empty category',
+      );
+
+      // Duplicate it; change the copy to true/false (cancelled once, then confirmed); delete the copy.
+      await deeper.getByRole('button', { name: 'Duplicate question 1' }).click();
+      await deeper.getByRole('button', { name: /^Question 2: / }).waitFor();
+      const copy = questionItem('Deeper (subcategory, level 2)', 2);
+      const kind = copy.getByRole('combobox', { name: 'Question type' });
+      await kind.selectOption({ label: 'True/false' });
+      const retype = page.getByRole('dialog', { name: 'Make question 2 a true/false question?' });
+      await retype.waitFor();
+      await expectAccessible(page, 'the confirmation dialog');
+      await retype.getByRole('button', { name: 'Keep it single choice' }).click();
+      await retype.waitFor({ state: 'hidden' });
+      assert.equal(await kind.inputValue(), 'single');
+      await kind.selectOption({ label: 'True/false' });
+      await retype.getByRole('button', { name: 'Make it true/false' }).click();
+      await copy.getByRole('radiogroup', { name: 'Correct answer' }).waitFor();
+      assert.deepEqual(
+        await copy
+          .getByRole('textbox', { name: /^Answer \d$/ })
+          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)),
+        ['True', 'False'],
+      );
+      await copy.getByRole('button', { name: 'Delete question 2' }).click();
+      await page
+        .getByRole('dialog', { name: 'Delete question 2?' })
+        .getByRole('button', { name: 'Delete the question' })
+        .click();
+      await waitFor(
+        async () => (await deeper.getByRole('button', { name: /^Question \d+: / }).count()) === 1,
+        'one question left',
+      );
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.textContent?.startsWith('Question 1: ') ?? false),
+        true,
+        'focus moved to the remaining question',
+      );
+
+      // Delete the subcategory (it asks first): focus goes back to its parent's heading.
+      await deeper.getByRole('button', { name: 'Delete category Deeper' }).click();
+      const remove = page.getByRole('dialog', { name: 'Delete the category Deeper?' });
+      await remove.getByText('Deleting it also deletes 1 question.').waitFor();
+      await remove.getByRole('button', { name: 'Delete the category' }).click();
+      await deeper.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Advanced');
+
+      const draft = await waitForSaved(page, draftId, 'Advanced with two questions, drawing two', (d) => {
+        const c = d.content.test.categories[1];
+        return c?.questions.length === 2 && c.children.length === 0 && c.drawCount === 2;
+      });
+      assert.equal(draft.content.test.categories[0]?.questions.length, 3, 'Basics is untouched');
+      await expectAccessible(page, 'the Test step at the end');
+    });
   });
 }

@@ -110,7 +110,7 @@ const CategoryEditor = memo(function CategoryEditor({
     ];
     confirm({
       title: `Delete the category ${category.name}?`,
-      message: `Its ${parts.join(' and ')} are deleted with it.`,
+      message: `Deleting it also deletes ${parts.join(' and ')}.`,
       confirmLabel: 'Delete the category',
       cancelLabel: 'Keep it',
       onConfirm: () => {
