@@ -157,7 +157,7 @@ for (const dialect of TEST_DIALECTS) {
       const basics = category('Basics');
       const questionImage = basics.getByRole('group', { name: 'Question image' }).first();
       let chooser = page.waitForEvent('filechooser');
-      await questionImage.getByRole('button', { name: 'Add an image (question image)' }).click();
+      await questionImage.getByRole('button', { name: 'Add an image to the question' }).click();
       await (await chooser).setFiles(png);
       // Until the image is described, the alt text field says what is missing (and nothing is saved).
       const alt = questionImage.getByRole('textbox', { name: 'Alt text' });
@@ -168,7 +168,7 @@ for (const dialect of TEST_DIALECTS) {
 
       const answerImage = basics.getByRole('group', { name: 'Image for answer 1' }).first();
       chooser = page.waitForEvent('filechooser');
-      await answerImage.getByRole('button', { name: 'Add an image (image for answer 1)' }).click();
+      await answerImage.getByRole('button', { name: 'Add an image to answer 1' }).click();
       await (await chooser).setFiles(png);
       await answerImage.getByRole('textbox', { name: 'Alt text' }).fill('A blue square');
       await answerImage.getByRole('img', { name: 'A blue square' }).waitFor({ timeout: 60_000 });

@@ -159,6 +159,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
                 <ImageField
                   ownerId={answer.id}
                   legend={`Image for answer ${n}`}
+                  subject={`answer ${n}`}
                   image={answer.image}
                   altPath={`${aPath}.image.alt`}
                   onChange={(image) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, image })))}

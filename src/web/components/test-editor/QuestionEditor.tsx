@@ -126,6 +126,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
       <ImageField
         ownerId={question.id}
         legend="Question image"
+        subject="the question"
         image={question.image}
         altPath={`${path}.image.alt`}
         onChange={(image) => change((q) => ({ ...q, image }))}

@@ -2,7 +2,7 @@
 // number out of range. They keep what the author typed and tell them what is wrong, and hand on
 // only values the draft can be saved with, so every change the wizard saves is valid in shape.
 import { NativeSelect, NumberInput, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { FRACTION_CHOICES, fractionLabel, matchFraction } from '../../../shared/quiz-editing.ts';
 
 /** Local text that follows the outside value whenever that value changes (another edit, an undo, a reload). */
@@ -30,7 +30,7 @@ interface RequiredTextProps {
   requiredMessage: string;
   error?: string;
   warning?: string;
-  description?: ReactNode;
+  description?: string;
   multiline?: boolean;
   focus?: FieldMarks;
 }
@@ -58,7 +58,8 @@ export function RequiredText({
     value: text,
     maxLength,
     error: text.length === 0 ? requiredMessage : error,
-    description: joinMessages(typeof description === 'string' ? description : undefined, warning) ?? description,
+    // A warning does not make the field invalid: it is said with the description.
+    description: joinMessages(description, warning),
     ...focus,
   };
   return multiline ? (

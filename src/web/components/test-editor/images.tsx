@@ -2,7 +2,18 @@
 // the tab's upload manager (resumable, tied to the draft so cancelling the draft purges it); the
 // image joins the test set once its upload exists *and* it has alt text, because the test set's
 // shape requires both. Until then it is the field's own business.
-import { Button, Fieldset, FileButton, Group, Image, Loader, Progress, Stack, Text } from '@mantine/core';
+import {
+  Button,
+  Fieldset,
+  FileButton,
+  Group,
+  Image,
+  Loader,
+  Progress,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { type AssetView, kindFromFileName } from '../../../shared/assets.ts';
 import type { QuizImage } from '../../../shared/quiz.ts';
@@ -104,13 +115,15 @@ interface ImageFieldProps {
   ownerId: string;
   /** "Question image", "Image for answer 2". */
   legend: string;
+  /** What the image belongs to, for the buttons' names: "the question", "answer 2". */
+  subject: string;
   image: QuizImage | null;
   onChange: (image: QuizImage | null) => void;
   /** Where the rules report this image's alt text, e.g. `categories.0.questions.1.image.alt`. */
   altPath: string;
 }
 
-export function ImageField({ ownerId, legend, image, onChange, altPath }: ImageFieldProps) {
+export function ImageField({ ownerId, legend, subject, image, onChange, altPath }: ImageFieldProps) {
   const editor = useEditor();
   const { draftId, requestFocus } = editor;
   const problems = editor.problems();
@@ -205,13 +218,14 @@ export function ImageField({ ownerId, legend, image, onChange, altPath }: ImageF
           <FileButton onChange={choose} accept="image/*">
             {(props) => (
               <Button variant="default" size="xs" {...props} {...focusKey('image', ownerId, 'choose')}>
-                {hasImage ? `Replace the image (${legend.toLowerCase()})` : `Add an image (${legend.toLowerCase()})`}
+                {hasImage ? 'Replace the image' : 'Add an image'}
+                <VisuallyHidden>{hasImage ? ` of ${subject}` : ` to ${subject}`}</VisuallyHidden>
               </Button>
             )}
           </FileButton>
           {hasImage && (
             <Button variant="subtle" color="red" size="xs" onClick={remove}>
-              Remove the image ({legend.toLowerCase()})
+              Remove the image<VisuallyHidden> of {subject}</VisuallyHidden>
             </Button>
           )}
         </Group>
