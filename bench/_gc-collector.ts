@@ -17,9 +17,10 @@ import { round } from './_stats.ts';
 const setup = JSON.parse(process.env.BENCH_GC_SETUP ?? '') as { database: DatabaseConfig; storage: StorageConfig };
 const db = createDatabase(setup.database);
 const work = mkdtempSync(path.join(tmpdir(), 'lectern-bench-gc-work-'));
+const blobStore = await createBlobStore(setup.storage);
 const gc = createGcService({
   repo: createGcRepository(db, setup.database.dialect),
-  blobStore: await createBlobStore(setup.storage),
+  blobStore,
   uploads:
     setup.storage.driver === 's3'
       ? createS3UploadStore(setup.storage as S3Options, db)
@@ -31,12 +32,34 @@ const gc = createGcService({
   unfinishedUploadMaxAgeMs: 7 * DAY_MS,
 });
 
+// For scale: the bare storage listing alone (no database), what the storage itself costs.
+const listStarted = performance.now();
+let listed = 0;
+for await (const _ of blobStore.list()) listed++;
+const listSeconds = (performance.now() - listStarted) / 1000;
+
+// Where the memory goes: the V8 heap (live and garbage) against memory outside it.
+const peaks = { heapTotal: 0, heapUsed: 0, external: 0 };
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal);
+  peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed);
+  peaks.external = Math.max(peaks.external, m.external);
+}, 50);
+
 const dry = await gc.run({ dryRun: true, trigger: 'cli' });
 globalThis.gc?.();
 const heapAfterScan = process.memoryUsage().heapUsed;
 const real = await gc.run({ dryRun: false, trigger: 'cli' });
 if (dry.status !== 'completed' || real.status !== 'completed') throw new Error(`runs: ${dry.status}, ${real.status}`);
+clearInterval(sampler);
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 process.send?.({
+  list_s: round(listSeconds, 2),
+  listed,
+  peak_heap_total_mb: mb(peaks.heapTotal),
+  peak_heap_used_mb: mb(peaks.heapUsed),
+  peak_external_mb: mb(peaks.external),
   scan_s: round(dry.report.durationMs / 1000, 2),
   collect_s: round(real.report.durationMs / 1000, 2),
   max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),

@@ -14,7 +14,8 @@
 // their blob rows and their objects remain, and none of the orphans'. peak_rss_mb: the larger
 // maxRSS of the two collector processes.
 //
-// heap_mb_after_scan: the V8 heap still in use after the scan and a forced full GC.
+// heap_mb_after_scan: the V8 heap still in use after the scan and a forced full GC; list_s_*: the
+// bare storage listing alone (no database), to tell the store's cost from the collector's.
 //
 // Goals: scan_s_sqlite_disk < 10, peak_rss_mb < 300. Options: --count (100000), --only sqlite-disk|postgres-s3.
 import { fork } from 'node:child_process';
@@ -171,6 +172,11 @@ interface CollectorFigures {
   scan_s: number;
   collect_s: number;
   max_rss_mb: number;
+  /** The bare storage listing, without the database. */
+  list_s: number;
+  peak_heap_total_mb: number;
+  peak_heap_used_mb: number;
+  peak_external_mb: number;
   /** V8 heap in use after the scan and a full GC: what the collector keeps, not what it churned. */
   heap_mb_after_scan: number;
   dry: { assets: number; blobs: number };
@@ -307,6 +313,11 @@ console.log(
     peak_rss_mb_postgres_s3: postgresS3?.max_rss_mb ?? null,
     heap_mb_after_scan_sqlite_disk: sqliteDisk?.heap_mb_after_scan ?? null,
     heap_mb_after_scan_postgres_s3: postgresS3?.heap_mb_after_scan ?? null,
+    list_s_sqlite_disk: sqliteDisk?.list_s ?? null,
+    list_s_postgres_s3: postgresS3?.list_s ?? null,
+    peak_heap_total_mb_sqlite_disk: sqliteDisk?.peak_heap_total_mb ?? null,
+    peak_heap_total_mb_postgres_s3: postgresS3?.peak_heap_total_mb ?? null,
+    peak_external_mb_postgres_s3: postgresS3?.peak_external_mb ?? null,
   }),
 );
 process.exit(0);
