@@ -125,13 +125,13 @@ for (const dialect of TEST_DIALECTS) {
       const first = page.getByRole('region', { name: 'Extinguishers', exact: true });
       const questionImage = first.getByRole('group', { name: 'Question image' }).first();
       let chooser = page.waitForEvent('filechooser');
-      await questionImage.getByRole('button', { name: 'Add an image (question image)' }).click();
+      await questionImage.getByRole('button', { name: 'Add an image to the question' }).click();
       await (await chooser).setFiles(png);
       await questionImage.getByRole('textbox', { name: 'Alt text' }).fill('A red fire extinguisher');
       await questionImage.getByRole('img', { name: 'A red fire extinguisher' }).waitFor({ timeout: 60_000 });
       const answerImage = first.getByRole('group', { name: 'Image for answer 1' }).first();
       chooser = page.waitForEvent('filechooser');
-      await answerImage.getByRole('button', { name: 'Add an image (image for answer 1)' }).click();
+      await answerImage.getByRole('button', { name: 'Add an image to answer 1' }).click();
       await (await chooser).setFiles(png);
       await answerImage.getByRole('textbox', { name: 'Alt text' }).fill('A CO2 extinguisher');
       await answerImage.getByRole('img', { name: 'A CO2 extinguisher' }).waitFor({ timeout: 60_000 });
