@@ -18,9 +18,13 @@
 // fastpath_playable_s: a ~200 MB H.264/AAC MP4 (A's streams looped, index last), from upload complete
 // until the asset is playable (its fast-path MP4 stored, still processing).
 // Goals: a_ratio ≤ 0.5, b_ratio ≤ 0.8, ours ssim ≥ theirs − 0.005, fastpath_playable_s ≤ 2.
+// CPU seconds (user + system) are reported beside the times, since on a shared machine the wall
+// times of low-priority work swing with whatever else runs: ours is the Lectern process and every
+// child it waited for (ffmpeg, ffprobe), from upload complete to ready; PeerTube's is the children of
+// this process during its runs. *_cpu_ratio = ours / theirs.
 // Options: --seconds (60), --keep (keep the work folder).
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +40,23 @@ const FPS = 30;
 const root = path.resolve(import.meta.dirname, '..');
 const work = mkdtempSync(path.join(tmpdir(), 'lectern-bench-transcode-'));
 const log = (message: string) => process.stderr.write(`transcode: ${message}\n`);
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds of a process: its own (`self`) and that of the children it has waited for. */
+function cpuOf(pid: number | 'self'): { self: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  // utime, stime, cutime, cstime are fields 14–17 (man 5 proc); f[0] is field 3.
+  return { self: ((f[11] ?? 0) + (f[12] ?? 0)) / CLOCK_TICKS, children: ((f[13] ?? 0) + (f[14] ?? 0)) / CLOCK_TICKS };
+}
+const totalCpu = (pid: number) => {
+  const c = cpuOf(pid);
+  return c.self + c.children;
+};
 
 // ---- Tools ----
 
@@ -145,11 +166,16 @@ function peertubeBitrate(resolution: number, ratio: number, fps: number, inputBi
   return Math.floor(Math.max(Math.floor(pixels * 0.02), capped));
 }
 
-async function peertube(source: string, name: string, audioIsAac: boolean): Promise<{ seconds: number; top: string }> {
+async function peertube(
+  source: string,
+  name: string,
+  audioIsAac: boolean,
+): Promise<{ seconds: number; cpu: number; top: string }> {
   const info = await probe(source);
   const dir = path.join(work, `peertube-${name}`);
   await mkdir(dir, { recursive: true });
   const started = performance.now();
+  const cpuBefore = cpuOf('self').children;
   for (const resolution of [1080, 720, 360]) {
     const bitrate = peertubeBitrate(resolution, info.width / info.height, FPS, info.bitRate);
     await ffmpeg(
@@ -171,7 +197,11 @@ async function peertube(source: string, name: string, audioIsAac: boolean): Prom
       10,
     );
   }
-  return { seconds: (performance.now() - started) / 1000, top: path.join(dir, '1080.mp4') };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpu: cpuOf('self').children - cpuBefore,
+    top: path.join(dir, '1080.mp4'),
+  };
 }
 
 // ---- Ours: the real server ----
@@ -292,9 +322,12 @@ async function ours(
   server: Server,
   source: string,
   name: string,
-): Promise<{ seconds: number; top: string; renditions: unknown }> {
+): Promise<{ seconds: number; cpu: number; top: string; renditions: unknown }> {
+  const pid = server.process.pid as number;
   const { id, completedAt } = await upload(server, source);
+  const cpuBefore = totalCpu(pid);
   const readyAt = await waitFor(server, id, (a) => a.state === 'ready');
+  const cpu = totalCpu(pid) - cpuBefore;
   const { asset } = (await call(server, 'GET', `/api/assets/${id}`)) as AssetAnswer & {
     asset: { metadata: Record<string, unknown> };
   };
@@ -302,7 +335,7 @@ async function ours(
   if (!response.ok) throw new Error(`top rendition: HTTP ${response.status}`);
   const top = path.join(work, `ours-${name}-1080.mp4`);
   await writeFile(top, Buffer.from(await response.arrayBuffer()));
-  return { seconds: (readyAt - completedAt) / 1000, top, renditions: asset.metadata.renditions };
+  return { seconds: (readyAt - completedAt) / 1000, cpu, top, renditions: asset.metadata.renditions };
 }
 
 // ---- The run ----
@@ -314,15 +347,19 @@ try {
 
   log('A: ours');
   const aOurs = await ours(lectern, clips.a, 'a');
-  log(`A: ours ${round(aOurs.seconds)} s ${JSON.stringify(aOurs.renditions)}; PeerTube's way…`);
+  log(
+    `A: ours ${round(aOurs.seconds)} s, ${round(aOurs.cpu)} s CPU ${JSON.stringify(aOurs.renditions)}; PeerTube's way…`,
+  );
   const aTheirs = await peertube(clips.a, 'a', true);
-  log(`A: PeerTube's way ${round(aTheirs.seconds)} s`);
+  log(`A: PeerTube's way ${round(aTheirs.seconds)} s, ${round(aTheirs.cpu)} s CPU`);
 
   log('B: ours');
   const bOurs = await ours(lectern, clips.b, 'b');
-  log(`B: ours ${round(bOurs.seconds)} s ${JSON.stringify(bOurs.renditions)}; PeerTube's way…`);
+  log(
+    `B: ours ${round(bOurs.seconds)} s, ${round(bOurs.cpu)} s CPU ${JSON.stringify(bOurs.renditions)}; PeerTube's way…`,
+  );
   const bTheirs = await peertube(clips.b, 'b', false);
-  log(`B: PeerTube's way ${round(bTheirs.seconds)} s`);
+  log(`B: PeerTube's way ${round(bTheirs.seconds)} s, ${round(bTheirs.cpu)} s CPU`);
 
   log('fast path');
   const fast = await upload(lectern, clips.big);
@@ -343,6 +380,12 @@ try {
     a_peertube_ssim: round(await ssim(aTheirs.top, clips.a), 4),
     b_ours_ssim: round(await ssim(bOurs.top, clips.b), 4),
     b_peertube_ssim: round(await ssim(bTheirs.top, clips.b), 4),
+    a_ours_cpu_s: round(aOurs.cpu, 1),
+    a_peertube_cpu_s: round(aTheirs.cpu, 1),
+    a_cpu_ratio: round(aOurs.cpu / aTheirs.cpu, 3),
+    b_ours_cpu_s: round(bOurs.cpu, 1),
+    b_peertube_cpu_s: round(bTheirs.cpu, 1),
+    b_cpu_ratio: round(bOurs.cpu / bTheirs.cpu, 3),
     fastpath_playable_s: round(fastpathPlayable),
     fastpath_mb: mb(clips.big),
     a_top_copied: (aOurs.renditions as { copied: boolean }[] | undefined)?.[0]?.copied ?? false,
