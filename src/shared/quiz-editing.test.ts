@@ -14,6 +14,7 @@ import {
   FRACTION_CHOICES,
   findCategory,
   findQuestion,
+  imagesDropped,
   fractionLabel,
   kindChangeLosesAnswers,
   MAX_ANSWERS,
@@ -190,5 +191,31 @@ describe('answers', () => {
     assert.deepEqual(moveItem([1, 2, 3], 0, 2), [2, 3, 1]);
     assert.deepEqual(moveItem([1, 2, 3], 2, -5), [3, 1, 2]);
     assert.deepEqual(moveItem([1, 2, 3], 7, 0), [1, 2, 3]);
+  });
+});
+
+describe('images', () => {
+  it('lists the images an edit dropped, not those still used by a copy', () => {
+    const image = { assetId: crypto.randomUUID(), alt: 'A map' };
+    const answerImage = { assetId: crypto.randomUUID(), alt: 'A key' };
+    const q = question('single', [1, 0], { image });
+    q.answers[0] = { ...(q.answers[0] as (typeof q.answers)[number]), image: answerImage };
+    const cat = category([q]);
+    const set = testSet([cat]);
+    const { testSet: withCopy, copyId } = duplicateQuestion(set, q.id);
+    assert.deepEqual(imagesDropped(withCopy, removeQuestion(withCopy, q.id)), [], 'the copy still uses both');
+    assert.deepEqual(
+      imagesDropped(
+        set,
+        updateQuestion(set, q.id, (x) => ({ ...x, image: null })),
+      ),
+      [image.assetId],
+    );
+    assert.deepEqual(
+      imagesDropped(withCopy, removeCategory(withCopy, cat.id)).sort(),
+      [image.assetId, answerImage.assetId].sort(),
+    );
+    assert.ok(copyId);
+    assert.deepEqual(imagesDropped(set, { ...set, settings: { ...set.settings, passMarkPercent: 80 } }), []);
   });
 });

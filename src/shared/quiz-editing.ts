@@ -186,6 +186,29 @@ export function canNestUnder(location: CategoryLocation): boolean {
   return location.depth < MAX_CATEGORY_DEPTH;
 }
 
+/** The image assets a test set uses (questions' and answers' images), each once. */
+export function imageAssetIds(categories: readonly QuizCategory[]): Set<string> {
+  const ids = new Set<string>();
+  const visit = (list: readonly QuizCategory[]) => {
+    for (const category of list) {
+      for (const question of category.questions) {
+        if (question.image) ids.add(question.image.assetId);
+        for (const answer of question.answers) if (answer.image) ids.add(answer.image.assetId);
+      }
+      visit(category.children);
+    }
+  };
+  visit(categories);
+  return ids;
+}
+
+/** Images `before` used that `after` does not (removed, replaced, or deleted with their question or category). */
+export function imagesDropped(before: TestSet, after: TestSet): string[] {
+  if (before.categories === after.categories) return [];
+  const kept = imageAssetIds(after.categories);
+  return [...imageAssetIds(before.categories)].filter((id) => !kept.has(id));
+}
+
 /** Questions in a category and all its subcategories. */
 export function questionsInTree(category: QuizCategory): number {
   return category.questions.length + category.children.reduce((sum, child) => sum + questionsInTree(child), 0);

@@ -184,6 +184,27 @@ for (const dialect of TEST_DIALECTS) {
         `/api/assets/${q?.image?.assetId}`,
       );
       assert.deepEqual([asset.asset.kind, asset.asset.state], ['image', 'ready']);
+
+      // An image taken out again is deleted from the server once the draft is saved without it.
+      const third = basics.getByRole('group', { name: 'Image for answer 2' }).first();
+      chooser = page.waitForEvent('filechooser');
+      await third.getByRole('button', { name: 'Add an image to answer 2' }).click();
+      await (await chooser).setFiles(png);
+      await third.getByRole('textbox', { name: 'Alt text' }).fill('Passing clouds');
+      await third.getByRole('img', { name: 'Passing clouds' }).waitFor({ timeout: 60_000 });
+      const withThird = await waitForSaved(
+        page,
+        draftId,
+        'a third image',
+        (d) => d.content.test.categories[0]?.questions[0]?.answers[1]?.image?.alt === 'Passing clouds',
+      );
+      const thirdId = withThird.content.test.categories[0]?.questions[0]?.answers[1]?.image?.assetId;
+      await third.getByRole('button', { name: 'Remove the image of answer 2' }).click();
+      await waitFor(
+        async () => (await page.request.get(`/api/assets/${thirdId}`)).status() === 404,
+        'the removed image to be deleted',
+      );
+      assert.equal((await page.request.get(`/api/assets/${q?.image?.assetId}`)).status(), 200, 'the others stay');
       await expectAccessible(page, 'the Test step with images');
     });
 

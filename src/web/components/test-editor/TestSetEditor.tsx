@@ -6,7 +6,14 @@ import { Button, Group, Modal, Stack, Text, Title, VisuallyHidden } from '@manti
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
-import { addCategory, categoryLocations, findQuestion, newCategory } from '../../../shared/quiz-editing.ts';
+import {
+  addCategory,
+  categoryLocations,
+  findQuestion,
+  imageAssetIds,
+  imagesDropped,
+  newCategory,
+} from '../../../shared/quiz-editing.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { CategoryList } from './CategoryEditor.tsx';
 import {
@@ -34,13 +41,26 @@ export interface TestSetEditorProps {
   problems: ReviewProblem[];
   /** The level of the editor's section headings (the page's title being one level up). */
   headingOrder?: 2 | 3;
+  /**
+   * Images the test set no longer uses (removed, replaced, deleted with their question, answer or
+   * category), and uploads abandoned before they joined it: the wizard may delete their files once
+   * the draft is saved, unless something else uses them. Otherwise the storage clean-up does, later.
+   */
+  onImagesRemoved?: (assetIds: string[]) => void;
 }
 
 const ADD_CATEGORY_KEY = keyOf('categories', 'add');
 /** How many animation frames a focus request waits for its element to appear. */
 const FOCUS_FRAMES = 20;
 
-export function TestSetEditor({ draftId, value, onChange, problems, headingOrder = 2 }: TestSetEditorProps) {
+export function TestSetEditor({
+  draftId,
+  value,
+  onChange,
+  problems,
+  headingOrder = 2,
+  onImagesRemoved,
+}: TestSetEditorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   // The latest test set, including edits handed on but not yet back as `value`: two edits in one
   // event (or before the wizard re-renders) must build on each other.
@@ -49,9 +69,11 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
     latest.current = value;
   }, [value]);
   const onChangeRef = useRef(onChange);
+  const onImagesRemovedRef = useRef(onImagesRemoved);
   useLayoutEffect(() => {
     onChangeRef.current = onChange;
-  }, [onChange]);
+    onImagesRemovedRef.current = onImagesRemoved;
+  }, [onChange, onImagesRemoved]);
   // A problem on the Review step links here with its path: its question must be open for the
   // wizard to focus the field (src/web/components/wizard/focus-path.ts).
   const requestedPath = (useLocation().state as { focus?: unknown } | null)?.focus;
@@ -102,10 +124,18 @@ export function TestSetEditor({ draftId, value, onChange, problems, headingOrder
       draftId,
       current: () => latest.current,
       update: (change) => {
-        const next = change(latest.current);
-        if (next === latest.current) return;
+        const before = latest.current;
+        const next = change(before);
+        if (next === before) return;
         latest.current = next;
         onChangeRef.current(next);
+        const dropped = imagesDropped(before, next);
+        if (dropped.length) onImagesRemovedRef.current?.(dropped);
+      },
+      imagesAbandoned: (assetIds) => {
+        const used = imageAssetIds(latest.current.categories);
+        const unused = assetIds.filter((id) => !used.has(id));
+        if (unused.length) onImagesRemovedRef.current?.(unused);
       },
       problems: () => indexRef.current,
       problemsWithin: (path) => {

@@ -24,6 +24,8 @@ export interface EditorContextValue {
   current(): TestSet;
   /** Applies a change to the latest test set and hands the result to the wizard. */
   update(change: (testSet: TestSet) => TestSet): void;
+  /** Uploads that never joined the test set (their image was removed before it had alt text). */
+  imagesAbandoned(assetIds: string[]): void;
   /** The problems as of the editor's latest render. */
   problems(): ProblemIndex;
   /**

@@ -150,7 +150,7 @@ export function ImageField({ ownerId, legend, subject, image, onChange, altPath 
       setChooseError(`${file.name} is not an image. Choose a PNG, JPEG, WebP, GIF, AVIF or SVG file.`);
       return;
     }
-    for (const item of manager.getSnapshot().items.filter((i) => i.scope === scope)) manager.dismiss(item.key);
+    dropUploads();
     // A new picture needs its own description.
     setAlt('');
     manager.add([file], scope, { draftId });
@@ -163,9 +163,20 @@ export function ImageField({ ownerId, legend, subject, image, onChange, altPath 
     if (assetId) onChange({ assetId, alt: text });
   }
 
+  /** Stops or forgets this field's upload; one that finished without joining the test set is handed on. */
+  function dropUploads() {
+    for (const item of manager.getSnapshot().items.filter((i) => i.scope === scope)) {
+      if (item.status === 'uploaded' || item.status === 'failed') manager.dismiss(item.key);
+      // Cancelling deletes the unfinished upload's file on the server.
+      else void manager.cancel(item.key);
+      if (item.status === 'uploaded' && item.assetId && item.assetId !== image?.assetId) {
+        editor.imagesAbandoned([item.assetId]);
+      }
+    }
+  }
+
   function remove() {
-    if (upload && upload.status !== 'uploaded' && upload.status !== 'failed') void manager.cancel(upload.key);
-    else if (upload) manager.dismiss(upload.key);
+    dropUploads();
     setAlt('');
     onChange(null);
     requestFocus(`image:${ownerId}:choose`);

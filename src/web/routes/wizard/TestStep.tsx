@@ -4,14 +4,25 @@ import { Stack, Title } from '@mantine/core';
 import { useCallback, useId } from 'react';
 import type { TestSet } from '../../../shared/quiz.ts';
 import { TestSetEditor } from '../../components/test-editor/index.ts';
+import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
 import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
+import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
 
 export function TestStep() {
   const { saver, snapshot, problems } = useWizard();
   const ids = useId();
   useFocusRequestedPath();
+  const manager = useUploadManager();
   const onChange = useCallback((next: TestSet) => saver.update('test', next), [saver]);
+  // An image taken out of the test is deleted once the draft is saved without it, unless used
+  // elsewhere; if that fails, the storage clean-up removes it later.
+  const onImagesRemoved = useCallback(
+    (assetIds: string[]) => {
+      for (const assetId of assetIds) void purgeRemovedAsset(saver, manager, assetId).catch(() => {});
+    },
+    [saver, manager],
+  );
   return (
     <Stack gap="md" component="section" aria-labelledby={`${ids}-heading`}>
       <Title order={2} size="h3" id={`${ids}-heading`}>
@@ -23,6 +34,7 @@ export function TestStep() {
         onChange={onChange}
         problems={problems ?? []}
         headingOrder={3}
+        onImagesRemoved={onImagesRemoved}
       />
     </Stack>
   );
