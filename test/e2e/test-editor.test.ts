@@ -336,6 +336,8 @@ for (const dialect of TEST_DIALECTS) {
       const deeper = category('Deeper (subcategory, level 2)');
       await deeper.waitFor();
       await page.getByText('Category Deeper has no questions.').first().waitFor();
+      await page.getByText('1 warning', { exact: true }).first().waitFor();
+      await expectAccessible(page, 'the Test step with a warning');
 
       // Draw more than the category has: the field says so, until the number fits.
       const draw = advanced.getByRole('textbox', { name: 'Questions drawn per attempt' }).first();

@@ -28,6 +28,7 @@ import {
 import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
 import { FractionSelect, RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
+import { WARNING_COLOR } from './problems.ts';
 
 const TEXT_MAX = 1000;
 const FEEDBACK_MAX = 2000;
@@ -75,7 +76,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
     <Fieldset legend="Answers" aria-describedby={listMessage ? listMessageId : undefined}>
       <Stack gap="sm">
         {listMessage && (
-          <Text id={listMessageId} c={listError ? 'red.9' : 'orange.9'} size="sm">
+          <Text id={listMessageId} c={listError ? 'red.9' : WARNING_COLOR} size="sm">
             {listMessage}
           </Text>
         )}

@@ -21,7 +21,7 @@ import {
 import { availableQuestions } from '../../../shared/quiz-rules.ts';
 import { draftPath, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { NumberField, RequiredText } from './fields.tsx';
-import type { EditorProblem } from './problems.ts';
+import { type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { KIND_LABELS } from './QuestionEditor.tsx';
 import { QuestionList } from './QuestionList.tsx';
 import { useSortingSensors } from './sorting.ts';
@@ -187,7 +187,7 @@ const CategoryEditor = memo(function CategoryEditor({
           </Group>
         </Group>
         {own.map((p) => (
-          <Text key={`${p.path}:${p.code}`} size="sm" c={p.severity === 'error' ? 'red.9' : 'orange.9'}>
+          <Text key={`${p.path}:${p.code}`} size="sm" c={p.severity === 'error' ? 'red.9' : WARNING_COLOR}>
             {p.message}
           </Text>
         ))}

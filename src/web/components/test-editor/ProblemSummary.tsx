@@ -2,7 +2,7 @@
 // question and puts the cursor in the field to fix. The same problems are also shown at their fields.
 import { Alert, Button, List, Text, VisuallyHidden } from '@mantine/core';
 import { useEditor, useEditorState } from './context.tsx';
-import { countLabel, type EditorProblem, locate } from './problems.ts';
+import { countLabel, type EditorProblem, locate, WARNING_COLOR } from './problems.ts';
 
 const SHOWN = 10;
 
@@ -24,8 +24,8 @@ export function ProblemSummary() {
 
   return (
     <Alert
-      // Warnings only: an outline in a shade dark enough for its text (Mantine's light orange is not).
-      color={errors.length ? 'red' : 'orange.9'}
+      // Warnings only: an outline in a colour dark enough for its text (Mantine's light orange is not).
+      color={errors.length ? 'red' : WARNING_COLOR}
       variant={errors.length ? 'light' : 'outline'}
       title={`${countLabel(all)}${errors.length ? ' — errors must be fixed before publishing' : ''}`}
     >

@@ -8,7 +8,7 @@ import { memo, use, useMemo } from 'react';
 import type { Question } from '../../../shared/quiz.ts';
 import { moveQuestion } from '../../../shared/quiz-editing.ts';
 import { focusKey, keyOf, marks, OpenQuestionsContext, useEditor } from './context.tsx';
-import { countLabel, type EditorProblem } from './problems.ts';
+import { countLabel, type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
 import { useSortingSensors } from './sorting.ts';
 
@@ -168,7 +168,7 @@ const QuestionRow = memo(function QuestionRow({
             </Text>
           </UnstyledButton>
           {problemCount && (
-            <Badge color={hasErrors ? 'red.9' : 'orange.9'} variant="outline" tt="none" style={{ flexShrink: 0 }}>
+            <Badge color={hasErrors ? 'red.9' : WARNING_COLOR} variant="outline" tt="none" style={{ flexShrink: 0 }}>
               {problemCount}
             </Badge>
           )}

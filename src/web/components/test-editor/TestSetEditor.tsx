@@ -3,7 +3,7 @@
 // (the wizard saves it), always in a shape the draft accepts. Problems come from the shared rules,
 // run live on every edit, and from the server's review of the draft.
 import { Button, Group, Modal, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'react-router';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
 import {
@@ -62,6 +62,7 @@ export function TestSetEditor({
   onImagesRemoved,
 }: TestSetEditorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
+  const ids = useId();
   // The latest test set, including edits handed on but not yet back as `value`: two edits in one
   // event (or before the wizard re-renders) must build on each other.
   const latest = useRef(value);
@@ -206,19 +207,19 @@ export function TestSetEditor({
         <OpenQuestionsContext value={openIds}>
           <CategoryOptionsContext value={categoryOptions}>
             <Stack gap="xl" ref={rootRef}>
-              <section aria-labelledby="test-settings-heading">
+              <section aria-labelledby={`${ids}-settings`}>
                 <Stack gap="md">
-                  <Title order={sectionOrder} id="test-settings-heading">
+                  <Title order={sectionOrder} id={`${ids}-settings`}>
                     Test settings
                   </Title>
                   <SettingsForm />
                 </Stack>
               </section>
-              <section aria-labelledby="test-questions-heading">
+              <section aria-labelledby={`${ids}-questions`}>
                 <Stack gap="md">
                   <Title
                     order={sectionOrder}
-                    id="test-questions-heading"
+                    id={`${ids}-questions`}
                     tabIndex={-1}
                     {...focusKey('questions', 'heading')}
                   >

@@ -9,6 +9,9 @@ import { keyOf } from './keys.ts';
 
 export type EditorProblem = Problem;
 
+/** Text colour of warnings: Mantine's oranges and yellows fall below 4.5:1 on white and on gray.0. */
+export const WARNING_COLOR = '#8a4b00';
+
 /** Every code validateTestSet can report: the live check replaces the server's copy of these. */
 const LIVE_RULE_CODES = new Set([
   'duplicate-id',
