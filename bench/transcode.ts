@@ -22,7 +22,8 @@
 // times of low-priority work swing with whatever else runs: ours is the Lectern process and every
 // child it waited for (ffmpeg, ffprobe), from upload complete to ready; PeerTube's is the children of
 // this process during its runs. *_cpu_ratio = ours / theirs.
-// Options: --seconds (60), --keep (keep the work folder).
+// Times and CPU seconds are medians over --runs rounds (ours and PeerTube's way alternating which goes first).
+// Options: --seconds (60), --runs (2), --keep (keep the work folder).
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -30,12 +31,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { round } from './_stats.ts';
+import { median, round } from './_stats.ts';
 
 const { values: options } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, keep: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    runs: { type: 'string', default: '2' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const SECONDS = Number(options.seconds);
+const RUNS = Math.max(1, Math.floor(Number(options.runs)));
 const FPS = 30;
 const root = path.resolve(import.meta.dirname, '..');
 const work = mkdtempSync(path.join(tmpdir(), 'lectern-bench-transcode-'));
@@ -309,12 +315,17 @@ async function upload(server: Server, file: string): Promise<{ id: string; compl
   return { id: location.split('/').pop() ?? '', completedAt };
 }
 
-async function waitFor(server: Server, id: string, done: (a: AssetAnswer['asset']) => boolean): Promise<number> {
+async function waitFor(
+  server: Server,
+  id: string,
+  done: (a: AssetAnswer['asset']) => boolean,
+  everyMs = 50,
+): Promise<number> {
   for (;;) {
     const { asset } = (await call(server, 'GET', `/api/assets/${id}`)) as AssetAnswer;
     if (asset.state === 'failed') throw new Error(`asset ${id} failed: ${asset.reason}`);
     if (done(asset)) return performance.now();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -326,7 +337,8 @@ async function ours(
   const pid = server.process.pid as number;
   const { id, completedAt } = await upload(server, source);
   const cpuBefore = totalCpu(pid);
-  const readyAt = await waitFor(server, id, (a) => a.state === 'ready');
+  // Every 200 ms: answering the polls costs the server CPU, which counts as ours.
+  const readyAt = await waitFor(server, id, (a) => a.state === 'ready', 200);
   const cpu = totalCpu(pid) - cpuBefore;
   const { asset } = (await call(server, 'GET', `/api/assets/${id}`)) as AssetAnswer & {
     asset: { metadata: Record<string, unknown> };
@@ -345,21 +357,53 @@ try {
   const clips = await makeClips();
   lectern = await startLectern();
 
-  log('A: ours');
-  const aOurs = await ours(lectern, clips.a, 'a');
-  log(
-    `A: ours ${round(aOurs.seconds)} s, ${round(aOurs.cpu)} s CPU ${JSON.stringify(aOurs.renditions)}; PeerTube's way…`,
-  );
-  const aTheirs = await peertube(clips.a, 'a', true);
-  log(`A: PeerTube's way ${round(aTheirs.seconds)} s, ${round(aTheirs.cpu)} s CPU`);
-
-  log('B: ours');
-  const bOurs = await ours(lectern, clips.b, 'b');
-  log(
-    `B: ours ${round(bOurs.seconds)} s, ${round(bOurs.cpu)} s CPU ${JSON.stringify(bOurs.renditions)}; PeerTube's way…`,
-  );
-  const bTheirs = await peertube(clips.b, 'b', false);
-  log(`B: PeerTube's way ${round(bTheirs.seconds)} s, ${round(bTheirs.cpu)} s CPU`);
+  // Runs alternate which goes first, so a change in the machine's load over time hits both alike.
+  type Measured = { seconds: number; cpu: number; top: string };
+  const series = {
+    a: { ours: [] as Measured[], theirs: [] as Measured[] },
+    b: { ours: [] as Measured[], theirs: [] as Measured[] },
+  };
+  const renditions: Record<string, unknown> = {};
+  for (let runIndex = 0; runIndex < RUNS; runIndex++) {
+    for (const [key, clip, aac] of [
+      ['a', clips.a, true],
+      ['b', clips.b, false],
+    ] as const) {
+      const oursFirst = runIndex % 2 === 0;
+      for (const which of oursFirst ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const)) {
+        const label = `${key.toUpperCase()} run ${runIndex + 1}/${RUNS}: ${which === 'ours' ? 'ours' : "PeerTube's way"}`;
+        const result =
+          which === 'ours'
+            ? await ours(lectern, clip, `${key}${runIndex}`)
+            : await peertube(clip, `${key}${runIndex}`, aac);
+        if ('renditions' in result) renditions[key] = result.renditions;
+        series[key][which].push(result);
+        log(`${label} ${round(result.seconds)} s, ${round(result.cpu)} s CPU`);
+      }
+    }
+  }
+  log(`renditions: ${JSON.stringify(renditions)}`);
+  const mid = (runs: Measured[], field: 'seconds' | 'cpu') => median(runs.map((r) => r[field]));
+  const aOurs = {
+    seconds: mid(series.a.ours, 'seconds'),
+    cpu: mid(series.a.ours, 'cpu'),
+    top: series.a.ours[0]?.top ?? '',
+  };
+  const aTheirs = {
+    seconds: mid(series.a.theirs, 'seconds'),
+    cpu: mid(series.a.theirs, 'cpu'),
+    top: series.a.theirs[0]?.top ?? '',
+  };
+  const bOurs = {
+    seconds: mid(series.b.ours, 'seconds'),
+    cpu: mid(series.b.ours, 'cpu'),
+    top: series.b.ours[0]?.top ?? '',
+  };
+  const bTheirs = {
+    seconds: mid(series.b.theirs, 'seconds'),
+    cpu: mid(series.b.theirs, 'cpu'),
+    top: series.b.theirs[0]?.top ?? '',
+  };
 
   log('fast path');
   const fast = await upload(lectern, clips.big);
@@ -388,7 +432,8 @@ try {
     b_cpu_ratio: round(bOurs.cpu / bTheirs.cpu, 3),
     fastpath_playable_s: round(fastpathPlayable),
     fastpath_mb: mb(clips.big),
-    a_top_copied: (aOurs.renditions as { copied: boolean }[] | undefined)?.[0]?.copied ?? false,
+    a_top_copied: (renditions.a as { copied: boolean }[] | undefined)?.[0]?.copied ?? false,
+    runs: RUNS,
     seconds: SECONDS,
   };
   console.log(JSON.stringify(figures));

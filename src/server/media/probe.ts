@@ -265,7 +265,8 @@ export async function probeVideo(file: string, options: ProbeVideoOptions): Prom
         'json',
         input,
       ],
-      { cwd: tmpdir(), timeoutMs: TIMEOUT_MS, signal },
+      // Normal priority: a short read of the header that the author waits on (the time limit still holds).
+      { cwd: tmpdir(), timeoutMs: TIMEOUT_MS, signal, niceness: 0 },
     );
     if (result.code !== 0) return { ok: false, reason: UNREADABLE };
     probe = JSON.parse(result.stdout) as ProbeOutput;

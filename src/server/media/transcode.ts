@@ -139,10 +139,12 @@ export async function remuxFaststart(
   args.push('-map', `0:${probe.video.index}`);
   if (probe.audio) args.push('-map', `0:${probe.audio.index}`);
   args.push('-c', 'copy', '-map_metadata', '-1', '-map_chapters', '-1', '-movflags', '+faststart', '-f', 'mp4', out);
+  // Normal priority: stream copying is mostly I/O, and the author is waiting to play the video.
   const result = await runTool(options.ffmpeg, args, {
     cwd: path.dirname(out),
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    niceness: 0,
   });
   return result.code === 0 && ((await stat(out).catch(() => null))?.size ?? 0) > 0;
 }

@@ -31,6 +31,8 @@ export interface RunToolOptions {
   /** Every stdout chunk as it arrives (e.g. ffmpeg `-progress pipe:1`). */
   onStdout?: (chunk: string) => void;
   onSpawn?: (pid: number) => void;
+  /** CPU priority (nice), default 10; 0 for short steps someone is waiting on (a video's fast path). */
+  niceness?: number;
 }
 
 export interface ToolOutput {
@@ -111,8 +113,9 @@ export function runTool(command: string, args: readonly string[], options: RunTo
       });
     }
     // `nice` execs the tool, so the pid (and process group) stays the tool's own.
-    const useNice = toolAvailable('nice');
-    const child = spawn(useNice ? 'nice' : command, useNice ? ['-n', '10', command, ...args] : [...args], {
+    const niceness = options.niceness ?? 10;
+    const useNice = niceness > 0 && toolAvailable('nice');
+    const child = spawn(useNice ? 'nice' : command, useNice ? ['-n', String(niceness), command, ...args] : [...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       detached: true, // its own process group, so we can kill the tool's children too
@@ -121,9 +124,9 @@ export function runTool(command: string, args: readonly string[], options: RunTo
     const pid = child.pid;
     if (pid !== undefined) {
       liveGroups.add(pid);
-      if (!useNice) {
+      if (!useNice && niceness > 0) {
         try {
-          os.setPriority(pid, 10);
+          os.setPriority(pid, niceness);
         } catch {
           // Not permitted here; run at normal priority.
         }
