@@ -70,13 +70,13 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    /** How many drafts (listing it, not merely having uploaded it) and course versions use the asset. */
+    /** How many drafts (listing it in their content, not merely having uploaded it) and course versions use the asset. */
     async usage(id: string): Promise<{ drafts: number; courses: number }> {
       const drafts = await db
         .selectFrom('draft_assets')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('asset_id', '=', id)
-        .where('relation', '=', 'uses')
+        .where('listed_at', 'is not', null)
         .executeTakeFirstOrThrow();
       const courses = await db
         .selectFrom('course_version_assets')

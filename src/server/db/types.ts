@@ -193,6 +193,8 @@ export interface DraftAssetsTable {
   draft_id: string;
   asset_id: string;
   relation: 'uploaded' | 'uses';
+  /** Set while the draft's content lists the asset (files, cover, question and answer images). */
+  listed_at: number | null;
 }
 
 export interface GcRunsTable {

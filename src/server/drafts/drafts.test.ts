@@ -159,5 +159,22 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await author.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 204);
       assert.equal((await author.get(`/api/assets/${slide}`)).statusCode, 404);
     });
+
+    it('refuses to delete a file the draft still lists, even one it uploaded, and deletes it once unlisted', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      const cover = await upload(await image('#445566'), 'cover.png', { draftId: draft.id });
+      await ready(cover);
+      const listed = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, coverAssetId: cover } });
+      assert.equal(listed.statusCode, 200, listed.body);
+      const refused = await author.request('DELETE', `/api/assets/${cover}`);
+      assert.equal(refused.statusCode, 409);
+      assert.match(refused.json().message, /course draft/);
+      const unlisted = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, basics: BASICS });
+      assert.equal(unlisted.statusCode, 200, unlisted.body);
+      assert.equal((await author.request('DELETE', `/api/assets/${cover}`)).statusCode, 204);
+      // Listed again after it is gone (a stale tab): the save is refused, nothing breaks at publish.
+      const stale = await author.patch(`/api/drafts/${draft.id}`, { revision: 3, basics: { ...BASICS, coverAssetId: cover } });
+      assert.equal(stale.statusCode, 400);
+    });
   });
 }

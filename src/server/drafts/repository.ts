@@ -35,27 +35,35 @@ export function createDraftsRepository(db: Kysely<DB>) {
       return r.numUpdatedRows > 0n;
     },
 
-    /** Records that the draft uses these assets; an asset it uploaded keeps that relation. */
-    async setUsedAssets(draftId: string, assetIds: string[], trx: Kysely<DB> = db): Promise<void> {
-      const known = new Set(
-        (await trx.selectFrom('draft_assets').select('asset_id').where('draft_id', '=', draftId).execute()).map((r) => r.asset_id),
-      );
+    /**
+     * Records which assets the draft's content lists: listed ones are marked (a row 'uses' is added for
+     * those it did not upload), the others unmarked (a 'uses' row goes; an upload stays the draft's).
+     */
+    async setUsedAssets(draftId: string, assetIds: string[], trx: Kysely<DB> = db, now = Date.now()): Promise<void> {
+      const rows = await trx.selectFrom('draft_assets').select(['asset_id', 'listed_at']).where('draft_id', '=', draftId).execute();
+      const known = new Map(rows.map((r) => [r.asset_id, r.listed_at]));
       const wanted = new Set(assetIds);
-      const gone = [...known].filter((id) => !wanted.has(id));
-      for (let i = 0; i < gone.length; i += 1000) {
+      const unlisted = rows.filter((r) => !wanted.has(r.asset_id)).map((r) => r.asset_id);
+      const newlyListed = assetIds.filter((id) => known.has(id) && known.get(id) === null);
+      const added = assetIds.filter((id) => !known.has(id));
+      for (let i = 0; i < unlisted.length; i += 1000) {
+        const batch = unlisted.slice(i, i + 1000);
+        await trx.deleteFrom('draft_assets').where('draft_id', '=', draftId).where('relation', '=', 'uses').where('asset_id', 'in', batch).execute();
+        await trx.updateTable('draft_assets').set({ listed_at: null }).where('draft_id', '=', draftId).where('asset_id', 'in', batch).execute();
+      }
+      for (let i = 0; i < newlyListed.length; i += 1000) {
         await trx
-          .deleteFrom('draft_assets')
+          .updateTable('draft_assets')
+          .set({ listed_at: now })
           .where('draft_id', '=', draftId)
-          .where('relation', '=', 'uses')
-          .where('asset_id', 'in', gone.slice(i, i + 1000))
+          .where('asset_id', 'in', newlyListed.slice(i, i + 1000))
           .execute();
       }
-      const added = assetIds.filter((id) => !known.has(id));
       for (let i = 0; i < added.length; i += 1000) {
         await trx
           .insertInto('draft_assets')
-          .values(added.slice(i, i + 1000).map((asset_id) => ({ draft_id: draftId, asset_id, relation: 'uses' as const })))
-          .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doNothing())
+          .values(added.slice(i, i + 1000).map((asset_id) => ({ draft_id: draftId, asset_id, relation: 'uses' as const, listed_at: now })))
+          .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ listed_at: now }))
           .execute();
       }
     },
@@ -63,7 +71,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
     async linkUpload(draftId: string, assetId: string): Promise<void> {
       await db
         .insertInto('draft_assets')
-        .values({ draft_id: draftId, asset_id: assetId, relation: 'uploaded' })
+        .values({ draft_id: draftId, asset_id: assetId, relation: 'uploaded', listed_at: null })
         .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ relation: 'uploaded' }))
         .execute();
       // Outlives the draft's rows: the collector then knows the asset was never a library file.

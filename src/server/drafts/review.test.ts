@@ -37,4 +37,51 @@ describe('draft review', () => {
     );
     assert.match(problems.find((p) => p.code === 'file-failed')?.message ?? '', /^Handout could not be processed: The PDF is damaged/);
   });
+
+  it('blocks a cover or a question or answer image that is gone or failed', () => {
+    const answer = (text: string, fraction: number, image: string | null) => ({
+      id: crypto.randomUUID(),
+      text,
+      fraction,
+      feedback: '',
+      image: image ? { assetId: image, alt: 'A picture' } : null,
+    });
+    const content = {
+      ...EMPTY_DRAFT_CONTENT,
+      basics: { ...EMPTY_DRAFT_CONTENT.basics, title: 'Safety', coverAssetId: ids[0] },
+      test: {
+        ...EMPTY_DRAFT_CONTENT.test,
+        categories: [
+          {
+            id: crypto.randomUUID(),
+            name: 'Fire',
+            drawCount: null,
+            children: [],
+            questions: [
+              {
+                id: crypto.randomUUID(),
+                kind: 'single' as const,
+                text: 'Which?',
+                image: { assetId: ids[1], alt: 'An extinguisher' },
+                allOrNothing: false,
+                generalFeedback: '',
+                answers: [answer('CO2', 1, ids[2]), answer('Water', 0, null)],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const states = new Map<string, FileState>([[ids[1], { name: 'q.png', state: 'failed', reason: 'Not an image.' }]]);
+    assert.deepEqual(
+      reviewDraft(content, states)
+        .filter((p) => p.code.startsWith('image-'))
+        .map((p) => [p.step, p.path, p.code]),
+      [
+        ['basics', 'basics.coverAssetId', 'image-missing'],
+        ['test', 'test.categories.0.questions.0.image', 'image-failed'],
+        ['test', 'test.categories.0.questions.0.answers.0.image', 'image-missing'],
+      ],
+    );
+  });
 });

@@ -3,6 +3,7 @@
 import type { AssetState } from '../../shared/assets.ts';
 import type { DraftContent } from '../../shared/drafts.ts';
 import type { ReviewProblem } from '../../shared/review.ts';
+import { walkCategories } from '../../shared/quiz.ts';
 import { validateTestSet } from '../quizzes/rules.ts';
 
 export type { ReviewProblem };
@@ -45,8 +46,39 @@ export function reviewDraft(content: DraftContent, files: ReadonlyMap<string, Fi
       });
     }
   });
+  problems.push(...imageProblems(content, files));
   for (const p of validateTestSet(content.test)) {
     problems.push({ step: 'test', path: `test.${p.path}`, code: p.code, message: p.message, severity: p.severity });
   }
+  return problems;
+}
+
+/** The cover and the test's images: one that is gone blocks publishing, one that failed too. */
+function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileState>): ReviewProblem[] {
+  const problems: ReviewProblem[] = [];
+  const check = (assetId: string, step: 'basics' | 'test', path: string, what: string) => {
+    const state = files.get(assetId);
+    if (!state || state.state === 'missing') {
+      problems.push({ step, path, code: 'image-missing', message: `${what}: the image is missing. Choose it again or remove it.`, severity: 'error' });
+    } else if (state.state === 'failed') {
+      problems.push({
+        step,
+        path,
+        code: 'image-failed',
+        message: `${what}: the image could not be processed${state.reason ? ` (${state.reason})` : ''}. Choose another one.`,
+        severity: 'error',
+      });
+    }
+  };
+  if (content.basics.coverAssetId) check(content.basics.coverAssetId, 'basics', 'basics.coverAssetId', 'The cover image');
+  walkCategories(content.test.categories, (category, categoryPath) => {
+    category.questions.forEach((question, q) => {
+      const path = `test.${categoryPath}.questions.${q}`;
+      if (question.image) check(question.image.assetId, 'test', `${path}.image`, `${category.name}, question ${q + 1}`);
+      question.answers.forEach((answer, a) => {
+        if (answer.image) check(answer.image.assetId, 'test', `${path}.answers.${a}.image`, `${category.name}, question ${q + 1}, answer ${a + 1}`);
+      });
+    });
+  });
   return problems;
 }
