@@ -267,6 +267,28 @@ describe('video processor', { skip }, () => {
     });
   });
 
+  it('keeps the fast-path MP4 playable when the ladder cannot be made', async () => {
+    // An ffmpeg that fails the ladder run (the one with variant streams) and is itself otherwise.
+    const wrapper = clip('ffmpeg-without-ladder');
+    await writeFile(
+      wrapper,
+      '#!/bin/sh\ncase "$*" in *-var_stream_map*) echo "simulated" >&2; exit 1;; esac\nexec ffmpeg "$@"\n',
+    );
+    await chmod(wrapper, 0o755);
+    const broken = createVideoProcessor({ ffmpeg: wrapper }, { ladder: { heights: [120] } });
+    const playable = await run('h264-aac.mp4', { processor: broken });
+    assertReady(playable.result);
+    assert.equal(playable.earlies.length, 1);
+    assert.deepEqual(playable.result.derivatives, []);
+    assert.equal(playable.result.drop, undefined); // the MP4 stays
+    assert.equal(playable.result.metadata.hls, false);
+    assert.match(playable.result.note ?? '', /plays as one MP4/);
+    assert.deepEqual((await run('vp9.webm', { processor: broken })).result, {
+      ok: false,
+      reason: 'The video could not be converted; the file may be damaged.',
+    });
+  });
+
   it('makes the open-codec WebM when asked', async () => {
     const withWebm = createVideoProcessor({}, { ladder: { heights: [120], webm: true } });
     const { result } = await run('h264-aac.mp4', { processor: withWebm });

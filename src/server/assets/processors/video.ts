@@ -59,6 +59,8 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
       container: probe.container,
     };
 
+    // Set once the fast-path MP4 is stored: the video plays even if its ladder cannot be made.
+    let playsAsMp4 = false;
     try {
       const drop: string[] = [];
       if (probe.fastPath && early) {
@@ -74,6 +76,7 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
         }
         if (playable) {
           await early({ derivatives: [playable], metadata: { ...metadata, playable: true } });
+          playsAsMp4 = true;
           // A remuxed copy goes when the ladder replaces it; the original itself costs nothing to keep.
           if (playable.path !== file) drop.push(FAST_PATH_ROLE);
         }
@@ -108,6 +111,10 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
       return { ok: true, derivatives, metadata, drop };
     } catch (err) {
       if (err instanceof LadderError) {
+        if (playsAsMp4) {
+          const note = 'The streaming versions could not be made; the video plays as one MP4 file.';
+          return { ok: true, derivatives: [], metadata: { ...metadata, playable: true, hls: false }, note };
+        }
         return { ok: false, reason: 'The video could not be converted; the file may be damaged.' };
       }
       if (err instanceof ToolError && err.kind === 'timeout') {
