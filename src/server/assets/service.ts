@@ -2,7 +2,7 @@
 // (real type from the bytes, stored as a blob), processed into derivatives, served, deleted.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -231,7 +231,10 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         const metadata = JSON.parse(asset.metadata) as Record<string, unknown>;
         const ext = typeof metadata.ext === 'string' ? metadata.ext : 'bin';
         const input = path.join(workDir, `original.${ext.replace(/[^a-z0-9]/gi, '')}`);
-        await pipeline(await blobStore.read(blobKey), createWriteStream(input));
+        // A local store's file is linked, not copied (a 200 MB video's fast path waits on this).
+        const local = blobStore.localPath?.(blobKey);
+        if (local) await symlink(local, input);
+        else await pipeline(await blobStore.read(blobKey), createWriteStream(input));
         const outDir = path.join(workDir, 'out');
         await mkdir(outDir);
         // Processors (sharp, pdf-lib, mammoth…) load when the first file is processed, not at start.

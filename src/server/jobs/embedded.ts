@@ -289,6 +289,10 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
       if (!opts.trx) {
         emit({ jobId: id, name, state: 'created' });
         wake?.();
+      } else {
+        // The caller commits in a moment: look again soon rather than at the next poll (an upload's
+        // ingest and a video's fast path are waited for).
+        for (const delay of [5, 30, 150]) setTimeout(() => wake?.(), delay).unref();
       }
       return id;
     },

@@ -54,6 +54,8 @@ export interface BlobStore {
   listTemporary(): AsyncIterable<StoredObject>;
   /** Deletes one temporary object named by listTemporary (missing is not an error). */
   deleteTemporary(key: string): Promise<void>;
+  /** The object's file when the store keeps it on a local disk (read it, never write it); else null. */
+  localPath?(key: string): string | null;
   /** The marker proves the storage root is the real one (an unmounted disk looks empty). */
   hasMarker(): Promise<boolean>;
   ensureMarker(): Promise<void>;

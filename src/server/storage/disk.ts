@@ -66,6 +66,7 @@ export function createDiskBlobStore(root: string): BlobStore {
   return {
     kind: 'disk',
     description: `disk at ${root}`,
+    localPath: (key) => objectPath(key),
 
     async put(content: Readable, options = {}): Promise<PutResult> {
       await mkdir(tmpDir, { recursive: true });
