@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
@@ -17,21 +17,11 @@ import { waitFor } from '../../src/server/testing/wait.ts';
 import { apiClient } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
 
-async function signInPage(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/login');
-  // The first page of a fresh browser loads the whole app: give a busy machine time.
-  await page.getByLabel('Email').waitFor({ timeout: 60_000 });
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return page;
-}
 
 async function saved(page: Page): Promise<void> {
   await page

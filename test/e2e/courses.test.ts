@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = TEST_PASSWORD;
 
 async function makePdf(dir: string): Promise<string> {
   const doc = await PDFDocument.create();
@@ -23,17 +24,6 @@ async function makePdf(dir: string): Promise<string> {
   return file;
 }
 
-async function signInPage(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/login');
-  // The first page of a fresh browser loads the whole app: give a busy machine time.
-  await page.getByLabel('Email').waitFor({ timeout: 60_000 });
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return page;
-}
 
 for (const dialect of TEST_DIALECTS) {
   describe(`[${dialect}] browser: catalog, enrolment and versions`, () => {
