@@ -1,10 +1,7 @@
 // A local S3-compatible server (s3rver) on 127.0.0.1 for tests and benchmarks.
 // s3rver makes listing continuation tokens with DES: run under --openssl-legacy-provider.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork } from 'node:child_process';
 import path from 'node:path';
-// @ts-expect-error s3rver ships no types
-import S3rver from 's3rver';
 import type { S3Options } from '../storage/s3.ts';
 
 export interface LocalS3 {
@@ -18,15 +15,17 @@ export interface LocalS3 {
 export const LOCAL_S3_BUCKET = 'lectern-test';
 
 export async function startLocalS3(): Promise<LocalS3> {
-  const directory = mkdtempSync(path.join(tmpdir(), 'lectern-s3-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: LOCAL_S3_BUCKET }],
+  const child = fork(path.join(import.meta.dirname, 's3-server.ts'), [LOCAL_S3_BUCKET], {
+    execArgv: ['--openssl-legacy-provider'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const { port } = (await server.run()) as { port: number };
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`the local S3 server exited (${code}) before listening`)));
+  });
+  // The test process may end without stopping it: the server then stops on the IPC disconnect.
+  child.unref();
+  child.channel?.unref();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -48,10 +47,10 @@ export async function startLocalS3(): Promise<LocalS3> {
       S3_SECRET_ACCESS_KEY: 'S3RVER',
     }),
     async stop() {
-      await server.close();
-      // A request a client gave up on may still be writing its body (s3rver finishes it after close):
-      // the folder goes when the process ends, so such a late write never fails on a missing folder.
-      process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
