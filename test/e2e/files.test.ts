@@ -16,8 +16,8 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { setUpAdminInBrowser } from './support/session.ts';
 
-const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
 
 async function makeFiles(dir: string) {
   const png = path.join(dir, 'diagram.png');
@@ -70,13 +70,7 @@ for (const dialect of TEST_DIALECTS) {
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(15_000);
       page = await context.newPage();
-      await page.goto('/setup');
-      await page.getByLabel('Email').fill(ADMIN.email);
-      await page.getByLabel('Display name').fill(ADMIN.name);
-      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-      await page.getByLabel('Confirm password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      await setUpAdminInBrowser(page);
     });
     after(async () => {
       await browser?.close();

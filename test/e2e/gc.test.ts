@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { setUpAdminInBrowser } from './support/session.ts';
 
-const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
 
 for (const dialect of TEST_DIALECTS) {
   describe(`[${dialect}] browser: storage clean-up`, () => {
@@ -27,13 +27,7 @@ for (const dialect of TEST_DIALECTS) {
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(15_000);
       page = await context.newPage();
-      await page.goto('/setup');
-      await page.getByLabel('Email').fill(ADMIN.email);
-      await page.getByLabel('Display name').fill(ADMIN.name);
-      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-      await page.getByLabel('Confirm password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      await setUpAdminInBrowser(page);
       // An object in the blob store that no blob row knows: what a crash between storing and recording leaves.
       const content = randomBytes(4096);
       const hex = createHash('sha256').update(content).digest('hex');

@@ -14,8 +14,8 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { setUpAdminInBrowser } from './support/session.ts';
 
-const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
 
 async function api<T>(page: Page, method: 'GET' | 'POST', url: string): Promise<T> {
   const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
@@ -93,13 +93,7 @@ for (const dialect of TEST_DIALECTS) {
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(15_000);
       page = await context.newPage();
-      await page.goto('/setup');
-      await page.getByLabel('Email').fill(ADMIN.email);
-      await page.getByLabel('Display name').fill(ADMIN.name);
-      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-      await page.getByLabel('Confirm password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Create administrator' }).click();
-      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      await setUpAdminInBrowser(page);
       draftId = (await api<{ draft: DraftView }>(page, 'POST', '/api/drafts')).draft.id;
     });
     after(async () => {

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { setUpAdminInBrowser } from './support/session.ts';
 
-const ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: 'correct horse battery staple' };
 const CUE = 'Welcome to the lecture.';
 
 function makeFiles(dir: string) {
@@ -90,13 +90,7 @@ describe('browser: video', () => {
     context = await browser.newContext({ baseURL: server.url });
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
-    await page.goto('/setup');
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Display name').fill(ADMIN.name);
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await page.getByLabel('Confirm password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Create administrator' }).click();
-    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    await setUpAdminInBrowser(page);
   });
   after(async () => {
     await browser?.close();

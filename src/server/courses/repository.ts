@@ -167,6 +167,19 @@ export function createCoursesRepository(db: Kysely<DB>) {
       return new Set(rows.map((r) => r.asset_id));
     },
 
+    /** The newest open draft of each course this user is editing. */
+    async openDraftsBy(ownerId: string): Promise<Map<string, string>> {
+      const rows = await db
+        .selectFrom('drafts')
+        .select(['id', 'course_id'])
+        .where('owner_id', '=', ownerId)
+        .where('course_id', 'is not', null)
+        .orderBy('updated_at', 'asc')
+        .execute();
+      // Ascending, so the newest draft of a course is set last.
+      return new Map(rows.map((r) => [r.course_id as string, r.id]));
+    },
+
     openDraftOf(courseId: string, ownerId: string): Promise<{ id: string } | undefined> {
       return db
         .selectFrom('drafts')

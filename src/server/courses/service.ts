@@ -180,11 +180,7 @@ export function createCoursesService(deps: {
     /** The author's own courses (an admin's too), with any open draft editing each. */
     async mine(user: UserRow): Promise<CourseSummary[]> {
       const rows = await courses.catalog({ ownerId: user.id, limit: CATALOG_LIMIT });
-      const draftIds = new Map<string, string>();
-      for (const row of rows) {
-        const open = await courses.openDraftOf(row.course_id, user.id);
-        if (open) draftIds.set(row.course_id, open.id);
-      }
+      const draftIds = await courses.openDraftsBy(user.id);
       return rows.map((r) => summarize(r, new Map(), draftIds));
     },
 

@@ -65,6 +65,26 @@ describe('[sqlite] embedded queue after a crash', () => {
     assert.match(exhausted?.error ?? '', /worker stopped/);
   });
 
+  it('starts a job queued inside a transaction as soon as it commits, not at the next poll', async () => {
+    const ran: string[] = [];
+    const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 60_000, leaseMs: 2000 });
+    await queue.startWorkers(
+      registryWith([
+        handle('system.probe', async ({ probeId }) => {
+          ran.push(probeId);
+        }),
+      ]),
+      { concurrency: 1 },
+    );
+    // Let the worker find the queue empty and settle into its (one-minute) wait.
+    await sleep(100);
+    await db.transaction().execute((trx) => queue.enqueue('system.probe', { probeId: 'in-trx', holdMs: 0 }, { trx }));
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && ran.length === 0) await sleep(20);
+    await queue.stop(0);
+    assert.deepEqual(ran, ['in-trx']);
+  });
+
   it('computes the next cron time in UTC', () => {
     const from = Date.parse('2026-11-24T21:59:30Z');
     assert.equal(new Date(nextCronTime('0 * * * *', from)).toISOString(), '2026-11-24T22:00:00.000Z');

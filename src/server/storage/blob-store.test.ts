@@ -1,7 +1,7 @@
 // Contract tests: every blob store driver behaves the same.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -63,6 +63,14 @@ for (const driver of drivers) {
       assert.deepEqual(await readAll(await store.read(put.key, { start: 10, end: 19 })), content.subarray(10, 20));
       const info = await store.stat(put.key);
       assert.equal(info?.size, content.length);
+    });
+
+    it('names the local file of an object only when it keeps one on this disk', async () => {
+      const content = Buffer.from('processed in place');
+      const put = await store.put(Readable.from([content]));
+      const local = store.localPath?.(put.key) ?? null;
+      if (store.kind === 'disk') assert.deepEqual(readFileSync(local as string), content);
+      else assert.equal(local, null);
     });
 
     it('stores identical content once', async () => {

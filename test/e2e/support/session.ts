@@ -15,3 +15,16 @@ export async function signInPage(context: BrowserContext, email: string, passwor
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return page;
 }
+
+export const TEST_ADMIN = { email: 'ada@example.org', name: 'Ada Admin', password: TEST_PASSWORD };
+
+/** Creates the first administrator through the setup page; `page` stays signed in as them. */
+export async function setUpAdminInBrowser(page: Page): Promise<void> {
+  await page.goto('/setup');
+  await page.getByLabel('Email').fill(TEST_ADMIN.email);
+  await page.getByLabel('Display name').fill(TEST_ADMIN.name);
+  await page.getByLabel('Password', { exact: true }).fill(TEST_ADMIN.password);
+  await page.getByLabel('Confirm password').fill(TEST_ADMIN.password);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await page.getByRole('heading', { name: 'Administration' }).waitFor();
+}
