@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
@@ -73,7 +74,7 @@ async function waitForState(page: Page, test: (s: Awaited<ReturnType<typeof stat
   assert.fail(`${what}: ${JSON.stringify(last)}`);
 }
 
-describe('browser: video', () => {
+describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
   let server: RunningServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -118,7 +119,10 @@ describe('browser: video', () => {
     assert.equal(await page.getByLabel('Language').inputValue(), 'en');
     await page.getByLabel('Label').fill('English');
     await page.getByRole('button', { name: 'Attach' }).click();
-    await page.getByRole('table', { name: 'Caption tracks' }).getByRole('cell', { name: 'English', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Caption tracks' })
+      .getByRole('cell', { name: 'English', exact: true })
+      .waitFor();
     await expectAccessible(page, 'video viewer with the captions editor');
   });
 

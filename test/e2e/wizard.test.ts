@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
@@ -44,7 +45,7 @@ async function fileOrder(page: Page): Promise<string[]> {
 }
 
 for (const dialect of TEST_DIALECTS) {
-  describe(`[${dialect}] browser: course wizard`, () => {
+  describe(`[${dialect}] browser: course wizard`, { skip: skipIfOptedOut('video', 'office') }, () => {
     let server: RunningServer;
     let browser: Browser;
     let context: BrowserContext;

@@ -4,19 +4,13 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { ConfigError, type Config, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { createDatabase, describeDatabase } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { createBlobStore } from '../storage/index.ts';
+import { SERVER_TOOLS } from '../system-tools.ts';
 
 const run = promisify(execFile);
-
-const DEBIAN_PACKAGES: Record<string, string> = {
-  ffmpeg: 'ffmpeg',
-  ffprobe: 'ffmpeg',
-  soffice: 'libreoffice-core libreoffice-writer libreoffice-calc libreoffice-impress',
-  pdftoppm: 'poppler-utils',
-};
 
 interface Check {
   name: string;
@@ -42,10 +36,17 @@ async function checkDatabase(config: Config): Promise<Check> {
   try {
     await sql`select 1`.execute(db);
     const pending = await pendingMigrations(db);
-    const state = pending.length ? `${pending.length} migration(s) pending; \`npm start\` or \`npm run db:migrate\` applies them` : 'migrations current';
+    const state = pending.length
+      ? `${pending.length} migration(s) pending; \`npm start\` or \`npm run db:migrate\` applies them`
+      : 'migrations current';
     return { name, ok: true, required: true, detail: `${describeDatabase(config.database)}: reachable, ${state}` };
   } catch (err) {
-    return { name, ok: false, required: true, detail: `${describeDatabase(config.database)}: ${(err as Error).message}` };
+    return {
+      name,
+      ok: false,
+      required: true,
+      detail: `${describeDatabase(config.database)}: ${(err as Error).message}`,
+    };
   } finally {
     await db.destroy().catch(() => {});
   }
@@ -62,7 +63,12 @@ async function checkStorage(config: Config): Promise<Check> {
       detail: `${store.description}: reachable, ${marked ? 'marker present' : 'no marker yet (written at the first start)'}`,
     };
   } catch (err) {
-    return { name: 'file storage', ok: false, required: true, detail: `${store.description}: ${(err as Error).message}` };
+    return {
+      name: 'file storage',
+      ok: false,
+      required: true,
+      detail: `${store.description}: ${(err as Error).message}`,
+    };
   }
 }
 
@@ -83,7 +89,10 @@ async function main(): Promise<number> {
     name: 'Node.js',
     ok: major >= 24,
     required: true,
-    detail: major >= 24 ? `v${process.versions.node}` : `v${process.versions.node}; Lectern needs 24 or newer (run it through npm, which uses the bundled Node 24)`,
+    detail:
+      major >= 24
+        ? `v${process.versions.node}`
+        : `v${process.versions.node}; Lectern needs 24 or newer (run it through npm, which uses the bundled Node 24)`,
   });
 
   let config: Config | undefined;
@@ -107,19 +116,14 @@ async function main(): Promise<number> {
     });
   }
 
-  const tools: [string, string, string[], RegExp, string][] = [
-    ['ffmpeg', 'ffmpeg', ['-version'], /ffmpeg version (\S+)/, 'video and audio processing'],
-    ['ffprobe', 'ffprobe', ['-version'], /ffprobe version (\S+)/, 'video probing'],
-    ['LibreOffice', 'soffice', ['--version'], /LibreOffice (\S+)/, 'Office documents converted to PDF for viewing'],
-    ['pdftoppm', 'pdftoppm', ['-v'], /pdftoppm version (\S+)/, 'PDF thumbnails'],
-  ];
-  for (const [name, command, args, pattern, usedFor] of tools) {
-    const version = await toolVersion(command, args, pattern);
+  for (const tool of SERVER_TOOLS) {
+    const version = await toolVersion(tool.command, tool.versionArgs, tool.versionPattern);
     checks.push({
-      name,
+      name: tool.name,
       ok: version !== null,
       required: false,
-      detail: version ?? `not found; needed for ${usedFor} (Debian: apt-get install ${DEBIAN_PACKAGES[command] ?? command})`,
+      detail:
+        version ?? `not found; needed for ${tool.usedFor} (Debian: apt-get install ${tool.debianPackages.join(' ')})`,
     });
   }
 

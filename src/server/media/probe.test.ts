@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runTool, ToolError, toolAvailable } from '../assets/processors/run-tool.ts';
+import { runTool, ToolError } from '../assets/processors/run-tool.ts';
+import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { formatDuration, probeVideo, sniffContainer, type VideoProbe } from './probe.ts';
 
-const skip = !(toolAvailable('ffmpeg') && toolAvailable('ffprobe')) && 'ffmpeg/ffprobe are not installed';
+const skip = skipIfOptedOut('video');
 const signal = () => new AbortController().signal;
-
-function straceWorks(): string | false {
-  if (!toolAvailable('strace')) return 'strace is not installed';
-  const probe = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', '/dev/null', 'true']);
-  return probe.status === 0 ? false : 'strace cannot trace here (ptrace not permitted)';
-}
 
 function assertOk(result: VideoProbe): asserts result is Extract<VideoProbe, { ok: true }> {
   assert.ok(result.ok, result.ok ? '' : `refused: ${result.reason}`);
@@ -303,7 +297,7 @@ describe('probeVideo', { skip }, () => {
     await assert.rejects(running, (err: unknown) => err instanceof ToolError && err.kind === 'aborted');
   });
 
-  it('never opens a file or address other than the input', { skip: straceWorks() }, async () => {
+  it('never opens a file or address other than the input', { skip: skipIfOptedOut('strace') }, async () => {
     const log = clip('strace.log');
     const wrapper = clip('traced-ffprobe');
     await writeFile(wrapper, `#!/bin/sh\nexec strace -f -e trace=openat,connect -o '${log}' ffprobe "$@"\n`);

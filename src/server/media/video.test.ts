@@ -10,13 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AssetView } from '../../shared/assets.ts';
 import type { CaptionTrackView } from '../../shared/video.ts';
-import { runTool, toolAvailable } from '../assets/processors/run-tool.ts';
+import { runTool } from '../assets/processors/run-tool.ts';
 import { alive } from '../assets/processors/test-support.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
+import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { tusUpload } from '../testing/tus.ts';
 
-const skip = !(toolAvailable('ffmpeg') && toolAvailable('ffprobe')) && 'ffmpeg/ffprobe are not installed';
+const skip = skipIfOptedOut('video');
 
 async function makeClip(args: string[]): Promise<Buffer> {
   const out = path.join(tmpdir(), `lectern-clip-${process.pid}-${Math.random().toString(36).slice(2)}${args.at(-1)}`);

@@ -15,8 +15,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import {
   assertContentKey,
   assertTemporaryKey,
-  type BlobStore,
   BlobNotFoundError,
+  type BlobStore,
   type ByteRange,
   contentKey,
   MARKER_NAME,

@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { AssetKind } from '../../../shared/assets.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { decide, detectFile } from './index.ts';
 import { fromFileType } from './media.ts';
 import { put, tempDir } from './testkit.ts';
@@ -290,9 +291,7 @@ describe('detectFile: audio and video containers', () => {
   });
 });
 
-const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
-
-describe('detectFile: real media files (made by ffmpeg when installed)', { skip: !hasFfmpeg && 'no ffmpeg' }, () => {
+describe('detectFile: real media files (made by ffmpeg)', { skip: skipIfOptedOut('video') }, () => {
   const make = (name: string, args: string[]) => {
     const file = path.join(dir, name);
     const src = ['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25:duration=0.5'];

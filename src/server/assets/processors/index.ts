@@ -18,7 +18,11 @@ export type { VideoProcessorOptions } from './video.ts';
 
 const processOther: Processor = async () => ({ ok: true, derivatives: [], metadata: {} });
 
-export function processorFor(kind: AssetKind, tools: Partial<ToolPaths> = {}, video: VideoProcessorOptions = {}): Processor {
+export function processorFor(
+  kind: AssetKind,
+  tools: Partial<ToolPaths> = {},
+  video: VideoProcessorOptions = {},
+): Processor {
   switch (kind) {
     case 'image':
       return processImage;

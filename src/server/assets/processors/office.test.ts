@@ -4,15 +4,15 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { createOfficeProcessor, processOffice } from './office.ts';
 import { readPdfInfo } from './pdf.ts';
-import { toolAvailable } from './run-tool.ts';
 import { FIXTURES, inputFor, processesMentioning, tempDir } from './test-support.ts';
 import type { ProcessResult } from './types.ts';
 
 const office = (name: string) => path.join(FIXTURES, 'office', name);
 const noSoffice = createOfficeProcessor({ soffice: 'lectern-no-soffice' });
-const skip = !toolAvailable('soffice') && 'LibreOffice (soffice) is not installed';
+const skip = skipIfOptedOut('office', 'pdf');
 const roles = (result: ProcessResult) => (result.ok ? result.derivatives.map((d) => d.role) : []);
 
 describe('office processor without LibreOffice', () => {
@@ -68,7 +68,7 @@ describe('office processor with LibreOffice', { skip }, () => {
       assert.equal(pdf?.mime, 'application/pdf');
       assert.ok(pdf?.path.startsWith(dir));
       assert.equal((await readPdfInfo(pdf?.path ?? ''))?.pages, result.metadata.pages);
-      if (toolAvailable('pdftoppm')) assert.deepEqual(roles(result), ['pdf', 'thumbnail']);
+      assert.deepEqual(roles(result), ['pdf', 'thumbnail']);
     });
   }
 

@@ -4,11 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PDFDocument, PDFHexString, PDFName, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { createPdfProcessor, processPdf, readPdfInfo } from './pdf.ts';
-import { toolAvailable } from './run-tool.ts';
 import { inputFor, tempDir } from './test-support.ts';
-
-const hasPdftoppm = toolAvailable('pdftoppm');
 
 async function threePagePdf(file: string, encrypt = false): Promise<void> {
   const doc = await PDFDocument.create();
@@ -37,7 +35,7 @@ describe('pdf processor', () => {
     assert.deepEqual(await readPdfInfo(file), { pages: 3, encrypted: false, title: 'Course handbook' });
   });
 
-  it('makes a thumbnail of page 1 with pdftoppm', { skip: !hasPdftoppm && 'pdftoppm is not installed' }, async (t) => {
+  it('makes a thumbnail of page 1 with pdftoppm', { skip: skipIfOptedOut('pdf') }, async (t) => {
     const dir = await tempDir(t);
     const file = path.join(dir, 'handbook.pdf');
     await threePagePdf(file);

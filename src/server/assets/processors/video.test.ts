@@ -1,24 +1,18 @@
 // The video processor on real ffmpeg, with clips made at test time: every kind of input ends ready (with a
 // playable HLS ladder) or failed with the right reason, and no run opens anything but its input and outputs.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runTool, ToolError, toolAvailable } from './run-tool.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
+import { runTool, ToolError } from './run-tool.ts';
 import { alive, inputFor, processesMentioning } from './test-support.ts';
 import type { DerivativeFile, ProcessResult } from './types.ts';
 import { createVideoProcessor, FAST_PATH_ROLE } from './video.ts';
 
-const skip = !(toolAvailable('ffmpeg') && toolAvailable('ffprobe')) && 'ffmpeg/ffprobe are not installed';
+const skip = skipIfOptedOut('video');
 const signal = () => new AbortController().signal;
-
-function straceWorks(): string | false {
-  if (!toolAvailable('strace')) return 'strace is not installed';
-  const probe = spawnSync('strace', ['-f', '-e', 'trace=openat', '-o', '/dev/null', 'true']);
-  return probe.status === 0 ? false : 'strace cannot trace here (ptrace not permitted)';
-}
 
 type Ready = Extract<ProcessResult, { ok: true }>;
 function assertReady(result: ProcessResult): asserts result is Ready {
@@ -339,7 +333,9 @@ describe('video processor', { skip }, () => {
     assert.deepEqual(timedOut, { ok: false, reason: 'Converting the video took too long and was stopped.' });
   });
 
-  it('never opens a file or address other than its input and its own outputs', { skip: straceWorks() }, async () => {
+  it('never opens a file or address other than its input and its own outputs', {
+    skip: skipIfOptedOut('strace'),
+  }, async () => {
     const log = clip('strace.log');
     const wrap = async (tool: string) => {
       const wrapper = clip(`traced-${tool}`);
