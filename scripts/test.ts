@@ -86,6 +86,11 @@ if (TEST_DIALECTS.includes('postgres')) {
   }
 }
 
+if (process.argv.includes('--prerequisites-only')) {
+  console.log('prerequisites: everything the tests need is here');
+  process.exit(0);
+}
+
 // 3. The stages, in order; the first that fails stops the run.
 interface Stage {
   name: string;
