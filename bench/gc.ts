@@ -34,6 +34,7 @@ import { contentKey } from '../src/server/storage/blob-store.ts';
 import { createBlobStore } from '../src/server/storage/index.ts';
 import { createS3Client, type S3Options } from '../src/server/storage/s3.ts';
 import { createTestDatabase } from '../src/server/testing/databases.ts';
+import { startLocalS3 } from '../src/server/testing/s3.ts';
 import { round } from './_stats.ts';
 
 const { values: options } = parseArgs({
@@ -282,22 +283,9 @@ const postgresS3 =
   ONLY === 'sqlite-disk'
     ? null
     : await bench('PostgreSQL + S3', 'postgres', async () => {
-        // s3rver runs in a process of its own (it needs --openssl-legacy-provider for its listing tokens).
-        const server = fork(path.join(import.meta.dirname, '_s3rver.ts'), [], {
-          execArgv: ['--openssl-legacy-provider'],
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        });
-        const options = await new Promise<S3Options>((resolve) =>
-          server.once('message', (m) => resolve(m as S3Options)),
-        );
-        return {
-          storage: { driver: 's3', ...options, prefix: 'blobs' },
-          env: {},
-          stop: async () => {
-            server.kill('SIGTERM');
-            await new Promise((r) => server.once('exit', r));
-          },
-        };
+        // startLocalS3 runs s3rver in a process of its own (its listing tokens need the legacy provider).
+        const s3 = await startLocalS3();
+        return { storage: { driver: 's3', ...s3.options('blobs') }, env: {}, stop: () => s3.stop() };
       });
 
 console.log(

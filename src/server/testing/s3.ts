@@ -49,6 +49,9 @@ export async function startLocalS3(): Promise<LocalS3> {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Unreferenced above: without this, a caller with nothing else pending would end (an
+      // "unsettled top-level await") before the exit arrives.
+      child.ref();
       child.kill('SIGTERM');
       await exited;
     },
