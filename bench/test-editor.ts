@@ -2,7 +2,9 @@
 // step in Chromium, then the author types into one question. Figures: time until the questions are
 // on screen, and the browser's own work (script, style, layout, from Chrome's performance metrics)
 // per keystroke, which depends far less on other load of the machine than wall-clock time.
-// Needs a build of the web app (`npx vite build`) and /usr/bin/chromium (or CHROMIUM_PATH).
+// Builds the web app first when it is missing or stale; needs /usr/bin/chromium (or CHROMIUM_PATH).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import type { DraftView } from '../src/shared/drafts.ts';
 import type { TestSetInput } from '../src/shared/quiz.ts';
@@ -72,6 +74,12 @@ async function measure(page: Page, questions: number) {
   await cdp.detach();
   return { loadMs, busyMsPerKey };
 }
+
+// The build's own output goes to stderr: stdout ends with the figures.
+const build = spawnSync(process.execPath, [path.join(import.meta.dirname, '../scripts/build-web-if-needed.ts')], {
+  stdio: ['ignore', 2, 2],
+});
+if (build.status !== 0) throw new Error('building the web app failed');
 
 const server = await startServer('sqlite');
 const browser = await launchBrowser();
