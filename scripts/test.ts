@@ -47,9 +47,13 @@ function missingRequirements(): { requirement: Requirement; problem: string; gro
 let missing = missingRequirements();
 const canInstall = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
 if (missing.length && canInstall) {
+  // One line per package set (ffmpeg brings both ffmpeg and ffprobe).
+  const reasons = new Map<string, string[]>();
   for (const { requirement } of missing) {
-    console.log(`prerequisites: installing ${requirement.debianPackages.join(' ')} — ${requirement.why}`);
+    const key = requirement.debianPackages.join(' ');
+    reasons.set(key, [...(reasons.get(key) ?? []), requirement.why]);
   }
+  for (const [packages, why] of reasons) console.log(`prerequisites: installing ${packages} — ${why.join('; ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const packages = [...new Set(missing.flatMap((m) => m.requirement.debianPackages))];
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });

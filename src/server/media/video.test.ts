@@ -16,6 +16,7 @@ import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestC
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { tusUpload } from '../testing/tus.ts';
+import { waitFor } from '../testing/wait.ts';
 
 const skip = skipIfOptedOut('video');
 
@@ -116,7 +117,9 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(asset.state, 'ready', asset.reason ?? '');
       assert.equal(asset.viewer, 'video');
 
-      // Before the switch: processing, playable as MP4; after: HLS, the MP4 remux gone.
+      // Before the switch: processing, playable as MP4; after: HLS, the MP4 remux gone. On PostgreSQL
+      // events travel through LISTEN/NOTIFY and may arrive after the API already answers "ready".
+      await waitFor(() => events.some((e) => e.id === id && e.state === 'ready'), 'the ready event');
       const mine = events.filter((e) => e.id === id);
       const early = mine.find((e) => e.state === 'processing' && e.viewer === 'video');
       assert.ok(early, `no playable-while-processing state in ${mine.map((e) => `${e.state}/${e.viewer}`).join(', ')}`);

@@ -3,6 +3,8 @@
 // apt-get, installs) every group not opted out before any test runs; a test that needs a group
 // asks `skipIfOptedOut`, so it runs, and fails loudly, when its tool is missing without an opt-out.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { FFMPEG, FFPROBE, LIBREOFFICE, PDFTOPPM, type SystemTool } from '../system-tools.ts';
 
 export const TEST_GROUPS = ['browser', 'video', 'office', 'pdf', 'strace'] as const;
@@ -43,6 +45,22 @@ const fonts: Requirement = {
   },
 };
 
+/**
+ * `soffice --version` answers even when Debian's writer, calc or impress parts are missing (the core
+ * package alone), and then every conversion fails: check the parts the tests convert with.
+ */
+const libreOffice: Requirement = {
+  ...tool(LIBREOFFICE, 'the Office tests convert Word, Excel, PowerPoint and OpenDocument files to PDF'),
+  check: () => {
+    const found = spawnSync('sh', ['-c', 'readlink -f "$(command -v soffice)"'], { encoding: 'utf8' });
+    const program = found.status === 0 ? path.dirname(found.stdout.trim()) : '';
+    if (!program || !runs('soffice', ['--version'])) return 'soffice not found in PATH';
+    const parts = { writer: 'libswlo.so', calc: 'libsclo.so', impress: 'libsdlo.so' };
+    const missing = Object.entries(parts).filter(([, lib]) => !existsSync(path.join(program, lib)));
+    return missing.length ? `LibreOffice without ${missing.map(([part]) => part).join(', ')}` : null;
+  },
+};
+
 export const REQUIREMENTS: Record<TestGroup, Requirement[]> = {
   browser: [
     {
@@ -57,7 +75,7 @@ export const REQUIREMENTS: Record<TestGroup, Requirement[]> = {
     tool(FFMPEG, 'the video and audio tests make their clips with it and process them'),
     tool(FFPROBE, 'the video tests probe every clip'),
   ],
-  office: [tool(LIBREOFFICE, 'the Office tests convert documents to PDF'), fonts],
+  office: [libreOffice, fonts],
   pdf: [tool(PDFTOPPM, 'the PDF and Office tests make thumbnails with it')],
   strace: [
     {
