@@ -5,31 +5,31 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { registerAssetRoutes } from './assets/routes.ts';
+import { createMediaRepository } from './media/repository.ts';
+import { registerMediaRoutes } from './media/routes.ts';
+import { createMediaService } from './media/service.ts';
 import type { AssetsService } from './assets/service.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { EventBus } from './events/bus.ts';
+import { registerGcRoutes } from './gc/routes.ts';
+import type { GcService } from './gc/service.ts';
 import { createCoursesRepository } from './courses/repository.ts';
 import { registerCourseRoutes } from './courses/routes.ts';
 import { createCoursesService } from './courses/service.ts';
-import type { Database } from './db/database.ts';
 import { createDraftsRepository } from './drafts/repository.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
 import { createDraftsService } from './drafts/service.ts';
-import type { EventBus } from './events/bus.ts';
 import { registerEventRoutes } from './events/routes.ts';
-import { registerGcRoutes } from './gc/routes.ts';
-import type { GcService } from './gc/service.ts';
-import { registerHealthRoutes } from './health/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
+import { registerHealthRoutes } from './health/routes.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
-import { createMediaRepository } from './media/repository.ts';
-import { registerMediaRoutes } from './media/routes.ts';
-import { createMediaService } from './media/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { StorageState } from './storage/prepare.ts';
 import { registerUploadRoutes } from './uploads/routes.ts';
@@ -61,16 +61,7 @@ export interface LecternApp {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp({
-  config,
-  db,
-  logger,
-  bus,
-  queue,
-  storageState,
-  files,
-  gc,
-}: AppDependencies): Promise<LecternApp> {
+export async function buildApp({ config, db, logger, bus, queue, storageState, files, gc }: AppDependencies): Promise<LecternApp> {
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,

@@ -23,14 +23,11 @@ describe('configuration', () => {
   });
 
   it('stops with one line naming the bad variable', () => {
-    assert.throws(
-      () => loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty' }),
-      (err: Error) => {
-        assert.ok(err instanceof ConfigError);
-        assert.match(err.message, /^Invalid PORT="eighty": /);
-        return true;
-      },
-    );
+    assert.throws(() => loadConfig({ DATA_DIR: dataDir(), PORT: 'eighty' }), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^Invalid PORT="eighty": /);
+      return true;
+    });
     assert.throws(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mysql://x' }), /Invalid DATABASE_URL/);
     assert.throws(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'ftp://x' }), /Invalid PUBLIC_URL/);
     assert.throws(() => loadConfig({ DATA_DIR: dataDir(), SESSION_SECRET: 'short' }), /Invalid SESSION_SECRET/);
@@ -66,26 +63,13 @@ describe('configuration', () => {
     });
     assert.throws(() => loadConfig({ DATA_DIR: dir, STORAGE_URL: 'ftp://x' }), /Invalid STORAGE_URL/);
     assert.throws(() => loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'video' }), /Invalid WORKER_GROUPS/);
-    assert.deepEqual(loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'media,maintenance' }).workerGroups, [
-      'media',
-      'maintenance',
-    ]);
+    assert.deepEqual(loadConfig({ DATA_DIR: dir, WORKER_GROUPS: 'media,maintenance' }).workerGroups, ['media', 'maintenance']);
   });
 
   it('schedules the storage clean-up hourly with a 24 h grace and 90-day drafts, and refuses a bad schedule', () => {
     const dir = dataDir();
-    assert.deepEqual(loadConfig({ DATA_DIR: dir }).gc, {
-      cron: '23 * * * *',
-      graceHours: 24,
-      draftMaxAgeDays: 90,
-      uploadMaxAgeDays: 7,
-    });
-    const custom = loadConfig({
-      DATA_DIR: dir,
-      GC_SCHEDULE: '0 3 * * *',
-      GC_GRACE_HOURS: '0.5',
-      GC_DRAFT_MAX_AGE_DAYS: '30',
-    }).gc;
+    assert.deepEqual(loadConfig({ DATA_DIR: dir }).gc, { cron: '23 * * * *', graceHours: 24, draftMaxAgeDays: 90, uploadMaxAgeDays: 7 });
+    const custom = loadConfig({ DATA_DIR: dir, GC_SCHEDULE: '0 3 * * *', GC_GRACE_HOURS: '0.5', GC_DRAFT_MAX_AGE_DAYS: '30' }).gc;
     assert.deepEqual(custom, { cron: '0 3 * * *', graceHours: 0.5, draftMaxAgeDays: 30, uploadMaxAgeDays: 7 });
     assert.throws(() => loadConfig({ DATA_DIR: dir, GC_SCHEDULE: 'hourly' }), /Invalid GC_SCHEDULE/);
     assert.throws(() => loadConfig({ DATA_DIR: dir, GC_GRACE_HOURS: '-1' }), /Invalid GC_GRACE_HOURS/);

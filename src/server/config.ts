@@ -21,18 +21,8 @@ const envSchema = z.object({
     .refine((v) => /^(postgres|postgresql|sqlite):/.test(v), 'must start with postgres:// or sqlite:')
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(60 * 24 * 30)
-    .default(8 * 60),
-  SESSION_ABSOLUTE_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 365)
-    .default(7 * 24),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(7 * 24),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -52,10 +42,7 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   WORKER_GROUPS: z
     .string()
-    .regex(
-      /^(default|media|maintenance)(,(default|media|maintenance))*$/,
-      'must list groups among default,media,maintenance',
-    )
+    .regex(/^(default|media|maintenance)(,(default|media|maintenance))*$/, 'must list groups among default,media,maintenance')
     .optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   UPLOAD_MAX_VIDEO_MB: z.coerce.number().int().min(1).default(4096),
@@ -66,18 +53,12 @@ const envSchema = z.object({
     .refine((v) => v.split(',').every((h) => Number(h) >= 144 && Number(h) <= 4320), 'heights must be 144 to 4320')
     .default('360,720,1080'),
   VIDEO_WEBM: booleanString.default(false),
-  VIDEO_TIMEOUT_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(240),
-  GC_SCHEDULE: z.string().refine(isCron, 'must be a cron expression such as "23 * * * *"').default('23 * * * *'),
-  GC_GRACE_HOURS: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 365)
-    .default(24),
+  VIDEO_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(240),
+  GC_SCHEDULE: z
+    .string()
+    .refine(isCron, 'must be a cron expression such as "23 * * * *"')
+    .default('23 * * * *'),
+  GC_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
   GC_DRAFT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   GC_UPLOAD_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 });
@@ -91,7 +72,9 @@ function isCron(value: string): boolean {
   }
 }
 
-export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; connectionString: string };
 
 export type StorageConfig =
   | { driver: 'disk'; root: string }
@@ -174,10 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerGroups: e.WORKER_GROUPS?.split(','),
     workerConcurrency: e.WORKER_CONCURRENCY,
     uploadLimits: Object.fromEntries(
-      ASSET_KINDS.map((kind) => [
-        kind,
-        (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024,
-      ]),
+      ASSET_KINDS.map((kind) => [kind, (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024]),
     ) as Record<AssetKind, number>,
     uploadsDir: path.join(dataDir, 'uploads'),
     video: {
@@ -197,8 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function storageConfig(e: z.infer<typeof envSchema>, dataDir: string): StorageConfig {
   const url = e.STORAGE_URL;
   if (!url) return { driver: 'disk', root: path.join(dataDir, 'blobs') };
-  if (url.startsWith('file:'))
-    return { driver: 'disk', root: path.resolve(url.slice('file:'.length).replace(/^\/\//, '')) };
+  if (url.startsWith('file:')) return { driver: 'disk', root: path.resolve(url.slice('file:'.length).replace(/^\/\//, '')) };
   const parsed = new URL(url);
   return {
     driver: 's3',

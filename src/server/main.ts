@@ -16,10 +16,7 @@ const runtime = await createRuntime(config, logger).catch((err: Error) =>
 const { app } = await buildApp(appDependencies(config, logger, runtime));
 
 if (!webOnly) {
-  await runtime.queue.startWorkers(runtime.registry, {
-    groups: config.workerGroups,
-    concurrency: config.workerConcurrency,
-  });
+  await runtime.queue.startWorkers(runtime.registry, { groups: config.workerGroups, concurrency: config.workerConcurrency });
   await runtime.queue.startScheduler();
   await registerSchedules(runtime.queue, config.gc.cron);
 }

@@ -5,15 +5,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { type AssetsService, createAssetsService } from './assets/service.ts';
 import { purgeExpiredSessionsHandler } from './auth/jobs.ts';
-import type { Config } from './config.ts';
 import { createCoursesRepository } from './courses/repository.ts';
+import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createMemoryEventBus, type EventBus } from './events/bus.ts';
 import { createPostgresEventBus } from './events/postgres.ts';
-import { createGcRepository } from './gc/repository.ts';
-import { DAY_MS, defaultPolicy } from './gc/rules.ts';
-import { createGcService, type GcService } from './gc/service.ts';
 import { createEmbeddedJobQueue } from './jobs/embedded.ts';
 import { probeHandler } from './jobs/probe.ts';
 import type { JobEvent, JobQueue } from './jobs/queue.ts';
@@ -21,6 +18,9 @@ import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts'
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { createGcRepository } from './gc/repository.ts';
+import { DAY_MS, defaultPolicy } from './gc/rules.ts';
+import { createGcService, type GcService } from './gc/service.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -92,8 +92,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     blobStore,
     uploads,
     cancelAssetWork: async (assetId) => {
-      for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const)
-        await queue.cancelByKey(job, assetId);
+      for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const) await queue.cancelByKey(job, assetId);
     },
     policy: defaultPolicy({ graceHours: config.gc.graceHours, draftMaxAgeDays: config.gc.draftMaxAgeDays }),
     tempRoot: tmpdir(),
@@ -109,8 +108,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });
-      if (result.status === 'refused' || result.status === 'failed')
-        logger.error({ gc: result.id }, `garbage collection ${result.status}`);
+      if (result.status === 'refused' || result.status === 'failed') logger.error({ gc: result.id }, `garbage collection ${result.status}`);
     }),
   ]);
 

@@ -8,17 +8,12 @@ import { createRuntime, registerSchedules } from './runtime.ts';
 const config = loadConfigOrExit();
 const logger = createLogger(config);
 if (config.database.dialect !== 'postgres') {
-  exitWithConfigError(
-    'a separate worker needs DATABASE_URL=postgres://… (the embedded mode runs workers inside `npm start`)',
-  );
+  exitWithConfigError('a separate worker needs DATABASE_URL=postgres://… (the embedded mode runs workers inside `npm start`)');
 }
 const runtime = await createRuntime(config, logger).catch((err: Error) =>
   exitWithConfigError(`cannot start (${describeDatabase(config.database)}): ${err.message}`),
 );
-await runtime.queue.startWorkers(runtime.registry, {
-  groups: config.workerGroups,
-  concurrency: config.workerConcurrency,
-});
+await runtime.queue.startWorkers(runtime.registry, { groups: config.workerGroups, concurrency: config.workerConcurrency });
 await runtime.queue.startScheduler();
 await registerSchedules(runtime.queue, config.gc.cron);
 

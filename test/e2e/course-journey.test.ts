@@ -10,18 +10,19 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
-import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import type { DraftView } from '../../src/shared/drafts.ts';
 import { apiClient } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const PASSWORD = TEST_PASSWORD;
 const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
+
 
 async function saved(page: Page): Promise<void> {
   await page
@@ -37,9 +38,7 @@ const step = (page: Page, name: string) =>
     .click();
 
 for (const dialect of TEST_DIALECTS) {
-  describe(`[${dialect}] browser: a new author's course, from the first field to version 2`, {
-    skip: skipIfOptedOut('video', 'office'),
-  }, () => {
+  describe(`[${dialect}] browser: a new author's course, from the first field to version 2`, { skip: skipIfOptedOut('video', 'office') }, () => {
     let server: RunningServer;
     let browser: Browser;
     let dir: string;
@@ -49,52 +48,18 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-journey-'));
       clip = path.join(dir, 'welcome.mp4');
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=640x360:rate=25:duration=3',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440:duration=3',
-        '-c:v',
-        'libx264',
-        '-pix_fmt',
-        'yuv420p',
-        '-c:a',
-        'aac',
-        '-shortest',
-        clip,
-      ]);
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=3', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
       png = path.join(dir, 'extinguisher.png');
-      await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc2222' } })
-        .png()
-        .toFile(png);
+      await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc2222' } }).png().toFile(png);
       server = await startServer(dialect);
       browser = await launchBrowser();
       const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: PASSWORD,
-          })
-        ).status,
-        201,
-      );
+      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
       for (const [email, role, name] of [
         ['grace@example.org', 'author', 'Grace Author'],
         ['lin@example.org', 'learner', 'Lin Learner'],
       ] as const) {
-        assert.equal(
-          (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: PASSWORD }))
-            .status,
-          201,
-        );
+        assert.equal((await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: PASSWORD })).status, 201);
       }
     });
     after(async () => {
@@ -107,8 +72,7 @@ for (const dialect of TEST_DIALECTS) {
       const authorContext = await browser.newContext({ baseURL: server.url });
       authorContext.setDefaultTimeout(30_000);
       const page = await signInPage(authorContext, 'grace@example.org');
-      const draft = async (id: string) =>
-        ((await (await page.request.get(`/api/drafts/${id}`)).json()) as { draft: DraftView }).draft;
+      const draft = async (id: string) => ((await (await page.request.get(`/api/drafts/${id}`)).json()) as { draft: DraftView }).draft;
 
       // Basics.
       await page.getByRole('button', { name: 'New course' }).click();
@@ -145,10 +109,7 @@ for (const dialect of TEST_DIALECTS) {
         const section = page.getByRole('region', { name, exact: true });
         await section.waitFor();
         for (const kind of ['Single choice', 'Multiple choice', 'True/false']) {
-          await section
-            .getByRole('group', { name: `Add a question to ${name}` })
-            .getByRole('button', { name: kind })
-            .click();
+          await section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }).click();
           await page.keyboard.type(`${name}: a ${kind.toLowerCase()} question`);
         }
       }
@@ -216,10 +177,7 @@ for (const dialect of TEST_DIALECTS) {
 
       // The author edits the course and publishes version 2.
       await page.goto('/');
-      await page
-        .getByRole('table', { name: 'Published courses' })
-        .getByRole('button', { name: 'Edit Fire safety at work' })
-        .click();
+      await page.getByRole('table', { name: 'Published courses' }).getByRole('button', { name: 'Edit Fire safety at work' }).click();
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
       await page.getByText('New version (2) of a published course').waitFor();
       await page.getByLabel('Title').fill('Fire safety at work, second edition');

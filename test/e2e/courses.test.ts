@@ -24,6 +24,7 @@ async function makePdf(dir: string): Promise<string> {
   return file;
 }
 
+
 for (const dialect of TEST_DIALECTS) {
   describe(`[${dialect}] browser: catalog, enrolment and versions`, () => {
     let server: RunningServer;
@@ -37,26 +38,12 @@ for (const dialect of TEST_DIALECTS) {
       server = await startServer(dialect);
       browser = await launchBrowser();
       const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: PASSWORD,
-          })
-        ).status,
-        201,
-      );
+      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
       for (const [email, role, name] of [
         ['grace@example.org', 'author', 'Grace Author'],
         ['lin@example.org', 'learner', 'Lin Learner'],
       ] as const) {
-        const created = await admin.request('POST', '/api/admin/users', {
-          email,
-          displayName: name,
-          role,
-          password: PASSWORD,
-        });
+        const created = await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: PASSWORD });
         assert.equal(created.status, 201, created.text);
       }
       author = await signIn(server.url, 'grace@example.org', PASSWORD);
@@ -65,21 +52,12 @@ for (const dialect of TEST_DIALECTS) {
       const draft = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
       const fileId = await author.upload(await makePdf(dir), 'pdf', { draftId: draft.draft.id });
       await eventually(
-        async () =>
-          ((await author.request('GET', `/api/assets/${fileId}`)).json() as { asset: { state: string } }).asset
-            .state === 'ready',
+        async () => ((await author.request('GET', `/api/assets/${fileId}`)).json() as { asset: { state: string } }).asset.state === 'ready',
         'the PDF to be ready',
       );
       const saved = await author.request('PATCH', `/api/drafts/${draft.draft.id}`, {
         revision: 1,
-        basics: {
-          title: 'Fire safety',
-          versionLabel: '2026',
-          shortDescription: 'What to do **before** the alarm.',
-          topics: ['Evacuation'],
-          language: 'en',
-          coverAssetId: null,
-        },
+        basics: { title: 'Fire safety', versionLabel: '2026', shortDescription: 'What to do **before** the alarm.', topics: ['Evacuation'], language: 'en', coverAssetId: null },
         files: [{ assetId: fileId, title: 'Evacuation plan', description: 'Where the exits are.', required: true }],
         test: { settings: { enabled: false }, categories: [] },
       });
@@ -123,16 +101,11 @@ for (const dialect of TEST_DIALECTS) {
         basics: { ...edit.draft.content.basics, title: 'Fire safety, revised' },
       });
       assert.equal(renamed.status, 200, renamed.text);
-      assert.deepEqual((await author.request('POST', `/api/drafts/${edit.draft.id}/publish`)).json(), {
-        courseId,
-        version: 2,
-      });
+      assert.deepEqual((await author.request('POST', `/api/drafts/${edit.draft.id}/publish`)).json(), { courseId, version: 2 });
 
       await page.reload();
       await page.getByRole('heading', { name: 'Fire safety', level: 1, exact: true }).waitFor();
-      await page
-        .getByText(/A newer version \(version 2\) has been published since you enrolled; you keep\s+version 1/)
-        .waitFor();
+      await page.getByText(/A newer version \(version 2\) has been published since you enrolled; you keep\s+version 1/).waitFor();
       await expectAccessible(page, 'course page, enrolled');
       await page.goto('/');
       await page.getByRole('heading', { name: 'My learning', level: 1 }).waitFor();
@@ -153,9 +126,7 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { name: 'Fire safety', level: 1, exact: true }).waitFor();
       await page.getByRole('button', { name: 'Edit course (new version)' }).click();
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\//);
-      const drafts = (await author.request('GET', '/api/drafts')).json() as {
-        drafts: { courseId: string | null; baseVersion: number | null }[];
-      };
+      const drafts = (await author.request('GET', '/api/drafts')).json() as { drafts: { courseId: string | null; baseVersion: number | null }[] };
       assert.ok(drafts.drafts.some((d) => d.courseId === courseId && d.baseVersion === 2));
       await context.close();
     });

@@ -13,12 +13,12 @@ import type { Browser, Page } from 'playwright-core';
 import { createDatabase } from '../../src/server/db/database.ts';
 import { MARKER_NAME } from '../../src/server/storage/blob-store.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
-import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { LOCAL_S3_BUCKET, type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { apiClient, signIn } from './support/api.ts';
 import { launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const TABLES = ['drafts', 'draft_assets', 'assets', 'asset_derivatives', 'blobs'] as const;
@@ -65,9 +65,7 @@ function ffmpegChildrenOf(pid: number | undefined): number[] {
 
 for (const dialect of TEST_DIALECTS) {
   const store = dialect === 'postgres' ? 's3' : 'disk';
-  describe(`[${dialect} + ${store}] browser: cancelling a draft while it uploads and encodes`, {
-    skip: skipIfOptedOut('video'),
-  }, () => {
+  describe(`[${dialect} + ${store}] browser: cancelling a draft while it uploads and encodes`, { skip: skipIfOptedOut('video') }, () => {
     let server: RunningServer;
     let s3: LocalS3 | undefined;
     let browser: Browser;
@@ -80,48 +78,15 @@ for (const dialect of TEST_DIALECTS) {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-cancel-'));
       // MPEG-4 Part 2 must be re-encoded: a ladder that runs for a while.
       video = path.join(dir, 'lecture.avi');
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc2=size=1280x720:rate=30:duration=40',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=330:duration=40',
-        '-c:v',
-        'mpeg4',
-        '-q:v',
-        '6',
-        '-c:a',
-        'mp3',
-        '-shortest',
-        video,
-      ]);
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=40', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=40', '-c:v', 'mpeg4', '-q:v', '6', '-c:a', 'mp3', '-shortest', video]);
       big = path.join(dir, 'handbook.pdf');
       writeFileSync(big, randomBytes(48 * 1024 * 1024));
       if (store === 's3') s3 = await startLocalS3();
       server = await startServer(dialect, s3 ? s3.env(`cancel-${Date.now()}`) : {});
       browser = await launchBrowser();
       const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: PASSWORD,
-          })
-        ).status,
-        201,
-      );
-      const created = await admin.request('POST', '/api/admin/users', {
-        email: 'grace@example.org',
-        displayName: 'Grace Author',
-        role: 'author',
-        password: PASSWORD,
-      });
+      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
+      const created = await admin.request('POST', '/api/admin/users', { email: 'grace@example.org', displayName: 'Grace Author', role: 'author', password: PASSWORD });
       assert.equal(created.status, 201, created.text);
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(20_000);
@@ -148,63 +113,29 @@ for (const dialect of TEST_DIALECTS) {
         await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
         const draftId = new URL(page.url()).pathname.split('/')[2] ?? '';
         await page.getByLabel('Title').fill('Doomed course');
-        await page
-          .getByRole('navigation', { name: 'Course steps' })
-          .getByRole('link', { name: /^Files/ })
-          .click();
+        await page.getByRole('navigation', { name: 'Course steps' }).getByRole('link', { name: /^Files/ }).click();
 
         // The video uploads at full speed, then encodes.
         await page.getByLabel('Files to upload').setInputFiles(video);
-        await waitFor(
-          async () => ffmpegChildrenOf(server.pid()).length > 0,
-          'ffmpeg to be encoding the video',
-          90_000,
-          100,
-        );
-        const videoRow = await db
-          .selectFrom('assets')
-          .select(['id', 'state'])
-          .where('original_name', '=', 'lecture.avi')
-          .executeTakeFirstOrThrow();
+        await waitFor(async () => ffmpegChildrenOf(server.pid()).length > 0, 'ffmpeg to be encoding the video', 90_000, 100);
+        const videoRow = await db.selectFrom('assets').select(['id', 'state']).where('original_name', '=', 'lecture.avi').executeTakeFirstOrThrow();
         assert.equal(videoRow.state, 'processing');
 
         // The large file trickles in.
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', {
-          offline: false,
-          latency: 0,
-          downloadThroughput: -1,
-          uploadThroughput: 2 * 1024 * 1024,
-        });
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
         await page.getByLabel('Files to upload').setInputFiles(big);
         const progress = page.getByRole('progressbar', { name: 'Upload of handbook.pdf' });
-        await waitFor(
-          async () => Number((await progress.getAttribute('aria-valuenow').catch(() => '0')) ?? 0) >= 5,
-          'the large upload to be under way',
-          60_000,
-          100,
-        );
-        const bigRow = await db
-          .selectFrom('assets')
-          .select(['id', 'state'])
-          .where('original_name', '=', 'handbook.pdf')
-          .executeTakeFirstOrThrow();
+        await waitFor(async () => Number((await progress.getAttribute('aria-valuenow').catch(() => '0')) ?? 0) >= 5, 'the large upload to be under way', 60_000, 100);
+        const bigRow = await db.selectFrom('assets').select(['id', 'state']).where('original_name', '=', 'handbook.pdf').executeTakeFirstOrThrow();
         assert.equal(bigRow.state, 'uploading');
         assert.ok(ffmpegChildrenOf(server.pid()).length > 0, 'the video is still encoding');
 
         await page.getByRole('button', { name: 'Cancel and discard' }).click();
-        await page
-          .getByRole('dialog', { name: 'Discard this draft?' })
-          .getByRole('button', { name: 'Discard draft' })
-          .click();
+        await page.getByRole('dialog', { name: 'Discard this draft?' }).getByRole('button', { name: 'Discard draft' }).click();
         await page.waitForURL((url) => url.pathname === '/');
-        await cdp.send('Network.emulateNetworkConditions', {
-          offline: false,
-          latency: 0,
-          downloadThroughput: -1,
-          uploadThroughput: -1,
-        });
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
         assert.equal((await author.request('GET', `/api/drafts/${draftId}`)).status, 404);
         await waitFor(async () => ffmpegChildrenOf(server.pid()).length === 0, 'ffmpeg to be killed', 20_000, 100);
@@ -212,10 +143,7 @@ for (const dialect of TEST_DIALECTS) {
         await waitFor(
           async () => {
             for (const table of TABLES) {
-              const { n } = await db
-                .selectFrom(table)
-                .select((eb) => eb.fn.countAll<number | string>().as('n'))
-                .executeTakeFirstOrThrow();
+              const { n } = await db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
               if (Number(n) !== 0) return false;
             }
             return true;
@@ -228,29 +156,15 @@ for (const dialect of TEST_DIALECTS) {
         if (s3) {
           await waitFor(async () => (await objectsIn(s3 as LocalS3)).length === 0, 'no object left in S3', 20_000, 250);
         } else {
-          await waitFor(
-            async () => bytesUnder(path.join(server.dataDir, 'blobs')) === 0,
-            'no blob bytes left on disk',
-            20_000,
-            250,
-          );
-          await waitFor(
-            async () => bytesUnder(path.join(server.dataDir, 'uploads')) === 0,
-            'no partial upload left on disk',
-            20_000,
-            250,
-          );
+          await waitFor(async () => bytesUnder(path.join(server.dataDir, 'blobs')) === 0, 'no blob bytes left on disk', 20_000, 250);
+          await waitFor(async () => bytesUnder(path.join(server.dataDir, 'uploads')) === 0, 'no partial upload left on disk', 20_000, 250);
         }
         // And it stays so: nothing the cancelled work was doing comes back a moment later.
         await new Promise((r) => setTimeout(r, 3000));
         const assets = await db.selectFrom('assets').select('id').execute();
         assert.deepEqual(assets, []);
         if (s3) assert.deepEqual(await objectsIn(s3), []);
-        else
-          assert.equal(
-            bytesUnder(path.join(server.dataDir, 'blobs')) + bytesUnder(path.join(server.dataDir, 'uploads')),
-            0,
-          );
+        else assert.equal(bytesUnder(path.join(server.dataDir, 'blobs')) + bytesUnder(path.join(server.dataDir, 'uploads')), 0);
       } finally {
         await db.destroy();
       }

@@ -14,33 +14,22 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
-import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
+
 
 async function makeFiles(dir: string) {
   const png = path.join(dir, 'diagram.png');
-  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2266aa' } })
-    .png()
-    .toFile(png);
+  await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2266aa' } }).png().toFile(png);
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (let i = 1; i <= 2; i++) doc.addPage().drawText(`Handout page ${i}`, { x: 50, y: 700, size: 24, font });
   const pdf = path.join(dir, 'handout.pdf');
   writeFileSync(pdf, await doc.save());
   const mp3 = path.join(dir, 'tone.mp3');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=2',
-    '-c:a',
-    'libmp3lame',
-    mp3,
-  ]);
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'libmp3lame', mp3]);
   const docx = path.join(dir, 'single-paragraph.docx');
   copyFileSync(path.join(FIXTURES, 'office/single-paragraph.docx'), docx);
   const swf = path.join(dir, 'ZeroClipboard.swf');
@@ -99,10 +88,7 @@ for (const dialect of TEST_DIALECTS) {
         await rowState(page, name, /^Ready$/);
       }
       await rowState(page, 'syllabus.pdf', /^Failed$/);
-      await page
-        .getByText(/Windows program/)
-        .first()
-        .waitFor();
+      await page.getByText(/Windows program/).first().waitFor();
       await expectAccessible(page, 'files page after the batch');
     });
 
@@ -123,10 +109,7 @@ for (const dialect of TEST_DIALECTS) {
       await openViewer('single-paragraph.docx');
       await page.getByRole('img', { name: 'Page 1 of single-paragraph.docx' }).waitFor({ timeout: 30_000 });
       const { violations } = await new AxeBuilder({ page }).exclude('iframe[sandbox]').analyze();
-      assert.deepEqual(
-        violations.map((v) => v.id),
-        [],
-      );
+      assert.deepEqual(violations.map((v) => v.id), []);
     });
 
     it('shows an image', async () => {
@@ -162,9 +145,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(handle, 'the Flash viewer frame');
       await handle.waitForFunction(
         () => {
-          const player = document.querySelector('ruffle-player') as unknown as {
-            ruffle?: () => { isPlaying?: boolean; metadata?: unknown };
-          };
+          const player = document.querySelector('ruffle-player') as unknown as { ruffle?: () => { isPlaying?: boolean; metadata?: unknown } };
           const api = player?.ruffle?.();
           return Boolean(api?.metadata) && api?.isPlaying === true;
         },
@@ -172,16 +153,11 @@ for (const dialect of TEST_DIALECTS) {
         { timeout: 30_000 },
       );
       assert.ok(ruffleRequests.length > 0);
-      assert.ok(
-        ruffleRequests.every((u) => u.startsWith(server.url)),
-        `Ruffle only from our origin: ${ruffleRequests.join(', ')}`,
-      );
+      assert.ok(ruffleRequests.every((u) => u.startsWith(server.url)), `Ruffle only from our origin: ${ruffleRequests.join(', ')}`);
       await expectAccessible(page, 'Flash viewer');
     });
 
-    it('finishes an upload after the server crashes in the middle of it, byte-identical', {
-      timeout: 180_000,
-    }, async () => {
+    it('finishes an upload after the server crashes in the middle of it, byte-identical', { timeout: 180_000 }, async () => {
       const big = path.join(dir, 'lecture-recording.bin');
       writeFileSync(big, randomBytes(48 * 1024 * 1024));
       const expected = createHash('sha256').update(readFileSync(big)).digest('hex');
@@ -209,12 +185,7 @@ for (const dialect of TEST_DIALECTS) {
       );
       assert.ok(asset);
       const original = await page.request.get(`/api/assets/${asset.id}/original`);
-      assert.equal(
-        createHash('sha256')
-          .update(await original.body())
-          .digest('hex'),
-        expected,
-      );
+      assert.equal(createHash('sha256').update(await original.body()).digest('hex'), expected);
     });
 
     it('resumes an upload after the page is reloaded, from where it stopped', { timeout: 180_000 }, async () => {
@@ -225,11 +196,7 @@ for (const dialect of TEST_DIALECTS) {
       const unthrottle = await throttleUploads(page, 8 * 1024 * 1024);
       await page.getByLabel('Files to upload').setInputFiles(file);
       await page.waitForFunction(
-        () =>
-          Number(
-            document.querySelector('[aria-label="Upload progress for reloaded.bin"]')?.getAttribute('aria-valuenow') ??
-              0,
-          ) >= 20,
+        () => Number(document.querySelector('[aria-label="Upload progress for reloaded.bin"]')?.getAttribute('aria-valuenow') ?? 0) >= 20,
         undefined,
         { timeout: 60_000 },
       );
@@ -239,24 +206,16 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'files page with an unfinished upload');
       const offsets: number[] = [];
       page.on('request', (r) => {
-        if (r.method() === 'PATCH' && r.url().includes('/api/uploads/'))
-          offsets.push(Number(r.headers()['upload-offset']));
+        if (r.method() === 'PATCH' && r.url().includes('/api/uploads/')) offsets.push(Number(r.headers()['upload-offset']));
       });
       await page.getByLabel('Files to upload').setInputFiles(file);
       await rowState(page, 'reloaded.bin', /^Ready$/, 120_000);
       assert.ok((offsets[0] ?? 0) > 0, `resumed from offset ${offsets[0]}, not from the start`);
-      const assets = (
-        (await (await page.request.get('/api/assets')).json()) as { assets: { id: string; originalName: string }[] }
-      ).assets;
+      const assets = ((await (await page.request.get('/api/assets')).json()) as { assets: { id: string; originalName: string }[] }).assets;
       const asset = assets.filter((a) => a.originalName === 'reloaded.bin');
       assert.equal(asset.length, 1, 'one file, not two');
       const original = await page.request.get(`/api/assets/${asset[0]?.id}/original`);
-      assert.equal(
-        createHash('sha256')
-          .update(await original.body())
-          .digest('hex'),
-        expected,
-      );
+      assert.equal(createHash('sha256').update(await original.body()).digest('hex'), expected);
     });
   });
 }

@@ -83,16 +83,11 @@ for (const dialect of TEST_DIALECTS) {
     it('shows the background jobs and tests the workers with live updates', async () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
       await page.getByRole('heading', { name: 'Background jobs', level: 1 }).waitFor();
-      await page
-        .getByRole('table', { name: dialect === 'sqlite' ? /Embedded queue/ : /PostgreSQL \(pg-boss\)/ })
-        .waitFor();
+      await page.getByRole('table', { name: dialect === 'sqlite' ? /Embedded queue/ : /PostgreSQL \(pg-boss\)/ }).waitFor();
       await expectAccessible(page, 'background jobs page');
       await page.getByRole('button', { name: 'Test the workers' }).click();
       // A worker picks the job up at its next poll; allow for a busy machine.
-      await page
-        .getByRole('status', { name: 'Worker check' })
-        .getByText('Completed — workers are running.')
-        .waitFor({ timeout: 30_000 });
+      await page.getByRole('status', { name: 'Worker check' }).getByText('Completed — workers are running.').waitFor({ timeout: 30_000 });
       await expectAccessible(page, 'background jobs page after a probe');
     });
 
@@ -127,10 +122,7 @@ for (const dialect of TEST_DIALECTS) {
 
     it('refuses the learner the admin pages and APIs', async () => {
       await page.goto('/admin/users');
-      await page
-        .getByText(/do not have access/i)
-        .first()
-        .waitFor();
+      await page.getByText(/do not have access/i).first().waitFor();
       await expectAccessible(page, '403 page');
       const api = await page.request.get('/api/admin/users');
       assert.equal(api.status(), 403);

@@ -12,6 +12,7 @@ import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
 
+
 for (const dialect of TEST_DIALECTS) {
   describe(`[${dialect}] browser: storage clean-up`, () => {
     let server: RunningServer;

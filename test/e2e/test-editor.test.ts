@@ -9,12 +9,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
+import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import type { DraftView } from '../../src/shared/drafts.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
+
 
 async function api<T>(page: Page, method: 'GET' | 'POST', url: string): Promise<T> {
   const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };

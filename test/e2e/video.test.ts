@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const CUE = 'Welcome to the lecture.';
 
@@ -119,10 +119,7 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     assert.equal(await page.getByLabel('Language').inputValue(), 'en');
     await page.getByLabel('Label').fill('English');
     await page.getByRole('button', { name: 'Attach' }).click();
-    await page
-      .getByRole('table', { name: 'Caption tracks' })
-      .getByRole('cell', { name: 'English', exact: true })
-      .waitFor();
+    await page.getByRole('table', { name: 'Caption tracks' }).getByRole('cell', { name: 'English', exact: true }).waitFor();
     await expectAccessible(page, 'video viewer with the captions editor');
   });
 

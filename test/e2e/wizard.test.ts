@@ -12,11 +12,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
-import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
+import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
 

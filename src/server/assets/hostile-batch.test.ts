@@ -13,9 +13,9 @@ import sharp from 'sharp';
 import type { AssetView } from '../../shared/assets.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { FIXTURES } from '../testing/fixtures.ts';
-import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { tusUpload } from '../testing/tus.ts';
 import { CONTENT_TYPES, writeZip } from './detect/testkit.ts';
+import { skipIfOptedOut } from '../testing/prerequisites.ts';
 
 const MiB = 1024 * 1024;
 
@@ -40,6 +40,7 @@ function pngDeclaring(width: number, height: number): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
 
 interface Case {
   name: string;
@@ -70,29 +71,14 @@ describe('[sqlite] a hostile batch of uploads', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('fails each bad file alone with its reason and makes every good one ready', {
-    timeout: 240_000,
-    skip: skipIfOptedOut('video', 'office'),
-  }, async () => {
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#2a6' } })
-      .png()
-      .toBuffer();
+  it('fails each bad file alone with its reason and makes every good one ready', { timeout: 240_000, skip: skipIfOptedOut('video', 'office') }, async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#2a6' } }).png().toBuffer();
     const pdfDoc = await PDFDocument.create();
     pdfDoc.addPage();
     pdfDoc.addPage();
     const pdf = Buffer.from(await pdfDoc.save());
     const mp3 = path.join(work, 'tone.mp3');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=1',
-      '-c:a',
-      'libmp3lame',
-      mp3,
-    ]);
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libmp3lame', mp3]);
     const bomb = readFileSync(
       await writeZip(path.join(work, 'bomb.docx'), [
         { name: '[Content_Types].xml', data: CONTENT_TYPES },
@@ -102,68 +88,31 @@ describe('[sqlite] a hostile batch of uploads', () => {
     const fixture = (p: string) => readFileSync(path.join(FIXTURES, p));
 
     const cases: Case[] = [
-      {
-        name: 'single-paragraph.docx',
-        kind: 'office',
-        content: fixture('office/single-paragraph.docx'),
-        expect: 'ready',
-      },
+      { name: 'single-paragraph.docx', kind: 'office', content: fixture('office/single-paragraph.docx'), expect: 'ready' },
       { name: 'raw_text.doc', kind: 'office', content: fixture('office/textract_raw_text.doc'), expect: 'ready' },
-      {
-        name: '../../../etc/ZeroClipboard.swf',
-        kind: 'flash',
-        content: fixture('swf/ZeroClipboard.swf'),
-        expect: 'ready',
-      },
+      { name: '../../../etc/ZeroClipboard.swf', kind: 'flash', content: fixture('swf/ZeroClipboard.swf'), expect: 'ready' },
       { name: 'expressInstall.swf', kind: 'flash', content: fixture('swf/expressInstall.swf'), expect: 'ready' },
       { name: 'diagram\u0001\u001b[31m.png', kind: 'image', content: png, expect: 'ready' },
       { name: 'handout.pdf', kind: 'pdf', content: pdf, expect: 'ready' },
       { name: 'tone.mp3', kind: 'audio', content: readFileSync(mp3), expect: 'ready' },
-      {
-        name: 'subs.srt',
-        kind: 'captions',
-        content: Buffer.from('1\r\n00:00:01,000 --> 00:00:02,500\r\nHello\r\n'),
-        expect: 'ready',
-      },
+      { name: 'subs.srt', kind: 'captions', content: Buffer.from('1\r\n00:00:01,000 --> 00:00:02,500\r\nHello\r\n'), expect: 'ready' },
       { name: 'empty.pdf', kind: 'pdf', content: Buffer.alloc(0), expect: 'failed', reason: /empty/i },
-      {
-        name: 'cut.png',
-        kind: 'image',
-        content: png.subarray(0, Math.floor(png.length / 2)),
-        expect: 'failed',
-        reason: /cut off|damaged|incomplete/i,
-      },
-      {
-        name: 'syllabus.pdf',
-        kind: 'pdf',
-        content: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(4000, 0x90)]),
-        expect: 'failed',
-        reason: /program|executable/i,
-      },
+      { name: 'cut.png', kind: 'image', content: png.subarray(0, Math.floor(png.length / 2)), expect: 'failed', reason: /cut off|damaged|incomplete/i },
+      { name: 'syllabus.pdf', kind: 'pdf', content: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(4000, 0x90)]), expect: 'failed', reason: /program|executable/i },
       {
         name: 'logo.svg',
         kind: 'image',
-        content: Buffer.from(
-          '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>',
-        ),
+        content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>'),
         expect: 'failed',
         reason: /script/i,
       },
-      {
-        name: 'huge.png',
-        kind: 'image',
-        content: pngDeclaring(100_000, 100_000),
-        expect: 'failed',
-        reason: /too large|megapixels/i,
-      },
+      { name: 'huge.png', kind: 'image', content: pngDeclaring(100_000, 100_000), expect: 'failed', reason: /too large|megapixels/i },
       { name: 'bomb.docx', kind: 'office', content: bomb, expect: 'failed', reason: /zip bomb/i },
     ];
 
     const csrf = await author.csrf();
     const uploads = await Promise.allSettled(
-      cases.map((c) =>
-        tusUpload(base, c.content, { cookie: author.cookieHeader(), csrf, filename: c.name, kind: c.kind }),
-      ),
+      cases.map((c) => tusUpload(base, c.content, { cookie: author.cookieHeader(), csrf, filename: c.name, kind: c.kind })),
     );
     const ids = new Map<string, Case>();
     uploads.forEach((u, i) => {
@@ -185,11 +134,9 @@ describe('[sqlite] a hostile batch of uploads', () => {
     for (const view of views.filter((v) => ids.has(v.id))) {
       const c = ids.get(view.id) as Case;
       if (view.state !== c.expect) problems.push(`${c.name}: ${view.state} (${view.reason}), expected ${c.expect}`);
-      else if (c.reason && !c.reason.test(view.reason ?? ''))
-        problems.push(`${c.name}: reason "${view.reason}" does not match ${c.reason}`);
+      else if (c.reason && !c.reason.test(view.reason ?? '')) problems.push(`${c.name}: reason "${view.reason}" does not match ${c.reason}`);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none got through.
-      if (/[\u0000-\u001f/\\]/.test(view.originalName))
-        problems.push(`${c.name}: unsafe display name ${JSON.stringify(view.originalName)}`);
+      if (/[\u0000-\u001f/\\]/.test(view.originalName)) problems.push(`${c.name}: unsafe display name ${JSON.stringify(view.originalName)}`);
     }
     assert.deepEqual(problems, []);
     assert.equal((await author.get('/healthz')).statusCode, 200);

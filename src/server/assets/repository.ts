@@ -19,25 +19,13 @@ export function createAssetsRepository(db: Kysely<DB>) {
       const out: AssetRow[] = [];
       // Batches keep PostgreSQL's parameter limit far away for drafts with many files and images.
       for (let i = 0; i < ids.length; i += 1000) {
-        out.push(
-          ...(await db
-            .selectFrom('assets')
-            .selectAll()
-            .where('id', 'in', ids.slice(i, i + 1000))
-            .execute()),
-        );
+        out.push(...(await db.selectFrom('assets').selectAll().where('id', 'in', ids.slice(i, i + 1000)).execute()));
       }
       return out;
     },
 
     listByOwner(ownerId: string): Promise<AssetRow[]> {
-      return db
-        .selectFrom('assets')
-        .selectAll()
-        .where('owner_id', '=', ownerId)
-        .orderBy('created_at', 'desc')
-        .limit(500)
-        .execute();
+      return db.selectFrom('assets').selectAll().where('owner_id', '=', ownerId).orderBy('created_at', 'desc').limit(500).execute();
     },
 
     async update(
@@ -46,11 +34,7 @@ export function createAssetsRepository(db: Kysely<DB>) {
       now: number,
       trx: Kysely<DB> = db,
     ): Promise<boolean> {
-      const r = await trx
-        .updateTable('assets')
-        .set({ ...patch, updated_at: now })
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const r = await trx.updateTable('assets').set({ ...patch, updated_at: now }).where('id', '=', id).executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
 
@@ -78,11 +62,7 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async insertBlob(
-      blob: { key: string; sha256: string; size: number },
-      now: number,
-      trx: Kysely<DB> = db,
-    ): Promise<void> {
+    async insertBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB> = db): Promise<void> {
       await trx
         .insertInto('blobs')
         .values({ ...blob, created_at: now })

@@ -37,8 +37,7 @@ export function registerAssetRoutes(app: FastifyInstance, deps: { assets: Assets
   app.get('/api/assets/:id/original', { config: { access: READERS } }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
     const asset = await assets.get(me(request.user), id);
-    if (!asset.blob_key || !asset.mime)
-      throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
+    if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
     return sendBlob(request, reply, blobStore, {
       key: asset.blob_key,
       size: asset.size,

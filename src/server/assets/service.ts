@@ -52,8 +52,7 @@ function refuseScriptedSvg(detection: Detection): Detection {
   if (detection.ok && detection.details.svg === true && detection.details.hasScript === true) {
     return {
       ok: false,
-      reason:
-        'This SVG image contains scripts or event handlers. Save it without them (or as a PNG) and upload it again.',
+      reason: 'This SVG image contains scripts or event handlers. Save it without them (or as a PNG) and upload it again.',
     };
   }
   return detection;
@@ -121,10 +120,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
   async function saveOutputs(assetId: string, stored: StoredDerivative[], trx: Kysely<DB>): Promise<void> {
     for (const d of stored) {
       if (d.put) await assets.insertBlob({ key: d.put.key, sha256: d.put.sha256, size: d.put.size }, now(), trx);
-      await assets.saveDerivative(
-        { asset_id: assetId, role: d.role, blob_key: d.key, mime: d.mime, size: d.size },
-        trx,
-      );
+      await assets.saveDerivative({ asset_id: assetId, role: d.role, blob_key: d.key, mime: d.mime, size: d.size }, trx);
     }
   }
 
@@ -136,10 +132,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
   return {
     /** At upload creation, before any byte arrives: size and kind are checked here. */
-    async startUpload(
-      owner: UserRow,
-      input: { id: string; name: string; kind: AssetKind; size: number },
-    ): Promise<AssetRow> {
+    async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
         throw new HttpError(
@@ -218,8 +211,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
             trx,
           );
           // A video's job may run as long as its transcode is allowed to, plus time to store the outputs.
-          const timeoutMs =
-            detection.kind === 'video' && deps.video?.timeoutMs ? deps.video.timeoutMs + 15 * 60_000 : undefined;
+          const timeoutMs = detection.kind === 'video' && deps.video?.timeoutMs ? deps.video.timeoutMs + 15 * 60_000 : undefined;
           await queue.enqueue(processingJob(detection.kind), { assetId }, { trx, singletonKey: assetId, timeoutMs });
           return true;
         });
@@ -248,11 +240,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         // Processors (sharp, pdf-lib, mammoth…) load when the first file is processed, not at start.
         const { processorFor } = await import('./processors/index.ts');
         const original = { path: input, key: blobKey, size: asset.size };
-        const result = await processorFor(
-          asset.kind,
-          {},
-          { ladder: deps.video },
-        )({
+        const result = await processorFor(asset.kind, {}, { ladder: deps.video })({
           file: input,
           workDir: outDir,
           signal: ctx.signal,

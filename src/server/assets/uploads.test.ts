@@ -50,9 +50,7 @@ for (const dialect of TEST_DIALECTS) {
     after(() => app.close());
 
     it('uploads an image in chunks, detects it, makes web and thumbnail versions, and serves it', async () => {
-      const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } })
-        .png()
-        .toBuffer();
+      const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } }).png().toBuffer();
       const { assetId } = await upload(author, png, '../../évaluation\u0007.png', 'image');
       const asset = await settled(author, assetId);
       assert.equal(asset.state, 'ready', asset.reason ?? '');
@@ -65,25 +63,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(original.statusCode, 200);
       assert.equal(original.headers['content-type'], 'image/png');
       assert.equal(original.headers['x-content-type-options'], 'nosniff');
-      assert.match(
-        String(original.headers['content-disposition']),
-        /^attachment; .*filename\*=UTF-8''%C3%A9valuation\.png/,
-      );
-      assert.equal(
-        createHash('sha256').update(original.rawPayload).digest('hex'),
-        createHash('sha256').update(png).digest('hex'),
-      );
+      assert.match(String(original.headers['content-disposition']), /^attachment; .*filename\*=UTF-8''%C3%A9valuation\.png/);
+      assert.equal(createHash('sha256').update(original.rawPayload).digest('hex'), createHash('sha256').update(png).digest('hex'));
       const etag = String(original.headers.etag);
 
-      const range = await author.request('GET', `/api/assets/${assetId}/original`, undefined, {
-        headers: { range: 'bytes=0-9' },
-      });
+      const range = await author.request('GET', `/api/assets/${assetId}/original`, undefined, { headers: { range: 'bytes=0-9' } });
       assert.equal(range.statusCode, 206);
       assert.equal(range.headers['content-range'], `bytes 0-9/${png.length}`);
       assert.deepEqual(range.rawPayload, png.subarray(0, 10));
-      const notModified = await author.request('GET', `/api/assets/${assetId}/original`, undefined, {
-        headers: { 'if-none-match': etag },
-      });
+      const notModified = await author.request('GET', `/api/assets/${assetId}/original`, undefined, { headers: { 'if-none-match': etag } });
       assert.equal(notModified.statusCode, 304);
       const web = await author.get(`/api/assets/${assetId}/derivatives/web`);
       assert.equal(web.statusCode, 200);
@@ -111,12 +99,7 @@ for (const dialect of TEST_DIALECTS) {
       await admin.post('/api/auth/login', { email: 'admin@example.org', password: 'correct horse battery staple' });
       const other = (await createSignedInUser(app, admin, 'author')).client;
       const learner = (await createSignedInUser(app, admin, 'learner')).client;
-      const { assetId } = await upload(
-        author,
-        Buffer.from('1\n00:00:01,000 --> 00:00:02,000\nHello\n'),
-        'a.srt',
-        'captions',
-      );
+      const { assetId } = await upload(author, Buffer.from('1\n00:00:01,000 --> 00:00:02,000\nHello\n'), 'a.srt', 'captions');
       assert.equal((await other.get(`/api/assets/${assetId}`)).statusCode, 404);
       assert.equal((await other.get(`/api/assets/${assetId}/original`)).statusCode, 404);
       // Learners may read files of courses they are enrolled in; this one is in none.
@@ -129,22 +112,12 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('deletes a file and every byte only it used', async () => {
-      const unique = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } })
-        .jpeg()
-        .toBuffer();
+      const unique = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
       const { assetId } = await upload(author, unique, 'red.jpg', 'image');
       assert.equal((await settled(author, assetId)).state, 'ready');
       const keys = new Set([
-        ...(await app.db.selectFrom('assets').select('blob_key as key').where('id', '=', assetId).execute()).map(
-          (r) => r.key,
-        ),
-        ...(
-          await app.db
-            .selectFrom('asset_derivatives')
-            .select('blob_key as key')
-            .where('asset_id', '=', assetId)
-            .execute()
-        ).map((r) => r.key),
+        ...(await app.db.selectFrom('assets').select('blob_key as key').where('id', '=', assetId).execute()).map((r) => r.key),
+        ...(await app.db.selectFrom('asset_derivatives').select('blob_key as key').where('asset_id', '=', assetId).execute()).map((r) => r.key),
       ]);
       assert.ok(keys.size >= 2);
       const blobsDir = path.join(app.config.dataDir, 'blobs', 'sha256');
@@ -153,15 +126,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(deleted.statusCode, 204);
       const after = await filesUnder(blobsDir);
       assert.equal(before.length - after.length, keys.size, 'the original and its derivatives are gone from the disk');
-      for (const key of keys)
-        assert.equal(
-          await app.db
-            .selectFrom('blobs')
-            .select('key')
-            .where('key', '=', key as string)
-            .executeTakeFirst(),
-          undefined,
-        );
+      for (const key of keys) assert.equal(await app.db.selectFrom('blobs').select('key').where('key', '=', key as string).executeTakeFirst(), undefined);
       assert.equal((await author.get(`/api/assets/${assetId}`)).statusCode, 404);
       assert.deepEqual(await filesUnder(app.config.uploadsDir).then((f) => f.filter((n) => n.includes(assetId))), []);
     });

@@ -16,11 +16,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual((await visitor.get('/api/auth/session')).json(), { user: null, setupNeeded: true });
       assert.deepEqual((await visitor.get('/api/setup')).json(), { needed: true });
 
-      const tooShort = await visitor.post('/api/setup', {
-        email: 'a@example.org',
-        displayName: 'A',
-        password: 'short',
-      });
+      const tooShort = await visitor.post('/api/setup', { email: 'a@example.org', displayName: 'A', password: 'short' });
       assert.equal(tooShort.statusCode, 400);
       assert.equal(tooShort.json().error, 'validation_failed');
       assert.match(tooShort.json().message, /^password: .*12 characters/);
@@ -68,22 +64,13 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await client.post('/api/auth/logout')).statusCode, 204);
       assert.equal(client.hasCookie('lectern_session'), false);
       // The old cookie, replayed, no longer works.
-      const replay = await app.app.inject({
-        method: 'GET',
-        url: '/api/me',
-        headers: { cookie: `lectern_session=${token}` },
-      });
+      const replay = await app.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: `lectern_session=${token}` } });
       assert.equal(replay.statusCode, 401);
     });
 
     it('refuses state-changing requests without a valid CSRF token', async () => {
       const client = app.client();
-      const missing = await client.request(
-        'POST',
-        '/api/auth/login',
-        { email: 'x@example.org', password: 'x' },
-        { csrf: false },
-      );
+      const missing = await client.request('POST', '/api/auth/login', { email: 'x@example.org', password: 'x' }, { csrf: false });
       assert.equal(missing.statusCode, 403);
       assert.equal(missing.json().error, 'csrf_invalid');
       const forged = await client.request(
@@ -107,10 +94,7 @@ for (const dialect of TEST_DIALECTS) {
       const attacker = app.client();
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await attacker.post('/api/auth/login', {
-          email: 'victim@example.org',
-          password: `wrong password ${i}`,
-        });
+        const r = await attacker.post('/api/auth/login', { email: 'victim@example.org', password: `wrong password ${i}` });
         statuses.push(r.statusCode);
         if (r.statusCode === 429) {
           assert.equal(r.json().error, 'rate_limited');
@@ -119,14 +103,10 @@ for (const dialect of TEST_DIALECTS) {
         }
       }
       assert.deepEqual(statuses, [401, 401, 401, 401, 429]);
-      const right = await app
-        .client()
-        .post('/api/auth/login', { email: 'victim@example.org', password: STRONG_PASSWORD });
+      const right = await app.client().post('/api/auth/login', { email: 'victim@example.org', password: STRONG_PASSWORD });
       assert.equal(right.statusCode, 429);
       // Other accounts are not affected by this account's lock.
-      const other = await app
-        .client()
-        .post('/api/auth/login', { email: 'first.admin@example.org', password: STRONG_PASSWORD });
+      const other = await app.client().post('/api/auth/login', { email: 'first.admin@example.org', password: STRONG_PASSWORD });
       assert.equal(other.statusCode, 200);
     });
 
@@ -148,10 +128,7 @@ for (const dialect of TEST_DIALECTS) {
       const client = app.client();
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push(
-          (await client.post('/api/auth/login', { email: `u${i}@example.org`, password: 'wrong wrong wrong' }))
-            .statusCode,
-        );
+        statuses.push((await client.post('/api/auth/login', { email: `u${i}@example.org`, password: 'wrong wrong wrong' })).statusCode);
       }
       assert.deepEqual(statuses, [401, 401, 429, 429]);
     });

@@ -66,11 +66,7 @@ export function createAuthRepository(db: Kysely<DB>) {
     },
 
     async saveThrottle(key: string, state: ThrottleState): Promise<void> {
-      const values = {
-        failures: state.failures,
-        window_started_at: state.windowStartedAt,
-        locked_until: state.lockedUntil,
-      };
+      const values = { failures: state.failures, window_started_at: state.windowStartedAt, locked_until: state.lockedUntil };
       await db
         .insertInto('login_throttle')
         .values({ key, ...values })
@@ -101,10 +97,7 @@ export function createAuthRepository(db: Kysely<DB>) {
      * concurrent setup fail instead of creating a second first administrator.
      */
     async claimSetup(trx: Kysely<DB>, now: number): Promise<void> {
-      await trx
-        .insertInto('app_settings')
-        .values({ key: SETUP_MARKER, value: String(now), updated_at: now })
-        .execute();
+      await trx.insertInto('app_settings').values({ key: SETUP_MARKER, value: String(now), updated_at: now }).execute();
     },
   };
 }

@@ -106,11 +106,7 @@ export function createAuthService(
       try {
         user = await deps.db.transaction().execute(async (trx) => {
           await auth.claimSetup(trx, at);
-          return users.insert(
-            { email: input.email, displayName: input.displayName, role: 'admin', passwordHash },
-            at,
-            trx,
-          );
+          return users.insert({ email: input.email, displayName: input.displayName, role: 'admin', passwordHash }, at, trx);
         });
       } catch (err) {
         if (await auth.isSetupCompleted()) throw setupDone();

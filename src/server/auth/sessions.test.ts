@@ -71,10 +71,7 @@ for (const dialect of TEST_DIALECTS) {
       await auth.login({ email: 's@example.org', password }, client);
       clock += 31 * MINUTE;
       assert.ok((await auth.purgeExpiredSessions()) >= 1);
-      const { count } = await db
-        .selectFrom('sessions')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
+      const { count } = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
       assert.equal(Number(count), 0);
     });
   });

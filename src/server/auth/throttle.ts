@@ -26,9 +26,7 @@ export function recordFailure(state: ThrottleState | undefined, now: number, pol
   const windowExpired = !state || now - state.windowStartedAt >= policy.windowMs;
   const lockExpired = state?.lockedUntil != null && state.lockedUntil <= now;
   const base =
-    windowExpired || lockExpired
-      ? { failures: 0, windowStartedAt: now }
-      : { failures: state.failures, windowStartedAt: state.windowStartedAt };
+    windowExpired || lockExpired ? { failures: 0, windowStartedAt: now } : { failures: state.failures, windowStartedAt: state.windowStartedAt };
   const failures = base.failures + 1;
   return {
     failures,

@@ -37,12 +37,7 @@ async function readPassword(): Promise<{ password: string; generated: boolean }>
   if (!values['password-stdin']) return { password: randomBytes(15).toString('base64url'), generated: true };
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return {
-    password: Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, ''),
-    generated: false,
-  };
+  return { password: Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, ''), generated: false };
 }
 
 const config = loadConfigOrExit();
@@ -52,10 +47,7 @@ const auth = createAuthService(
   { db, auth: createAuthRepository(db), users: usersRepository },
   { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
 );
-const users = createUsersService(
-  { db, users: usersRepository, auth },
-  { passwordScryptLogN: config.passwordScryptLogN },
-);
+const users = createUsersService({ db, users: usersRepository, auth }, { passwordScryptLogN: config.passwordScryptLogN });
 
 async function userIdByEmail(): Promise<string> {
   const email = parseInput(emailSchema, values.email ?? '');
@@ -68,12 +60,7 @@ try {
   switch (command) {
     case 'create-user': {
       const { password, generated } = await readPassword();
-      const input = parseInput(createUserInputSchema, {
-        email: values.email,
-        displayName: values.name,
-        role: values.role,
-        password,
-      });
+      const input = parseInput(createUserInputSchema, { email: values.email, displayName: values.name, role: values.role, password });
       const user = await users.create(input);
       console.log(`Created ${user.role} ${user.email} (${user.id}).`);
       if (generated) console.log(`Password: ${password}\nIt is shown only now; the user can change it under Account.`);
@@ -81,9 +68,7 @@ try {
     }
     case 'list-users': {
       for (const u of await users.list()) {
-        console.log(
-          [u.email.padEnd(36), u.role.padEnd(8), u.disabled_at ? 'disabled' : 'active  ', u.display_name].join(' '),
-        );
+        console.log([u.email.padEnd(36), u.role.padEnd(8), u.disabled_at ? 'disabled' : 'active  ', u.display_name].join(' '));
       }
       break;
     }

@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, type Config, loadConfig } from '../config.ts';
 import { createDatabase, describeDatabase } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { createBlobStore } from '../storage/index.ts';
@@ -36,17 +36,10 @@ async function checkDatabase(config: Config): Promise<Check> {
   try {
     await sql`select 1`.execute(db);
     const pending = await pendingMigrations(db);
-    const state = pending.length
-      ? `${pending.length} migration(s) pending; \`npm start\` or \`npm run db:migrate\` applies them`
-      : 'migrations current';
+    const state = pending.length ? `${pending.length} migration(s) pending; \`npm start\` or \`npm run db:migrate\` applies them` : 'migrations current';
     return { name, ok: true, required: true, detail: `${describeDatabase(config.database)}: reachable, ${state}` };
   } catch (err) {
-    return {
-      name,
-      ok: false,
-      required: true,
-      detail: `${describeDatabase(config.database)}: ${(err as Error).message}`,
-    };
+    return { name, ok: false, required: true, detail: `${describeDatabase(config.database)}: ${(err as Error).message}` };
   } finally {
     await db.destroy().catch(() => {});
   }
@@ -63,12 +56,7 @@ async function checkStorage(config: Config): Promise<Check> {
       detail: `${store.description}: reachable, ${marked ? 'marker present' : 'no marker yet (written at the first start)'}`,
     };
   } catch (err) {
-    return {
-      name: 'file storage',
-      ok: false,
-      required: true,
-      detail: `${store.description}: ${(err as Error).message}`,
-    };
+    return { name: 'file storage', ok: false, required: true, detail: `${store.description}: ${(err as Error).message}` };
   }
 }
 
@@ -89,10 +77,7 @@ async function main(): Promise<number> {
     name: 'Node.js',
     ok: major >= 24,
     required: true,
-    detail:
-      major >= 24
-        ? `v${process.versions.node}`
-        : `v${process.versions.node}; Lectern needs 24 or newer (run it through npm, which uses the bundled Node 24)`,
+    detail: major >= 24 ? `v${process.versions.node}` : `v${process.versions.node}; Lectern needs 24 or newer (run it through npm, which uses the bundled Node 24)`,
   });
 
   let config: Config | undefined;
@@ -122,8 +107,7 @@ async function main(): Promise<number> {
       name: tool.name,
       ok: version !== null,
       required: false,
-      detail:
-        version ?? `not found; needed for ${tool.usedFor} (Debian: apt-get install ${tool.debianPackages.join(' ')})`,
+      detail: version ?? `not found; needed for ${tool.usedFor} (Debian: apt-get install ${tool.debianPackages.join(' ')})`,
     });
   }
 

@@ -49,10 +49,7 @@ for (const dialect of TEST_DIALECTS) {
     let author: TestClient;
     let learner: TestClient;
     let base: string;
-    const image = (color: string) =>
-      sharp({ create: { width: 32, height: 32, channels: 3, background: color } })
-        .png()
-        .toBuffer();
+    const image = (color: string) => sharp({ create: { width: 32, height: 32, channels: 3, background: color } }).png().toBuffer();
     const upload = async (color: string, draftId?: string) =>
       (
         await tusUpload(base, await image(color), {
@@ -64,17 +61,10 @@ for (const dialect of TEST_DIALECTS) {
         })
       ).assetId;
     const ready = (id: string) =>
-      waitFor(
-        async () => (await author.get(`/api/assets/${id}`)).json().asset?.state === 'ready',
-        `asset ${id} ready`,
-        30_000,
-        100,
-      );
+      waitFor(async () => (await author.get(`/api/assets/${id}`)).json().asset?.state === 'ready', `asset ${id} ready`, 30_000, 100);
 
     /** A draft with one file and a one-question test, saved and ready to publish. */
-    async function publishableDraft(
-      title = BASICS.title,
-    ): Promise<{ draft: DraftView; fileId: string; imageId: string }> {
+    async function publishableDraft(title = BASICS.title): Promise<{ draft: DraftView; fileId: string; imageId: string }> {
       const { draft } = (await author.post('/api/drafts')).json() as { draft: DraftView };
       const fileId = await upload('#aa0000', draft.id);
       const imageId = await upload('#00aa00', draft.id);
@@ -129,10 +119,7 @@ for (const dialect of TEST_DIALECTS) {
 
     it('yields one version when the same draft is published twice at once', async () => {
       const { draft } = await publishableDraft('Twice');
-      const [a, b] = await Promise.all([
-        author.post(`/api/drafts/${draft.id}/publish`),
-        author.post(`/api/drafts/${draft.id}/publish`),
-      ]);
+      const [a, b] = await Promise.all([author.post(`/api/drafts/${draft.id}/publish`), author.post(`/api/drafts/${draft.id}/publish`)]);
       assert.equal(a.statusCode, 200, a.body);
       assert.equal(b.statusCode, 200, b.body);
       assert.deepEqual(a.json(), b.json());
@@ -181,10 +168,7 @@ for (const dialect of TEST_DIALECTS) {
       const saved = await author.patch(`/api/drafts/${editDraft.id}`, {
         revision: editDraft.revision,
         basics: { ...editDraft.content.basics, title: 'Versioned, revised' },
-        files: [
-          ...editDraft.content.files,
-          { assetId: newFile, title: 'Assembly points', description: '', required: false },
-        ],
+        files: [...editDraft.content.files, { assetId: newFile, title: 'Assembly points', description: '', required: false }],
       });
       assert.equal(saved.statusCode, 200, saved.body);
       const second = (await author.post(`/api/drafts/${editDraft.id}/publish`)).json();
@@ -195,9 +179,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(stillV1.basics.title, 'Versioned');
       assert.equal(stillV1.latestVersion, 2);
       assert.equal((await learner.get(`/api/assets/${newFile}`)).statusCode, 404, 'version 2 files are not theirs');
-      const listed = ((await learner.get('/api/courses')).json().courses as CourseSummary[]).find(
-        (c) => c.id === courseId,
-      );
+      const listed = ((await learner.get('/api/courses')).json().courses as CourseSummary[]).find((c) => c.id === courseId);
       assert.equal(listed?.title, 'Versioned', 'the catalog shows a learner their own version');
       assert.equal(listed?.enrolledVersion, 1);
       // Enrolling again does not move the learner.

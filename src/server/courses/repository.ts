@@ -1,6 +1,6 @@
 // All SQL of published courses, their versions and enrolments.
 import type { Kysely, Selectable } from 'kysely';
-import type { CoursesTable, CourseVersionsTable, DB } from '../db/types.ts';
+import type { CourseVersionsTable, CoursesTable, DB } from '../db/types.ts';
 
 export type CourseRow = Selectable<CoursesTable>;
 export type CourseVersionRow = Selectable<CourseVersionsTable>;
@@ -79,9 +79,7 @@ export function createCoursesRepository(db: Kysely<DB>) {
       let query = db
         .selectFrom('courses')
         .innerJoin('course_versions', (join) =>
-          join
-            .onRef('course_versions.course_id', '=', 'courses.id')
-            .onRef('course_versions.version', '=', 'courses.latest_version'),
+          join.onRef('course_versions.course_id', '=', 'courses.id').onRef('course_versions.version', '=', 'courses.latest_version'),
         )
         .innerJoin('users', 'users.id', 'courses.owner_id')
         .select([

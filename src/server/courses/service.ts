@@ -13,7 +13,7 @@ import { type FileState, reviewDraft } from '../drafts/review.ts';
 import { presentDraft } from '../drafts/service.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UserRow } from '../users/repository.ts';
-import type { CatalogRow, CoursesRepository, CourseVersionRow } from './repository.ts';
+import type { CatalogRow, CourseVersionRow, CoursesRepository } from './repository.ts';
 
 const CATALOG_LIMIT = 500;
 
@@ -62,13 +62,7 @@ export function createCoursesService(deps: {
     return new Map((await courses.enrolmentsOf(user.id, courseIds)).map((e) => [e.course_id, e.version]));
   }
 
-  async function presentVersion(
-    user: UserRow,
-    row: CourseVersionRow,
-    latestVersion: number,
-    enrolledVersion: number | null,
-    ownerId: string,
-  ): Promise<CourseVersionView> {
+  async function presentVersion(user: UserRow, row: CourseVersionRow, latestVersion: number, enrolledVersion: number | null, ownerId: string): Promise<CourseVersionView> {
     const content = parseContent(row.content);
     const ids = assetIdsOf(content);
     const [assetRows, derivatives] = [await deps.assetRows.findMany(ids), await deps.assetRows.derivativesOf(ids)];
@@ -122,11 +116,7 @@ export function createCoursesService(deps: {
           // Gone: another publish took it. Changed: what was reviewed is not what would be published.
           if (!current) return null;
           if (current.revision !== draft.revision) {
-            throw new HttpError(
-              409,
-              'conflict',
-              'This draft changed while it was being published. Review it again, then publish.',
-            );
+            throw new HttpError(409, 'conflict', 'This draft changed while it was being published. Review it again, then publish.');
           }
           return writeVersion(current, content, user, trx);
         });
@@ -228,12 +218,7 @@ export function createCoursesService(deps: {
     },
   };
 
-  async function writeVersion(
-    draft: DraftRow,
-    content: DraftContent,
-    user: UserRow,
-    trx: Kysely<DB>,
-  ): Promise<PublishResult> {
+  async function writeVersion(draft: DraftRow, content: DraftContent, user: UserRow, trx: Kysely<DB>): Promise<PublishResult> {
     const at = now();
     let courseId = draft.course_id;
     let version: number | undefined;
@@ -243,10 +228,7 @@ export function createCoursesService(deps: {
     } else {
       courseId = crypto.randomUUID();
       version = 1;
-      await courses.insertCourse(
-        { id: courseId, owner_id: draft.owner_id, latest_version: 1, created_at: at, updated_at: at },
-        trx,
-      );
+      await courses.insertCourse({ id: courseId, owner_id: draft.owner_id, latest_version: 1, created_at: at, updated_at: at }, trx);
     }
     await courses.insertVersion(
       {

@@ -23,10 +23,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('reports not ready until migrated, then applies every migration once', async () => {
-      const config = {
-        ...loadConfig({ DATA_DIR: '/tmp/lectern-migrate-test', LOG_LEVEL: 'silent' }),
-        database: testDb.config,
-      };
+      const config = { ...loadConfig({ DATA_DIR: '/tmp/lectern-migrate-test', LOG_LEVEL: 'silent' }), database: testDb.config };
       const { app } = await buildApp({
         config,
         db,

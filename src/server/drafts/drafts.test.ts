@@ -23,27 +23,11 @@ for (const dialect of TEST_DIALECTS) {
     let app: TestApp;
     let author: TestClient;
     let base: string;
-    const image = (color: string) =>
-      sharp({ create: { width: 32, height: 32, channels: 3, background: color } })
-        .png()
-        .toBuffer();
+    const image = (color: string) => sharp({ create: { width: 32, height: 32, channels: 3, background: color } }).png().toBuffer();
     const upload = async (content: Buffer, filename: string, metadata: Record<string, string> = {}) =>
-      (
-        await tusUpload(base, content, {
-          cookie: author.cookieHeader(),
-          csrf: await author.csrf(),
-          filename,
-          kind: 'image',
-          metadata,
-        })
-      ).assetId;
+      (await tusUpload(base, content, { cookie: author.cookieHeader(), csrf: await author.csrf(), filename, kind: 'image', metadata })).assetId;
     const ready = (id: string) =>
-      waitFor(
-        async () => (await author.get(`/api/assets/${id}`)).json().asset?.state === 'ready',
-        `asset ${id} ready`,
-        30_000,
-        100,
-      );
+      waitFor(async () => (await author.get(`/api/assets/${id}`)).json().asset?.state === 'ready', `asset ${id} ready`, 30_000, 100);
 
     before(async () => {
       app = await createTestApp(dialect);
@@ -73,18 +57,12 @@ for (const dialect of TEST_DIALECTS) {
     it('refuses a save from a stale tab with the latest version, instead of overwriting it', async () => {
       const { draft } = (await author.post('/api/drafts')).json();
       await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, title: 'From tab A' } });
-      const stale = await author.patch(`/api/drafts/${draft.id}`, {
-        revision: 1,
-        basics: { ...BASICS, title: 'From tab B' },
-      });
+      const stale = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, title: 'From tab B' } });
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().error, 'conflict');
       assert.equal(stale.json().current.content.basics.title, 'From tab A');
       assert.equal(stale.json().current.revision, 2);
-      const invalid = await author.patch(`/api/drafts/${draft.id}`, {
-        revision: 2,
-        basics: { ...BASICS, language: 'English!' },
-      });
+      const invalid = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, basics: { ...BASICS, language: 'English!' } });
       assert.equal(invalid.statusCode, 400);
       assert.match(invalid.json().message, /^basics\.language: /);
     });
@@ -96,14 +74,7 @@ for (const dialect of TEST_DIALECTS) {
       const other = (await createSignedInUser(app, admin, 'author')).client;
       assert.equal((await other.get(`/api/drafts/${draft.id}`)).statusCode, 404);
       assert.equal((await other.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 404);
-      const foreign = (
-        await tusUpload(base, await image('#010203'), {
-          cookie: other.cookieHeader(),
-          csrf: await other.csrf(),
-          filename: 'x.png',
-          kind: 'image',
-        })
-      ).assetId;
+      const foreign = (await tusUpload(base, await image('#010203'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'x.png', kind: 'image' })).assetId;
       const refused = await author.patch(`/api/drafts/${draft.id}`, {
         revision: 1,
         files: [{ assetId: foreign, title: 'Not mine', description: '', required: false }],
@@ -112,13 +83,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(refused.json().error, 'unknown_file');
       // An upload naming somebody else's draft is refused before any byte arrives.
       await assert.rejects(
-        tusUpload(base, await image('#040506'), {
-          cookie: other.cookieHeader(),
-          csrf: await other.csrf(),
-          filename: 'y.png',
-          kind: 'image',
-          metadata: { draftId: draft.id },
-        }),
+        tusUpload(base, await image('#040506'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'y.png', kind: 'image', metadata: { draftId: draft.id } }),
         /404/,
       );
     });
@@ -138,12 +103,8 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.equal(saved.statusCode, 200, saved.body);
       const blobKeys = async (id: string) => [
-        ...(await app.db.selectFrom('assets').select('blob_key as key').where('id', '=', id).execute()).map(
-          (r) => r.key as string,
-        ),
-        ...(
-          await app.db.selectFrom('asset_derivatives').select('blob_key as key').where('asset_id', '=', id).execute()
-        ).map((r) => r.key),
+        ...(await app.db.selectFrom('assets').select('blob_key as key').where('id', '=', id).execute()).map((r) => r.key as string),
+        ...(await app.db.selectFrom('asset_derivatives').select('blob_key as key').where('asset_id', '=', id).execute()).map((r) => r.key),
       ];
       const purgedKeys = [...(await blobKeys(listed)), ...(await blobKeys(neverListed))];
 
@@ -179,13 +140,7 @@ for (const dialect of TEST_DIALECTS) {
                 generalFeedback: '',
                 answers: [
                   { id: '10000000-0000-4000-8000-000000000003', text: 'CO2', image: null, fraction: 1, feedback: '' },
-                  {
-                    id: '10000000-0000-4000-8000-000000000004',
-                    text: 'Water',
-                    image: null,
-                    fraction: 1,
-                    feedback: 'Never.',
-                  },
+                  { id: '10000000-0000-4000-8000-000000000004', text: 'Water', image: null, fraction: 1, feedback: 'Never.' },
                 ],
               },
             ],
@@ -195,11 +150,7 @@ for (const dialect of TEST_DIALECTS) {
       const saved = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: BASICS, test, step: 'test' });
       assert.equal(saved.statusCode, 200, saved.body);
       assert.equal(saved.json().draft.content.test.settings.passMarkPercent, 70);
-      const problems = (await author.get(`/api/drafts/${draft.id}/review`)).json().problems as {
-        step: string;
-        code: string;
-        severity: string;
-      }[];
+      const problems = (await author.get(`/api/drafts/${draft.id}/review`)).json().problems as { step: string; code: string; severity: string }[];
       assert.deepEqual(
         problems.map((p) => `${p.severity} ${p.step} ${p.code}`),
         ['warning files no-files', 'error test single-several-full-marks'],
@@ -213,10 +164,7 @@ for (const dialect of TEST_DIALECTS) {
       const { draft } = (await author.post('/api/drafts')).json();
       const cover = await upload(await image('#445566'), 'cover.png', { draftId: draft.id });
       await ready(cover);
-      const listed = await author.patch(`/api/drafts/${draft.id}`, {
-        revision: 1,
-        basics: { ...BASICS, coverAssetId: cover },
-      });
+      const listed = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: { ...BASICS, coverAssetId: cover } });
       assert.equal(listed.statusCode, 200, listed.body);
       const refused = await author.request('DELETE', `/api/assets/${cover}`);
       assert.equal(refused.statusCode, 409);
@@ -225,10 +173,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(unlisted.statusCode, 200, unlisted.body);
       assert.equal((await author.request('DELETE', `/api/assets/${cover}`)).statusCode, 204);
       // Listed again after it is gone (a stale tab): the save is refused, nothing breaks at publish.
-      const stale = await author.patch(`/api/drafts/${draft.id}`, {
-        revision: 3,
-        basics: { ...BASICS, coverAssetId: cover },
-      });
+      const stale = await author.patch(`/api/drafts/${draft.id}`, { revision: 3, basics: { ...BASICS, coverAssetId: cover } });
       assert.equal(stale.statusCode, 400);
     });
   });

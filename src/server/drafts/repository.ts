@@ -15,12 +15,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
     },
 
     listByOwner(ownerId: string): Promise<DraftRow[]> {
-      return db
-        .selectFrom('drafts')
-        .selectAll()
-        .where('owner_id', '=', ownerId)
-        .orderBy('updated_at', 'desc')
-        .execute();
+      return db.selectFrom('drafts').selectAll().where('owner_id', '=', ownerId).orderBy('updated_at', 'desc').execute();
     },
 
     /** Saves only if nobody saved since `revision`; true when it did (the revision moved on by one). */
@@ -45,11 +40,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
      * those it did not upload), the others unmarked (a 'uses' row goes; an upload stays the draft's).
      */
     async setUsedAssets(draftId: string, assetIds: string[], trx: Kysely<DB> = db, now = Date.now()): Promise<void> {
-      const rows = await trx
-        .selectFrom('draft_assets')
-        .select(['asset_id', 'listed_at'])
-        .where('draft_id', '=', draftId)
-        .execute();
+      const rows = await trx.selectFrom('draft_assets').select(['asset_id', 'listed_at']).where('draft_id', '=', draftId).execute();
       const known = new Map(rows.map((r) => [r.asset_id, r.listed_at]));
       const wanted = new Set(assetIds);
       const unlisted = rows.filter((r) => !wanted.has(r.asset_id)).map((r) => r.asset_id);
@@ -57,18 +48,8 @@ export function createDraftsRepository(db: Kysely<DB>) {
       const added = assetIds.filter((id) => !known.has(id));
       for (let i = 0; i < unlisted.length; i += 1000) {
         const batch = unlisted.slice(i, i + 1000);
-        await trx
-          .deleteFrom('draft_assets')
-          .where('draft_id', '=', draftId)
-          .where('relation', '=', 'uses')
-          .where('asset_id', 'in', batch)
-          .execute();
-        await trx
-          .updateTable('draft_assets')
-          .set({ listed_at: null })
-          .where('draft_id', '=', draftId)
-          .where('asset_id', 'in', batch)
-          .execute();
+        await trx.deleteFrom('draft_assets').where('draft_id', '=', draftId).where('relation', '=', 'uses').where('asset_id', 'in', batch).execute();
+        await trx.updateTable('draft_assets').set({ listed_at: null }).where('draft_id', '=', draftId).where('asset_id', 'in', batch).execute();
       }
       for (let i = 0; i < newlyListed.length; i += 1000) {
         await trx
@@ -81,11 +62,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
       for (let i = 0; i < added.length; i += 1000) {
         await trx
           .insertInto('draft_assets')
-          .values(
-            added
-              .slice(i, i + 1000)
-              .map((asset_id) => ({ draft_id: draftId, asset_id, relation: 'uses' as const, listed_at: now })),
-          )
+          .values(added.slice(i, i + 1000).map((asset_id) => ({ draft_id: draftId, asset_id, relation: 'uses' as const, listed_at: now })))
           .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ listed_at: now }))
           .execute();
       }
@@ -98,12 +75,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
         .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ relation: 'uploaded' }))
         .execute();
       // Outlives the draft's rows: the collector then knows the asset was never a library file.
-      await db
-        .updateTable('assets')
-        .set({ uploaded_for_draft_at: Date.now() })
-        .where('id', '=', assetId)
-        .where('uploaded_for_draft_at', 'is', null)
-        .execute();
+      await db.updateTable('assets').set({ uploaded_for_draft_at: Date.now() }).where('id', '=', assetId).where('uploaded_for_draft_at', 'is', null).execute();
     },
 
     /** Assets this draft uploaded that no other draft uses: what cancelling it purges. */
@@ -125,13 +97,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
         )
         // A published version may hold it too (its draft was published, then this one reused it).
         .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('course_version_assets as used')
-                .select('used.asset_id')
-                .whereRef('used.asset_id', '=', 'mine.asset_id'),
-            ),
-          ),
+          not(exists(selectFrom('course_version_assets as used').select('used.asset_id').whereRef('used.asset_id', '=', 'mine.asset_id'))),
         )
         .execute();
       return rows.map((r) => r.asset_id);

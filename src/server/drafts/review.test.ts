@@ -4,11 +4,7 @@ import { EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
 import { type FileState, reviewDraft } from './review.ts';
 
 const file = (assetId: string, title: string) => ({ assetId, title, description: '', required: true });
-const ids = [
-  '00000000-0000-4000-8000-000000000001',
-  '00000000-0000-4000-8000-000000000002',
-  '00000000-0000-4000-8000-000000000003',
-] as const;
+const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'] as const;
 
 describe('draft review', () => {
   it('blocks an empty title and a test without questions, and warns about a course without files', () => {
@@ -39,10 +35,7 @@ describe('draft review', () => {
         ['files.2', 'error', 'file-missing'],
       ],
     );
-    assert.match(
-      problems.find((p) => p.code === 'file-failed')?.message ?? '',
-      /^Handout could not be processed: The PDF is damaged/,
-    );
+    assert.match(problems.find((p) => p.code === 'file-failed')?.message ?? '', /^Handout could not be processed: The PDF is damaged/);
   });
 
   it('blocks a cover or a question or answer image that is gone or failed', () => {

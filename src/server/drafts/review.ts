@@ -2,8 +2,8 @@
 // the wizard step where the author fixes it. A pure function of the draft and its files' states.
 import type { AssetState } from '../../shared/assets.ts';
 import type { DraftContent } from '../../shared/drafts.ts';
-import { walkCategories } from '../../shared/quiz.ts';
 import type { ReviewProblem } from '../../shared/review.ts';
+import { walkCategories } from '../../shared/quiz.ts';
 import { validateTestSet } from '../quizzes/rules.ts';
 
 export type { ReviewProblem };
@@ -17,35 +17,17 @@ export interface FileState {
 export function reviewDraft(content: DraftContent, files: ReadonlyMap<string, FileState>): ReviewProblem[] {
   const problems: ReviewProblem[] = [];
   if (content.basics.title.trim() === '') {
-    problems.push({
-      step: 'basics',
-      path: 'basics.title',
-      code: 'title-missing',
-      message: 'The course needs a title.',
-      severity: 'error',
-    });
+    problems.push({ step: 'basics', path: 'basics.title', code: 'title-missing', message: 'The course needs a title.', severity: 'error' });
   }
   if (content.files.length === 0) {
-    problems.push({
-      step: 'files',
-      path: 'files',
-      code: 'no-files',
-      message: 'The course has no files yet.',
-      severity: 'warning',
-    });
+    problems.push({ step: 'files', path: 'files', code: 'no-files', message: 'The course has no files yet.', severity: 'warning' });
   }
   content.files.forEach((file, index) => {
     const path = `files.${index}`;
     const state = files.get(file.assetId);
     const name = file.title || state?.name || 'A file';
     if (!state || state.state === 'missing') {
-      problems.push({
-        step: 'files',
-        path,
-        code: 'file-missing',
-        message: `${name}: the file is missing. Upload it again.`,
-        severity: 'error',
-      });
+      problems.push({ step: 'files', path, code: 'file-missing', message: `${name}: the file is missing. Upload it again.`, severity: 'error' });
     } else if (state.state === 'failed') {
       problems.push({
         step: 'files',
@@ -77,13 +59,7 @@ function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileSta
   const check = (assetId: string, step: 'basics' | 'test', path: string, what: string) => {
     const state = files.get(assetId);
     if (!state || state.state === 'missing') {
-      problems.push({
-        step,
-        path,
-        code: 'image-missing',
-        message: `${what}: the image is missing. Choose it again or remove it.`,
-        severity: 'error',
-      });
+      problems.push({ step, path, code: 'image-missing', message: `${what}: the image is missing. Choose it again or remove it.`, severity: 'error' });
     } else if (state.state === 'failed') {
       problems.push({
         step,
@@ -94,20 +70,13 @@ function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileSta
       });
     }
   };
-  if (content.basics.coverAssetId)
-    check(content.basics.coverAssetId, 'basics', 'basics.coverAssetId', 'The cover image');
+  if (content.basics.coverAssetId) check(content.basics.coverAssetId, 'basics', 'basics.coverAssetId', 'The cover image');
   walkCategories(content.test.categories, (category, categoryPath) => {
     category.questions.forEach((question, q) => {
       const path = `test.${categoryPath}.questions.${q}`;
       if (question.image) check(question.image.assetId, 'test', `${path}.image`, `${category.name}, question ${q + 1}`);
       question.answers.forEach((answer, a) => {
-        if (answer.image)
-          check(
-            answer.image.assetId,
-            'test',
-            `${path}.answers.${a}.image`,
-            `${category.name}, question ${q + 1}, answer ${a + 1}`,
-          );
+        if (answer.image) check(answer.image.assetId, 'test', `${path}.answers.${a}.image`, `${category.name}, question ${q + 1}, answer ${a + 1}`);
       });
     });
   });

@@ -85,36 +85,22 @@ export function createDraftsService(deps: {
         test: update.test ?? current.test,
       };
       const assetIds = assetIdsOf(content);
-      const owned = new Set(
-        (await deps.assetRows.findMany(assetIds)).filter((a) => a.owner_id === draft.owner_id).map((a) => a.id),
-      );
+      const owned = new Set((await deps.assetRows.findMany(assetIds)).filter((a) => a.owner_id === draft.owner_id).map((a) => a.id));
       const others = assetIds.filter((id) => !owned.has(id));
-      const inCourse =
-        draft.course_id && others.length > 0 ? await deps.courseAssets(draft.course_id, others) : new Set<string>();
+      const inCourse = draft.course_id && others.length > 0 ? await deps.courseAssets(draft.course_id, others) : new Set<string>();
       if (others.some((id) => !inCourse.has(id))) {
         throw new HttpError(400, 'unknown_file', 'A file in this draft does not exist or is not yours.');
       }
       const saved = await db.transaction().execute(async (trx) => {
-        const ok = await drafts.saveIfCurrent(
-          id,
-          update.revision,
-          { content: JSON.stringify(content), step: update.step ?? draft.step },
-          now(),
-          trx,
-        );
+        const ok = await drafts.saveIfCurrent(id, update.revision, { content: JSON.stringify(content), step: update.step ?? draft.step }, now(), trx);
         if (ok) await drafts.setUsedAssets(id, assetIds, trx);
         return ok;
       });
       if (!saved) {
         const latest = await ownDraft(user, id);
-        throw new HttpError(
-          409,
-          'conflict',
-          'This draft was changed in another tab or on another device. Reload it to continue from the latest version.',
-          {
-            current: presentDraft(latest),
-          },
-        );
+        throw new HttpError(409, 'conflict', 'This draft was changed in another tab or on another device. Reload it to continue from the latest version.', {
+          current: presentDraft(latest),
+        });
       }
       return presentDraft(await ownDraft(user, id));
     },
@@ -123,9 +109,7 @@ export function createDraftsService(deps: {
     async review(user: UserRow, id: string): Promise<ReviewProblem[]> {
       const { content } = presentDraft(await ownDraft(user, id));
       const rows = await deps.assetRows.findMany(assetIdsOf(content));
-      const states = new Map<string, FileState>(
-        rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]),
-      );
+      const states = new Map<string, FileState>(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
       return reviewDraft(content, states);
     },
 

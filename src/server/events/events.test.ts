@@ -10,11 +10,7 @@ import { mayReceive } from './routes.ts';
 
 describe('event audience', () => {
   it('delivers to the listed roles and users only', () => {
-    const event = {
-      type: 'job' as const,
-      audience: { roles: ['admin' as const], userIds: ['u-7'] },
-      data: {} as JobEventData,
-    };
+    const event = { type: 'job' as const, audience: { roles: ['admin' as const], userIds: ['u-7'] }, data: {} as JobEventData };
     assert.equal(mayReceive({ id: 'u-1', role: 'admin' }, event), true);
     assert.equal(mayReceive({ id: 'u-7', role: 'learner' }, event), true);
     assert.equal(mayReceive({ id: 'u-2', role: 'author' }, event), false);
@@ -46,9 +42,7 @@ for (const dialect of TEST_DIALECTS) {
         const probe = await admin.post('/api/admin/jobs/probe');
         assert.equal(probe.statusCode, 202);
         const { jobId } = probe.json();
-        await adminStream.waitFor(
-          (e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'completed',
-        );
+        await adminStream.waitFor((e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'completed');
         const jobs = (await admin.get('/api/admin/jobs')).json();
         assert.equal(jobs.driver, dialect === 'sqlite' ? 'embedded' : 'pg-boss');
         const counts = jobs.queues.find((q: { name: string }) => q.name === 'system.probe').counts;
@@ -68,11 +62,7 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('retries a failed job from the admin API, and refuses one that has not failed', async () => {
-      const jobId = await app.runtime.queue.enqueue(
-        'system.probe',
-        { probeId: 'to-fail' },
-        { runAt: new Date(Date.now() + 60_000) },
-      );
+      const jobId = await app.runtime.queue.enqueue('system.probe', { probeId: 'to-fail' }, { runAt: new Date(Date.now() + 60_000) });
       assert.ok(jobId);
       const notFailed = await admin.post(`/api/admin/jobs/${jobId}/retry`);
       assert.equal(notFailed.statusCode, 409);

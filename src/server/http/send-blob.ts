@@ -15,8 +15,7 @@ export interface BlobToSend {
 }
 
 // Types that could run script in our origin if rendered: always downloaded, never shown inline.
-const ACTIVE_TYPES =
-  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
+const ACTIVE_TYPES = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
 
 export function isActiveContent(mime: string): boolean {
   return ACTIVE_TYPES.test(mime);
@@ -49,9 +48,7 @@ export async function sendBlob(
 ): Promise<FastifyReply> {
   const etag = `"${blob.etag}"`;
   const disposition =
-    isActiveContent(blob.mime) && !blob.sanitizedMarkup
-      ? blob.disposition.replace(/^inline/, 'attachment')
-      : blob.disposition;
+    isActiveContent(blob.mime) && !blob.sanitizedMarkup ? blob.disposition.replace(/^inline/, 'attachment') : blob.disposition;
   reply
     .header('etag', etag)
     .header('accept-ranges', 'bytes')
@@ -60,10 +57,7 @@ export async function sendBlob(
     .header('cache-control', 'private, max-age=3600')
     // A stored file is never a page of ours: no script, no plugins, even if opened directly;
     // only our own pages may frame it (the document preview).
-    .header(
-      'content-security-policy',
-      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'",
-    )
+    .header('content-security-policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'")
     .header('x-frame-options', 'SAMEORIGIN');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
 

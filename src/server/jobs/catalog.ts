@@ -34,10 +34,7 @@ export const JOB_CATALOG = {
   }),
   /** The garbage collector's run (hourly by default, or from the admin page; dry or real). */
   'gc.collect': define({
-    schema: z.object({
-      dryRun: z.boolean().default(false),
-      trigger: z.enum(['schedule', 'manual']).default('schedule'),
-    }),
+    schema: z.object({ dryRun: z.boolean().default(false), trigger: z.enum(['schedule', 'manual']).default('schedule') }),
     group: 'maintenance',
     attempts: 1,
     timeoutMs: 2 * 60 * 60_000,

@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
-import { registryWith } from '../testing/jobs.ts';
 import { createEmbeddedJobQueue, nextCronTime } from './embedded.ts';
+import { registryWith } from '../testing/jobs.ts';
 import { handle } from './registry.ts';
 
 describe('[sqlite] embedded queue after a crash', () => {
@@ -44,10 +44,7 @@ describe('[sqlite] embedded queue after a crash', () => {
   });
 
   it('runs a job again once the dead worker’s lease expires, and fails it when no attempt is left', async () => {
-    await db
-      .insertInto('jobs')
-      .values([crashedJob('again', 1), crashedJob('exhausted', 3)])
-      .execute();
+    await db.insertInto('jobs').values([crashedJob('again', 1), crashedJob('exhausted', 3)]).execute();
     const ran: { probeId: string; attempt: number }[] = [];
     const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 50, leaseMs: 2000 });
     await queue.startWorkers(

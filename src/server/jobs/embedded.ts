@@ -34,9 +34,7 @@ const LIVE_STATES = ['created', 'retry', 'active'] as const;
 const MAX_RETRY_DELAY_MS = 60 * 60_000;
 
 export function nextCronTime(cron: string, after: number): number {
-  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: 'UTC' })
-    .next()
-    .getTime();
+  return CronExpressionParser.parse(cron, { currentDate: new Date(after), tz: 'UTC' }).next().getTime();
 }
 
 function toInfo(row: JobRow): JobInfo {
@@ -121,18 +119,12 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
     const abandoned = await expired(
       db
         .updateTable('jobs')
-        .set({
-          state: 'failed',
-          error: 'The worker stopped while running the last attempt.',
-          finished_at: at,
-          lease_until: null,
-        }),
+        .set({ state: 'failed', error: 'The worker stopped while running the last attempt.', finished_at: at, lease_until: null }),
     )
       .where((w) => w('attempt', '>=', w.ref('max_attempts')))
       .returning(['id', 'name', 'error'])
       .execute();
-    for (const row of abandoned)
-      emit({ jobId: row.id, name: row.name, state: 'failed', error: row.error ?? undefined });
+    for (const row of abandoned) emit({ jobId: row.id, name: row.name, state: 'failed', error: row.error ?? undefined });
     if (abandoned.length > 0) wake?.();
   }
 
@@ -141,9 +133,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
     const mine = (q: ReturnType<typeof db.updateTable<'jobs'>>) =>
       q.where('id', '=', row.id).where('state', '=', 'active').where('worker_id', '=', workerId);
     if (outcome.ok) {
-      const r = await mine(
-        db.updateTable('jobs').set({ state: 'completed', finished_at: at, lease_until: null, progress: 100 }),
-      ).executeTakeFirst();
+      const r = await mine(db.updateTable('jobs').set({ state: 'completed', finished_at: at, lease_until: null, progress: 100 })).executeTakeFirst();
       if (r.numUpdatedRows > 0n) emit({ jobId: row.id, name: row.name, state: 'completed' });
       return;
     }
@@ -158,34 +148,27 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
         finished_at: retry ? null : at,
       }),
     ).executeTakeFirst();
-    if (r.numUpdatedRows > 0n)
-      emit({ jobId: row.id, name: row.name, state: retry ? 'retry' : 'failed', error: outcome.error });
+    if (r.numUpdatedRows > 0n) emit({ jobId: row.id, name: row.name, state: retry ? 'retry' : 'failed', error: outcome.error });
   }
 
   async function execute(row: JobRow): Promise<void> {
     const controller = new AbortController();
     running.set(row.id, controller);
     emit({ jobId: row.id, name: row.name, state: 'active' });
-    const timeout = setTimeout(
-      () => controller.abort(new Error(`Timed out after ${row.timeout_ms} ms`)),
-      row.timeout_ms,
-    );
-    const heartbeat = setInterval(
-      () => {
-        db.updateTable('jobs')
-          .set({ lease_until: now() + leaseMs })
-          .where('id', '=', row.id)
-          .where('state', '=', 'active')
-          .where('worker_id', '=', workerId)
-          .executeTakeFirst()
-          .then((r) => {
-            // Lost the job: cancelled (possibly by another process) or taken over.
-            if (r.numUpdatedRows === 0n) controller.abort(new Error('The job was cancelled'));
-          })
-          .catch(() => {});
-      },
-      Math.max(100, Math.min(2000, Math.floor(leaseMs / 3))),
-    );
+    const timeout = setTimeout(() => controller.abort(new Error(`Timed out after ${row.timeout_ms} ms`)), row.timeout_ms);
+    const heartbeat = setInterval(() => {
+      db.updateTable('jobs')
+        .set({ lease_until: now() + leaseMs })
+        .where('id', '=', row.id)
+        .where('state', '=', 'active')
+        .where('worker_id', '=', workerId)
+        .executeTakeFirst()
+        .then((r) => {
+          // Lost the job: cancelled (possibly by another process) or taken over.
+          if (r.numUpdatedRows === 0n) controller.abort(new Error('The job was cancelled'));
+        })
+        .catch(() => {});
+    }, Math.max(100, Math.min(2000, Math.floor(leaseMs / 3))));
     try {
       const handler = (registry as JobRegistry).handlerFor(row.name as JobName);
       const payload = parsePayload(row.name as JobName, JSON.parse(row.payload));
@@ -261,11 +244,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
 
   async function purgeOldJobs(): Promise<void> {
     const at = now();
-    await db
-      .deleteFrom('jobs')
-      .where('state', '=', 'completed')
-      .where('finished_at', '<', at - 7 * 86_400_000)
-      .execute();
+    await db.deleteFrom('jobs').where('state', '=', 'completed').where('finished_at', '<', at - 7 * 86_400_000).execute();
     await db
       .deleteFrom('jobs')
       .where('state', 'in', ['failed', 'cancelled'])
@@ -413,9 +392,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
     async startWorkers(jobRegistry: JobRegistry, workerOptions: WorkerOptions) {
       registry = jobRegistry;
       concurrency = workerOptions.concurrency;
-      workerNames = JOB_NAMES.filter(
-        (n) => !workerOptions.groups || workerOptions.groups.includes(JOB_CATALOG[n].group),
-      );
+      workerNames = JOB_NAMES.filter((n) => !workerOptions.groups || workerOptions.groups.includes(JOB_CATALOG[n].group));
       if (workerNames.length === 0) return;
       stopped = false;
       every(Math.max(500, Math.floor(leaseMs / 4)), recoverAbandoned);

@@ -9,12 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/databases.ts';
-import { registryWith } from '../testing/jobs.ts';
-import { waitFor } from '../testing/wait.ts';
 import { createPgBossJobQueue, type PgBossQueueOptions } from './pgboss.ts';
 import { latestOccurrence, occurrenceId } from './pgboss-scheduler.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
+import { registryWith } from '../testing/jobs.ts';
+import { waitFor } from '../testing/wait.ts';
 import { handle, type JobHandler } from './registry.ts';
+
 
 const registry = (
   probe: JobHandler<'system.probe'>,

@@ -14,11 +14,7 @@ export function probeHandler(db: Kysely<DB>) {
     await db
       .insertInto('worker_probes')
       .values({ probe_id: probeId, runs: 1, worker, completed_at: at })
-      .onConflict((oc) =>
-        oc
-          .column('probe_id')
-          .doUpdateSet((eb) => ({ runs: eb('worker_probes.runs', '+', 1), worker, completed_at: at })),
-      )
+      .onConflict((oc) => oc.column('probe_id').doUpdateSet((eb) => ({ runs: eb('worker_probes.runs', '+', 1), worker, completed_at: at })))
       .execute();
   });
 }

@@ -5,12 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/databases.ts';
-import { registryWith } from '../testing/jobs.ts';
-import { waitFor } from '../testing/wait.ts';
 import { createEmbeddedJobQueue } from './embedded.ts';
 import { createPgBossJobQueue } from './pgboss.ts';
 import type { JobEvent, JobQueue } from './queue.ts';
+import { registryWith } from '../testing/jobs.ts';
+import { waitFor } from '../testing/wait.ts';
 import { handle, type JobHandler } from './registry.ts';
+
 
 interface Harness {
   db: Database;
@@ -52,13 +53,15 @@ async function harness(dialect: 'sqlite' | 'postgres'): Promise<Harness> {
   };
 }
 
+
 for (const dialect of TEST_DIALECTS) {
   const driverName = dialect === 'sqlite' ? 'embedded' : 'pg-boss';
   describe(`[${dialect}] job queue contract (${driverName})`, () => {
     let h: Harness;
     let queue: JobQueue;
     let probe: JobHandler<'system.probe'>;
-    const registry = () => registryWith([handle('system.probe', (payload, ctx) => probe(payload, ctx))]);
+    const registry = () =>
+      registryWith([handle('system.probe', (payload, ctx) => probe(payload, ctx))]);
 
     before(async () => {
       h = await harness(dialect);
@@ -84,10 +87,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(id);
       await waitFor(async () => (await queue.getJob(id))?.state === 'completed', 'completion');
       assert.deepEqual(seen, [{ probeId: 'hello', holdMs: 0 }]);
-      await assert.rejects(
-        queue.enqueue('system.probe', { probeId: 42 } as never),
-        /Invalid payload for job "system.probe"/,
-      );
+      await assert.rejects(queue.enqueue('system.probe', { probeId: 42 } as never), /Invalid payload for job "system.probe"/);
       assert.ok(h.events.some((e) => e.jobId === id && e.state === 'completed'));
     });
 
@@ -179,24 +179,14 @@ for (const dialect of TEST_DIALECTS) {
 
     it('cancels by singleton key, and a singleton key deduplicates queued jobs', async () => {
       queue = await h.newQueue();
-      const first = await queue.enqueue(
-        'system.probe',
-        { probeId: 'k1' },
-        { singletonKey: 'asset-1', runAt: new Date(Date.now() + 60_000) },
-      );
+      const first = await queue.enqueue('system.probe', { probeId: 'k1' }, { singletonKey: 'asset-1', runAt: new Date(Date.now() + 60_000) });
       const second = await queue.enqueue('system.probe', { probeId: 'k2' }, { singletonKey: 'asset-1' });
       assert.ok(first);
       assert.equal(second, null);
       assert.equal(await queue.cancelByKey('system.probe', 'asset-1'), 1);
       assert.equal((await queue.getJob(first))?.state, 'cancelled');
       // Once cancelled, the key is free again.
-      assert.ok(
-        await queue.enqueue(
-          'system.probe',
-          { probeId: 'k3' },
-          { singletonKey: 'asset-1', runAt: new Date(Date.now() + 60_000) },
-        ),
-      );
+      assert.ok(await queue.enqueue('system.probe', { probeId: 'k3' }, { singletonKey: 'asset-1', runAt: new Date(Date.now() + 60_000) }));
       await queue.cancelByKey('system.probe', 'asset-1');
     });
 

@@ -39,9 +39,6 @@ describe('job registry', () => {
 
   it('validates payloads against the job schema, naming the job and field', () => {
     assert.deepEqual(parsePayload('system.probe', { probeId: 'p1' }), { probeId: 'p1', holdMs: 0 });
-    assert.throws(
-      () => parsePayload('system.probe', { probeId: 1 }),
-      /Invalid payload for job "system.probe": probeId/,
-    );
+    assert.throws(() => parsePayload('system.probe', { probeId: 1 }), /Invalid payload for job "system.probe": probeId/);
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runTool, ToolError } from '../assets/processors/run-tool.ts';
-import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { formatDuration, probeVideo, sniffContainer, type VideoProbe } from './probe.ts';
+import { skipIfOptedOut } from '../testing/prerequisites.ts';
 
 const skip = skipIfOptedOut('video');
 const signal = () => new AbortController().signal;

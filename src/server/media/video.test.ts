@@ -14,8 +14,8 @@ import { runTool } from '../assets/processors/run-tool.ts';
 import { alive } from '../assets/processors/test-support.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
-import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { tusUpload } from '../testing/tus.ts';
+import { skipIfOptedOut } from '../testing/prerequisites.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const skip = skipIfOptedOut('video');

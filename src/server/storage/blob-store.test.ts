@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import { type LocalS3, startLocalS3 } from '../testing/s3.ts';
-import { BlobNotFoundError, type BlobStore, BlobTooLargeError, contentKey } from './blob-store.ts';
+import { type BlobStore, BlobNotFoundError, BlobTooLargeError, contentKey } from './blob-store.ts';
 import { createDiskBlobStore } from './disk.ts';
 import { createS3BlobStore } from './s3.ts';
 
@@ -38,10 +38,7 @@ const drivers: { name: string; setUp(): Promise<{ store: BlobStore; tearDown(): 
     name: 's3',
     async setUp() {
       const s3: LocalS3 = await startLocalS3();
-      return {
-        store: createS3BlobStore({ ...s3.options('school/blobs'), listPageSize: 7 }),
-        tearDown: () => s3.stop(),
-      };
+      return { store: createS3BlobStore({ ...s3.options('school/blobs'), listPageSize: 7 }), tearDown: () => s3.stop() };
     },
   },
 ];

@@ -10,11 +10,7 @@ const INITIALIZED = 'blob_store_initialized_at';
 export type StorageState = { ok: true } | { ok: false; reason: string };
 
 export async function prepareBlobStore(db: Kysely<DB>, store: BlobStore, now = Date.now()): Promise<StorageState> {
-  const initialized = await db
-    .selectFrom('app_settings')
-    .select('value')
-    .where('key', '=', INITIALIZED)
-    .executeTakeFirst();
+  const initialized = await db.selectFrom('app_settings').select('value').where('key', '=', INITIALIZED).executeTakeFirst();
   if (!initialized) {
     await store.ensureMarker();
     await db

@@ -15,8 +15,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import {
   assertContentKey,
   assertTemporaryKey,
-  BlobNotFoundError,
   type BlobStore,
+  BlobNotFoundError,
   type ByteRange,
   contentKey,
   MARKER_NAME,

@@ -154,12 +154,7 @@ export async function createSignedInUser(
   role: 'admin' | 'author' | 'learner',
   email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.org`,
 ): Promise<{ client: TestClient; id: string; email: string }> {
-  const created = await admin.post('/api/admin/users', {
-    email,
-    displayName: `A ${role}`,
-    role,
-    password: STRONG_PASSWORD,
-  });
+  const created = await admin.post('/api/admin/users', { email, displayName: `A ${role}`, role, password: STRONG_PASSWORD });
   if (created.statusCode !== 201) throw new Error(`create user failed: ${created.statusCode} ${created.body}`);
   const client = app.client();
   const login = await client.post('/api/auth/login', { email, password: STRONG_PASSWORD });

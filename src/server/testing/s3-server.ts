@@ -11,13 +11,7 @@ const directory = mkdtempSync(path.join(tmpdir(), 'lectern-s3-'));
 process.on('uncaughtException', (err) => {
   process.stderr.write(`local S3: ignored an error of an abandoned request: ${err.message}\n`);
 });
-const server = new S3rver({
-  address: '127.0.0.1',
-  port: 0,
-  silent: true,
-  directory,
-  configureBuckets: [{ name: bucket }],
-});
+const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
 const { port } = (await server.run()) as { port: number };
 process.send?.({ port });
 const stop = () => {

@@ -76,13 +76,7 @@ export class ChunkedObjectStore extends DataStore {
 
   override async getUpload(id: string): Promise<Upload> {
     const r = await this.record(id);
-    return new Upload({
-      id: r.id,
-      size: r.size,
-      offset: r.offset,
-      metadata: r.metadata,
-      creation_date: r.creation_date,
-    });
+    return new Upload({ id: r.id, size: r.size, offset: r.offset, metadata: r.metadata, creation_date: r.creation_date });
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
@@ -101,9 +95,7 @@ export class ChunkedObjectStore extends DataStore {
       const body = Buffer.concat(buffered, bufferedBytes);
       buffered = [];
       bufferedBytes = 0;
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.pieceKey(id, committed), Body: body }),
-      );
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.pieceKey(id, committed), Body: body }));
       committed += body.length;
       // The offset moves only once the piece is stored: a crash never claims bytes we do not have.
       await this.records.set(id, { ...r, offset: committed });
@@ -136,9 +128,7 @@ export class ChunkedObjectStore extends DataStore {
     let current: { id: string; size: number; lastModified: Date } | null = null;
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken }),
-      );
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken }));
       for (const o of page.Contents ?? []) {
         const id = o.Key?.slice(this.prefix.length).split('/')[0];
         if (!id) continue;

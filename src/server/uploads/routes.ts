@@ -26,10 +26,7 @@ export function registerUploadRoutes(
     maxSize: number;
     trustProxy: boolean;
     /** Uploads started in the wizard name their draft: checked first, linked once the asset exists. */
-    drafts?: {
-      check(user: UserRow, draftId: string): Promise<unknown>;
-      link(user: UserRow, draftId: string, assetId: string): Promise<void>;
-    };
+    drafts?: { check(user: UserRow, draftId: string): Promise<unknown>; link(user: UserRow, draftId: string, assetId: string): Promise<void> };
   },
 ): void {
   const users = new WeakMap<IncomingMessage, UserRow>();

@@ -34,11 +34,7 @@ export function createDatabaseKvStore<T>(db: Kysely<DB>): KvStore<T> {
   };
 }
 
-export function createS3UploadStore(
-  options: S3Options,
-  db: Kysely<DB>,
-  locker?: Locker & { close(): Promise<void> },
-): UploadStore {
+export function createS3UploadStore(options: S3Options, db: Kysely<DB>, locker?: Locker & { close(): Promise<void> }): UploadStore {
   const datastore = new ChunkedObjectStore(options, createDatabaseKvStore(db));
   return {
     datastore,

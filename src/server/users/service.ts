@@ -35,10 +35,7 @@ export function createUsersService(
     async create(input: CreateUserInput): Promise<UserRow> {
       const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
       try {
-        return await users.insert(
-          { email: input.email, displayName: input.displayName, role: input.role, passwordHash },
-          now(),
-        );
+        return await users.insert({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }, now());
       } catch (err) {
         if (isUniqueViolation(err)) {
           throw new HttpError(409, 'email_taken', `An account with the email ${input.email} already exists.`);
@@ -49,47 +46,36 @@ export function createUsersService(
 
     /** Changes name, role or disabled state; an administrator cannot lock themselves or everyone out. */
     async update(actorId: string, userId: string, patch: UpdateUserInput): Promise<UserRow> {
-      return deps.db
-        .transaction()
-        .execute(async (trx) => {
-          const user = await users.findById(userId, trx);
-          if (!user) throw notFound();
-          const losesAdmin =
-            user.role === 'admin' &&
-            user.disabled_at === null &&
-            ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
-          if (losesAdmin && actorId === userId) {
-            throw new HttpError(
-              409,
-              'last_admin',
-              'You cannot remove your own administrator access or disable yourself.',
-            );
-          }
-          if (losesAdmin && (await users.countActiveAdmins(trx)) <= 1) {
-            throw new HttpError(409, 'last_admin', 'Lectern needs at least one active administrator.');
-          }
-          const at = now();
-          const disabledAt =
-            patch.disabled === undefined ? user.disabled_at : patch.disabled ? (user.disabled_at ?? at) : null;
-          await users.update(
-            userId,
-            {
-              display_name: patch.displayName ?? user.display_name,
-              role: patch.role ?? user.role,
-              disabled_at: disabledAt,
-            },
-            at,
-            trx,
-          );
-          const updated = await users.findById(userId, trx);
-          if (!updated) throw notFound();
-          return updated;
-        })
-        .then(async (updated) => {
-          // A disabled account is signed out everywhere at once.
-          if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id);
-          return updated;
-        });
+      return deps.db.transaction().execute(async (trx) => {
+        const user = await users.findById(userId, trx);
+        if (!user) throw notFound();
+        const losesAdmin =
+          user.role === 'admin' &&
+          user.disabled_at === null &&
+          ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+        if (losesAdmin && actorId === userId) {
+          throw new HttpError(409, 'last_admin', 'You cannot remove your own administrator access or disable yourself.');
+        }
+        if (losesAdmin && (await users.countActiveAdmins(trx)) <= 1) {
+          throw new HttpError(409, 'last_admin', 'Lectern needs at least one active administrator.');
+        }
+        const at = now();
+        const disabledAt =
+          patch.disabled === undefined ? user.disabled_at : patch.disabled ? (user.disabled_at ?? at) : null;
+        await users.update(
+          userId,
+          { display_name: patch.displayName ?? user.display_name, role: patch.role ?? user.role, disabled_at: disabledAt },
+          at,
+          trx,
+        );
+        const updated = await users.findById(userId, trx);
+        if (!updated) throw notFound();
+        return updated;
+      }).then(async (updated) => {
+        // A disabled account is signed out everywhere at once.
+        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id);
+        return updated;
+      });
     },
 
     async updateProfile(userId: string, displayName: string): Promise<UserRow> {

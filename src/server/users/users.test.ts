@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  createSignedInUser,
-  createTestApp,
-  STRONG_PASSWORD,
-  setUpAdmin,
-  type TestApp,
-  type TestClient,
-} from '../testing/app.ts';
+import { createSignedInUser, createTestApp, STRONG_PASSWORD, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 
 for (const dialect of TEST_DIALECTS) {
@@ -108,27 +101,18 @@ for (const dialect of TEST_DIALECTS) {
       const otherDevice = app.client();
       await otherDevice.post('/api/auth/login', { email, password: STRONG_PASSWORD });
 
-      const wrong = await client.post('/api/me/password', {
-        currentPassword: 'not it at all',
-        newPassword: 'another long password',
-      });
+      const wrong = await client.post('/api/me/password', { currentPassword: 'not it at all', newPassword: 'another long password' });
       assert.equal(wrong.statusCode, 400);
       assert.equal(wrong.json().error, 'wrong_password');
       const short = await client.post('/api/me/password', { currentPassword: STRONG_PASSWORD, newPassword: 'short' });
       assert.equal(short.statusCode, 400);
 
-      const ok = await client.post('/api/me/password', {
-        currentPassword: STRONG_PASSWORD,
-        newPassword: 'another long password',
-      });
+      const ok = await client.post('/api/me/password', { currentPassword: STRONG_PASSWORD, newPassword: 'another long password' });
       assert.equal(ok.statusCode, 204);
       assert.equal((await client.get('/api/me')).statusCode, 200);
       assert.equal((await otherDevice.get('/api/me')).statusCode, 401);
       assert.equal((await app.client().post('/api/auth/login', { email, password: STRONG_PASSWORD })).statusCode, 401);
-      assert.equal(
-        (await app.client().post('/api/auth/login', { email, password: 'another long password' })).statusCode,
-        200,
-      );
+      assert.equal((await app.client().post('/api/auth/login', { email, password: 'another long password' })).statusCode, 200);
     });
   });
 }

@@ -52,10 +52,7 @@ export async function registerWebRoutes(app: FastifyInstance, deps: { webDistDir
     }
     const requested = (request.params as { '*': string })['*'];
     // Top-level files that Vite copies from public/ (favicon and the like).
-    if (
-      /^[\w.-]+\.(ico|png|svg|txt|webmanifest)$/.test(requested) &&
-      existsSync(path.join(deps.webDistDir, requested))
-    ) {
+    if (/^[\w.-]+\.(ico|png|svg|txt|webmanifest)$/.test(requested) && existsSync(path.join(deps.webDistDir, requested))) {
       return reply.sendFile(requested);
     }
     return reply.header('cache-control', 'no-cache').sendFile('index.html');

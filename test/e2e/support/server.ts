@@ -55,8 +55,7 @@ function launch(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 export async function startServer(dialect: Dialect, env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-'));
   const testDb: TestDatabase = await createTestDatabase(dialect);
-  const databaseUrl =
-    testDb.config.dialect === 'postgres' ? testDb.config.connectionString : `sqlite:${testDb.config.file}`;
+  const databaseUrl = testDb.config.dialect === 'postgres' ? testDb.config.connectionString : `sqlite:${testDb.config.file}`;
   const port = await freePort();
   const serverEnv = {
     ...process.env,

@@ -5,11 +5,11 @@ import { before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { AssetKind } from '../../../shared/assets.ts';
-import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { decide, detectFile } from './index.ts';
 import { fromFileType } from './media.ts';
 import { put, tempDir } from './testkit.ts';
 import { CUT_OFF } from './types.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 
 const PROGRAMS = 'Programs and scripts cannot be uploaded.';
 
@@ -290,6 +290,7 @@ describe('detectFile: audio and video containers', () => {
     assert.equal(decide(fromFileType({ ext: 'jxl', mime: 'image/jxl' }), 'image').ok, false);
   });
 });
+
 
 describe('detectFile: real media files (made by ffmpeg)', { skip: skipIfOptedOut('video') }, () => {
   const make = (name: string, args: string[]) => {

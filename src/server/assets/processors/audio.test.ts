@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { browserPlayable, createAudioProcessor, processAudio } from './audio.ts';
 import { runTool } from './run-tool.ts';
 import { inputFor, processesMentioning, tempDir } from './test-support.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 
 const skip = skipIfOptedOut('video');
 const NEEDS_CONVERSION = 'Playback needs conversion, which is not available on this server — download the file.';

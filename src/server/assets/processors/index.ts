@@ -18,11 +18,7 @@ export type { VideoProcessorOptions } from './video.ts';
 
 const processOther: Processor = async () => ({ ok: true, derivatives: [], metadata: {} });
 
-export function processorFor(
-  kind: AssetKind,
-  tools: Partial<ToolPaths> = {},
-  video: VideoProcessorOptions = {},
-): Processor {
+export function processorFor(kind: AssetKind, tools: Partial<ToolPaths> = {}, video: VideoProcessorOptions = {}): Processor {
   switch (kind) {
     case 'image':
       return processImage;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { createOfficeProcessor, processOffice } from './office.ts';
 import { readPdfInfo } from './pdf.ts';
 import { FIXTURES, inputFor, processesMentioning, tempDir } from './test-support.ts';
 import type { ProcessResult } from './types.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 
 const office = (name: string) => path.join(FIXTURES, 'office', name);
 const noSoffice = createOfficeProcessor({ soffice: 'lectern-no-soffice' });

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PDFDocument, PDFHexString, PDFName, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
-import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { createPdfProcessor, processPdf, readPdfInfo } from './pdf.ts';
 import { inputFor, tempDir } from './test-support.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
+
 
 async function threePagePdf(file: string, encrypt = false): Promise<void> {
   const doc = await PDFDocument.create();

@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { FIXTURES } from '../../testing/fixtures.ts';
 import type { ProcessInput } from './types.ts';
 
-export { FIXTURES };
+import { FIXTURES } from '../../testing/fixtures.ts';
 
+export { FIXTURES };
 assert.ok(existsSync(path.join(FIXTURES, 'office', 'single-paragraph.docx')), `fixtures not found in ${FIXTURES}`);
 
 /** A fresh folder, removed when the test ends. */

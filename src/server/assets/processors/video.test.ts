@@ -5,11 +5,11 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 import { runTool, ToolError } from './run-tool.ts';
 import { alive, inputFor, processesMentioning } from './test-support.ts';
 import type { DerivativeFile, ProcessResult } from './types.ts';
 import { createVideoProcessor, FAST_PATH_ROLE } from './video.ts';
+import { skipIfOptedOut } from '../../testing/prerequisites.ts';
 
 const skip = skipIfOptedOut('video');
 const signal = () => new AbortController().signal;
@@ -333,9 +333,7 @@ describe('video processor', { skip }, () => {
     assert.deepEqual(timedOut, { ok: false, reason: 'Converting the video took too long and was stopped.' });
   });
 
-  it('never opens a file or address other than its input and its own outputs', {
-    skip: skipIfOptedOut('strace'),
-  }, async () => {
+  it('never opens a file or address other than its input and its own outputs', { skip: skipIfOptedOut('strace') }, async () => {
     const log = clip('strace.log');
     const wrap = async (tool: string) => {
       const wrapper = clip(`traced-${tool}`);

@@ -2,7 +2,6 @@
 // (the original itself when its index is already first, else a remux with faststart); then a poster and
 // the HLS ladder made in one ffmpeg run, which replaces the MP4 when it is stored.
 import path from 'node:path';
-import { moovBeforeMdat } from '../../media/hls.ts';
 import {
   canCopyVideo,
   DEFAULT_LADDER,
@@ -11,6 +10,7 @@ import {
   planAudio,
   planRenditions,
 } from '../../media/ladder.ts';
+import { moovBeforeMdat } from '../../media/hls.ts';
 import { type ProbeVideoOptions, probeVideo } from '../../media/probe.ts';
 import { extractPoster, keyframeStats, LadderError, makeLadder, remuxFaststart } from '../../media/transcode.ts';
 import { DEFAULT_TOOLS, ToolError, type ToolPaths, toolAvailable } from './run-tool.ts';

@@ -39,16 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('asset_id', 'varchar(36)', (c) => c.notNull().references('assets.id'))
     .addPrimaryKeyConstraint('course_version_assets_pk', ['course_id', 'version', 'asset_id'])
-    .addForeignKeyConstraint('course_version_assets_version_fk', ['course_id', 'version'], 'course_versions', [
-      'course_id',
-      'version',
-    ])
+    .addForeignKeyConstraint('course_version_assets_version_fk', ['course_id', 'version'], 'course_versions', ['course_id', 'version'])
     .execute();
-  await db.schema
-    .createIndex('course_version_assets_asset_idx')
-    .on('course_version_assets')
-    .column('asset_id')
-    .execute();
+  await db.schema.createIndex('course_version_assets_asset_idx').on('course_version_assets').column('asset_id').execute();
 
   await db.schema
     .createTable('enrolments')
@@ -57,17 +50,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('enrolled_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('enrolments_pk', ['user_id', 'course_id'])
-    .addForeignKeyConstraint('enrolments_version_fk', ['course_id', 'version'], 'course_versions', [
-      'course_id',
-      'version',
-    ])
+    .addForeignKeyConstraint('enrolments_version_fk', ['course_id', 'version'], 'course_versions', ['course_id', 'version'])
     .execute();
   await db.schema.createIndex('enrolments_course_idx').on('enrolments').columns(['course_id', 'version']).execute();
 
-  await db.schema
-    .alterTable('drafts')
-    .addColumn('course_id', 'varchar(36)', (c) => c.references('courses.id'))
-    .execute();
+  await db.schema.alterTable('drafts').addColumn('course_id', 'varchar(36)', (c) => c.references('courses.id')).execute();
   await db.schema.alterTable('drafts').addColumn('base_version', 'integer').execute();
   await db.schema.createIndex('drafts_course_idx').on('drafts').column('course_id').execute();
 }

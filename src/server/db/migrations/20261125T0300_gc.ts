@@ -10,11 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('assets').addColumn('uploaded_for_draft_at', 'bigint').execute();
   await sql`UPDATE assets SET uploaded_for_draft_at = created_at
     WHERE id IN (SELECT asset_id FROM draft_assets WHERE relation = 'uploaded')`.execute(db);
-  await db.schema
-    .createIndex('assets_draft_upload_idx')
-    .on('assets')
-    .columns(['uploaded_for_draft_at', 'id'])
-    .execute();
+  await db.schema.createIndex('assets_draft_upload_idx').on('assets').columns(['uploaded_for_draft_at', 'id']).execute();
   await db.schema.createIndex('drafts_updated_idx').on('drafts').column('updated_at').execute();
 
   await db.schema
