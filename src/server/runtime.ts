@@ -64,7 +64,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
           onEvent,
           onError: (err) => logger.warn({ err }, 'job queue problem'),
         })
-      : createEmbeddedJobQueue({ db, onEvent });
+      : createEmbeddedJobQueue({ db, onEvent, onError: (err) => logger.warn({ err }, 'job queue problem') });
 
   // Scale-out drivers load only when configured: less code in the heap of an embedded install.
   const uploads =

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
 import { createEmbeddedJobQueue, nextCronTime } from './embedded.ts';
 import { registryWith } from '../testing/jobs.ts';
 import { handle } from './registry.ts';
+import { waitFor } from '../testing/wait.ts';
 
 describe('[sqlite] embedded queue after a crash', () => {
   let testDb: TestDatabase;
@@ -89,5 +90,24 @@ describe('[sqlite] embedded queue after a crash', () => {
     const from = Date.parse('2026-11-24T21:59:30Z');
     assert.equal(new Date(nextCronTime('0 * * * *', from)).toISOString(), '2026-11-24T22:00:00.000Z');
     assert.equal(nextCronTime('* * * * * *', from), from + 1000);
+  });
+});
+
+describe('[sqlite] embedded queue errors', () => {
+  it('reports an error it survives (its database gone) through onError, as the pg-boss driver does', async () => {
+    const testDb = await createTestDatabase('sqlite');
+    const db = createDatabase(testDb.config);
+    await migrateToLatest(db);
+    const errors: unknown[] = [];
+    const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 20, leaseMs: 2000, onError: (err) => errors.push(err) });
+    await queue.startWorkers(registryWith([handle('system.probe', async () => {})]), { concurrency: 1 });
+    await db.destroy();
+    try {
+      await waitFor(() => errors.length > 0, 'the failed poll to be reported');
+      assert.ok(errors[0] instanceof Error);
+    } finally {
+      await queue.stop(0);
+      await testDb.drop();
+    }
   });
 });

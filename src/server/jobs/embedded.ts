@@ -27,6 +27,8 @@ export interface EmbeddedQueueOptions {
   retryBaseDelayMs?: number;
   leaseMs?: number;
   now?: () => number;
+  /** Errors the queue survives (a failed poll, heartbeat or schedule tick), as the pg-boss driver reports them. */
+  onError?: (err: unknown) => void;
 }
 
 type JobRow = Selectable<JobsTable>;
@@ -53,6 +55,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
   const { db } = options;
   const now = options.now ?? Date.now;
   const emit: JobEventSink = options.onEvent ?? (() => {});
+  const onError = options.onError ?? (() => {});
   const pollMs = options.pollIntervalMs ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
   const retryBaseMs = options.retryBaseDelayMs ?? 5_000;
@@ -70,7 +73,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
 
   function every(ms: number, fn: () => Promise<void>): void {
     const timer = setInterval(() => {
-      fn().catch(() => {});
+      fn().catch(onError);
     }, ms);
     timer.unref();
     timers.add(timer);
@@ -167,7 +170,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
           // Lost the job: cancelled (possibly by another process) or taken over.
           if (r.numUpdatedRows === 0n) controller.abort(new Error('The job was cancelled'));
         })
-        .catch(() => {});
+        .catch(onError);
     }, Math.max(100, Math.min(2000, Math.floor(leaseMs / 3))));
     try {
       const handler = (registry as JobRegistry).handlerFor(row.name as JobName);
@@ -202,7 +205,10 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
     while (!stopped) {
       let claimed = false;
       if (running.size < concurrency) {
-        const row = await claim().catch(() => undefined);
+        const row = await claim().catch((err: unknown) => {
+          onError(err);
+          return undefined;
+        });
         if (row) {
           claimed = true;
           const settled = execute(row).finally(() => handlersSettled.delete(settled));
@@ -422,7 +428,7 @@ export function createEmbeddedJobQueue(options: EmbeddedQueueOptions): JobQueue 
           .where('state', '=', 'active')
           .where('worker_id', '=', workerId)
           .execute()
-          .catch(() => {});
+          .catch(onError);
         controller.abort(new Error('The worker is shutting down'));
       }
       await Promise.allSettled([...handlersSettled]);
