@@ -17,8 +17,8 @@ export const draftsApi = {
   save: (id: string, update: DraftUpdate) => request<{ draft: DraftView }>('PATCH', base(id), update),
   /** Cancels the draft: the server purges every file only it uploaded. */
   discard: (id: string) => request<void>('DELETE', base(id)),
-  /** 422 `not_publishable` while the review has errors. */
-  publish: (id: string) => request<PublishResult>('POST', `${base(id)}/publish`),
+  /** 422 `not_publishable` while the review has errors; 409 `conflict` when the draft is past `revision`. */
+  publish: (id: string, revision: number) => request<PublishResult>('POST', `${base(id)}/publish`, { revision }),
 };
 
 /** The address of a wizard step. */

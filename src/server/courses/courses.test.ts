@@ -196,6 +196,24 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await newcomer.get(`/api/courses/${courseId}/versions/1`)).statusCode, 404);
     });
 
+    it('refuses (409) to publish a draft that changed after the revision the author reviewed, and keeps it', async () => {
+      const { draft } = await publishableDraft('Changed in another tab');
+      const reviewed = draft.revision;
+      const elsewhere = await author.patch(`/api/drafts/${draft.id}`, {
+        revision: reviewed,
+        basics: { ...BASICS, title: 'Renamed in another tab' },
+      });
+      assert.equal(elsewhere.statusCode, 200, elsewhere.body);
+      const refused = await author.post(`/api/drafts/${draft.id}/publish`, { revision: reviewed });
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json().error, 'conflict');
+      assert.match(refused.json().message, /changed after you reviewed it/);
+      const kept = (await author.get(`/api/drafts/${draft.id}`)).json().draft as DraftView;
+      assert.equal(kept.content.basics.title, 'Renamed in another tab');
+      const published = await author.post(`/api/drafts/${draft.id}/publish`, { revision: kept.revision });
+      assert.equal(published.statusCode, 200, published.body);
+    });
+
     it('refuses to publish what changed after the review, and cancelling an edit keeps the course files', async () => {
       const { draft, fileId } = await publishableDraft('Edited then cancelled');
       const { courseId } = (await author.post(`/api/drafts/${draft.id}/publish`)).json();

@@ -9,6 +9,8 @@ import type { CoursesService } from './service.ts';
 const idParams = z.object({ id: z.uuid() });
 const versionParams = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1).max(1_000_000) });
 const AUTHORS = ['author', 'admin'] as const;
+/** The revision the author reviewed: publishing refuses (409) when the draft has changed since. */
+const publishBody = z.object({ revision: z.number().int().min(0).optional() }).strict().optional();
 
 export function registerCourseRoutes(app: FastifyInstance, deps: { courses: CoursesService }): void {
   const { courses } = deps;
@@ -16,7 +18,8 @@ export function registerCourseRoutes(app: FastifyInstance, deps: { courses: Cour
 
   app.post('/api/drafts/:id/publish', { config: { access: AUTHORS } }, async (request) => {
     const { id } = parseInput(idParams, request.params);
-    return courses.publish(me(request.user), id);
+    const body = parseInput(publishBody, request.body);
+    return courses.publish(me(request.user), id, body?.revision);
   });
 
   app.get('/api/courses', { config: { access: 'signed-in' } }, async (request) => {

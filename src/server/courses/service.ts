@@ -91,9 +91,10 @@ export function createCoursesService(deps: {
     /**
      * Publishes a draft: one transaction writes the version (and its asset list) and deletes the draft.
      * Files still processing stay so and appear to learners when ready. Publishing the same draft twice at
-     * once yields one version: the second answer names the first's.
+     * once yields one version: the second answer names the first's. With `reviewedRevision`, a draft that
+     * changed after the author's review is refused.
      */
-    async publish(user: UserRow, draftId: string): Promise<PublishResult> {
+    async publish(user: UserRow, draftId: string, reviewedRevision?: number): Promise<PublishResult> {
       const draft = await drafts.find(draftId);
       if (!draft) {
         const published = await courses.findVersionByDraft(draftId);
@@ -101,6 +102,9 @@ export function createCoursesService(deps: {
         throw new HttpError(404, 'not_found', 'No such draft.');
       }
       if (!mayEdit(user, draft.owner_id)) throw new HttpError(404, 'not_found', 'No such draft.');
+      if (reviewedRevision !== undefined && reviewedRevision !== draft.revision) {
+        throw new HttpError(409, 'conflict', 'This draft changed after you reviewed it (perhaps in another tab). Review it again, then publish.');
+      }
       const content = presentDraft(draft).content;
       const errors = reviewDraft(content, await fileStates(content)).filter((p) => p.severity === 'error');
       if (errors.length > 0) {

@@ -74,14 +74,20 @@ export function ReviewStep() {
         setPublishError('Your latest changes are not saved yet. Publish once the status says “Saved”.');
         return;
       }
-      const result = await draftsApi.publish(draftId);
+      const result = await draftsApi.publish(draftId, saver.getSnapshot().revision);
       saver.stop();
       manager.clearFinished(filesScope(draftId));
       manager.clearFinished(coverScope(draftId));
       notifications.show({ color: 'green', message: `${basics.title} is published (version ${result.version}).` });
       navigate(coursePath(result.courseId));
     } catch (error) {
-      if (error instanceof ApiError && error.status === 422) {
+      if (error instanceof ApiError && error.status === 409) {
+        // Changed elsewhere (another tab): show what the server has now, to be reviewed again.
+        const fresh = await draftsApi.get(draftId).catch(() => null);
+        if (fresh) saver.adopt(fresh.draft);
+        refreshReview();
+        setPublishError(error.message);
+      } else if (error instanceof ApiError && error.status === 422) {
         // The server found problems the page had not shown yet.
         refreshReview();
         setPublishError(error.message);
