@@ -4,6 +4,7 @@
 // (run-tool.ts). Outputs go to the caller's work folder, which the caller removes.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ffmpegProgressParser } from './ffmpeg-progress.ts';
 import { runTool, ToolError } from '../assets/processors/run-tool.ts';
 import {
   aacCodecString,
@@ -106,28 +107,6 @@ export async function keyframeStats(
   return { maxGapSeconds: Math.max(maxGap, end - lastKey), firstIsKeyframe };
 }
 
-/** Calls `progress` with 0–99 as ffmpeg's `-progress` lines arrive (100 is for the caller, once stored). */
-export function progressParser(durationSeconds: number, progress?: (percent: number) => void) {
-  let pending = '';
-  let last = -1;
-  return (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const [key, value] = line.trim().split('=');
-      if (key !== 'out_time_us' || !progress || durationSeconds <= 0) continue;
-      const done = Number(value) / 1e6;
-      if (!Number.isFinite(done)) continue;
-      const percent = Math.max(0, Math.min(99, Math.floor((done / durationSeconds) * 100)));
-      if (percent > last) {
-        last = percent;
-        progress(percent);
-      }
-    }
-  };
-}
-
 /** The source's H.264 and AAC streams in an MP4 with its index first: plays while it downloads. */
 export async function remuxFaststart(
   probe: ProbedVideo,
@@ -214,7 +193,7 @@ export async function makeLadder(options: {
     cwd: outDir,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
-    onStdout: progressParser(probe.durationSeconds, options.progress),
+    onStdout: ffmpegProgressParser(probe.durationSeconds, options.progress),
   });
   if (result.code !== 0) throw new LadderError(result.stderr.trim().split('\n').slice(-3).join(' ') || 'ffmpeg failed');
 

@@ -5,6 +5,7 @@
 // it open other files on the server. The transcode drops tags (`-map_metadata -1`) and cover art.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ffmpegProgressParser } from '../../media/ffmpeg-progress.ts';
 import { DEFAULT_TOOLS, runTool, ToolError, type ToolPaths, toolAvailable } from './run-tool.ts';
 import type { Processor, ProcessResult } from './types.ts';
 
@@ -59,30 +60,6 @@ const seconds = (value: string | undefined) => {
   const n = Number(value);
   return value !== undefined && Number.isFinite(n) && n > 0 ? n : null;
 };
-
-/** Calls `progress` with 0–100 as ffmpeg's `-progress` key=value lines arrive. */
-function progressParser(durationSeconds: number | null, progress?: (percent: number) => void) {
-  let pending = '';
-  let last = -1;
-  const report = (percent: number) => {
-    if (!progress || percent === last) return;
-    last = percent;
-    progress(percent);
-  };
-  return (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const [key, value] = line.trim().split('=');
-      if (key === 'progress' && value === 'end') report(100);
-      else if (key === 'out_time_us' && durationSeconds) {
-        const done = Number(value) / 1e6;
-        if (Number.isFinite(done)) report(Math.max(0, Math.min(99, Math.floor((done / durationSeconds) * 100))));
-      }
-    }
-  };
-}
 
 /** A tool running out of time is blamed on the file; abort or a tool that cannot start is rethrown. */
 function timedOut(err: unknown): ProcessResult {
@@ -150,7 +127,7 @@ export function createAudioProcessor(tools: Partial<ToolPaths> = {}): Processor 
         cwd: workDir,
         timeoutMs,
         signal,
-        onStdout: progressParser(duration, progress),
+        onStdout: ffmpegProgressParser(duration, progress),
       });
       const size = (await stat(out).catch(() => null))?.size ?? 0;
       if (result.code !== 0 || size === 0) return { ok: false, reason: CONVERT_FAILED };
