@@ -55,7 +55,7 @@ for (const dialect of TEST_DIALECTS) {
       const details = page.getByRole('region', { name: /^Dry run of/ });
       await details
         .getByRole('row', { name: /Stored objects the database does not know/ })
-        .getByText('4.0 KB')
+        .getByText('4 KB', { exact: true })
         .waitFor();
       assert.ok(existsSync(stray), 'a dry run deletes nothing');
       await expectAccessible(page, 'storage clean-up page after a dry run');

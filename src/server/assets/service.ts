@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { AssetKind, AssetView } from '../../shared/assets.ts';
+import { formatBytes } from '../../shared/format-bytes.ts';
 import type { DB } from '../db/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
@@ -56,11 +57,6 @@ function refuseScriptedSvg(detection: Detection): Detection {
     };
   }
   return detection;
-}
-
-function formatBytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return mb >= 1024 ? `${(mb / 1024).toFixed(mb % 1024 === 0 ? 0 : 1)} GB` : `${Math.round(mb)} MB`;
 }
 
 export function createAssetsService(deps: AssetsServiceDeps) {

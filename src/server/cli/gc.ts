@@ -2,6 +2,7 @@
 // the same rules, lease and marker check as the hourly job; the run is recorded for the admin page.
 import { parseArgs } from 'node:util';
 import { GC_CLASS_LABELS, GC_CLASSES, type GcReport } from '../../shared/gc.ts';
+import { formatBytes } from '../../shared/format-bytes.ts';
 import { describeDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { createRuntime } from '../runtime.ts';
@@ -22,18 +23,6 @@ const { values } = parseArgs({
   },
 });
 if (values.help) exitWith(USAGE, 0);
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function printReport(report: GcReport, dryRun: boolean): void {
   const verb = dryRun ? 'would free' : 'freed';

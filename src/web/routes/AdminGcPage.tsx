@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { GC_CLASS_LABELS, GC_CLASSES, type GcRunView } from '../../shared/gc.ts';
+import { formatBytes } from '../../shared/format-bytes.ts';
 import { FormError } from '../components/FormError.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
@@ -29,18 +30,6 @@ const POLL_MS = 5_000;
 const numberFormat = new Intl.NumberFormat();
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${numberFormat.format(bytes)} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 const STATUS_LABELS: Record<GcRunView['status'], string> = {
   running: 'Running',

@@ -4,6 +4,7 @@
 // `validateEntrySizes` makes later reads through yauzl fail if an entry lies about them.
 import yauzl from 'yauzl';
 import { startsWith } from './bytes.ts';
+import { formatBytes } from '../../../shared/format-bytes.ts';
 import { known, type Sniffed, type ZipLimits } from './types.ts';
 
 const OOXML = {
@@ -29,8 +30,6 @@ export function isZip(head: Buffer): boolean {
   return startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]);
 }
 
-const mb = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 const parts = (n: number) => `contains more than ${n.toLocaleString('en-US')} parts inside`;
 
 /**
@@ -60,13 +59,13 @@ export async function sniffZip(path: string, fileSize: number, limits: ZipLimits
       if (entry.fileName === 'mimetype') mimetype = entry;
       const what = names.has('[Content_Types].xml') || mimetype ? 'document' : 'archive';
       if (total > limits.maxTotalUncompressedBytes) {
-        return bomb(what, `expands to more than ${mb(limits.maxTotalUncompressedBytes)} when opened`);
+        return bomb(what, `expands to more than ${formatBytes(limits.maxTotalUncompressedBytes)} when opened`);
       }
       const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
       if (entry.uncompressedSize > limits.ratioMinBytes && ratio > limits.maxEntryRatio) {
         return bomb(
           what,
-          `contains a part compressed more than ${limits.maxEntryRatio} times (over ${mb(limits.ratioMinBytes)} once opened)`,
+          `contains a part compressed more than ${limits.maxEntryRatio} times (over ${formatBytes(limits.ratioMinBytes)} once opened)`,
         );
       }
     }
