@@ -1,5 +1,6 @@
 // Who is signed in, shared by every page. Loaded once at start; pages update it after
 // signing in or out, and the API client clears it when the server reports an expired session.
+import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { PublicUser, SessionInfo } from '../shared/accounts.ts';
@@ -82,6 +83,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     resetCsrfToken();
     setState({ status: 'ready', user: null, setupNeeded: false, signedOutByUser: true });
   }, []);
+
+  // Another user (or none) must not see the cached answers of the previous one.
+  const queryClient = useQueryClient();
+  const userId = state.status === 'ready' ? (state.user?.id ?? null) : undefined;
+  const previousUserId = useRef(userId);
+  useEffect(() => {
+    if (userId === undefined) return;
+    if (previousUserId.current !== undefined && previousUserId.current !== userId) queryClient.clear();
+    previousUserId.current = userId;
+  }, [userId, queryClient]);
 
   const value = useMemo(
     () => ({ state, signedIn, updateUser, signOut, reload }),

@@ -89,7 +89,7 @@ for (const dialect of TEST_DIALECTS) {
       }
       await rowState(page, 'syllabus.pdf', /^Failed$/);
       await page.getByText(/Windows program/).first().waitFor();
-      await expectAccessible(page, 'files page after the batch');
+      await expectAccessible(page, 'files page after the batch', { alsoOnPhone: true });
     });
 
     const openViewer = async (name: string) => {

@@ -58,7 +58,7 @@ for (const dialect of TEST_DIALECTS) {
         .getByText('4 KB', { exact: true })
         .waitFor();
       assert.ok(existsSync(stray), 'a dry run deletes nothing');
-      await expectAccessible(page, 'storage clean-up page after a dry run');
+      await expectAccessible(page, 'storage clean-up page after a dry run', { alsoOnPhone: true });
     });
 
     it('runs for real, removes the stray object, and opens a run’s details by keyboard', async () => {

@@ -2,6 +2,7 @@
 import { Button, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { FailedJob } from '../jobs-api.ts';
+import { TableScroller } from './TableScroller.tsx';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -24,7 +25,7 @@ interface FailedJobsTableProps {
 
 export function FailedJobsTable({ jobs, onRetry, labelledBy }: FailedJobsTableProps) {
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <TableScroller minWidth={720} label="Failed jobs (scrolls sideways)">
       <Table striped highlightOnHover verticalSpacing="sm" aria-labelledby={labelledBy}>
         <Table.Thead>
           <Table.Tr>
@@ -43,7 +44,7 @@ export function FailedJobsTable({ jobs, onRetry, labelledBy }: FailedJobsTablePr
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroller>
   );
 }
 

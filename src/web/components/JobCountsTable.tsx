@@ -2,12 +2,13 @@
 import { Table } from '@mantine/core';
 import { JOB_STATES, type JobDriver, type QueueCounts } from '../jobs-api.ts';
 import { JOB_DRIVER_LABELS, JOB_STATE_LABELS } from '../labels.ts';
+import { TableScroller } from './TableScroller.tsx';
 
 const numberFormat = new Intl.NumberFormat();
 
 export function JobCountsTable({ driver, queues }: { driver: JobDriver; queues: QueueCounts[] }) {
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <TableScroller minWidth={720} label="Job counts (scrolls sideways)">
       <Table striped highlightOnHover verticalSpacing="sm" captionSide="top">
         <Table.Caption ta="left">Jobs by state · {JOB_DRIVER_LABELS[driver]}</Table.Caption>
         <Table.Thead>
@@ -35,6 +36,6 @@ export function JobCountsTable({ driver, queues }: { driver: JobDriver; queues: 
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroller>
   );
 }

@@ -3,6 +3,7 @@ import { Badge, Button, NativeSelect, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { type PublicUser, ROLES, type Role, type UpdateUserInput } from '../../shared/accounts.ts';
 import { ROLE_LABELS } from '../labels.ts';
+import { TableScroller } from './TableScroller.tsx';
 
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -23,7 +24,7 @@ interface UsersTableProps {
 
 export function UsersTable({ users, currentUserId, onUpdate, labelledBy }: UsersTableProps) {
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <TableScroller minWidth={760} label="Users (scrolls sideways)">
       <Table striped highlightOnHover verticalSpacing="sm" aria-labelledby={labelledBy}>
         <Table.Thead>
           <Table.Tr>
@@ -41,7 +42,7 @@ export function UsersTable({ users, currentUserId, onUpdate, labelledBy }: Users
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroller>
   );
 }
 

@@ -22,7 +22,9 @@ import { FormError } from '../components/FormError.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
 import { type GcOverview, gcApi } from '../gc-api.ts';
-import { useInterval, useLiveEvents, useThrottledLoad } from '../live.ts';
+import { queryKeys } from '../server-state/keys.ts';
+import { useLiveQuery } from '../server-state/live-query.ts';
+import { TableScroller } from '../components/TableScroller.tsx';
 
 const REFRESH_MIN_INTERVAL_MS = 500;
 const POLL_MS = 5_000;
@@ -77,7 +79,7 @@ function RunDetails({ run }: { run: GcRunView }) {
             {report.refusal}
           </Alert>
         )}
-        <Table.ScrollContainer minWidth={480}>
+        <TableScroller minWidth={480} label="What the run freed (scrolls sideways)">
           <Table striped verticalSpacing="xs" captionSide="top">
             <Table.Caption ta="left">What each class {run.dryRun ? 'would free' : 'freed'}</Table.Caption>
             <Table.Thead>
@@ -103,7 +105,7 @@ function RunDetails({ run }: { run: GcRunView }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroller>
         {report.flaggedCount > 0 && (
           <Alert
             color="red"
@@ -140,8 +142,6 @@ function RunDetails({ run }: { run: GcRunView }) {
 }
 
 export function AdminGcPage() {
-  const [overview, setOverview] = useState<GcOverview | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -149,27 +149,26 @@ export function AdminGcPage() {
   const pendingJob = useRef<string | null>(null);
   const detailsFocus = useRef(false);
 
-  const refresh = useThrottledLoad(async (isActive) => {
-    try {
-      const answer = await gcApi.overview();
-      if (!isActive()) return;
-      setOverview(answer);
-      setLoadError(null);
-    } catch (error) {
-      if (isActive()) setLoadError(errorMessage(error));
-    }
-  }, REFRESH_MIN_INTERVAL_MS);
-
-  const liveStatus = useLiveEvents((event) => {
-    if (event.type !== 'job' || event.data.name !== 'gc.collect') return;
-    refresh();
-    if (event.data.jobId !== pendingJob.current) return;
-    if (event.data.state === 'active') setStatus('Running…');
-    if (event.data.state === 'completed') setStatus('Finished. The newest run is at the top of the list.');
-    if (event.data.state === 'failed') setStatus(`The run failed: ${event.data.error ?? 'no message'}`);
+  const gc = useLiveQuery({
+    queryKey: queryKeys.storage,
+    queryFn: gcApi.overview,
+    pollMs: POLL_MS,
+    reloadMinIntervalMs: REFRESH_MIN_INTERVAL_MS,
+    // A run's progress sends no events: follow a running one by polling.
+    alsoPollWhile: (data) => data?.runs.some((r) => r.status === 'running') === true,
+    onEvent: (event, { reload }) => {
+      if (event.type !== 'job' || event.data.name !== 'gc.collect') return;
+      reload();
+      if (event.data.jobId !== pendingJob.current) return;
+      if (event.data.state === 'active') setStatus('Running…');
+      if (event.data.state === 'completed') setStatus('Finished. The newest run is at the top of the list.');
+      if (event.data.state === 'failed') setStatus(`The run failed: ${event.data.error ?? 'no message'}`);
+    },
   });
-  const paused = liveStatus === 'paused';
-  useInterval(refresh, POLL_MS, paused || overview?.runs.some((r) => r.status === 'running') === true);
+  const overview: GcOverview | null = gc.data ?? null;
+  const loadError = gc.error ? errorMessage(gc.error) : null;
+  const refresh = gc.reload;
+  const paused = gc.liveStatus === 'paused';
 
   // After choosing a run, its details take the focus (keyboard and screen reader users land there).
   // biome-ignore lint/correctness/useExhaustiveDependencies: it runs after each choice of a run.
@@ -260,7 +259,7 @@ export function AdminGcPage() {
           {overview.upcomingDrafts.length === 0 ? (
             <Text>No draft is close to its removal.</Text>
           ) : (
-            <Table.ScrollContainer minWidth={560}>
+            <TableScroller minWidth={560} label="Drafts to be removed (scrolls sideways)">
               <Table striped verticalSpacing="xs" aria-labelledby="gc-drafts-heading">
                 <Table.Thead>
                   <Table.Tr>
@@ -281,7 +280,7 @@ export function AdminGcPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroller>
           )}
         </section>
       )}
@@ -294,7 +293,7 @@ export function AdminGcPage() {
           {overview.runs.length === 0 ? (
             <Text>No run yet.</Text>
           ) : (
-            <Table.ScrollContainer minWidth={720}>
+            <TableScroller minWidth={720} label="Runs (scrolls sideways)">
               <Table striped highlightOnHover verticalSpacing="xs" aria-labelledby="gc-runs-heading">
                 <Table.Thead>
                   <Table.Tr>
@@ -358,7 +357,7 @@ export function AdminGcPage() {
                   })}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroller>
           )}
         </section>
       )}

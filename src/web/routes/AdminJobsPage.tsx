@@ -1,5 +1,6 @@
 // Administrators watch the background jobs: a worker check, counts per queue, and the failed
-// jobs with a retry button. Kept current by live events; polls while those are unavailable.
+// jobs with a retry button. Server state through TanStack Query, kept current by live events;
+// polls while those are unavailable.
 import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
@@ -9,7 +10,9 @@ import { JobCountsTable } from '../components/JobCountsTable.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
 import { type FailedJob, type JobState, type JobsOverview, jobsApi } from '../jobs-api.ts';
-import { type JobLiveEvent, useInterval, useLiveEvents, useThrottledLoad } from '../live.ts';
+import type { JobLiveEvent } from '../live.ts';
+import { queryKeys } from '../server-state/keys.ts';
+import { useLiveQuery } from '../server-state/live-query.ts';
 
 /** Live events reload the counts at most this often. */
 const REFRESH_MIN_INTERVAL_MS = 500;
@@ -61,8 +64,6 @@ function probeMessage(probe: ProbeView, slow: boolean, paused: boolean): string 
 }
 
 export function AdminJobsPage() {
-  const [overview, setOverview] = useState<JobsOverview | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [retryError, setRetryError] = useState<string | null>(null);
   const [probe, setProbe] = useState<ProbeView | null>(null);
   const [probeSlow, setProbeSlow] = useState(false);
@@ -71,41 +72,30 @@ export function AdminJobsPage() {
   const recentEvents = useRef(new Map<string, JobLiveEvent>());
   const failedHeading = useRef<HTMLHeadingElement>(null);
 
-  // Loads the counts and failed jobs; many calls in a burst become at most one request per interval.
-  const refresh = useThrottledLoad(async (isActive) => {
-    try {
-      const answer = await jobsApi.overview();
-      if (!isActive()) return;
-      setOverview(answer);
-      setLoadError(null);
-    } catch (error) {
-      if (isActive()) setLoadError(errorMessage(error));
-    }
-  }, REFRESH_MIN_INTERVAL_MS);
-
-  const liveStatus = useLiveEvents((event) => {
-    if (event.type !== 'job') return;
-    const job = event.data;
-    const recent = recentEvents.current;
-    const previous = recent.get(job.jobId);
-    recent.delete(job.jobId);
-    recent.set(job.jobId, job);
-    if (recent.size > RECENT_EVENTS) recent.delete(recent.keys().next().value as string);
-    // Progress reports do not change the counts.
-    if (previous?.state !== job.state) refresh();
-    setProbe((current) =>
-      current?.jobId === job.jobId ? { jobId: job.jobId, state: job.state, error: job.error } : current,
-    );
+  const jobs = useLiveQuery({
+    queryKey: queryKeys.jobs,
+    queryFn: jobsApi.overview,
+    pollMs: POLL_MS,
+    reloadMinIntervalMs: REFRESH_MIN_INTERVAL_MS,
+    onEvent: (event, { reload }) => {
+      if (event.type !== 'job') return;
+      const job = event.data;
+      const recent = recentEvents.current;
+      const previous = recent.get(job.jobId);
+      recent.delete(job.jobId);
+      recent.set(job.jobId, job);
+      if (recent.size > RECENT_EVENTS) recent.delete(recent.keys().next().value as string);
+      // Progress reports do not change the counts.
+      if (previous?.state !== job.state) reload();
+      setProbe((current) =>
+        current?.jobId === job.jobId ? { jobId: job.jobId, state: job.state, error: job.error } : current,
+      );
+    },
   });
-
-  // Without live events, poll; when they come back, catch up on what was missed.
-  const paused = liveStatus === 'paused';
-  useInterval(refresh, POLL_MS, paused);
-  const wasPaused = useRef(false);
-  useEffect(() => {
-    if (liveStatus === 'open' && wasPaused.current) refresh();
-    wasPaused.current = paused;
-  }, [liveStatus, paused, refresh]);
+  const overview: JobsOverview | null = jobs.data ?? null;
+  const loadError = jobs.error ? errorMessage(jobs.error) : null;
+  const refresh = jobs.reload;
+  const paused = jobs.liveStatus === 'paused';
 
   // While polling, a failed test job still shows up in the failed list.
   useEffect(() => {

@@ -1,8 +1,9 @@
-// "My files": the uploader, then every file of the user with its state, kept current by live
-// events (polling while those are paused), with download and delete.
+// "My files": the uploader, then every file of the user with its state (TanStack Query, kept
+// current by live events, polling while those are paused), with download and delete.
 import { Alert, Anchor, Button, Center, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { AssetView } from '../../shared/assets.ts';
 import { assetsApi, canDownload, furtherAlong, originalUrl } from '../assets-api.ts';
@@ -13,7 +14,9 @@ import { useUploadManager } from '../components/uploads/UploadsProvider.tsx';
 import { errorMessage } from '../forms.ts';
 import { formatBytes } from '../format.ts';
 import { ASSET_KIND_LABELS } from '../labels.ts';
-import { useInterval, useLiveEvents, useThrottledLoad } from '../live.ts';
+import { queryKeys } from '../server-state/keys.ts';
+import { useLiveQuery } from '../server-state/live-query.ts';
+import { TableScroller } from '../components/TableScroller.tsx';
 
 /** How often the list reloads while live updates are paused. */
 const POLL_MS = 5_000;
@@ -34,8 +37,6 @@ function upsert(list: AssetView[], asset: AssetView): AssetView[] {
 
 export function FilesPage() {
   const manager = useUploadManager();
-  const [assets, setAssets] = useState<AssetView[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<AssetView | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -43,44 +44,44 @@ export function FilesPage() {
   /** Deleted here: late live events must not bring them back. */
   const deleted = useRef(new Set<string>());
 
-  const refresh = useThrottledLoad(async (isActive) => {
-    try {
+  const client = useQueryClient();
+  const files = useLiveQuery<AssetView[]>({
+    queryKey: queryKeys.myFiles,
+    queryFn: async () => {
       const answer = await assetsApi.list();
-      if (!isActive()) return;
-      setAssets((current) => {
-        // A live event may already have brought a newer state than this answer.
-        const known = new Map(current?.map((a) => [a.id, a]));
-        return answer.assets
-          .filter((a) => !deleted.current.has(a.id))
-          .map((a) => furtherAlong(known.get(a.id), a))
-          .sort(newestFirst);
-      });
-      setLoadError(null);
-    } catch (error) {
-      if (isActive()) setLoadError(errorMessage(error));
-    }
-  }, REFRESH_MIN_INTERVAL_MS);
-
-  const applyAsset = useCallback((asset: AssetView) => {
-    if (deleted.current.has(asset.id)) return;
-    setAssets((list) => (list ? upsert(list, asset) : list));
-  }, []);
-
-  const removeAsset = useCallback((id: string) => {
-    deleted.current.add(id);
-    setAssets((list) => (list ? list.filter((a) => a.id !== id) : list));
-  }, []);
-
-  const liveStatus = useLiveEvents((event) => {
-    if (event.type === 'asset') applyAsset(event.data);
+      // A live event may already have brought a newer state than this answer.
+      const known = new Map(client.getQueryData<AssetView[]>(queryKeys.myFiles)?.map((a) => [a.id, a]));
+      return answer.assets
+        .filter((a) => !deleted.current.has(a.id))
+        .map((a) => furtherAlong(known.get(a.id), a))
+        .sort(newestFirst);
+    },
+    pollMs: POLL_MS,
+    reloadMinIntervalMs: REFRESH_MIN_INTERVAL_MS,
+    onEvent: (event, { patch }) => {
+      if (event.type === 'asset' && !deleted.current.has(event.data.id)) patch((list) => upsert(list, event.data));
+    },
   });
-  const paused = liveStatus === 'paused';
-  useInterval(refresh, POLL_MS, paused);
-  const wasPaused = useRef(false);
-  useEffect(() => {
-    if (liveStatus === 'open' && wasPaused.current) refresh();
-    wasPaused.current = paused;
-  }, [liveStatus, paused, refresh]);
+  const assets = files.data ?? null;
+  const loadError = files.error ? errorMessage(files.error) : null;
+  const refresh = files.reload;
+  const paused = files.liveStatus === 'paused';
+
+  const applyAsset = useCallback(
+    (asset: AssetView) => {
+      if (deleted.current.has(asset.id)) return;
+      client.setQueryData<AssetView[]>(queryKeys.myFiles, (list) => (list ? upsert(list, asset) : list));
+    },
+    [client],
+  );
+
+  const removeAsset = useCallback(
+    (id: string) => {
+      deleted.current.add(id);
+      client.setQueryData<AssetView[]>(queryKeys.myFiles, (list) => (list ? list.filter((a) => a.id !== id) : list));
+    },
+    [client],
+  );
 
   function closeDeleteDialog() {
     if (deleting) return;
@@ -194,7 +195,7 @@ function assetNote(asset: AssetView): string | null {
 
 function FilesTable({ assets, onDelete }: { assets: AssetView[]; onDelete: (asset: AssetView) => void }) {
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <TableScroller minWidth={760} label="Your files (scrolls sideways)">
       <Table striped highlightOnHover verticalSpacing="sm" aria-labelledby="files-heading">
         <Table.Thead>
           <Table.Tr>
@@ -259,6 +260,6 @@ function FilesTable({ assets, onDelete }: { assets: AssetView[]; onDelete: (asse
           })}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroller>
   );
 }

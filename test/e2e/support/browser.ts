@@ -18,8 +18,26 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Fails with a readable list when axe-core finds any violation on the page as it is now. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
+/** A phone's viewport (CSS px), where learners and admins also use the app. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
+/**
+ * Fails with a readable list when axe-core finds any violation on the page as it is now; with
+ * `alsoOnPhone`, checks it again at a phone's width (then restores the viewport).
+ */
+export async function expectAccessible(page: Page, what: string, options: { alsoOnPhone?: boolean } = {}): Promise<void> {
+  await expectNoViolations(page, what);
+  if (!options.alsoOnPhone) return;
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE_VIEWPORT);
+  try {
+    await expectNoViolations(page, `${what} at ${PHONE_VIEWPORT.width} px`);
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
+  }
+}
+
+async function expectNoViolations(page: Page, what: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const summary = violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`,

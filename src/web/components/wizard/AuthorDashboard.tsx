@@ -2,7 +2,8 @@
 // and the published courses (view, edit as a new version).
 import { Alert, Anchor, Button, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type UseQueryResult, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { CourseSummary } from '../../../shared/courses.ts';
 import type { DraftView } from '../../../shared/drafts.ts';
@@ -11,42 +12,39 @@ import { coursePath, coursesApi } from '../../courses-api.ts';
 import { draftsApi, stepPath } from '../../drafts-api.ts';
 import { formatDateTime } from '../../format.ts';
 import { errorMessage } from '../../forms.ts';
+import { queryKeys } from '../../server-state/keys.ts';
 import { useUploadManager } from '../uploads/UploadsProvider.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { STEP_LABELS } from './wizard-steps.ts';
+import { TableScroller } from '../TableScroller.tsx';
 
 const draftTitle = (draft: DraftView) => draft.content.basics.title.trim() || 'Untitled course';
 
 type Loadable<T> = { items: T[] } | { error: string } | null;
 
+/** A list query as the sections show it: loading (null), its items, or why it failed. */
+function loadable<T>(query: UseQueryResult<T[]>): Loadable<T> {
+  if (query.data) return { items: query.data };
+  return query.error ? { error: errorMessage(query.error) } : null;
+}
+
 export function AuthorDashboard() {
   const navigate = useNavigate();
   const manager = useUploadManager();
-  const [drafts, setDrafts] = useState<Loadable<DraftView>>(null);
-  const [courses, setCourses] = useState<Loadable<CourseSummary>>(null);
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
   const [toDiscard, setToDiscard] = useState<DraftView | null>(null);
   const [editingCourse, setEditingCourse] = useState<string | null>(null);
   const draftsHeading = useRef<HTMLHeadingElement>(null);
 
-  useEffect(() => {
-    let active = true;
-    draftsApi.list().then(
-      ({ drafts }) => active && setDrafts({ items: drafts }),
-      (error: unknown) => active && setDrafts({ error: errorMessage(error) }),
-    );
-    coursesApi.mine().then(
-      ({ courses }) => active && setCourses({ items: courses }),
-      (error: unknown) =>
-        // A server without publishing yet has no courses to list.
-        active &&
-        setCourses(error instanceof ApiError && error.status === 404 ? { items: [] } : { error: errorMessage(error) }),
-    );
-    return () => {
-      active = false;
-    };
-  }, []);
+  const client = useQueryClient();
+  const draftsQuery = useQuery({ queryKey: queryKeys.authorDrafts, queryFn: async () => (await draftsApi.list()).drafts });
+  const coursesQuery = useQuery({
+    queryKey: queryKeys.authorCourses,
+    queryFn: async () => (await coursesApi.mine()).courses,
+  });
+  const drafts = loadable(draftsQuery);
+  const courses = loadable(coursesQuery);
 
   async function newCourse() {
     if (creating) return;
@@ -68,13 +66,9 @@ export function AuthorDashboard() {
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
-    setDrafts((current) =>
-      current && 'items' in current ? { items: current.items.filter((d) => d.id !== draft.id) } : current,
-    );
-    setCourses((current) =>
-      current && 'items' in current
-        ? { items: current.items.map((c) => (c.draftId === draft.id ? { ...c, draftId: null } : c)) }
-        : current,
+    client.setQueryData<DraftView[]>(queryKeys.authorDrafts, (items) => items?.filter((d) => d.id !== draft.id));
+    client.setQueryData<CourseSummary[]>(queryKeys.authorCourses, (items) =>
+      items?.map((c) => (c.draftId === draft.id ? { ...c, draftId: null } : c)),
     );
     notifications.show({ color: 'green', message: `${draftTitle(draft)} was discarded.` });
     requestAnimationFrame(() => draftsHeading.current?.focus());
@@ -114,7 +108,7 @@ export function AuthorDashboard() {
             items.length === 0 ? (
               <Text>No drafts. “New course” starts one; it is saved as you go.</Text>
             ) : (
-              <Table.ScrollContainer minWidth={640}>
+              <TableScroller minWidth={640} label="Drafts (scrolls sideways)">
                 <Table aria-labelledby="drafts-heading" verticalSpacing="sm" striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -163,7 +157,7 @@ export function AuthorDashboard() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroller>
             )
           }
         </Loaded>
@@ -178,7 +172,7 @@ export function AuthorDashboard() {
             items.length === 0 ? (
               <Text>You have not published any courses yet.</Text>
             ) : (
-              <Table.ScrollContainer minWidth={640}>
+              <TableScroller minWidth={640} label="Published courses (scrolls sideways)">
                 <Table aria-labelledby="courses-heading" verticalSpacing="sm" striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -236,7 +230,7 @@ export function AuthorDashboard() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroller>
             )
           }
         </Loaded>

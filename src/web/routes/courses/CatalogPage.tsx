@@ -1,12 +1,13 @@
 // The catalog: every published course (its latest version), and whether the reader is enrolled.
 import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { CourseSummary } from '../../../shared/courses.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
+import { queryKeys } from '../../server-state/keys.ts';
 
 export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary; headingLevel?: 2 | 3 }) {
   const headingId = `course-${course.id}-title`;
@@ -34,20 +35,12 @@ export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary
 }
 
 export function useCatalog() {
-  const [courses, setCourses] = useState<CourseSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setCourses((await catalogApi.list()).courses);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return { courses, error, reload: load };
+  const query = useQuery({ queryKey: queryKeys.catalog, queryFn: async () => (await catalogApi.list()).courses });
+  return {
+    courses: query.data ?? null,
+    error: query.error ? errorMessage(query.error) : null,
+    reload: query.refetch,
+  };
 }
 
 export function CatalogPage() {
