@@ -87,7 +87,13 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'background jobs page');
       await page.getByRole('button', { name: 'Test the workers' }).click();
       // A worker picks the job up at its next poll; allow for a busy machine.
-      await page.getByRole('status', { name: 'Worker check' }).getByText('Completed — workers are running.').waitFor({ timeout: 30_000 });
+      const check = page.getByRole('status', { name: 'Worker check' });
+      await check
+        .getByText('Completed — workers are running.')
+        .waitFor({ timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          throw new Error(`The worker check did not complete; it says "${await check.textContent()}"`, { cause: error });
+        });
       await expectAccessible(page, 'background jobs page after a probe', { alsoOnPhone: true });
     });
 

@@ -15,7 +15,7 @@ export interface PostgresEventBusOptions {
 
 export async function createPostgresEventBus(options: PostgresEventBusOptions): Promise<EventBus> {
   const listeners = new Set<LiveEventListener>();
-  const publisher = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  const publisher = new pg.Pool({ connectionString: options.connectionString, max: 1 });
   publisher.on('error', (err) => options.onError?.(err));
   let listener: pg.Client | null = null;
   let closed = false;
@@ -58,11 +58,19 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
 
   await connect();
 
+  // One NOTIFY at a time, in the order they were published: on two pool connections a job's
+  // "completed" could commit before its "active", and a page would end on "active".
+  let previous: Promise<unknown> = Promise.resolve();
+
   return {
-    async publish(event) {
+    publish(event) {
       const payload = JSON.stringify(event);
-      if (payload.length > MAX_PAYLOAD) throw new Error(`Live event too large for NOTIFY (${payload.length} bytes)`);
-      await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+      if (payload.length > MAX_PAYLOAD) {
+        return Promise.reject(new Error(`Live event too large for NOTIFY (${payload.length} bytes)`));
+      }
+      const sent = previous.then(() => publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload])).then(() => {});
+      previous = sent.catch(() => {});
+      return sent;
     },
     subscribe(l) {
       listeners.add(l);

@@ -22,6 +22,8 @@ import { FormError } from '../components/FormError.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
 import { type GcOverview, gcApi } from '../gc-api.ts';
+import { movesJobForward } from '../job-state.ts';
+import type { JobState } from '../jobs-api.ts';
 import { queryKeys } from '../server-state/keys.ts';
 import { useLiveQuery } from '../server-state/live-query.ts';
 import { TableScroller } from '../components/TableScroller.tsx';
@@ -147,6 +149,7 @@ export function AdminGcPage() {
   const [busy, setBusy] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const pendingJob = useRef<string | null>(null);
+  const pendingState = useRef<JobState>('created');
   const detailsFocus = useRef(false);
 
   const gc = useLiveQuery({
@@ -160,6 +163,9 @@ export function AdminGcPage() {
       if (event.type !== 'job' || event.data.name !== 'gc.collect') return;
       reload();
       if (event.data.jobId !== pendingJob.current) return;
+      // A late "active" must not follow "completed" (events may arrive out of order).
+      if (!movesJobForward(pendingState.current, event.data.state)) return;
+      pendingState.current = event.data.state;
       if (event.data.state === 'active') setStatus('Running…');
       if (event.data.state === 'completed') setStatus('Finished. The newest run is at the top of the list.');
       if (event.data.state === 'failed') setStatus(`The run failed: ${event.data.error ?? 'no message'}`);
@@ -185,6 +191,7 @@ export function AdminGcPage() {
     try {
       const { jobId, queued } = await gcApi.start(dryRun);
       pendingJob.current = jobId;
+      pendingState.current = 'created';
       setStatus(
         queued
           ? `${dryRun ? 'Dry run' : 'Run'} queued. It appears below when a maintenance worker has finished it.`

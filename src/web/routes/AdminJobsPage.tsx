@@ -9,6 +9,7 @@ import { FormError } from '../components/FormError.tsx';
 import { JobCountsTable } from '../components/JobCountsTable.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { errorMessage } from '../forms.ts';
+import { movesJobForward } from '../job-state.ts';
 import { type FailedJob, type JobState, type JobsOverview, jobsApi } from '../jobs-api.ts';
 import type { JobLiveEvent } from '../live.ts';
 import { queryKeys } from '../server-state/keys.ts';
@@ -82,13 +83,16 @@ export function AdminJobsPage() {
       const job = event.data;
       const recent = recentEvents.current;
       const previous = recent.get(job.jobId);
+      // Progress reports do not change the counts.
+      if (previous?.state !== job.state) reload();
+      if (previous && !movesJobForward(previous.state, job.state)) return;
       recent.delete(job.jobId);
       recent.set(job.jobId, job);
       if (recent.size > RECENT_EVENTS) recent.delete(recent.keys().next().value as string);
-      // Progress reports do not change the counts.
-      if (previous?.state !== job.state) reload();
       setProbe((current) =>
-        current?.jobId === job.jobId ? { jobId: job.jobId, state: job.state, error: job.error } : current,
+        current?.jobId === job.jobId && (current.state === 'starting' || movesJobForward(current.state, job.state))
+          ? { jobId: job.jobId, state: job.state, error: job.error }
+          : current,
       );
     },
   });
