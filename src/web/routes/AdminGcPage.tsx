@@ -337,7 +337,7 @@ export function AdminGcPage() {
                           {run.dryRun ? 'Dry run' : 'Run'} · {TRIGGER_LABELS[run.trigger]}
                         </Table.Td>
                         <Table.Td>
-                          <Badge color={STATUS_COLORS[run.status]} variant="light">
+                          <Badge color={STATUS_COLORS[run.status]} variant="light" tt="none" radius="sm" miw="max-content">
                             {STATUS_LABELS[run.status]}
                           </Badge>
                         </Table.Td>
