@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { AssetKind, AssetView } from '../../shared/assets.ts';
 import { formatBytes } from '../../shared/format-bytes.ts';
 import type { DB } from '../db/types.ts';
-import { HttpError } from '../http/errors.ts';
+import { conflict, notFound, tooLarge } from '../errors.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
 import type { BlobStore, PutResult } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
@@ -131,10 +131,9 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
-        throw new HttpError(
-          413,
-          'file_too_large',
+        throw tooLarge(
           `${input.name} is ${formatBytes(input.size)}; the limit for ${input.kind === 'other' ? 'files' : `${input.kind} files`} is ${formatBytes(limit)}.`,
+          'file_too_large',
         );
       }
       const at = now();
@@ -300,7 +299,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     async get(user: UserRow, id: string): Promise<AssetRow> {
       const asset = await assets.find(id);
       if (asset && (mayAccess(user, asset) || (await deps.readableThroughCourses?.(user.id, id)))) return asset;
-      throw new HttpError(404, 'not_found', 'No such file.');
+      throw notFound('No such file.');
     },
 
     async view(user: UserRow, id: string): Promise<AssetView> {
@@ -315,13 +314,12 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     /** Deletes at once: running work cancelled, partial upload removed, blobs nobody else uses deleted. */
     async remove(user: UserRow, id: string): Promise<void> {
       const asset = await assets.find(id);
-      if (!asset || !mayAccess(user, asset)) throw new HttpError(404, 'not_found', 'No such file.');
+      if (!asset || !mayAccess(user, asset)) throw notFound('No such file.');
       const use = await assets.usage(id);
       if (use.courses > 0 || use.drafts > 0) {
-        throw new HttpError(
-          409,
-          'in_use',
+        throw conflict(
           `${asset.original_name} is used by ${use.courses > 0 ? 'a published course' : 'a course draft'}; remove it there first.`,
+          'in_use',
         );
       }
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, id);

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { LoginInput, SetupInput } from '../../shared/accounts.ts';
 import type { DB } from '../db/types.ts';
-import { HttpError } from '../http/errors.ts';
+import { conflict, type DomainError, forbidden, rateLimited, unauthenticated } from '../errors.ts';
 import type { UserRow, UsersRepository } from '../users/repository.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import type { AuthRepository, SessionRow } from './repository.ts';
@@ -62,16 +62,10 @@ export function createAuthService(
     return { token, session };
   }
 
-  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>): HttpError {
+  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>): DomainError {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     const minutes = Math.ceil(seconds / 60);
-    return new HttpError(
-      429,
-      'rate_limited',
-      `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-      { retryAfterSeconds: seconds },
-      { 'retry-after': String(seconds) },
-    );
+    return rateLimited(`Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, seconds);
   }
 
   async function recordFailedAttempt(keys: { account: string; address: string }): Promise<ThrottleDecision> {
@@ -98,7 +92,7 @@ export function createAuthService(
 
     /** Creates the first administrator and signs them in; only while no administrator exists. */
     async setup(input: SetupInput, client: ClientInfo) {
-      const setupDone = () => new HttpError(409, 'setup_done', 'Lectern is already set up. Sign in instead.');
+      const setupDone = () => conflict('Lectern is already set up. Sign in instead.', 'setup_done');
       if (await users.anyAdminExists()) throw setupDone();
       const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
       const at = now();
@@ -129,11 +123,11 @@ export function createAuthService(
       if (!user || !valid) {
         const decision = await recordFailedAttempt(keys);
         if (!decision.allowed) throw tooManyAttempts(decision);
-        throw new HttpError(401, 'invalid_credentials', 'Email or password is incorrect.');
+        throw unauthenticated('Email or password is incorrect.', 'invalid_credentials');
       }
       await auth.clearThrottle(keys.account);
       if (user.disabled_at !== null) {
-        throw new HttpError(403, 'account_disabled', 'This account is disabled. Ask an administrator to enable it.');
+        throw forbidden('This account is disabled. Ask an administrator to enable it.', 'account_disabled');
       }
       if (needsRehash(user.password_hash, options.passwordScryptLogN)) {
         const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { createUserInputSchema, emailSchema, passwordSchema, roleSchema } from '../../shared/accounts.ts';
 import { createAuthRepository } from '../auth/repository.ts';
 import { createAuthService } from '../auth/service.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { createUsersRepository } from '../users/repository.ts';
 import { createUsersService } from '../users/service.ts';
@@ -52,7 +53,7 @@ const users = createUsersService({ db, users: usersRepository, auth }, { passwor
 async function userIdByEmail(): Promise<string> {
   const email = parseInput(emailSchema, values.email ?? '');
   const user = await usersRepository.findByEmail(email);
-  if (!user) throw new HttpError(404, 'not_found', `No account with the email ${email}.`);
+  if (!user) throw notFound(`No account with the email ${email}.`);
   return user.id;
 }
 
@@ -96,7 +97,7 @@ try {
       exitWith(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }
 } catch (err) {
-  if (err instanceof HttpError) exitWith(`lectern: ${err.message}`);
+  if (err instanceof HttpError || err instanceof DomainError) exitWith(`lectern: ${err.message}`);
   throw err;
 } finally {
   await db.destroy();

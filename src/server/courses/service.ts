@@ -11,7 +11,7 @@ import type { DB } from '../db/types.ts';
 import type { DraftRow, DraftsRepository } from '../drafts/repository.ts';
 import { type FileState, reviewDraft } from '../drafts/review.ts';
 import { presentDraft } from '../drafts/service.ts';
-import { HttpError } from '../http/errors.ts';
+import { conflict, notFound, unprocessable } from '../errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { CatalogRow, CourseVersionRow, CoursesRepository } from './repository.ts';
 
@@ -99,19 +99,18 @@ export function createCoursesService(deps: {
       if (!draft) {
         const published = await courses.findVersionByDraft(draftId);
         if (published) return { courseId: published.course_id, version: published.version };
-        throw new HttpError(404, 'not_found', 'No such draft.');
+        throw notFound('No such draft.');
       }
-      if (!mayEdit(user, draft.owner_id)) throw new HttpError(404, 'not_found', 'No such draft.');
+      if (!mayEdit(user, draft.owner_id)) throw notFound('No such draft.');
       if (reviewedRevision !== undefined && reviewedRevision !== draft.revision) {
-        throw new HttpError(409, 'conflict', 'This draft changed after you reviewed it (perhaps in another tab). Review it again, then publish.');
+        throw conflict('This draft changed after you reviewed it (perhaps in another tab). Review it again, then publish.');
       }
       const content = presentDraft(draft).content;
       const errors = reviewDraft(content, await fileStates(content)).filter((p) => p.severity === 'error');
       if (errors.length > 0) {
-        throw new HttpError(
-          422,
-          'not_publishable',
+        throw unprocessable(
           `This draft cannot be published yet: ${errors.length === 1 ? 'one problem needs' : `${errors.length} problems need`} fixing. See the Review step.`,
+          'not_publishable',
         );
       }
       try {
@@ -120,7 +119,7 @@ export function createCoursesService(deps: {
           // Gone: another publish took it. Changed: what was reviewed is not what would be published.
           if (!current) return null;
           if (current.revision !== draft.revision) {
-            throw new HttpError(409, 'conflict', 'This draft changed while it was being published. Review it again, then publish.');
+            throw conflict('This draft changed while it was being published. Review it again, then publish.');
           }
           return writeVersion(current, content, user, trx);
         });
@@ -129,21 +128,21 @@ export function createCoursesService(deps: {
         if (!courses.isUniqueViolation(err)) throw err;
       }
       const published = await courses.findVersionByDraft(draftId);
-      if (!published) throw new HttpError(404, 'not_found', 'No such draft.');
+      if (!published) throw notFound('No such draft.');
       return { courseId: published.course_id, version: published.version };
     },
 
     /** Starts a draft of the course's next version, prefilled from its latest (files reused, not copied). */
     async startEdit(user: UserRow, courseId: string): Promise<{ draft: DraftView; created: boolean }> {
       const course = await courses.findCourse(courseId);
-      if (!course || !mayEdit(user, course.owner_id)) throw new HttpError(404, 'not_found', 'No such course.');
+      if (!course || !mayEdit(user, course.owner_id)) throw notFound('No such course.');
       const open = await courses.openDraftOf(courseId, user.id);
       if (open) {
         const row = await drafts.find(open.id);
         if (row) return { draft: presentDraft(row), created: false };
       }
       const latest = await courses.findVersion(courseId, course.latest_version);
-      if (!latest) throw new HttpError(404, 'not_found', 'No such course.');
+      if (!latest) throw notFound('No such course.');
       const content = parseContent(latest.content);
       const at = now();
       const row: DraftRow = {
@@ -194,23 +193,23 @@ export function createCoursesService(deps: {
      */
     async view(user: UserRow, courseId: string, version?: number): Promise<CourseVersionView> {
       const course = await courses.findCourse(courseId);
-      if (!course) throw new HttpError(404, 'not_found', 'No such course.');
+      if (!course) throw notFound('No such course.');
       const enrolledVersion = (await enrolmentMap(user, [courseId])).get(courseId) ?? null;
       const editor = mayEdit(user, course.owner_id);
       // Others may see their own version and the latest one; older versions are the author's.
       if (version !== undefined && !editor && version !== enrolledVersion && version !== course.latest_version) {
-        throw new HttpError(404, 'not_found', 'No such course version.');
+        throw notFound('No such course version.');
       }
       const wanted = version ?? (editor ? course.latest_version : (enrolledVersion ?? course.latest_version));
       const row = await courses.findVersion(courseId, wanted);
-      if (!row) throw new HttpError(404, 'not_found', 'No such course version.');
+      if (!row) throw notFound('No such course version.');
       return presentVersion(user, row, course.latest_version, enrolledVersion, course.owner_id);
     },
 
     /** Enrols the reader in the latest version; a learner already enrolled keeps their version. */
     async enrol(user: UserRow, courseId: string): Promise<{ enrolledVersion: number }> {
       const course = await courses.findCourse(courseId);
-      if (!course) throw new HttpError(404, 'not_found', 'No such course.');
+      if (!course) throw notFound('No such course.');
       await courses.enrol(user.id, courseId, course.latest_version, now());
       const enrolled = (await enrolmentMap(user, [courseId])).get(courseId);
       return { enrolledVersion: enrolled ?? course.latest_version };
@@ -228,7 +227,7 @@ export function createCoursesService(deps: {
     let version: number | undefined;
     if (courseId) {
       version = await courses.claimNextVersion(courseId, at, trx);
-      if (version === undefined) throw new HttpError(404, 'not_found', 'The course this draft edits no longer exists.');
+      if (version === undefined) throw notFound('The course this draft edits no longer exists.');
     } else {
       courseId = crypto.randomUUID();
       version = 1;

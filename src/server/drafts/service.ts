@@ -11,7 +11,7 @@ import {
 import type { AssetsRepository } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
 import type { DB } from '../db/types.ts';
-import { HttpError } from '../http/errors.ts';
+import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { DraftRow, DraftsRepository } from './repository.ts';
 import { type FileState, type ReviewProblem, reviewDraft } from './review.ts';
@@ -44,7 +44,7 @@ export function createDraftsService(deps: {
   async function ownDraft(user: UserRow, id: string): Promise<DraftRow> {
     const draft = await drafts.find(id);
     if (!draft || (draft.owner_id !== user.id && user.role !== 'admin')) {
-      throw new HttpError(404, 'not_found', 'No such draft.');
+      throw notFound('No such draft.');
     }
     return draft;
   }
@@ -89,7 +89,7 @@ export function createDraftsService(deps: {
       const others = assetIds.filter((id) => !owned.has(id));
       const inCourse = draft.course_id && others.length > 0 ? await deps.courseAssets(draft.course_id, others) : new Set<string>();
       if (others.some((id) => !inCourse.has(id))) {
-        throw new HttpError(400, 'unknown_file', 'A file in this draft does not exist or is not yours.');
+        throw invalid('A file in this draft does not exist or is not yours.', 'unknown_file');
       }
       const saved = await db.transaction().execute(async (trx) => {
         const ok = await drafts.saveIfCurrent(id, update.revision, { content: JSON.stringify(content), step: update.step ?? draft.step }, now(), trx);
@@ -98,7 +98,7 @@ export function createDraftsService(deps: {
       });
       if (!saved) {
         const latest = await ownDraft(user, id);
-        throw new HttpError(409, 'conflict', 'This draft was changed in another tab or on another device. Reload it to continue from the latest version.', {
+        throw conflict('This draft was changed in another tab or on another device. Reload it to continue from the latest version.', 'conflict', {
           current: presentDraft(latest),
         });
       }
@@ -116,7 +116,7 @@ export function createDraftsService(deps: {
     /** Links an upload started in the wizard to its draft (the draft must be the uploader's). */
     async linkUpload(user: UserRow, draftId: string, assetId: string): Promise<void> {
       const draft = await drafts.find(draftId);
-      if (!draft || draft.owner_id !== user.id) throw new HttpError(404, 'not_found', 'No such draft.');
+      if (!draft || draft.owner_id !== user.id) throw notFound('No such draft.');
       await drafts.linkUpload(draftId, assetId);
     },
 
@@ -128,7 +128,7 @@ export function createDraftsService(deps: {
       for (const assetId of purge) {
         // Gone already, or still used elsewhere (then it stays): either way nothing to purge.
         await deps.assets.remove(user, assetId).catch((err) => {
-          if (!(err instanceof HttpError && (err.statusCode === 404 || err.statusCode === 409))) throw err;
+          if (!(err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'conflict'))) throw err;
         });
       }
     },

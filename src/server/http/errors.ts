@@ -2,6 +2,30 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ApiErrorBody } from '../../shared/api-error.ts';
+import { DomainError, type DomainErrorKind } from '../errors.ts';
+
+/** The status of each kind of domain error (services throw them; only this layer knows HTTP). */
+export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The answer to a domain error: status, headers and the API's error body. */
+export function presentDomainError(err: DomainError): { status: number; headers: Record<string, string>; body: ApiErrorBody } {
+  const { retryAfterSeconds } = err.details;
+  return {
+    status: STATUS_OF_KIND[err.kind],
+    headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
+    body: { error: err.code, message: err.message, ...err.details },
+  };
+}
 
 export class HttpError extends Error {
   readonly statusCode: number;
@@ -35,7 +59,11 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((err: FastifyError | HttpError | DomainError, request, reply) => {
+    if (err instanceof DomainError) {
+      const { status, headers, body } = presentDomainError(err);
+      return reply.code(status).headers(headers).send(body);
+    }
     if (err instanceof HttpError) {
       const body: ApiErrorBody = { error: err.code, message: err.message, ...err.extra };
       return reply.code(err.statusCode).headers(err.headers).send(body);

@@ -4,7 +4,7 @@
 import type { CaptionTrackInput, CaptionTrackView } from '../../shared/video.ts';
 import type { AssetRow } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
-import { HttpError } from '../http/errors.ts';
+import { forbidden, invalid, notFound } from '../errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { MediaRepository } from './repository.ts';
 
@@ -36,7 +36,7 @@ export function createMediaService(deps: MediaServiceDeps) {
 
   async function video(user: UserRow, id: string): Promise<AssetRow> {
     const asset = await assets.get(user, id);
-    if (asset.kind !== 'video') throw new HttpError(404, 'not_found', 'This file is not a video.');
+    if (asset.kind !== 'video') throw notFound('This file is not a video.');
     return asset;
   }
 
@@ -60,13 +60,13 @@ export function createMediaService(deps: MediaServiceDeps) {
     async setCaptions(user: UserRow, videoId: string, input: CaptionTrackInput[]): Promise<CaptionTrackView[]> {
       const target = await video(user, videoId);
       if (!mayEditVideo(user, target))
-        throw new HttpError(403, 'forbidden', 'Only the owner of this video can change its captions.');
+        throw forbidden('Only the owner of this video can change its captions.');
       const problems = captionListProblems(input);
-      if (problems.length > 0) throw new HttpError(400, 'invalid_captions', problems.join(' '));
+      if (problems.length > 0) throw invalid(problems.join(' '), 'invalid_captions');
       for (const track of input) {
         const file = await assets.get(user, track.captionsAssetId);
         if (file.kind !== 'captions')
-          throw new HttpError(400, 'not_captions', `${file.original_name} is not a captions file.`);
+          throw invalid(`${file.original_name} is not a captions file.`, 'not_captions');
       }
       const at = now();
       await media.replaceCaptions(
@@ -88,7 +88,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       await video(user, videoId);
       const attached = await media.findCaption(videoId, captionsId);
       const vtt = attached ? await assets.derivative(captionsId, 'vtt') : undefined;
-      if (!vtt) throw new HttpError(404, 'not_found', 'This video has no such captions.');
+      if (!vtt) throw notFound('This video has no such captions.');
       return vtt;
     },
 

@@ -5,7 +5,8 @@ import { EVENTS, Server as TusServer } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assetKindSchema } from '../../shared/assets.ts';
 import type { AssetsService } from '../assets/service.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
+import { HttpError, STATUS_OF_KIND } from '../http/errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import { cleanFileName } from './names.ts';
 import type { UploadStore } from './store.ts';
@@ -69,6 +70,7 @@ export function registerUploadRoutes(
         if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
         if (err instanceof HttpError) throw refuse(err.statusCode, err.message);
+        if (err instanceof DomainError) throw refuse(STATUS_OF_KIND[err.kind], err.message);
         throw err;
       }
       return { metadata: upload.metadata };

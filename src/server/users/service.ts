@@ -4,7 +4,7 @@ import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from '../.
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { DB } from '../db/types.ts';
-import { HttpError } from '../http/errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
 import type { UserRow, UsersRepository } from './repository.ts';
 
 export interface UsersServiceOptions {
@@ -18,7 +18,7 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-const notFound = () => new HttpError(404, 'not_found', 'No such user.');
+const noSuchUser = () => notFound('No such user.');
 
 export function createUsersService(
   deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser'> },
@@ -38,7 +38,7 @@ export function createUsersService(
         return await users.insert({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }, now());
       } catch (err) {
         if (isUniqueViolation(err)) {
-          throw new HttpError(409, 'email_taken', `An account with the email ${input.email} already exists.`);
+          throw conflict(`An account with the email ${input.email} already exists.`, 'email_taken');
         }
         throw err;
       }
@@ -48,16 +48,16 @@ export function createUsersService(
     async update(actorId: string, userId: string, patch: UpdateUserInput): Promise<UserRow> {
       return deps.db.transaction().execute(async (trx) => {
         const user = await users.findById(userId, trx);
-        if (!user) throw notFound();
+        if (!user) throw noSuchUser();
         const losesAdmin =
           user.role === 'admin' &&
           user.disabled_at === null &&
           ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
         if (losesAdmin && actorId === userId) {
-          throw new HttpError(409, 'last_admin', 'You cannot remove your own administrator access or disable yourself.');
+          throw conflict('You cannot remove your own administrator access or disable yourself.', 'last_admin');
         }
         if (losesAdmin && (await users.countActiveAdmins(trx)) <= 1) {
-          throw new HttpError(409, 'last_admin', 'Lectern needs at least one active administrator.');
+          throw conflict('Lectern needs at least one active administrator.', 'last_admin');
         }
         const at = now();
         const disabledAt =
@@ -69,7 +69,7 @@ export function createUsersService(
           trx,
         );
         const updated = await users.findById(userId, trx);
-        if (!updated) throw notFound();
+        if (!updated) throw noSuchUser();
         return updated;
       }).then(async (updated) => {
         // A disabled account is signed out everywhere at once.
@@ -81,7 +81,7 @@ export function createUsersService(
     async updateProfile(userId: string, displayName: string): Promise<UserRow> {
       await users.update(userId, { display_name: displayName }, now());
       const user = await users.findById(userId);
-      if (!user) throw notFound();
+      if (!user) throw noSuchUser();
       return user;
     },
 
@@ -95,9 +95,9 @@ export function createUsersService(
     /** Changes one's own password and signs out every other session of the account. */
     async changePassword(userId: string, currentSessionIdHash: string, input: ChangePasswordInput): Promise<void> {
       const user = await users.findById(userId);
-      if (!user) throw notFound();
+      if (!user) throw noSuchUser();
       if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
-        throw new HttpError(400, 'wrong_password', 'The current password is incorrect.', {
+        throw invalid('The current password is incorrect.', 'wrong_password', {
           issues: [{ path: 'currentPassword', message: 'The current password is incorrect.' }],
         });
       }
