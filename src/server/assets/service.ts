@@ -11,6 +11,7 @@ import type { AssetKind, AssetView } from '../../shared/assets.ts';
 import { formatBytes } from '../../shared/format-bytes.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, notFound, tooLarge } from '../errors.ts';
+import { type Actor, mayManage, mayReadFile } from '../policies.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
 import type { BlobStore, PutResult } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
@@ -122,9 +123,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
   const newBlobs = (stored: StoredDerivative[]) => stored.flatMap((d) => (d.put ? [d.put.key] : []));
 
-  function mayAccess(user: Pick<UserRow, 'id' | 'role'>, asset: AssetRow): boolean {
-    return asset.owner_id === user.id || user.role === 'admin';
-  }
+  const mayAccess = (user: Actor, asset: AssetRow) => mayManage(user, { ownerId: asset.owner_id });
 
   return {
     /** At upload creation, before any byte arrives: size and kind are checked here. */
@@ -298,7 +297,10 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     /** The asset if this user may see it; 404 otherwise (its existence is not revealed). */
     async get(user: UserRow, id: string): Promise<AssetRow> {
       const asset = await assets.find(id);
-      if (asset && (mayAccess(user, asset) || (await deps.readableThroughCourses?.(user.id, id)))) return asset;
+      const readable =
+        asset &&
+        (await mayReadFile(user, { ownerId: asset.owner_id }, async () => (await deps.readableThroughCourses?.(user.id, id)) ?? false));
+      if (asset && readable) return asset;
       throw notFound('No such file.');
     },
 

@@ -12,6 +12,7 @@ import type { DraftRow, DraftsRepository } from '../drafts/repository.ts';
 import { type FileState, reviewDraft } from '../drafts/review.ts';
 import { presentDraft } from '../drafts/service.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
+import { courseStanding, mayManage } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { CatalogRow, CourseVersionRow, CoursesRepository } from './repository.ts';
 
@@ -21,9 +22,7 @@ export function parseContent(json: string): DraftContent {
   return { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(json) as Partial<DraftContent>) };
 }
 
-function mayEdit(user: UserRow, ownerId: string): boolean {
-  return user.id === ownerId || user.role === 'admin';
-}
+const mayEdit = (user: UserRow, ownerId: string) => mayManage(user, { ownerId });
 
 export function createCoursesService(deps: {
   db: Kysely<DB>;
@@ -195,7 +194,7 @@ export function createCoursesService(deps: {
       const course = await courses.findCourse(courseId);
       if (!course) throw notFound('No such course.');
       const enrolledVersion = (await enrolmentMap(user, [courseId])).get(courseId) ?? null;
-      const editor = mayEdit(user, course.owner_id);
+      const editor = courseStanding(user, { ownerId: course.owner_id }, enrolledVersion) === 'author';
       // Others may see their own version and the latest one; older versions are the author's.
       if (version !== undefined && !editor && version !== enrolledVersion && version !== course.latest_version) {
         throw notFound('No such course version.');

@@ -12,6 +12,7 @@ import type { AssetsRepository } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
+import { mayManage } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { DraftRow, DraftsRepository } from './repository.ts';
 import { type FileState, type ReviewProblem, reviewDraft } from './review.ts';
@@ -43,7 +44,7 @@ export function createDraftsService(deps: {
 
   async function ownDraft(user: UserRow, id: string): Promise<DraftRow> {
     const draft = await drafts.find(id);
-    if (!draft || (draft.owner_id !== user.id && user.role !== 'admin')) {
+    if (!draft || !mayManage(user, { ownerId: draft.owner_id })) {
       throw notFound('No such draft.');
     }
     return draft;

@@ -5,6 +5,7 @@ import type { CaptionTrackInput, CaptionTrackView } from '../../shared/video.ts'
 import type { AssetRow } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
+import { mayManage } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { MediaRepository } from './repository.ts';
 
@@ -14,10 +15,6 @@ export interface MediaServiceDeps {
   now?: () => number;
 }
 
-/** Changing what a video shows is for the one who uploaded it (or an administrator), not its viewers. */
-export function mayEditVideo(user: Pick<UserRow, 'id' | 'role'>, video: Pick<AssetRow, 'owner_id'>): boolean {
-  return video.owner_id === user.id || user.role === 'admin';
-}
 
 /** Problems with a caption list, as messages; empty when it may be saved. */
 export function captionListProblems(tracks: CaptionTrackInput[]): string[] {
@@ -59,7 +56,8 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     async setCaptions(user: UserRow, videoId: string, input: CaptionTrackInput[]): Promise<CaptionTrackView[]> {
       const target = await video(user, videoId);
-      if (!mayEditVideo(user, target))
+      // Changing what a video shows is for the one who uploaded it (or an administrator), not its viewers.
+      if (!mayManage(user, { ownerId: target.owner_id }))
         throw forbidden('Only the owner of this video can change its captions.');
       const problems = captionListProblems(input);
       if (problems.length > 0) throw invalid(problems.join(' '), 'invalid_captions');

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { courseStanding, mayAuthor, mayManage, mayReadFile } from './policies.ts';
+
+const admin = { id: 'a', role: 'admin' as const };
+const author = { id: 'b', role: 'author' as const };
+const otherAuthor = { id: 'c', role: 'author' as const };
+const learner = { id: 'd', role: 'learner' as const };
+
+describe('policies', () => {
+  it('lets the owner or an administrator manage a thing, nobody else', () => {
+    const draft = { ownerId: author.id };
+    assert.equal(mayManage(author, draft), true);
+    assert.equal(mayManage(admin, draft), true);
+    assert.equal(mayManage(otherAuthor, draft), false);
+    assert.equal(mayManage(learner, draft), false);
+  });
+
+  it('lets authors and administrators author', () => {
+    assert.deepEqual([admin, author, learner].map(mayAuthor), [true, true, false]);
+  });
+
+  it('tells an author, an enrolled learner and a visitor of a course apart', () => {
+    const course = { ownerId: author.id };
+    assert.equal(courseStanding(author, course, null), 'author');
+    assert.equal(courseStanding(admin, course, 2), 'author');
+    assert.equal(courseStanding(learner, course, 1), 'learner');
+    assert.equal(courseStanding(learner, course, null), 'visitor');
+    assert.equal(courseStanding(otherAuthor, course, null), 'visitor');
+  });
+
+  it('lets a file be read by its manager without asking about courses, and by a course reader', async () => {
+    const file = { ownerId: author.id };
+    let asked = 0;
+    const throughCourse = (answer: boolean) => async () => {
+      asked += 1;
+      return answer;
+    };
+    assert.equal(await mayReadFile(author, file, throughCourse(false)), true);
+    assert.equal(asked, 0);
+    assert.equal(await mayReadFile(learner, file, throughCourse(true)), true);
+    assert.equal(await mayReadFile(learner, file, throughCourse(false)), false);
+    assert.equal(asked, 2);
+  });
+});
