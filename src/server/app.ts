@@ -3,54 +3,35 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createAssetsRepository } from './assets/repository.ts';
 import { registerAssetRoutes } from './assets/routes.ts';
-import { createMediaRepository } from './media/repository.ts';
 import { registerMediaRoutes } from './media/routes.ts';
-import { createMediaService } from './media/service.ts';
-import type { AssetsService } from './assets/service.ts';
-import { createAuthRepository } from './auth/repository.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
-import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import type { EventBus } from './events/bus.ts';
 import { registerGcRoutes } from './gc/routes.ts';
-import type { GcService } from './gc/service.ts';
-import { createCoursesRepository } from './courses/repository.ts';
 import { registerCourseRoutes } from './courses/routes.ts';
-import { createCoursesService } from './courses/service.ts';
-import { createDraftsRepository } from './drafts/repository.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
-import { createDraftsService } from './drafts/service.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
-import type { JobQueue } from './jobs/queue.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
-import type { BlobStore } from './storage/blob-store.ts';
+import type { Services } from './services.ts';
 import type { StorageState } from './storage/prepare.ts';
 import { registerUploadRoutes } from './uploads/routes.ts';
-import type { UploadStore } from './uploads/store.ts';
-import { createUsersRepository } from './users/repository.ts';
 import { registerUsersRoutes } from './users/routes.ts';
-import { createUsersService } from './users/service.ts';
 import { registerWebRoutes } from './web/routes.ts';
 
 export interface AppDependencies {
   config: Config;
+  /** For /readyz (pending migrations). */
   db: Database;
   logger: FastifyBaseLogger;
-  bus: EventBus;
-  queue: JobQueue;
   /** Checked by /readyz. */
   storageState: () => StorageState | Promise<StorageState>;
-  /** Files: absent in tests of the foundation alone. */
-  files?: { assets: AssetsService; uploads: UploadStore; blobStore: BlobStore };
-  /** The garbage collector's report and runs: absent in tests of the foundation alone. */
-  gc?: GcService;
+  /** Every service, built once by the composition root (services.ts). */
+  services: Services;
 }
 
 export interface LecternApp {
@@ -61,7 +42,8 @@ export interface LecternApp {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function buildApp({ config, db, logger, bus, queue, storageState, files, gc }: AppDependencies): Promise<LecternApp> {
+export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
+  const { auth, users, assets, media, drafts, courses, gc, uploads, blobStore, queue, bus } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -107,15 +89,6 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   });
 
   const cookie = sessionCookie(config.secureCookies);
-  const usersRepository = createUsersRepository(db);
-  const auth = createAuthService(
-    { db, auth: createAuthRepository(db), users: usersRepository },
-    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
-  );
-  const users = createUsersService(
-    { db, users: usersRepository, auth },
-    { passwordScryptLogN: config.passwordScryptLogN },
-  );
 
   // Order matters: who you are → may you call this → is the request really from our page.
   registerSessionLoading(app, auth, cookie);
@@ -129,35 +102,19 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
-  if (gc) registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
+  registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
   registerEventRoutes(app, { bus });
-  if (files) {
-    const draftRows = createDraftsRepository(db);
-    const assetRows = createAssetsRepository(db);
-    const courseRows = createCoursesRepository(db);
-    const drafts = createDraftsService({
-      db,
-      drafts: draftRows,
-      assetRows,
-      assets: files.assets,
-      courseAssets: courseRows.assetsOfCourse,
-    });
-    const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
-    registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
-    registerMediaRoutes(app, {
-      media: createMediaService({ assets: files.assets, media: createMediaRepository(db) }),
-      blobStore: files.blobStore,
-    });
-    registerUploadRoutes(app, {
-      assets: files.assets,
-      uploads: files.uploads,
-      maxSize: Math.max(...Object.values(config.uploadLimits)),
-      trustProxy: config.trustProxy,
-      drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
-    });
-    registerDraftRoutes(app, { drafts });
-    registerCourseRoutes(app, { courses });
-  }
+  registerAssetRoutes(app, { assets, blobStore });
+  registerMediaRoutes(app, { media, blobStore });
+  registerUploadRoutes(app, {
+    assets,
+    uploads,
+    maxSize: Math.max(...Object.values(config.uploadLimits)),
+    trustProxy: config.trustProxy,
+    drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
+  });
+  registerDraftRoutes(app, { drafts });
+  registerCourseRoutes(app, { courses });
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

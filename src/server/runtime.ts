@@ -1,11 +1,7 @@
 // Builds the parts chosen once from configuration — database, blob store, job queue, event bus —
 // and the job registry. main.ts (web + workers) and worker.ts (workers only) share it.
-import { tmpdir } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
-import { createAssetsRepository } from './assets/repository.ts';
-import { type AssetsService, createAssetsService } from './assets/service.ts';
-import { purgeExpiredSessionsHandler } from './auth/jobs.ts';
-import { createCoursesRepository } from './courses/repository.ts';
+import type { AppDependencies } from './app.ts';
 import type { Config } from './config.ts';
 import { createDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -18,9 +14,7 @@ import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts'
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
-import { createGcRepository } from './gc/repository.ts';
-import { DAY_MS, defaultPolicy } from './gc/rules.ts';
-import { createGcService, type GcService } from './gc/service.ts';
+import { createServices, type Services } from './services.ts';
 import { createFileUploadStore, type UploadStore } from './uploads/store.ts';
 
 export interface Runtime {
@@ -31,8 +25,7 @@ export interface Runtime {
   queue: JobQueue;
   registry: JobRegistry;
   uploads: UploadStore;
-  assets: AssetsService;
-  gc: GcService;
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -69,35 +62,8 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   // Scale-out drivers load only when configured: less code in the heap of an embedded install.
   const uploads =
     config.storage.driver === 's3' ? await scaleOutUploads(config, db) : createFileUploadStore(config.uploadsDir);
-  const courseRows = createCoursesRepository(db);
-  const assets = createAssetsService({
-    db,
-    assets: createAssetsRepository(db),
-    blobStore,
-    uploads,
-    queue,
-    limits: config.uploadLimits,
-    video: config.video,
-    readableThroughCourses: async (userId, assetId) =>
-      (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
-    publish: (ownerId, asset) => {
-      bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
-        logger.warn({ err }, 'could not publish an asset event');
-      });
-    },
-  });
-
-  const gc = createGcService({
-    repo: createGcRepository(db, config.database.dialect),
-    blobStore,
-    uploads,
-    cancelAssetWork: async (assetId) => {
-      for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const) await queue.cancelByKey(job, assetId);
-    },
-    policy: defaultPolicy({ graceHours: config.gc.graceHours, draftMaxAgeDays: config.gc.draftMaxAgeDays }),
-    tempRoot: tmpdir(),
-    unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
-  });
+  const services = createServices({ config, db, blobStore, uploads, queue, bus, logger });
+  const { assets, auth, gc } = services;
 
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
@@ -105,7 +71,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('assets.ingest', ({ assetId }, ctx) => assets.ingest(assetId, ctx)),
     handle('assets.process', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
-    purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
+    handle('auth.purge-expired-sessions', () => auth.purgeExpired()),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });
       if (result.status === 'refused' || result.status === 'failed') logger.error({ gc: result.id }, `garbage collection ${result.status}`);
@@ -120,8 +86,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     queue,
     registry,
     uploads,
-    assets,
-    gc,
+    services,
     async close() {
       await queue.stop(10_000);
       await uploads.close?.();
@@ -139,16 +104,13 @@ async function scaleOutUploads(config: Config, db: Database): Promise<UploadStor
 }
 
 /** What buildApp needs from the runtime. */
-export function appDependencies(config: Config, logger: FastifyBaseLogger, runtime: Runtime) {
+export function appDependencies(config: Config, logger: FastifyBaseLogger, runtime: Runtime): AppDependencies {
   return {
     config,
     db: runtime.db,
     logger,
-    bus: runtime.bus,
-    queue: runtime.queue,
     storageState: () => checkBlobStore(runtime.blobStore),
-    files: { assets: runtime.assets, uploads: runtime.uploads, blobStore: runtime.blobStore },
-    gc: runtime.gc,
+    services: runtime.services,
   };
 }
 

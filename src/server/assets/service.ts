@@ -40,7 +40,8 @@ export interface AssetsServiceDeps {
 
 type StoredDerivative = DerivativeFile & { key: string; size: number; put: PutResult | null };
 
-const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-media'] as const;
+/** Every job that works on one asset (keyed by its id). */
+export const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-media'] as const;
 
 function processingJob(kind: AssetKind): 'assets.process' | 'assets.process-media' {
   return kind === 'audio' || kind === 'video' ? 'assets.process-media' : 'assets.process';

@@ -165,8 +165,11 @@ export function createAuthService(
       return auth.deleteSessionsOfUser(userId, exceptIdHash);
     },
 
-    purgeExpiredSessions(): Promise<number> {
-      return auth.deleteExpiredSessions(now(), options.session.idleMs);
+    /** The hourly clean-up: expired sessions, and sign-in throttles whose lock has run out. */
+    async purgeExpired(): Promise<void> {
+      const at = now();
+      await auth.deleteExpiredSessions(at, options.session.idleMs);
+      await auth.deleteStaleThrottles(at - options.loginThrottle.lockMs);
     },
   };
 }

@@ -56,7 +56,7 @@ const runtime = await createRuntime(config, logger).catch((err: Error) =>
 const dryRun = values['dry-run'];
 let code = 0;
 try {
-  const result = await runtime.gc.run({ dryRun, trigger: 'cli' });
+  const result = await runtime.services.gc.run({ dryRun, trigger: 'cli' });
   if (result.status === 'busy') {
     console.error('Another garbage collection is running (on this or another node). Try again when it has finished.');
     code = 3;

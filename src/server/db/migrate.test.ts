@@ -5,7 +5,10 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createMemoryEventBus } from '../events/bus.ts';
 import { createEmbeddedJobQueue } from '../jobs/embedded.ts';
+import { createServices } from '../services.ts';
+import { createBlobStore } from '../storage/index.ts';
 import { createTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/databases.ts';
+import { createFileUploadStore } from '../uploads/store.ts';
 import { createDatabase, type Database } from './database.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 
@@ -24,14 +27,18 @@ for (const dialect of TEST_DIALECTS) {
 
     it('reports not ready until migrated, then applies every migration once', async () => {
       const config = { ...loadConfig({ DATA_DIR: '/tmp/lectern-migrate-test', LOG_LEVEL: 'silent' }), database: testDb.config };
-      const { app } = await buildApp({
+      const logger = pino({ level: 'silent' });
+      // Services are built without touching the database, so the app starts before migrating.
+      const services = createServices({
         config,
         db,
-        logger: pino({ level: 'silent' }),
+        logger,
+        blobStore: await createBlobStore(config.storage),
+        uploads: createFileUploadStore(config.uploadsDir),
         bus: createMemoryEventBus(),
         queue: createEmbeddedJobQueue({ db }),
-        storageState: () => ({ ok: true }),
       });
+      const { app } = await buildApp({ config, db, logger, storageState: () => ({ ok: true }), services });
       const before = await app.inject({ method: 'GET', url: '/readyz' });
       assert.equal(before.statusCode, 503);
       assert.match(before.json().reason, /pending migrations/);

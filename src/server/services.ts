@@ -1,0 +1,85 @@
+// The composition root's inner half: every repository and service, built once from the parts
+// runtime.ts chose (database, blob store, upload store, queue, event bus). No I/O here; the web
+// app (app.ts), the job handlers and the tests receive these.
+import { tmpdir } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import { createAssetsRepository } from './assets/repository.ts';
+import { ASSET_JOBS, createAssetsService } from './assets/service.ts';
+import { createAuthRepository } from './auth/repository.ts';
+import { createAuthService } from './auth/service.ts';
+import type { Config } from './config.ts';
+import { createCoursesRepository } from './courses/repository.ts';
+import { createCoursesService } from './courses/service.ts';
+import type { Database } from './db/database.ts';
+import { createDraftsRepository } from './drafts/repository.ts';
+import { createDraftsService } from './drafts/service.ts';
+import type { EventBus } from './events/bus.ts';
+import { createGcRepository } from './gc/repository.ts';
+import { DAY_MS, defaultPolicy } from './gc/rules.ts';
+import { createGcService } from './gc/service.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { createMediaRepository } from './media/repository.ts';
+import { createMediaService } from './media/service.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import type { UploadStore } from './uploads/store.ts';
+import { createUsersRepository } from './users/repository.ts';
+import { createUsersService } from './users/service.ts';
+
+export interface ServiceParts {
+  config: Config;
+  db: Database;
+  blobStore: BlobStore;
+  uploads: UploadStore;
+  queue: JobQueue;
+  bus: EventBus;
+  logger: FastifyBaseLogger;
+}
+
+export function createServices({ config, db, blobStore, uploads, queue, bus, logger }: ServiceParts) {
+  const userRows = createUsersRepository(db);
+  const assetRows = createAssetsRepository(db);
+  const courseRows = createCoursesRepository(db);
+  const draftRows = createDraftsRepository(db);
+
+  const auth = createAuthService(
+    { db, auth: createAuthRepository(db), users: userRows },
+    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
+  );
+  const users = createUsersService({ db, users: userRows, auth }, { passwordScryptLogN: config.passwordScryptLogN });
+
+  const assets = createAssetsService({
+    db,
+    assets: assetRows,
+    blobStore,
+    uploads,
+    queue,
+    limits: config.uploadLimits,
+    video: config.video,
+    readableThroughCourses: async (userId, assetId) =>
+      (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
+    publish: (ownerId, asset) => {
+      bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
+        logger.warn({ err }, 'could not publish an asset event');
+      });
+    },
+  });
+  const media = createMediaService({ assets, media: createMediaRepository(db) });
+  const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
+  const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
+
+  const gc = createGcService({
+    repo: createGcRepository(db, config.database.dialect),
+    blobStore,
+    uploads,
+    cancelAssetWork: async (assetId) => {
+      for (const job of ASSET_JOBS) await queue.cancelByKey(job, assetId);
+    },
+    policy: defaultPolicy({ graceHours: config.gc.graceHours, draftMaxAgeDays: config.gc.draftMaxAgeDays }),
+    tempRoot: tmpdir(),
+    unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
+  });
+
+  return { auth, users, assets, media, drafts, courses, gc, uploads, blobStore, queue, bus };
+}
+
+export type Services = ReturnType<typeof createServices>;
