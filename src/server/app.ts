@@ -9,6 +9,7 @@ import { createMediaRepository } from './media/repository.ts';
 import { registerMediaRoutes } from './media/routes.ts';
 import { createMediaService } from './media/service.ts';
 import type { AssetsService } from './assets/service.ts';
+import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
@@ -108,13 +109,15 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
 
   const cookie = sessionCookie(config.secureCookies);
   const usersRepository = createUsersRepository(db);
+  // Every password hash of this process (sign-in, setup, new users, password changes) takes a turn here.
+  const hasher = createPasswordHasher(config.passwordScryptLogN, createHashLimiter(config.passwordHash));
   const auth = createAuthService(
     { db, auth: createAuthRepository(db), users: usersRepository },
-    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
+    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN, hasher },
   );
   const users = createUsersService(
     { db, users: usersRepository, auth },
-    { passwordScryptLogN: config.passwordScryptLogN },
+    { passwordScryptLogN: config.passwordScryptLogN, hasher },
   );
 
   // Order matters: who you are → may you call this → is the request really from our page.

@@ -5,15 +5,34 @@ import type { LoginInput, SetupInput } from '../../shared/accounts.ts';
 import type { DB } from '../db/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UserRow, UsersRepository } from '../users/repository.ts';
-import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { createPasswordHasher, HashQueueFullError, type PasswordHasher } from './hash-limiter.ts';
+import { needsRehash } from './password.ts';
 import type { AuthRepository, SessionRow } from './repository.ts';
-import { checkThrottle, recordFailure, type ThrottleDecision } from './throttle.ts';
+import {
+  admitAttempt,
+  refundAttempt,
+  settleFailure,
+  type ThrottleDecision,
+  type ThrottlePolicy,
+} from './throttle.ts';
 
 export interface AuthServiceOptions {
   session: { idleMs: number; absoluteMs: number };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; lockMs: number };
   passwordScryptLogN: number;
+  /** Hashing through the web process's limiter; unlimited when absent (command line, tests). */
+  hasher?: PasswordHasher;
   now?: () => number;
+}
+
+/** The throttle keys of one password check: the account (by email) and the client's address. */
+export interface ThrottleKeys {
+  account: string;
+  address: string;
+}
+
+export function throttleKeys(email: string, ip: string): ThrottleKeys {
+  return { account: `account:${email.toLowerCase()}`, address: `address:${ip}` };
 }
 
 export interface ClientInfo {
@@ -39,10 +58,14 @@ export function createAuthService(
 ) {
   const now = options.now ?? Date.now;
   const { auth, users } = deps;
+  const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
   // Verified against when the email is unknown, so both cases take the same time. Made on first use.
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = () => {
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'), options.passwordScryptLogN);
+    dummyHash ??= hasher.hash(randomBytes(16).toString('hex'));
+    dummyHash.catch(() => {
+      dummyHash = undefined;
+    });
     return dummyHash;
   };
 
@@ -62,33 +85,78 @@ export function createAuthService(
     return { token, session };
   }
 
-  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>): HttpError {
+  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>, what: string): HttpError {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     const minutes = Math.ceil(seconds / 60);
     return new HttpError(
       429,
       'rate_limited',
-      `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      `Too many ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       { retryAfterSeconds: seconds },
       { 'retry-after': String(seconds) },
     );
   }
 
-  async function recordFailedAttempt(keys: { account: string; address: string }): Promise<ThrottleDecision> {
-    const at = now();
+  const policies = (keys: ThrottleKeys): [string, ThrottlePolicy][] => {
     const { lockMs, maxFailuresPerAccount, maxFailuresPerAddress } = options.loginThrottle;
-    const account = recordFailure(await auth.getThrottle(keys.account), at, {
-      maxFailures: maxFailuresPerAccount,
-      windowMs: lockMs,
+    return [
+      [keys.account, { maxFailures: maxFailuresPerAccount, windowMs: lockMs }],
+      [keys.address, { maxFailures: maxFailuresPerAddress, windowMs: lockMs }],
+    ];
+  };
+
+  const refusal = (decisions: ThrottleDecision[]) => {
+    const refused = decisions.filter((d): d is Extract<ThrottleDecision, { allowed: false }> => !d.allowed);
+    if (refused.length === 0) return undefined;
+    return { allowed: false as const, retryAfterMs: Math.max(...refused.map((d) => d.retryAfterMs)) };
+  };
+
+  /**
+   * Checks a password under the sign-in throttle. The attempt is counted per account and per
+   * address in one transaction before the hash runs (refused with 429 when either key is full or
+   * locked), and given back when the password is right or was never checked (busy). A wrong
+   * password keeps its count; the failure that reaches a limit is answered 429 too.
+   */
+  async function throttledCheck(keys: ThrottleKeys, what: string, check: () => Promise<boolean>): Promise<boolean> {
+    const keyPolicies = policies(keys);
+    const admitted = await auth.updateThrottles<ThrottleDecision>(keyPolicies.map(([k]) => k), (states) => {
+      const at = now();
+      const results = keyPolicies.map(([key, policy]) => ({ key, ...admitAttempt(states.get(key), at, policy) }));
+      const refused = refusal(results.map((r) => r.decision));
+      // A refused attempt counts nowhere: a locked address cannot lock an account by trying it.
+      if (refused) return { states, result: refused };
+      return { states: new Map(results.map((r) => [r.key, r.state])), result: { allowed: true as const } };
     });
-    const address = recordFailure(await auth.getThrottle(keys.address), at, {
-      maxFailures: maxFailuresPerAddress,
-      windowMs: lockMs,
+    if (!admitted.allowed) throw tooManyAttempts(admitted, what);
+
+    let valid: boolean;
+    try {
+      valid = await check();
+    } catch (err) {
+      await auth.updateThrottles([keys.account, keys.address], (states) => ({
+        states: new Map([...states].map(([k, s]) => [k, refundAttempt(s)])),
+        result: undefined,
+      }));
+      throw err;
+    }
+    if (valid) {
+      // A right password clears the account's count and gives the address its attempt back.
+      await auth.updateThrottles([keys.account, keys.address], (states) => ({
+        states: new Map([
+          [keys.account, undefined],
+          [keys.address, refundAttempt(states.get(keys.address))],
+        ]),
+        result: undefined,
+      }));
+      return true;
+    }
+    const settled = await auth.updateThrottles([keys.account, keys.address], (states) => {
+      const at = now();
+      const results = keyPolicies.map(([key, policy]) => ({ key, ...settleFailure(states.get(key), at, policy) }));
+      return { states: new Map(results.map((r) => [r.key, r.state])), result: refusal(results.map((r) => r.decision)) };
     });
-    await auth.saveThrottle(keys.account, account);
-    await auth.saveThrottle(keys.address, address);
-    const locked = [checkThrottle(account, at), checkThrottle(address, at)].find((d) => !d.allowed);
-    return locked ?? { allowed: true };
+    if (settled) throw tooManyAttempts(settled, what);
+    return false;
   }
 
   return {
@@ -100,7 +168,7 @@ export function createAuthService(
     async setup(input: SetupInput, client: ClientInfo) {
       const setupDone = () => new HttpError(409, 'setup_done', 'Lectern is already set up. Sign in instead.');
       if (await users.anyAdminExists()) throw setupDone();
-      const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.password);
       const at = now();
       let user: UserRow;
       try {
@@ -117,31 +185,37 @@ export function createAuthService(
     },
 
     async login(input: LoginInput, client: ClientInfo) {
-      const keys = { account: `account:${input.email}`, address: `address:${client.ip}` };
-      const at = now();
-      for (const key of [keys.account, keys.address]) {
-        const decision = checkThrottle(await auth.getThrottle(key), at);
-        if (!decision.allowed) throw tooManyAttempts(decision);
-      }
-
       const user = await users.findByEmail(input.email);
-      const valid = await verifyPassword(input.password, user?.password_hash ?? (await getDummyHash()));
+      const valid = await throttledCheck(throttleKeys(input.email, client.ip), 'failed sign-in attempts', async () =>
+        hasher.verify(input.password, user?.password_hash ?? (await getDummyHash())),
+      );
       if (!user || !valid) {
-        const decision = await recordFailedAttempt(keys);
-        if (!decision.allowed) throw tooManyAttempts(decision);
         throw new HttpError(401, 'invalid_credentials', 'Email or password is incorrect.');
       }
-      await auth.clearThrottle(keys.account);
       if (user.disabled_at !== null) {
         throw new HttpError(403, 'account_disabled', 'This account is disabled. Ask an administrator to enable it.');
       }
       if (needsRehash(user.password_hash, options.passwordScryptLogN)) {
-        const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
-        await users.update(user.id, { password_hash: passwordHash }, now());
+        // Best effort: when the hashing queue is full, the upgrade waits for a later sign-in.
+        const passwordHash = await hasher.hash(input.password).catch((err) => {
+          if (err instanceof HashQueueFullError) return null;
+          throw err;
+        });
+        if (passwordHash) await users.update(user.id, { password_hash: passwordHash }, now());
       }
       // Always a new session id at sign-in: a session fixed before sign-in is never reused.
       const { token } = await startSession(user.id, client);
       return { user, token };
+    },
+
+    /**
+     * Checks a signed-in user's current password (before changing it) under the same throttle as
+     * sign-in, sharing its per-account and per-address counts: a guess is a guess.
+     */
+    verifyCurrentPassword(user: UserRow, password: string, client: ClientInfo): Promise<boolean> {
+      return throttledCheck(throttleKeys(user.email, client.ip), 'wrong passwords', () =>
+        hasher.verify(password, user.password_hash),
+      );
     },
 
     async logout(token: string): Promise<void> {

@@ -1,14 +1,16 @@
 // Account management by administrators, and each user's own profile and password.
 import type { Kysely } from 'kysely';
 import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from '../../shared/accounts.ts';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
-import type { AuthService } from '../auth/service.ts';
+import { createPasswordHasher, type PasswordHasher } from '../auth/hash-limiter.ts';
+import type { AuthService, ClientInfo } from '../auth/service.ts';
 import type { DB } from '../db/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UserRow, UsersRepository } from './repository.ts';
 
 export interface UsersServiceOptions {
   passwordScryptLogN: number;
+  /** Hashing through the web process's limiter; unlimited when absent (command line). */
+  hasher?: PasswordHasher;
   now?: () => number;
 }
 
@@ -21,11 +23,12 @@ function isUniqueViolation(err: unknown): boolean {
 const notFound = () => new HttpError(404, 'not_found', 'No such user.');
 
 export function createUsersService(
-  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser'> },
+  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'verifyCurrentPassword'> },
   options: UsersServiceOptions,
 ) {
   const now = options.now ?? Date.now;
   const { users } = deps;
+  const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
 
   return {
     list(): Promise<UserRow[]> {
@@ -33,7 +36,7 @@ export function createUsersService(
     },
 
     async create(input: CreateUserInput): Promise<UserRow> {
-      const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.password);
       try {
         return await users.insert({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }, now());
       } catch (err) {
@@ -87,21 +90,27 @@ export function createUsersService(
 
     /** An administrator's reset (from the command line): sets the password and ends every session. */
     async setPassword(userId: string, newPassword: string): Promise<void> {
-      const passwordHash = await hashPassword(newPassword, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
       await deps.auth.endSessionsOfUser(userId);
     },
 
     /** Changes one's own password and signs out every other session of the account. */
-    async changePassword(userId: string, currentSessionIdHash: string, input: ChangePasswordInput): Promise<void> {
+    async changePassword(
+      userId: string,
+      currentSessionIdHash: string,
+      input: ChangePasswordInput,
+      client: ClientInfo,
+    ): Promise<void> {
       const user = await users.findById(userId);
       if (!user) throw notFound();
-      if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+      // Throttled like sign-in: a stolen session must not become a password-guessing oracle.
+      if (!(await deps.auth.verifyCurrentPassword(user, input.currentPassword, client))) {
         throw new HttpError(400, 'wrong_password', 'The current password is incorrect.', {
           issues: [{ path: 'currentPassword', message: 'The current password is incorrect.' }],
         });
       }
-      const passwordHash = await hashPassword(input.newPassword, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
       await deps.auth.endSessionsOfUser(userId, currentSessionIdHash);
     },
