@@ -26,6 +26,7 @@ import { registerDraftRoutes } from './drafts/routes.ts';
 import { createDraftsService } from './drafts/service.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
+import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
@@ -74,10 +75,14 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
 
   registerErrorHandling(app);
   await app.register(fastifyCookie, { secret: config.sessionSecret });
+  const csrfCookieKey = config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf';
   await app.register(fastifyCsrf, {
-    cookieKey: config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf',
+    cookieKey: csrfCookieKey,
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.secureCookies },
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+    // A token is bound to the session it was issued for (csrf.ts): another session's token fails.
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -125,11 +130,15 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerAccessControl(app, routeTable);
   app.addHook('onRequest', (request, reply, done) => {
     if (!UNSAFE_METHODS.has(request.method)) return done();
+    if (isCrossSite(request, config.publicUrl)) {
+      reply.code(403).send({ error: 'cross_origin', message: 'This request came from another site and was refused.' });
+      return;
+    }
     app.csrfProtection(request, reply, done);
   });
 
   registerHealthRoutes(app, { db, storageState });
-  registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
+  registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs, csrfCookieKey });
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
   if (gc) registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
