@@ -117,7 +117,7 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   // Every password hash of this process (sign-in, setup, new users, password changes) takes a turn here.
   const hasher = createPasswordHasher(config.passwordScryptLogN, createHashLimiter(config.passwordHash));
   const auth = createAuthService(
-    { db, auth: createAuthRepository(db), users: usersRepository },
+    { db, auth: createAuthRepository(db), users: usersRepository, bus },
     { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN, hasher },
   );
   const users = createUsersService(
@@ -142,7 +142,7 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
   if (gc) registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
-  registerEventRoutes(app, { bus });
+  registerEventRoutes(app, { bus, auth, ...config.events });
   if (files) {
     const draftRows = createDraftsRepository(db);
     const assetRows = createAssetsRepository(db);

@@ -42,8 +42,10 @@ export function createAuthRepository(db: Kysely<DB>) {
       await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
     },
 
-    async deleteSession(idHash: string): Promise<void> {
-      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    /** Deletes a session; returns its user's id, or undefined when there was none. */
+    async deleteSession(idHash: string): Promise<string | undefined> {
+      const row = await db.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').executeTakeFirst();
+      return row?.user_id;
     },
 
     async deleteSessionsOfUser(userId: string, exceptIdHash?: string): Promise<void> {

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { LoginInput, SetupInput } from '../../shared/accounts.ts';
 import type { DB } from '../db/types.ts';
+import type { EndStreamsSignal, EventBus } from '../events/bus.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UserRow, UsersRepository } from '../users/repository.ts';
 import { createPasswordHasher, HashQueueFullError, type PasswordHasher } from './hash-limiter.ts';
@@ -53,12 +54,22 @@ export function hashSessionToken(token: string): string {
 }
 
 export function createAuthService(
-  deps: { db: Kysely<DB>; auth: AuthRepository; users: UsersRepository },
+  deps: {
+    db: Kysely<DB>;
+    auth: AuthRepository;
+    users: UsersRepository;
+    /** Tells every web node to end the event streams of ended sessions; absent on the command line. */
+    bus?: Pick<EventBus, 'signal'>;
+  },
   options: AuthServiceOptions,
 ) {
   const now = options.now ?? Date.now;
   const { auth, users } = deps;
   const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
+  // A lost signal is not fatal: every stream re-checks its session periodically.
+  const endStreams = async (signal: EndStreamsSignal) => {
+    await deps.bus?.signal(signal).catch(() => {});
+  };
   // Verified against when the email is unknown, so both cases take the same time. Made on first use.
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = () => {
@@ -219,7 +230,9 @@ export function createAuthService(
     },
 
     async logout(token: string): Promise<void> {
-      await auth.deleteSession(hashSessionToken(token));
+      const idHash = hashSessionToken(token);
+      const userId = await auth.deleteSession(idHash);
+      if (userId) await endStreams({ type: 'end-streams', userId, sessionIdHashes: [idHash], reason: 'signed-out' });
     },
 
     /** The signed-in user for a session cookie, or null when absent, expired, idle or disabled. */
@@ -232,6 +245,7 @@ export function createAuthService(
       const expired = session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at;
       if (expired || user.disabled_at !== null) {
         await auth.deleteSession(idHash);
+        await endStreams({ type: 'end-streams', userId: user.id, sessionIdHashes: [idHash], reason: 'session-ended' });
         return null;
       }
       if (at - session.last_seen_at >= TOUCH_INTERVAL_MS) {
@@ -241,8 +255,33 @@ export function createAuthService(
       return { user, session };
     },
 
-    endSessionsOfUser(userId: string, exceptIdHash?: string): Promise<void> {
-      return auth.deleteSessionsOfUser(userId, exceptIdHash);
+    /**
+     * The signed-in state an open event stream was granted still holds: its session exists and
+     * has not timed out, and its user is neither disabled nor of another role now. Reads only
+     * (an open stream does not keep a session alive).
+     */
+    async streamStillAllowed(idHash: string, granted: Pick<UserRow, 'id' | 'role'>): Promise<boolean> {
+      const found = await auth.findSessionWithUser(idHash);
+      if (!found) return false;
+      const at = now();
+      const { session, user } = found;
+      if (session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at) return false;
+      return user.disabled_at === null && user.id === granted.id && user.role === granted.role;
+    },
+
+    /** Ends the user's sessions (all, or all but one) and the event streams they opened on every node. */
+    async endSessionsOfUser(
+      userId: string,
+      exceptIdHash?: string,
+      reason: EndStreamsSignal['reason'] = 'session-ended',
+    ): Promise<void> {
+      await auth.deleteSessionsOfUser(userId, exceptIdHash);
+      await endStreams({ type: 'end-streams', userId, exceptSessionIdHash: exceptIdHash, reason });
+    },
+
+    /** Ends the user's event streams (not their sessions), e.g. after a role change: browsers reconnect. */
+    endStreamsOfUser(userId: string, reason: EndStreamsSignal['reason']): Promise<void> {
+      return endStreams({ type: 'end-streams', userId, reason });
     },
 
     purgeExpiredSessions(): Promise<number> {

@@ -2,7 +2,7 @@
 // event once through its own LISTEN connection, which reconnects after a drop.
 import pg from 'pg';
 import type { LiveEvent } from '../../shared/events.ts';
-import type { EventBus, LiveEventListener } from './bus.ts';
+import { type BusMessage, dispatchMessage, type EventBus, type LiveEventListener, type SignalListener } from './bus.ts';
 
 const CHANNEL = 'lectern_events';
 // NOTIFY payloads are limited to 8000 bytes; events are small by design.
@@ -15,6 +15,7 @@ export interface PostgresEventBusOptions {
 
 export async function createPostgresEventBus(options: PostgresEventBusOptions): Promise<EventBus> {
   const listeners = new Set<LiveEventListener>();
+  const signalListeners = new Set<SignalListener>();
   const publisher = new pg.Pool({ connectionString: options.connectionString, max: 2 });
   publisher.on('error', (err) => options.onError?.(err));
   let listener: pg.Client | null = null;
@@ -24,13 +25,13 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
     const client = new pg.Client({ connectionString: options.connectionString });
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      let event: LiveEvent;
+      let event: BusMessage;
       try {
-        event = JSON.parse(message.payload) as LiveEvent;
+        event = JSON.parse(message.payload) as BusMessage;
       } catch {
         return;
       }
-      for (const l of listeners) l(event);
+      dispatchMessage(event, listeners, signalListeners);
     });
     client.on('error', (err) => {
       options.onError?.(err);
@@ -58,11 +59,18 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
 
   await connect();
 
+  const send = async (message: BusMessage) => {
+    const payload = JSON.stringify(message);
+    if (payload.length > MAX_PAYLOAD) throw new Error(`Live event too large for NOTIFY (${payload.length} bytes)`);
+    await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+  };
+
   return {
-    async publish(event) {
-      const payload = JSON.stringify(event);
-      if (payload.length > MAX_PAYLOAD) throw new Error(`Live event too large for NOTIFY (${payload.length} bytes)`);
-      await publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+    publish: (event: LiveEvent) => send(event),
+    signal: (signal) => send({ signal }),
+    onSignal(l) {
+      signalListeners.add(l);
+      return () => signalListeners.delete(l);
     },
     subscribe(l) {
       listeners.add(l);
@@ -71,6 +79,7 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
     async close() {
       closed = true;
       listeners.clear();
+      signalListeners.clear();
       await listener?.end().catch(() => {});
       await publisher.end();
     },

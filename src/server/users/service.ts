@@ -23,7 +23,7 @@ function isUniqueViolation(err: unknown): boolean {
 const notFound = () => new HttpError(404, 'not_found', 'No such user.');
 
 export function createUsersService(
-  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'verifyCurrentPassword'> },
+  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'endStreamsOfUser' | 'verifyCurrentPassword'> },
   options: UsersServiceOptions,
 ) {
   const now = options.now ?? Date.now;
@@ -49,9 +49,11 @@ export function createUsersService(
 
     /** Changes name, role or disabled state; an administrator cannot lock themselves or everyone out. */
     async update(actorId: string, userId: string, patch: UpdateUserInput): Promise<UserRow> {
+      let roleBefore: UserRow['role'] | undefined;
       return deps.db.transaction().execute(async (trx) => {
         const user = await users.findById(userId, trx);
         if (!user) throw notFound();
+        roleBefore = user.role;
         const losesAdmin =
           user.role === 'admin' &&
           user.disabled_at === null &&
@@ -75,8 +77,10 @@ export function createUsersService(
         if (!updated) throw notFound();
         return updated;
       }).then(async (updated) => {
-        // A disabled account is signed out everywhere at once.
-        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id);
+        // A disabled account is signed out everywhere at once, its event streams included.
+        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id, undefined, 'disabled');
+        // Streams were opened for the old role: end them, the browser reconnects with the new one.
+        else if (updated.role !== roleBefore) await deps.auth.endStreamsOfUser(updated.id, 'role-changed');
         return updated;
       });
     },
@@ -92,7 +96,7 @@ export function createUsersService(
     async setPassword(userId: string, newPassword: string): Promise<void> {
       const passwordHash = await hasher.hash(newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
-      await deps.auth.endSessionsOfUser(userId);
+      await deps.auth.endSessionsOfUser(userId, undefined, 'password-changed');
     },
 
     /** Changes one's own password and signs out every other session of the account. */
@@ -112,7 +116,7 @@ export function createUsersService(
       }
       const passwordHash = await hasher.hash(input.newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
-      await deps.auth.endSessionsOfUser(userId, currentSessionIdHash);
+      await deps.auth.endSessionsOfUser(userId, currentSessionIdHash, 'password-changed');
     },
   };
 }
