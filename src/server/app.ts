@@ -13,6 +13,7 @@ import { registerCourseRoutes } from './courses/routes.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
+import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
@@ -55,10 +56,14 @@ export async function buildApp({ config, db, logger, storageState, services }: A
 
   registerErrorHandling(app);
   await app.register(fastifyCookie, { secret: config.sessionSecret });
+  const csrfCookieKey = config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf';
   await app.register(fastifyCsrf, {
-    cookieKey: config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf',
+    cookieKey: csrfCookieKey,
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/', secure: config.secureCookies },
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+    // A token is bound to the session it was issued for (csrf.ts): another session's token fails.
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -95,15 +100,19 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   registerAccessControl(app, routeTable);
   app.addHook('onRequest', (request, reply, done) => {
     if (!UNSAFE_METHODS.has(request.method)) return done();
+    if (isCrossSite(request, config.publicUrl)) {
+      reply.code(403).send({ error: 'cross_origin', message: 'This request came from another site and was refused.' });
+      return;
+    }
     app.csrfProtection(request, reply, done);
   });
 
   registerHealthRoutes(app, { db, storageState });
-  registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs });
+  registerAuthRoutes(app, { auth, cookie, sessionMaxAgeMs: config.session.absoluteMs, csrfCookieKey });
   registerUsersRoutes(app, { users });
   registerJobRoutes(app, { queue });
   registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
-  registerEventRoutes(app, { bus });
+  registerEventRoutes(app, { bus, auth, ...config.events });
   registerAssetRoutes(app, { assets, blobStore });
   registerMediaRoutes(app, { media, blobStore });
   registerUploadRoutes(app, {

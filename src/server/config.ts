@@ -28,6 +28,13 @@ const envSchema = z.object({
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   // scrypt cost as log2(N); 17 is OWASP's recommendation (N=2^17, r=8, p=1).
   PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  // Password hashes running at once per web process, and how many may wait (past it: 503).
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  // Live event streams (/api/events) one user may hold open on one web node.
+  EVENTS_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(8),
+  // How often an open event stream re-checks its session (signing out ends it at once anyway).
+  EVENTS_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
@@ -101,6 +108,10 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; lockMs: number };
   passwordScryptLogN: number;
+  /** Bounds concurrent password hashing in a web process. */
+  passwordHash: { concurrency: number; queue: number };
+  /** Live event streams: per-user cap per node, and the session re-check period. */
+  events: { maxStreamsPerUser: number; sessionCheckMs: number };
   trustProxy: boolean;
   logLevel: string;
   webDistDir: string;
@@ -150,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMs: e.LOGIN_LOCK_MINUTES * 60_000,
     },
     passwordScryptLogN: e.PASSWORD_SCRYPT_LOG_N,
+    passwordHash: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE },
+    events: { maxStreamsPerUser: e.EVENTS_MAX_STREAMS_PER_USER, sessionCheckMs: e.EVENTS_SESSION_CHECK_SECONDS * 1000 },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve(e.WEB_DIST_DIR),

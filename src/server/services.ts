@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { ASSET_JOBS, createAssetsService } from './assets/service.ts';
+import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
@@ -41,11 +42,13 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const courseRows = createCoursesRepository(db);
   const draftRows = createDraftsRepository(db);
 
+  // Every password hash of this process (sign-in, setup, new users, password changes) takes a turn here.
+  const hasher = createPasswordHasher(config.passwordScryptLogN, createHashLimiter(config.passwordHash));
   const auth = createAuthService(
-    { db, auth: createAuthRepository(db), users: userRows },
-    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN },
+    { db, auth: createAuthRepository(db), users: userRows, bus },
+    { session: config.session, loginThrottle: config.loginThrottle, passwordScryptLogN: config.passwordScryptLogN, hasher },
   );
-  const users = createUsersService({ db, users: userRows, auth }, { passwordScryptLogN: config.passwordScryptLogN });
+  const users = createUsersService({ db, users: userRows, auth }, { passwordScryptLogN: config.passwordScryptLogN, hasher });
 
   const assets = createAssetsService({
     db,

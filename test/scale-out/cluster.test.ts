@@ -155,6 +155,27 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     assert.equal(((await jobs.json()) as { driver: string }).driver, 'pg-boss');
   });
 
+  it('ends, on the other web node, the event stream of a session signed out on this one', async () => {
+    const device = new HttpClient();
+    const login = await device.request(webA.url as string, 'POST', '/api/auth/login', {
+      email: 'ops@example.org',
+      password: 'correct horse battery staple',
+    });
+    assert.equal(login.status, 200);
+    const stream = await openEventStream(`${webB.url}/api/events`, device.cookieHeader());
+    const kept = await openEventStream(`${webB.url}/api/events`, admin.cookieHeader());
+    assert.equal(stream.status, 200);
+    try {
+      assert.equal((await device.request(webA.url as string, 'POST', '/api/auth/logout')).status, 204);
+      // Well within the 30-second re-check: the signal crossed nodes through PostgreSQL.
+      assert.equal(await stream.endsWithin(5000), true, 'the stream on the other node ended');
+      assert.equal(await kept.endsWithin(500), false, "another session's stream goes on");
+    } finally {
+      stream.close();
+      kept.close();
+    }
+  });
+
   it('takes the chunks of one upload on both web nodes, in turn, and stores the file whole in S3', async () => {
     const chunk = 6 * 1024 * 1024;
     const content = randomBytes(chunk * 2 + 12345);

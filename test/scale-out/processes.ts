@@ -99,6 +99,8 @@ export class HttpClient {
       const [pair] = line.split(';');
       const eq = pair?.indexOf('=') ?? -1;
       if (!pair || eq < 0) continue;
+      // A new session or CSRF secret (sign-in, sign-out): the token is bound to it, fetch another.
+      if (/lectern_(session|csrf)=/.test(pair)) this.csrf = undefined;
       const value = pair.slice(eq + 1);
       if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(pair.slice(0, eq));
       else this.cookies.set(pair.slice(0, eq), value);

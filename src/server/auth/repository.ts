@@ -42,8 +42,10 @@ export function createAuthRepository(db: Kysely<DB>) {
       await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
     },
 
-    async deleteSession(idHash: string): Promise<void> {
-      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    /** Deletes a session; returns its user's id, or undefined when there was none. */
+    async deleteSession(idHash: string): Promise<string | undefined> {
+      const row = await db.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').executeTakeFirst();
+      return row?.user_id;
     },
 
     async deleteSessionsOfUser(userId: string, exceptIdHash?: string): Promise<void> {
@@ -72,6 +74,54 @@ export function createAuthRepository(db: Kysely<DB>) {
         .values({ key, ...values })
         .onConflict((oc) => oc.column('key').doUpdateSet(values))
         .execute();
+    },
+
+    /**
+     * Reads the throttle rows of `keys`, lets `decide` compute their new states, and writes them,
+     * all in one transaction holding the rows' locks, so concurrent attempts on any web node see
+     * each other's counts. `decide` gets and returns states by key (undefined: no row / delete).
+     */
+    async updateThrottles<T>(
+      keys: string[],
+      decide: (states: Map<string, ThrottleState | undefined>) => { states: Map<string, ThrottleState | undefined>; result: T },
+    ): Promise<T> {
+      const sorted = [...new Set(keys)].sort();
+      return db.transaction().execute(async (trx) => {
+        // Creating or touching each row takes its write lock (PostgreSQL: the row; SQLite: the
+        // database), always in the same key order so two attempts never deadlock.
+        for (const key of sorted) {
+          await trx
+            .insertInto('login_throttle')
+            .values({ key, failures: 0, window_started_at: 0, locked_until: null })
+            .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb.ref('login_throttle.failures') })))
+            .execute();
+        }
+        const rows = await trx.selectFrom('login_throttle').selectAll().where('key', 'in', sorted).execute();
+        const states = new Map<string, ThrottleState | undefined>();
+        for (const key of sorted) {
+          const row = rows.find((r) => r.key === key);
+          states.set(
+            key,
+            row && (row.failures > 0 || row.locked_until != null)
+              ? { failures: row.failures, windowStartedAt: Number(row.window_started_at), lockedUntil: row.locked_until }
+              : undefined,
+          );
+        }
+        const decided = decide(states);
+        for (const key of sorted) {
+          const state = decided.states.get(key);
+          if (!state || (state.failures <= 0 && state.lockedUntil === null)) {
+            await trx.deleteFrom('login_throttle').where('key', '=', key).execute();
+          } else {
+            await trx
+              .updateTable('login_throttle')
+              .set({ failures: state.failures, window_started_at: state.windowStartedAt, locked_until: state.lockedUntil })
+              .where('key', '=', key)
+              .execute();
+          }
+        }
+        return decided.result;
+      });
     },
 
     async clearThrottle(key: string): Promise<void> {

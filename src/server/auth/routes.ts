@@ -1,10 +1,11 @@
 // HTTP for sign-in, sign-out, the session and first-run setup.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loginInputSchema, type SessionInfo, setupInputSchema } from '../../shared/accounts.ts';
+import { issueCsrfToken, renewCsrfToken } from '../http/csrf.ts';
 import { parseInput } from '../http/errors.ts';
 import type { SessionCookie } from '../http/session.ts';
 import { presentUser } from '../users/presenter.ts';
-import type { AuthService, ClientInfo } from './service.ts';
+import { type AuthService, type ClientInfo, hashSessionToken } from './service.ts';
 
 function clientOf(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] };
@@ -12,12 +13,12 @@ function clientOf(request: FastifyRequest): ClientInfo {
 
 export function registerAuthRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; cookie: SessionCookie; sessionMaxAgeMs: number },
+  deps: { auth: AuthService; cookie: SessionCookie; sessionMaxAgeMs: number; csrfCookieKey: string },
 ): void {
   const { auth, cookie } = deps;
 
-  app.get('/api/auth/csrf', { config: { access: 'public' } }, async (_request, reply) => {
-    return { token: reply.generateCsrf() };
+  app.get('/api/auth/csrf', { config: { access: 'public' } }, async (request, reply) => {
+    return { token: issueCsrfToken(request, reply) };
   });
 
   app.get('/api/auth/session', { config: { access: 'public' } }, async (request): Promise<SessionInfo> => {
@@ -29,13 +30,16 @@ export function registerAuthRoutes(
     const input = parseInput(loginInputSchema, request.body);
     const { user, token } = await auth.login(input, clientOf(request));
     cookie.set(reply, token, deps.sessionMaxAgeMs);
-    return { user: presentUser(user) };
+    // A new CSRF secret with the new session: tokens issued before sign-in stop working.
+    const csrfToken = renewCsrfToken(request, reply, deps.csrfCookieKey, hashSessionToken(token));
+    return { user: presentUser(user), csrfToken };
   });
 
   app.post('/api/auth/logout', { config: { access: 'public' } }, async (request, reply) => {
     const token = cookie.read(request);
     if (token) await auth.logout(token);
     cookie.clear(reply);
+    renewCsrfToken(request, reply, deps.csrfCookieKey, null);
     return reply.code(204).send();
   });
 
@@ -47,6 +51,7 @@ export function registerAuthRoutes(
     const input = parseInput(setupInputSchema, request.body);
     const { user, token } = await auth.setup(input, clientOf(request));
     cookie.set(reply, token, deps.sessionMaxAgeMs);
-    return reply.code(201).send({ user: presentUser(user) });
+    const csrfToken = renewCsrfToken(request, reply, deps.csrfCookieKey, hashSessionToken(token));
+    return reply.code(201).send({ user: presentUser(user), csrfToken });
   });
 }

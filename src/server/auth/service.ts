@@ -3,17 +3,37 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { LoginInput, SetupInput } from '../../shared/accounts.ts';
 import type { DB } from '../db/types.ts';
+import type { EndStreamsSignal, EventBus } from '../events/bus.ts';
 import { conflict, type DomainError, forbidden, rateLimited, unauthenticated } from '../errors.ts';
 import type { UserRow, UsersRepository } from '../users/repository.ts';
-import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { createPasswordHasher, HashQueueFullError, type PasswordHasher } from './hash-limiter.ts';
+import { needsRehash } from './password.ts';
 import type { AuthRepository, SessionRow } from './repository.ts';
-import { checkThrottle, recordFailure, type ThrottleDecision } from './throttle.ts';
+import {
+  admitAttempt,
+  refundAttempt,
+  settleFailure,
+  type ThrottleDecision,
+  type ThrottlePolicy,
+} from './throttle.ts';
 
 export interface AuthServiceOptions {
   session: { idleMs: number; absoluteMs: number };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; lockMs: number };
   passwordScryptLogN: number;
+  /** Hashing through the web process's limiter; unlimited when absent (command line, tests). */
+  hasher?: PasswordHasher;
   now?: () => number;
+}
+
+/** The throttle keys of one password check: the account (by email) and the client's address. */
+export interface ThrottleKeys {
+  account: string;
+  address: string;
+}
+
+export function throttleKeys(email: string, ip: string): ThrottleKeys {
+  return { account: `account:${email.toLowerCase()}`, address: `address:${ip}` };
 }
 
 export interface ClientInfo {
@@ -34,15 +54,29 @@ export function hashSessionToken(token: string): string {
 }
 
 export function createAuthService(
-  deps: { db: Kysely<DB>; auth: AuthRepository; users: UsersRepository },
+  deps: {
+    db: Kysely<DB>;
+    auth: AuthRepository;
+    users: UsersRepository;
+    /** Tells every web node to end the event streams of ended sessions; absent on the command line. */
+    bus?: Pick<EventBus, 'signal'>;
+  },
   options: AuthServiceOptions,
 ) {
   const now = options.now ?? Date.now;
   const { auth, users } = deps;
+  const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
+  // A lost signal is not fatal: every stream re-checks its session periodically.
+  const endStreams = async (signal: EndStreamsSignal) => {
+    await deps.bus?.signal(signal).catch(() => {});
+  };
   // Verified against when the email is unknown, so both cases take the same time. Made on first use.
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = () => {
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'), options.passwordScryptLogN);
+    dummyHash ??= hasher.hash(randomBytes(16).toString('hex'));
+    dummyHash.catch(() => {
+      dummyHash = undefined;
+    });
     return dummyHash;
   };
 
@@ -62,27 +96,72 @@ export function createAuthService(
     return { token, session };
   }
 
-  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>): DomainError {
+  function tooManyAttempts(decision: Extract<ThrottleDecision, { allowed: false }>, what: string): DomainError {
     const seconds = Math.ceil(decision.retryAfterMs / 1000);
     const minutes = Math.ceil(seconds / 60);
-    return rateLimited(`Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, seconds);
+    return rateLimited(`Too many ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, seconds);
   }
 
-  async function recordFailedAttempt(keys: { account: string; address: string }): Promise<ThrottleDecision> {
-    const at = now();
+  const policies = (keys: ThrottleKeys): [string, ThrottlePolicy][] => {
     const { lockMs, maxFailuresPerAccount, maxFailuresPerAddress } = options.loginThrottle;
-    const account = recordFailure(await auth.getThrottle(keys.account), at, {
-      maxFailures: maxFailuresPerAccount,
-      windowMs: lockMs,
+    return [
+      [keys.account, { maxFailures: maxFailuresPerAccount, windowMs: lockMs }],
+      [keys.address, { maxFailures: maxFailuresPerAddress, windowMs: lockMs }],
+    ];
+  };
+
+  const refusal = (decisions: ThrottleDecision[]) => {
+    const refused = decisions.filter((d): d is Extract<ThrottleDecision, { allowed: false }> => !d.allowed);
+    if (refused.length === 0) return undefined;
+    return { allowed: false as const, retryAfterMs: Math.max(...refused.map((d) => d.retryAfterMs)) };
+  };
+
+  /**
+   * Checks a password under the sign-in throttle. The attempt is counted per account and per
+   * address in one transaction before the hash runs (refused with 429 when either key is full or
+   * locked), and given back when the password is right or was never checked (busy). A wrong
+   * password keeps its count; the failure that reaches a limit is answered 429 too.
+   */
+  async function throttledCheck(keys: ThrottleKeys, what: string, check: () => Promise<boolean>): Promise<boolean> {
+    const keyPolicies = policies(keys);
+    const admitted = await auth.updateThrottles<ThrottleDecision>(keyPolicies.map(([k]) => k), (states) => {
+      const at = now();
+      const results = keyPolicies.map(([key, policy]) => ({ key, ...admitAttempt(states.get(key), at, policy) }));
+      const refused = refusal(results.map((r) => r.decision));
+      // A refused attempt counts nowhere: a locked address cannot lock an account by trying it.
+      if (refused) return { states, result: refused };
+      return { states: new Map(results.map((r) => [r.key, r.state])), result: { allowed: true as const } };
     });
-    const address = recordFailure(await auth.getThrottle(keys.address), at, {
-      maxFailures: maxFailuresPerAddress,
-      windowMs: lockMs,
+    if (!admitted.allowed) throw tooManyAttempts(admitted, what);
+
+    let valid: boolean;
+    try {
+      valid = await check();
+    } catch (err) {
+      await auth.updateThrottles([keys.account, keys.address], (states) => ({
+        states: new Map([...states].map(([k, s]) => [k, refundAttempt(s)])),
+        result: undefined,
+      }));
+      throw err;
+    }
+    if (valid) {
+      // A right password clears the account's count and gives the address its attempt back.
+      await auth.updateThrottles([keys.account, keys.address], (states) => ({
+        states: new Map([
+          [keys.account, undefined],
+          [keys.address, refundAttempt(states.get(keys.address))],
+        ]),
+        result: undefined,
+      }));
+      return true;
+    }
+    const settled = await auth.updateThrottles([keys.account, keys.address], (states) => {
+      const at = now();
+      const results = keyPolicies.map(([key, policy]) => ({ key, ...settleFailure(states.get(key), at, policy) }));
+      return { states: new Map(results.map((r) => [r.key, r.state])), result: refusal(results.map((r) => r.decision)) };
     });
-    await auth.saveThrottle(keys.account, account);
-    await auth.saveThrottle(keys.address, address);
-    const locked = [checkThrottle(account, at), checkThrottle(address, at)].find((d) => !d.allowed);
-    return locked ?? { allowed: true };
+    if (settled) throw tooManyAttempts(settled, what);
+    return false;
   }
 
   return {
@@ -94,7 +173,7 @@ export function createAuthService(
     async setup(input: SetupInput, client: ClientInfo) {
       const setupDone = () => conflict('Lectern is already set up. Sign in instead.', 'setup_done');
       if (await users.anyAdminExists()) throw setupDone();
-      const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.password);
       const at = now();
       let user: UserRow;
       try {
@@ -111,35 +190,43 @@ export function createAuthService(
     },
 
     async login(input: LoginInput, client: ClientInfo) {
-      const keys = { account: `account:${input.email}`, address: `address:${client.ip}` };
-      const at = now();
-      for (const key of [keys.account, keys.address]) {
-        const decision = checkThrottle(await auth.getThrottle(key), at);
-        if (!decision.allowed) throw tooManyAttempts(decision);
-      }
-
       const user = await users.findByEmail(input.email);
-      const valid = await verifyPassword(input.password, user?.password_hash ?? (await getDummyHash()));
+      const valid = await throttledCheck(throttleKeys(input.email, client.ip), 'failed sign-in attempts', async () =>
+        hasher.verify(input.password, user?.password_hash ?? (await getDummyHash())),
+      );
       if (!user || !valid) {
-        const decision = await recordFailedAttempt(keys);
-        if (!decision.allowed) throw tooManyAttempts(decision);
         throw unauthenticated('Email or password is incorrect.', 'invalid_credentials');
       }
-      await auth.clearThrottle(keys.account);
       if (user.disabled_at !== null) {
         throw forbidden('This account is disabled. Ask an administrator to enable it.', 'account_disabled');
       }
       if (needsRehash(user.password_hash, options.passwordScryptLogN)) {
-        const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
-        await users.update(user.id, { password_hash: passwordHash }, now());
+        // Best effort: when the hashing queue is full, the upgrade waits for a later sign-in.
+        const passwordHash = await hasher.hash(input.password).catch((err) => {
+          if (err instanceof HashQueueFullError) return null;
+          throw err;
+        });
+        if (passwordHash) await users.update(user.id, { password_hash: passwordHash }, now());
       }
       // Always a new session id at sign-in: a session fixed before sign-in is never reused.
       const { token } = await startSession(user.id, client);
       return { user, token };
     },
 
+    /**
+     * Checks a signed-in user's current password (before changing it) under the same throttle as
+     * sign-in, sharing its per-account and per-address counts: a guess is a guess.
+     */
+    verifyCurrentPassword(user: UserRow, password: string, client: ClientInfo): Promise<boolean> {
+      return throttledCheck(throttleKeys(user.email, client.ip), 'wrong passwords', () =>
+        hasher.verify(password, user.password_hash),
+      );
+    },
+
     async logout(token: string): Promise<void> {
-      await auth.deleteSession(hashSessionToken(token));
+      const idHash = hashSessionToken(token);
+      const userId = await auth.deleteSession(idHash);
+      if (userId) await endStreams({ type: 'end-streams', userId, sessionIdHashes: [idHash], reason: 'signed-out' });
     },
 
     /** The signed-in user for a session cookie, or null when absent, expired, idle or disabled. */
@@ -152,6 +239,7 @@ export function createAuthService(
       const expired = session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at;
       if (expired || user.disabled_at !== null) {
         await auth.deleteSession(idHash);
+        await endStreams({ type: 'end-streams', userId: user.id, sessionIdHashes: [idHash], reason: 'session-ended' });
         return null;
       }
       if (at - session.last_seen_at >= TOUCH_INTERVAL_MS) {
@@ -161,8 +249,33 @@ export function createAuthService(
       return { user, session };
     },
 
-    endSessionsOfUser(userId: string, exceptIdHash?: string): Promise<void> {
-      return auth.deleteSessionsOfUser(userId, exceptIdHash);
+    /**
+     * The signed-in state an open event stream was granted still holds: its session exists and
+     * has not timed out, and its user is neither disabled nor of another role now. Reads only
+     * (an open stream does not keep a session alive).
+     */
+    async streamStillAllowed(idHash: string, granted: Pick<UserRow, 'id' | 'role'>): Promise<boolean> {
+      const found = await auth.findSessionWithUser(idHash);
+      if (!found) return false;
+      const at = now();
+      const { session, user } = found;
+      if (session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at) return false;
+      return user.disabled_at === null && user.id === granted.id && user.role === granted.role;
+    },
+
+    /** Ends the user's sessions (all, or all but one) and the event streams they opened on every node. */
+    async endSessionsOfUser(
+      userId: string,
+      exceptIdHash?: string,
+      reason: EndStreamsSignal['reason'] = 'session-ended',
+    ): Promise<void> {
+      await auth.deleteSessionsOfUser(userId, exceptIdHash);
+      await endStreams({ type: 'end-streams', userId, exceptSessionIdHash: exceptIdHash, reason });
+    },
+
+    /** Ends the user's event streams (not their sessions), e.g. after a role change: browsers reconnect. */
+    endStreamsOfUser(userId: string, reason: EndStreamsSignal['reason']): Promise<void> {
+      return endStreams({ type: 'end-streams', userId, reason });
     },
 
     /** The hourly clean-up: expired sessions, and sign-in throttles whose lock has run out. */

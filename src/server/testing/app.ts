@@ -129,6 +129,8 @@ export class TestClient {
       ...(body === undefined ? {} : { payload: body as object }),
     });
     for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      // A new session or CSRF secret (sign-in, sign-out) makes the cached token stale, as in the web app.
+      if (/lectern_(session|csrf)$/.test(c.name)) this.csrfToken = undefined;
       const cleared = c.value === '' || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now());
       if (cleared) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);

@@ -8,6 +8,10 @@ export interface EventStream {
   status: number;
   events: SseEvent[];
   waitFor(match: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /** Resolves when the server ends the stream (or it was refused, or closed here). */
+  ended: Promise<void>;
+  /** Resolves true when the stream ends within `timeoutMs`, false otherwise. */
+  endsWithin(timeoutMs: number): Promise<boolean>;
   close(): void;
 }
 
@@ -16,8 +20,9 @@ export async function openEventStream(url: string, cookie: string): Promise<Even
   const response = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: controller.signal });
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
+  let ended: Promise<void> = Promise.resolve();
   if (response.ok && response.body) {
-    (async () => {
+    ended = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -37,6 +42,14 @@ export async function openEventStream(url: string, cookie: string): Promise<Even
       }
     })().catch(() => {});
   }
+  const endsWithin = (timeoutMs: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      ended.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   return {
     status: response.status,
     events,
@@ -58,6 +71,8 @@ export async function openEventStream(url: string, cookie: string): Promise<Even
         check();
       });
     },
+    ended,
+    endsWithin,
     close: () => controller.abort(),
   };
 }

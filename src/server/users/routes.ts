@@ -36,7 +36,10 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { users: UsersSe
   app.post('/api/me/password', { config: { access: 'signed-in' } }, async (request, reply) => {
     const input = parseInput(changePasswordInputSchema, request.body);
     const sessionIdHash = request.session?.id_hash ?? '';
-    await users.changePassword(currentUser(request.user).id, sessionIdHash, input);
+    await users.changePassword(currentUser(request.user).id, sessionIdHash, input, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
     return reply.code(204).send();
   });
 

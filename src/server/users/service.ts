@@ -1,14 +1,16 @@
 // Account management by administrators, and each user's own profile and password.
 import type { Kysely } from 'kysely';
 import type { ChangePasswordInput, CreateUserInput, UpdateUserInput } from '../../shared/accounts.ts';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
-import type { AuthService } from '../auth/service.ts';
+import { createPasswordHasher, type PasswordHasher } from '../auth/hash-limiter.ts';
+import type { AuthService, ClientInfo } from '../auth/service.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import type { UserRow, UsersRepository } from './repository.ts';
 
 export interface UsersServiceOptions {
   passwordScryptLogN: number;
+  /** Hashing through the web process's limiter; unlimited when absent (command line). */
+  hasher?: PasswordHasher;
   now?: () => number;
 }
 
@@ -21,11 +23,12 @@ function isUniqueViolation(err: unknown): boolean {
 const noSuchUser = () => notFound('No such user.');
 
 export function createUsersService(
-  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser'> },
+  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'endStreamsOfUser' | 'verifyCurrentPassword'> },
   options: UsersServiceOptions,
 ) {
   const now = options.now ?? Date.now;
   const { users } = deps;
+  const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
 
   return {
     list(): Promise<UserRow[]> {
@@ -33,7 +36,7 @@ export function createUsersService(
     },
 
     async create(input: CreateUserInput): Promise<UserRow> {
-      const passwordHash = await hashPassword(input.password, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.password);
       try {
         return await users.insert({ email: input.email, displayName: input.displayName, role: input.role, passwordHash }, now());
       } catch (err) {
@@ -46,9 +49,11 @@ export function createUsersService(
 
     /** Changes name, role or disabled state; an administrator cannot lock themselves or everyone out. */
     async update(actorId: string, userId: string, patch: UpdateUserInput): Promise<UserRow> {
+      let roleBefore: UserRow['role'] | undefined;
       return deps.db.transaction().execute(async (trx) => {
         const user = await users.findById(userId, trx);
         if (!user) throw noSuchUser();
+        roleBefore = user.role;
         const losesAdmin =
           user.role === 'admin' &&
           user.disabled_at === null &&
@@ -72,8 +77,10 @@ export function createUsersService(
         if (!updated) throw noSuchUser();
         return updated;
       }).then(async (updated) => {
-        // A disabled account is signed out everywhere at once.
-        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id);
+        // A disabled account is signed out everywhere at once, its event streams included.
+        if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id, undefined, 'disabled');
+        // Streams were opened for the old role: end them, the browser reconnects with the new one.
+        else if (updated.role !== roleBefore) await deps.auth.endStreamsOfUser(updated.id, 'role-changed');
         return updated;
       });
     },
@@ -87,23 +94,29 @@ export function createUsersService(
 
     /** An administrator's reset (from the command line): sets the password and ends every session. */
     async setPassword(userId: string, newPassword: string): Promise<void> {
-      const passwordHash = await hashPassword(newPassword, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
-      await deps.auth.endSessionsOfUser(userId);
+      await deps.auth.endSessionsOfUser(userId, undefined, 'password-changed');
     },
 
     /** Changes one's own password and signs out every other session of the account. */
-    async changePassword(userId: string, currentSessionIdHash: string, input: ChangePasswordInput): Promise<void> {
+    async changePassword(
+      userId: string,
+      currentSessionIdHash: string,
+      input: ChangePasswordInput,
+      client: ClientInfo,
+    ): Promise<void> {
       const user = await users.findById(userId);
       if (!user) throw noSuchUser();
-      if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+      // Throttled like sign-in: a stolen session must not become a password-guessing oracle.
+      if (!(await deps.auth.verifyCurrentPassword(user, input.currentPassword, client))) {
         throw invalid('The current password is incorrect.', 'wrong_password', {
           issues: [{ path: 'currentPassword', message: 'The current password is incorrect.' }],
         });
       }
-      const passwordHash = await hashPassword(input.newPassword, options.passwordScryptLogN);
+      const passwordHash = await hasher.hash(input.newPassword);
       await users.update(userId, { password_hash: passwordHash }, now());
-      await deps.auth.endSessionsOfUser(userId, currentSessionIdHash);
+      await deps.auth.endSessionsOfUser(userId, currentSessionIdHash, 'password-changed');
     },
   };
 }

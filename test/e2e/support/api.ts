@@ -24,12 +24,16 @@ export async function apiClient(base: string): Promise<ApiClient> {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    let renewed = false;
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const at = pair?.indexOf('=') ?? -1;
       if (pair && at > 0) cookies.set(pair.slice(0, at), pair.slice(at + 1));
+      if (pair && /lectern_session=/.test(pair)) renewed = true;
     }
     const text = await response.text();
+    // The CSRF token is bound to the session: a new session (sign-in) needs a new token.
+    if (renewed) csrf = ((await request('GET', '/api/auth/csrf')).json() as { token: string }).token;
     return { status: response.status, text, json: () => JSON.parse(text) as unknown };
   }
   const token = await request('GET', '/api/auth/csrf');
@@ -51,7 +55,7 @@ export async function apiClient(base: string): Promise<ApiClient> {
   };
 }
 
-/** Signs in; the CSRF token (bound to its own cookie, not to the session) stays valid. */
+/** Signs in; the CSRF token is renewed for the new session. */
 export async function signIn(base: string, email: string, password: string): Promise<ApiClient> {
   const client = await apiClient(base);
   const answer = await client.request('POST', '/api/auth/login', { email, password });
