@@ -4,7 +4,6 @@
 // passed in, so the rules are tested without a browser (asset-watcher.test.ts).
 import type { AssetView } from '../../../shared/assets.ts';
 import { furtherAlong, isSettled } from '../../assets-api.ts';
-import type { LiveStatus } from '../../live.ts';
 import { systemTimers, type Timers } from '../../timers.ts';
 
 /** How often the assets are asked for while live updates are paused. */
@@ -16,7 +15,8 @@ export interface LiveAssets {
   subscribe(listener: (asset: AssetView) => void): () => void;
   /** Calls `notify` whenever the stream's status changes. */
   subscribeStatus(notify: () => void): () => void;
-  status(): LiveStatus;
+  /** The stream is down (events may be missed). */
+  paused(): boolean;
 }
 
 export interface AssetWatcherOptions {
@@ -101,7 +101,7 @@ export class AssetWatcher {
   }
 
   #syncPolling(): void {
-    const poll = this.#stopLive !== null && this.#options.live.status() === 'paused';
+    const poll = this.#stopLive !== null && this.#options.live.paused();
     if (poll && this.#pollTimer === undefined) {
       this.#pollTimer = this.#timers.setTimeout(() => this.#poll(), this.#options.pollMs ?? POLL_MS);
     } else if (!poll && this.#pollTimer !== undefined) {

@@ -4,7 +4,7 @@
 import * as tus from 'tus-js-client';
 import { ApiError, getCsrfToken, reportUnauthenticated, resetCsrfToken } from '../../api.ts';
 import { assetsApi } from '../../assets-api.ts';
-import type { StoredUpload, Transfer, TransferEvents, Transport } from './transfer-queue.ts';
+import type { StoredUpload, Transfer, TransferEvents, Transport } from './transfer-types.ts';
 
 const UPLOAD_PATH = '/api/uploads';
 // Large chunks: each PATCH has a fixed cost on the server, and an interrupted one keeps the bytes

@@ -5,7 +5,6 @@
 // asset), the events the pages listen to, and the screen reader announcements.
 import type { AssetView } from '../../../shared/assets.ts';
 import { assetsApi, isSettled } from '../../assets-api.ts';
-import { getLiveStatus, subscribeLiveEvents, subscribeLiveStatus } from '../../live.ts';
 import { systemTimers, type Timers } from '../../timers.ts';
 import { Announcer } from './announcer.ts';
 import { AssetWatcher, type LiveAssets } from './asset-watcher.ts';
@@ -16,7 +15,6 @@ import {
   type Transport,
   type UnfinishedUpload,
 } from './transfer-queue.ts';
-import { tusTransport } from './tus-transport.ts';
 
 export {
   CONNECTION_LOST,
@@ -45,22 +43,14 @@ export interface UploadsSnapshot {
 }
 
 export interface UploadManagerOptions {
-  transport?: Transport<File>;
-  live?: LiveAssets;
+  /** tus in the browser (tus-transport.ts). */
+  transport: Transport<File>;
+  /** The tab's event stream (UploadsProvider.tsx). */
+  live: LiveAssets;
   /** Asks the server for an asset (e.g. through the query cache). */
   fetchAsset?: (assetId: string) => Promise<AssetView>;
   timers?: Timers;
 }
-
-/** The tab's event stream, as far as assets go. */
-export const liveAssets: LiveAssets = {
-  subscribe: (listener) =>
-    subscribeLiveEvents((event) => {
-      if (event.type === 'asset') listener(event.data);
-    }),
-  subscribeStatus: subscribeLiveStatus,
-  status: getLiveStatus,
-};
 
 interface Joined {
   from: TransferItem;
@@ -81,24 +71,21 @@ export class UploadManager {
   /** How many uploaders are on screen (when none, the app shows notifications instead). */
   viewers = 0;
 
-  constructor(options: UploadManagerOptions = {}) {
+  constructor(options: UploadManagerOptions) {
     const timers = options.timers ?? systemTimers;
     this.#announcer = new Announcer(() => this.#changed(), timers);
     this.#watcher = new AssetWatcher({
-      live: options.live ?? liveAssets,
+      live: options.live,
       fetchAsset: options.fetchAsset ?? (async (id) => (await assetsApi.get(id)).asset),
       onChange: (asset, before) => this.#assetChanged(asset, before),
       timers,
     });
     this.#queue = new TransferQueue<File>({
-      transport: options.transport ?? tusTransport,
+      transport: options.transport,
       timers,
       onChange: () => this.#changed(),
       onEvent: (event) => this.#queueEvent(event),
     });
-    if (typeof window !== 'undefined') {
-      window.addEventListener('online', () => this.#queue.reconnectNow());
-    }
   }
 
   // ---- store for React ----
@@ -135,7 +122,10 @@ export class UploadManager {
       try {
         listener(event);
       } catch (error) {
-        reportError(error);
+        // One failing listener must not keep the event from the others; the error still surfaces.
+        queueMicrotask(() => {
+          throw error;
+        });
       }
     }
   }
@@ -207,6 +197,11 @@ export class UploadManager {
     this.#announcer.reset();
     this.#watcher.clear();
     this.#queue.reset();
+  }
+
+  /** The browser is online again: the uploads waiting for the network try now. */
+  reconnectNow(): void {
+    this.#queue.reconnectNow();
   }
 
   // ---- adding and controlling uploads ----
