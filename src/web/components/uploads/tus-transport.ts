@@ -137,7 +137,16 @@ function createTransfer(file: File, meta: { kind: string; draftId: string | null
         .sort((a, b) => b.creationTime.localeCompare(a.creationTime))[0];
       if (!candidate) return null;
       upload.resumeFromPreviousUpload(candidate);
-      return toStored(candidate);
+      return (
+        toStored(candidate) ?? {
+          storageKey: candidate.urlStorageKey,
+          uploadUrl: candidate.uploadUrl ?? '',
+          assetId: '',
+          name: file.name,
+          size: candidate.size,
+          createdAt: candidate.creationTime,
+        }
+      );
     },
     start: () => upload.start(),
     abort: (terminate) => upload.abort(terminate),
