@@ -4,6 +4,8 @@ export const queryKeys = {
   jobs: ['admin', 'jobs'] as const,
   storage: ['admin', 'storage'] as const,
   myFiles: ['assets', 'mine'] as const,
+  /** One file as the upload manager last saw it (see components/uploads/UploadsProvider.tsx). */
+  asset: (id: string) => ['assets', 'one', id] as const,
   authorDrafts: ['drafts', 'mine'] as const,
   authorCourses: ['courses', 'mine'] as const,
   catalog: ['courses', 'catalog'] as const,

@@ -3,40 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DraftUpdate, type DraftView, EMPTY_DRAFT_CONTENT } from '../../../shared/drafts.ts';
-import { DraftSaver, type SaveFailure, type Timers } from './draft-saver.ts';
-
-class FakeClock implements Timers {
-  time = 0;
-  #timers = new Map<number, { at: number; callback: () => void }>();
-  #next = 1;
-  now = () => this.time;
-  setTimeout = (callback: () => void, ms: number) => {
-    const id = this.#next++;
-    this.#timers.set(id, { at: this.time + ms, callback });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.#timers.delete(handle as number);
-  };
-  /** Moves time on, firing due timers in order, and lets the promises they start settle. */
-  async advance(ms: number): Promise<void> {
-    const until = this.time + ms;
-    for (;;) {
-      const due = [...this.#timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.#timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].callback();
-      await settle();
-    }
-    this.time = until;
-    await settle();
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
-}
+import { FakeClock } from '../../testing/fake-clock.ts';
+import { DraftSaver, type SaveFailure } from './draft-saver.ts';
 
 class NetworkDown extends Error {}
 class Conflict extends Error {

@@ -12,6 +12,9 @@ import {
   type WizardStep,
 } from '../../../shared/drafts.ts';
 import { testSetSchema } from '../../../shared/quiz.ts';
+import { systemTimers, type Timers } from '../../timers.ts';
+
+export type { Timers };
 
 export type DraftSection = 'basics' | 'files' | 'test';
 type Dirty = DraftSection | 'step';
@@ -48,11 +51,6 @@ export interface SaverSnapshot {
   savedAt: string;
 }
 
-export interface Timers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface DraftSaverOptions {
   /** Sends one save; throws a SaveFailure (see classify) when it fails. */
@@ -84,12 +82,6 @@ export function sectionProblem(section: DraftSection, value: unknown): string | 
   return `${SECTION_NAMES[section]}: ${issue?.message ?? 'a value is not valid'}`;
 }
 
-const defaultTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 export class DraftSaver {
   #snapshot: SaverSnapshot;
   #dirty = new Set<Dirty>();
@@ -107,7 +99,7 @@ export class DraftSaver {
     this.#options = {
       debounceMs: DEFAULT_DEBOUNCE_MS,
       backoffMs: DEFAULT_BACKOFF_MS,
-      timers: defaultTimers,
+      timers: systemTimers,
       ...options,
     };
     this.#snapshot = {
