@@ -4,6 +4,9 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
+import { createAttemptsRepository } from './attempts/repository.ts';
+import { registerAttemptRoutes } from './attempts/routes.ts';
+import { createAttemptsService } from './attempts/service.ts';
 import { registerAssetRoutes } from './assets/routes.ts';
 import { createMediaRepository } from './media/repository.ts';
 import { registerMediaRoutes } from './media/routes.ts';
@@ -131,6 +134,9 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
   registerJobRoutes(app, { queue });
   if (gc) registerGcRoutes(app, { gc, queue, schedule: config.gc.cron });
   registerEventRoutes(app, { bus });
+  registerAttemptRoutes(app, {
+    attempts: createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs }),
+  });
   if (files) {
     const draftRows = createDraftsRepository(db);
     const assetRows = createAssetsRepository(db);

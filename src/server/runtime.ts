@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { type AssetsService, createAssetsService } from './assets/service.ts';
+import { createAttemptsRepository } from './attempts/repository.ts';
+import { createAttemptsService } from './attempts/service.ts';
 import { purgeExpiredSessionsHandler } from './auth/jobs.ts';
 import { createCoursesRepository } from './courses/repository.ts';
 import type { Config } from './config.ts';
@@ -99,6 +101,8 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
+  const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
+
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
     probeHandler(db),
@@ -106,6 +110,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('assets.process', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
+    handle('attempts.submit-overdue', ({ attemptId }) => attempts.submitOverdue(attemptId)),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });
       if (result.status === 'refused' || result.status === 'failed') logger.error({ gc: result.id }, `garbage collection ${result.status}`);
