@@ -4,6 +4,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAssetRoutes } from './assets/routes.ts';
+import { registerAttemptRoutes } from './attempts/routes.ts';
 import { registerMediaRoutes } from './media/routes.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
@@ -44,7 +45,7 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, gc, uploads, blobStore, queue, bus } = services;
+  const { auth, users, assets, media, drafts, courses, attempts, gc, uploads, blobStore, queue, bus } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -124,6 +125,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   });
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
+  registerAttemptRoutes(app, { attempts });
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

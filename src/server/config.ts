@@ -66,6 +66,7 @@ const envSchema = z.object({
     .refine(isCron, 'must be a cron expression such as "23 * * * *"')
     .default('23 * * * *'),
   GC_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
+  ATTEMPT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   GC_DRAFT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   GC_UPLOAD_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 });
@@ -127,6 +128,8 @@ export interface Config {
   video: { heights: number[]; webm: boolean; timeoutMs: number };
   /** The garbage collector: when it runs, how old things must be before they go. */
   gc: { cron: string; graceHours: number; draftMaxAgeDays: number; uploadMaxAgeDays: number };
+  /** Taking a test: answers are still accepted this long after an attempt's deadline (then the job submits it). */
+  attempts: { graceMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       draftMaxAgeDays: e.GC_DRAFT_MAX_AGE_DAYS,
       uploadMaxAgeDays: e.GC_UPLOAD_MAX_AGE_DAYS,
     },
+    attempts: { graceMs: e.ATTEMPT_GRACE_SECONDS * 1000 },
   };
 }
 

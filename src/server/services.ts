@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import { createAssetsRepository } from './assets/repository.ts';
 import { ASSET_JOBS, createAssetsService } from './assets/service.ts';
+import { createAttemptsRepository } from './attempts/repository.ts';
+import { createAttemptsService } from './attempts/service.ts';
 import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
@@ -69,6 +71,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const media = createMediaService({ assets, media: createMediaRepository(db) });
   const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
+  const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
 
   const gc = createGcService({
     repo: createGcRepository(db, config.database.dialect),
@@ -82,7 +85,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, gc, uploads, blobStore, queue, bus };
+  return { auth, users, assets, media, drafts, courses, attempts, gc, uploads, blobStore, queue, bus };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -95,27 +95,40 @@ function randomIndex(random: Random, n: number): number {
  * its subcategories yield (each drawn by its own rule first); a category with a drawCount picks
  * that many from its pool at random, otherwise takes all. The result keeps authored order, unless
  * `shuffle` is set. A drawCount larger than the pool takes the whole pool (the rules flag it).
+ *
+ * With `seen` (question id → how many of this learner's earlier attempts showed it), a draw prefers
+ * the questions seen least, as Moodle does: random among the least seen, then the next least, ….
+ * Without it the draw is uniform (and consumes the same random numbers).
  */
 export function drawQuestions(
   categories: readonly QuizCategory[],
   random: Random,
-  options: { shuffle?: boolean } = {},
+  options: { shuffle?: boolean; seen?: ReadonlyMap<string, number> } = {},
 ): string[] {
-  const drawn = categories.flatMap((category) => drawFrom(category, random));
+  const drawn = categories.flatMap((category) => drawFrom(category, random, options.seen));
   return options.shuffle ? shuffled(drawn, random) : drawn;
 }
 
-function drawFrom(category: QuizCategory, random: Random): string[] {
-  const pool = [...category.questions.map((q) => q.id), ...category.children.flatMap((c) => drawFrom(c, random))];
+function drawFrom(category: QuizCategory, random: Random, seen: ReadonlyMap<string, number> | undefined): string[] {
+  const pool = [
+    ...category.questions.map((q) => q.id),
+    ...category.children.flatMap((c) => drawFrom(c, random, seen)),
+  ];
   if (category.drawCount === null || category.drawCount >= pool.length) return pool;
   // Pick random positions, then restore authored order so the result is stable for a given seed.
-  const positions = shuffled(
+  let positions = shuffled(
     pool.map((_, i) => i),
     random,
-  )
+  );
+  if (seen) {
+    // A stable sort keeps the random order among questions seen equally often.
+    const timesSeen = (i: number) => seen.get(pool[i] as string) ?? 0;
+    positions = positions.sort((a, b) => timesSeen(a) - timesSeen(b));
+  }
+  return positions
     .slice(0, category.drawCount)
-    .sort((a, b) => a - b);
-  return positions.map((i) => pool[i] as string);
+    .sort((a, b) => a - b)
+    .map((i) => pool[i] as string);
 }
 
 /** The answer order an attempt shows for each question: authored order, or shuffled. */

@@ -17,12 +17,32 @@ export type QuestionKind = z.infer<typeof questionKindSchema>;
  * What a learner may see of a finished attempt:
  * - `nothing`: only that the attempt was submitted;
  * - `score`: the score and whether they passed;
- * - `score-and-correct-answers`: also their own choices marked right or wrong, and the right answers;
- * - `everything`: also the per-answer feedback and each question's general feedback.
+ * - `score-and-wrong`: also their own choices, each question marked right, partly right or wrong;
+ * - `score-and-correct-answers`: also the right answers;
+ * - `everything`: also the per-answer feedback, each question's general feedback and its mark.
  */
-export const REVIEW_POLICIES = ['nothing', 'score', 'score-and-correct-answers', 'everything'] as const;
+export const REVIEW_POLICIES = ['nothing', 'score', 'score-and-wrong', 'score-and-correct-answers', 'everything'] as const;
 export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
+
+/**
+ * When the review opens: as soon as the attempt is submitted; once the attempt's time is over
+ * (its deadline, so early finishers cannot pass answers to learners still taking it); or once the
+ * learner has no attempt left.
+ */
+export const REVIEW_TIMINGS = ['immediately', 'after-deadline', 'after-last-attempt'] as const;
+export const reviewTimingSchema = z.enum(REVIEW_TIMINGS);
+export type ReviewTiming = z.infer<typeof reviewTimingSchema>;
+
+/** Which of a learner's attempts gives their grade for the test (Moodle's "grading method"). */
+export const GRADING_METHODS = ['highest', 'last', 'first', 'average'] as const;
+export const gradingMethodSchema = z.enum(GRADING_METHODS);
+export type GradingMethod = z.infer<typeof gradingMethodSchema>;
+
+/** How an attempt is shown: one question per page, or all on one page. */
+export const QUIZ_LAYOUTS = ['one-per-page', 'all-on-one-page'] as const;
+export const quizLayoutSchema = z.enum(QUIZ_LAYOUTS);
+export type QuizLayout = z.infer<typeof quizLayoutSchema>;
 
 export const quizImageSchema = z.object({
   assetId: z.uuid(),
@@ -42,6 +62,11 @@ export const quizSettingsSchema = z.object({
   shuffleQuestions: z.boolean().default(false),
   shuffleAnswers: z.boolean().default(true),
   review: reviewPolicySchema.default('score'),
+  reviewWhen: reviewTimingSchema.default('immediately'),
+  gradingMethod: gradingMethodSchema.default('highest'),
+  layout: quizLayoutSchema.default('one-per-page'),
+  /** null = a new attempt may start as soon as the previous one is submitted. */
+  minutesBetweenAttempts: z.int().min(1).max(525_600).nullable().default(null),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

@@ -26,8 +26,8 @@ describe('hash limiter', () => {
     assert.equal(refused.length, 3);
     for (const r of refused) {
       assert.ok(r.reason instanceof HashQueueFullError);
-      assert.equal(r.reason.statusCode, 503);
-      assert.ok(Number(r.reason.headers['retry-after']) >= 1);
+      assert.equal(r.reason.kind, 'unavailable');
+      assert.ok((r.reason.details.retryAfterSeconds ?? 0) >= 1);
     }
     assert.equal(limiter.running, 0);
     assert.equal(limiter.waiting, 0);

@@ -215,6 +215,50 @@ export interface GcLeasesTable {
   expires_at: number;
 }
 
+export interface QuizAttemptsTable {
+  id: string;
+  user_id: string;
+  course_id: string;
+  version: number;
+  number: number;
+  state: 'open' | 'submitted';
+  seed: number;
+  /** JSON: AttemptLayout. */
+  layout: string;
+  started_at: number;
+  deadline_at: number | null;
+  submitted_at: number | null;
+  submitted_by: 'learner' | 'deadline' | null;
+  score: number | null;
+  max_score: number | null;
+  percent: number | null;
+  /** 1 or 0 once graded. */
+  passed: number | null;
+  /** JSON: [{ questionId, fraction }]. */
+  grade: string | null;
+  updated_at: number;
+}
+
+export interface QuizAttemptAnswersTable {
+  attempt_id: string;
+  question_id: string;
+  /** JSON array of answer ids. */
+  answer_ids: string;
+  sequence: number;
+  flagged_at: number | null;
+  saved_at: number;
+}
+
+export interface QuizAllowancesTable {
+  user_id: string;
+  course_id: string;
+  time_multiplier: number;
+  extra_minutes: number;
+  extra_attempts: number;
+  granted_by: string;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -237,4 +281,7 @@ export interface DB {
   enrolments: EnrolmentsTable;
   gc_runs: GcRunsTable;
   gc_leases: GcLeasesTable;
+  quiz_attempts: QuizAttemptsTable;
+  quiz_attempt_answers: QuizAttemptAnswersTable;
+  quiz_allowances: QuizAllowancesTable;
 }

@@ -60,6 +60,16 @@ export const JOB_CATALOG = {
     attempts: 3,
     timeoutMs: 4 * 60 * 60_000,
   }),
+  /**
+   * A test attempt at its deadline + grace: submitted and graded with every acknowledged answer if
+   * still open (queued when the attempt starts, again when its deadline moves).
+   */
+  'attempts.submit-overdue': define({
+    schema: z.object({ attemptId: z.string().min(1).max(64) }),
+    group: 'default',
+    attempts: 5,
+    timeoutMs: 5 * 60_000,
+  }),
 } as const;
 
 export type JobCatalog = typeof JOB_CATALOG;

@@ -20,6 +20,10 @@ describe('test set schema', () => {
       shuffleQuestions: false,
       shuffleAnswers: true,
       review: 'score',
+      reviewWhen: 'immediately',
+      gradingMethod: 'highest',
+      layout: 'one-per-page',
+      minutesBetweenAttempts: null,
     });
     assert.deepEqual(parsed.categories, []);
   });

@@ -8,6 +8,10 @@ import { NumberField } from './fields.tsx';
 const REVIEW_LABELS: Record<ReviewPolicy, { label: string; description: string }> = {
   nothing: { label: 'Only that it was submitted', description: 'No score, no answers.' },
   score: { label: 'The score', description: 'The score and whether they passed.' },
+  'score-and-wrong': {
+    label: 'The score and which were wrong',
+    description: 'Also their choices, each question marked right, partly right or wrong (not the right answers).',
+  },
   'score-and-correct-answers': {
     label: 'The score and the correct answers',
     description: 'Also their choices marked right or wrong, and the right answers.',

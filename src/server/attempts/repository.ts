@@ -1,0 +1,175 @@
+// All SQL of test attempts, their answers and learners' allowances.
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTable } from '../db/types.ts';
+
+export type AttemptRow = Selectable<QuizAttemptsTable>;
+export type AnswerRow = Selectable<QuizAttemptAnswersTable>;
+export type AllowanceRow = Selectable<QuizAllowancesTable>;
+
+/** An attempt with its learner's name, for authors. */
+export interface AttemptListRow extends AttemptRow {
+  display_name: string;
+  email: string;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function createAttemptsRepository(db: Kysely<DB>) {
+  return {
+    isUniqueViolation,
+
+    find(id: string, trx: Kysely<DB> = db): Promise<AttemptRow | undefined> {
+      return trx.selectFrom('quiz_attempts').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** A learner's attempts at a course's test, first first. */
+    ofLearner(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AttemptRow[]> {
+      return trx
+        .selectFrom('quiz_attempts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .orderBy('number', 'asc')
+        .execute();
+    },
+
+    /** Every attempt at a course's test, newest first, with the learner's name. */
+    ofCourse(courseId: string, limit: number): Promise<AttemptListRow[]> {
+      return db
+        .selectFrom('quiz_attempts')
+        .innerJoin('users', 'users.id', 'quiz_attempts.user_id')
+        .selectAll('quiz_attempts')
+        .select(['users.display_name', 'users.email'])
+        .where('quiz_attempts.course_id', '=', courseId)
+        .orderBy('quiz_attempts.started_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    async insert(row: AttemptRow, trx: Kysely<DB>): Promise<void> {
+      await trx.insertInto('quiz_attempts').values(row).execute();
+    },
+
+    /**
+     * Touches an attempt and returns it: on PostgreSQL this locks its row until the transaction ends,
+     * so a save and a submission of the same attempt take turns (SQLite runs one write at a time).
+     */
+    lockOwn(id: string, userId: string, now: number, trx: Kysely<DB>): Promise<AttemptRow | undefined> {
+      return trx
+        .updateTable('quiz_attempts')
+        .set({ updated_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    lock(id: string, now: number, trx: Kysely<DB>): Promise<AttemptRow | undefined> {
+      return trx.updateTable('quiz_attempts').set({ updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst();
+    },
+
+    async update(id: string, values: Partial<AttemptRow>, trx: Kysely<DB> = db): Promise<void> {
+      await trx.updateTable('quiz_attempts').set(values).where('id', '=', id).execute();
+    },
+
+    answers(attemptId: string, trx: Kysely<DB> = db): Promise<AnswerRow[]> {
+      return trx.selectFrom('quiz_attempt_answers').selectAll().where('attempt_id', '=', attemptId).execute();
+    },
+
+    answer(attemptId: string, questionId: string, trx: Kysely<DB>): Promise<AnswerRow | undefined> {
+      return trx
+        .selectFrom('quiz_attempt_answers')
+        .selectAll()
+        .where('attempt_id', '=', attemptId)
+        .where('question_id', '=', questionId)
+        .executeTakeFirst();
+    },
+
+    async putAnswer(row: AnswerRow, trx: Kysely<DB>): Promise<void> {
+      await trx
+        .insertInto('quiz_attempt_answers')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['attempt_id', 'question_id']).doUpdateSet({
+            answer_ids: row.answer_ids,
+            sequence: row.sequence,
+            flagged_at: row.flagged_at,
+            saved_at: row.saved_at,
+          }),
+        )
+        .execute();
+    },
+
+    allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {
+      return trx
+        .selectFrom('quiz_allowances')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .executeTakeFirst();
+    },
+
+    async putAllowance(row: AllowanceRow, trx: Kysely<DB> = db): Promise<void> {
+      await trx
+        .insertInto('quiz_allowances')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'course_id']).doUpdateSet({
+            time_multiplier: row.time_multiplier,
+            extra_minutes: row.extra_minutes,
+            extra_attempts: row.extra_attempts,
+            granted_by: row.granted_by,
+            updated_at: row.updated_at,
+          }),
+        )
+        .execute();
+    },
+
+    enrolledVersion(userId: string, courseId: string): Promise<number | undefined> {
+      return db
+        .selectFrom('enrolments')
+        .select('version')
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .executeTakeFirst()
+        .then((r) => r?.version);
+    },
+
+    courseOwner(courseId: string): Promise<string | undefined> {
+      return db
+        .selectFrom('courses')
+        .select('owner_id')
+        .where('id', '=', courseId)
+        .executeTakeFirst()
+        .then((r) => r?.owner_id);
+    },
+
+    versionContent(courseId: string, version: number): Promise<string | undefined> {
+      return db
+        .selectFrom('course_versions')
+        .select('content')
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .executeTakeFirst()
+        .then((r) => r?.content);
+    },
+
+    user(userId: string): Promise<{ display_name: string; email: string } | undefined> {
+      return db.selectFrom('users').select(['display_name', 'email']).where('id', '=', userId).executeTakeFirst();
+    },
+
+    userExists(userId: string): Promise<boolean> {
+      return db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', userId)
+        .executeTakeFirst()
+        .then((r) => !!r);
+    },
+  };
+}
+
+export type AttemptsRepository = ReturnType<typeof createAttemptsRepository>;
