@@ -1,5 +1,6 @@
 // All SQL of file assets, their derivatives and the blobs they point at.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { holdersOf, keptByNothing, REFERENCES } from '../db/references.ts';
 import type { AssetDerivativesTable, AssetsTable, DB } from '../db/types.ts';
 
 export type AssetRow = Selectable<AssetsTable>;
@@ -70,20 +71,14 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    /** How many drafts (listing it in their content, not merely having uploaded it) and course versions use the asset. */
-    async usage(id: string): Promise<{ drafts: number; courses: number }> {
-      const drafts = await db
-        .selectFrom('draft_assets')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('asset_id', '=', id)
-        .where('listed_at', 'is not', null)
-        .executeTakeFirstOrThrow();
-      const courses = await db
-        .selectFrom('course_version_assets')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('asset_id', '=', id)
-        .executeTakeFirstOrThrow();
-      return { drafts: Number(drafts.n), courses: Number(courses.n) };
+    /**
+     * Who uses the asset so that its owner may not delete it: the holders of the reference list
+     * (`db/references.ts`) that point at it, a published course first. A draft counts only while its
+     * content lists the file (not merely for having uploaded it).
+     */
+    async usage(id: string): Promise<string[]> {
+      const { rows } = await holdersOf('asset', id, { purpose: 'use' }).execute(db);
+      return [...new Set(rows.map((r) => Number(r.n)))].sort((a, b) => a - b).map((n) => REFERENCES[n]?.holder ?? 'another record');
     },
 
     /** Deletes some derivatives of an asset (superseded ones); returns the blob keys they referenced. */
@@ -113,12 +108,7 @@ export function createAssetsRepository(db: Kysely<DB>) {
       const r = await trx
         .deleteFrom('blobs')
         .where('key', '=', key)
-        .where((eb) =>
-          eb.and([
-            eb.not(eb.exists(eb.selectFrom('assets').select('id').where('blob_key', '=', key))),
-            eb.not(eb.exists(eb.selectFrom('asset_derivatives').select('asset_id').where('blob_key', '=', key))),
-          ]),
-        )
+        .where(keptByNothing('blob', sql.ref<string>('blobs.key')))
         .executeTakeFirst();
       return r.numDeletedRows > 0n;
     },

@@ -316,14 +316,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     async remove(user: UserRow, id: string): Promise<void> {
       const asset = await assets.find(id);
       if (!asset || !mayAccess(user, asset)) throw new HttpError(404, 'not_found', 'No such file.');
-      const use = await assets.usage(id);
-      if (use.courses > 0 || use.drafts > 0) {
-        throw new HttpError(
-          409,
-          'in_use',
-          `${asset.original_name} is used by ${use.courses > 0 ? 'a published course' : 'a course draft'}; remove it there first.`,
-        );
-      }
+      const [holder] = await assets.usage(id);
+      if (holder) throw new HttpError(409, 'in_use', `${asset.original_name} is used by ${holder}; remove it there first.`);
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, id);
       if (asset.upload_id) await uploads.remove(asset.upload_id);
       const keys = await db.transaction().execute((trx) => assets.delete(id, trx));

@@ -1,50 +1,26 @@
 // All SQL of the garbage collector: the lease, the runs, and page-by-page scans whose deletions
 // re-check, in the same transaction, that nothing claimed the row since it was marked.
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
+import { keptAlive, keptByNothing } from '../db/references.ts';
 import type { DB, GcRunsTable } from '../db/types.ts';
-
-/**
- * What keeps an asset uploaded for a draft alive. Each entry is an EXISTS condition on the asset's
- * id; certificates (a later feature) plug in as one more entry.
- */
-export interface ReferenceSource {
-  name: string;
-  references(id: Expression<string>): RawBuilder<SqlBool>;
-}
-
-export const ASSET_REFERENCE_SOURCES: ReferenceSource[] = [
-  { name: 'draft', references: (id) => sql`EXISTS (SELECT 1 FROM draft_assets r WHERE r.asset_id = ${id})` },
-  {
-    // Files, cover, question and answer images of every published version.
-    name: 'course version',
-    references: (id) => sql`EXISTS (SELECT 1 FROM course_version_assets r WHERE r.asset_id = ${id})`,
-  },
-  {
-    // A caption file lives while the video it is attached to does (the link goes with the video).
-    name: 'video caption',
-    references: (id) => sql`EXISTS (SELECT 1 FROM video_captions r WHERE r.captions_asset_id = ${id})`,
-  },
-];
-
-/** What keeps a blob alive: the assets and derivatives stored in it (certificates later). */
-export const BLOB_REFERENCE_SOURCES: ReferenceSource[] = [
-  { name: 'asset', references: (key) => sql`EXISTS (SELECT 1 FROM assets r WHERE r.blob_key = ${key})` },
-  {
-    name: 'derivative',
-    references: (key) => sql`EXISTS (SELECT 1 FROM asset_derivatives r WHERE r.blob_key = ${key})`,
-  },
-];
-
-function referencedByNone(sources: ReferenceSource[], id: Expression<string>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`NOT (${sql.join(
-    sources.map((s) => s.references(id)),
-    sql` OR `,
-  )})`;
-}
 
 const assetId = sql.ref<string>('assets.id');
 const blobKey = sql.ref<string>('blobs.key');
+
+/**
+ * The collector's rule for an asset, the one both the scan and the deletion's re-check run: a file
+ * uploaded for a draft (a library file lives until its owner deletes it), untouched since the
+ * cutoff (the grace period), that nothing in the reference list (`db/references.ts`) keeps alive.
+ */
+function garbageAsset(cutoff: number) {
+  return (eb: ExpressionBuilder<DB, 'assets'>) =>
+    eb.and([
+      eb('assets.uploaded_for_draft_at', 'is not', null),
+      eb('assets.updated_at', '<=', cutoff),
+      keptByNothing('asset', assetId),
+    ]);
+}
 
 export type GcRunRow = GcRunsTable;
 
@@ -54,11 +30,7 @@ export interface GarbageAsset {
   size: number;
 }
 
-export function createGcRepository(
-  db: Kysely<DB>,
-  dialect: DatabaseConfig['dialect'],
-  sources = { assets: ASSET_REFERENCE_SOURCES, blobs: BLOB_REFERENCE_SOURCES },
-) {
+export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect']) {
   const postgres = dialect === 'postgres';
 
   return {
@@ -193,10 +165,8 @@ export function createGcRepository(
       return db
         .selectFrom('assets')
         .select(['id', 'upload_id', 'size'])
-        .where('uploaded_for_draft_at', 'is not', null)
-        .where('updated_at', '<=', cutoff)
         .where('id', '>', afterId)
-        .where(referencedByNone(sources.assets, assetId))
+        .where(garbageAsset(cutoff))
         .orderBy('id')
         .limit(limit)
         .execute();
@@ -218,9 +188,7 @@ export function createGcRepository(
           .selectFrom('assets')
           .select(['id', 'blob_key'])
           .where('id', 'in', ids)
-          .where('uploaded_for_draft_at', 'is not', null)
-          .where('updated_at', '<=', cutoff)
-          .where(referencedByNone(sources.assets, assetId))
+          .where(garbageAsset(cutoff))
           .execute();
         if (still.length === 0) return { deleted: [], blobKeys: [] };
         const deleted = still.map((a) => a.id);
@@ -278,7 +246,7 @@ export function createGcRepository(
         .select(['key', 'size'])
         .where('created_at', '<=', cutoff)
         .where('key', '>', afterKey)
-        .where(referencedByNone(sources.blobs, blobKey))
+        .where(keptByNothing('blob', blobKey))
         .orderBy('key')
         .limit(limit)
         .execute();
@@ -299,7 +267,7 @@ export function createGcRepository(
         const deleted = await trx
           .deleteFrom('blobs')
           .where('key', 'in', keys)
-          .where(referencedByNone(sources.blobs, blobKey))
+          .where(keptByNothing('blob', blobKey))
           .returning(['key', 'size'])
           .execute();
         if (deleted.length > 0) await deleteObjects(deleted.map((d) => d.key));
@@ -343,7 +311,7 @@ export function createGcRepository(
         .selectFrom('blobs')
         .select('key')
         .where('key', '=', key)
-        .where(sql<SqlBool>`NOT (${referencedByNone(sources.blobs, blobKey)})`)
+        .where(keptAlive('blob', blobKey))
         .executeTakeFirst();
       return !!row;
     },
