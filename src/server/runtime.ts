@@ -18,6 +18,7 @@ import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts'
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
+import { createBlobDeletion } from './blobs/deletion.ts';
 import { createGcRepository } from './gc/repository.ts';
 import { DAY_MS, defaultPolicy } from './gc/rules.ts';
 import { createGcService, type GcService } from './gc/service.ts';
@@ -90,6 +91,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   const gc = createGcService({
     repo: createGcRepository(db, config.database.dialect),
     blobStore,
+    blobs: createBlobDeletion({ db, blobStore }),
     uploads,
     cancelAssetWork: async (assetId) => {
       for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const) await queue.cancelByKey(job, assetId);

@@ -1,6 +1,6 @@
 // All SQL of file assets, their derivatives and the blobs they point at.
-import { type Kysely, type Selectable, sql } from 'kysely';
-import { holdersOf, keptByNothing, REFERENCES } from '../db/references.ts';
+import type { Kysely, Selectable } from 'kysely';
+import { holdersOf, REFERENCES } from '../db/references.ts';
 import type { AssetDerivativesTable, AssetsTable, DB } from '../db/types.ts';
 
 export type AssetRow = Selectable<AssetsTable>;
@@ -63,12 +63,26 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async insertBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB> = db): Promise<void> {
+    /**
+     * Registers a stored blob and claims it for a reference written in the same transaction. False
+     * when the blob is being deleted (blobs/deletion.ts): then nothing may reference it; wait for
+     * its row to go and claim it again. The update locks the row on PostgreSQL, so a deletion's
+     * mark either committed first (seen here) or waits and then sees this claim's reference.
+     */
+    async claimBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>): Promise<boolean> {
       await trx
         .insertInto('blobs')
         .values({ ...blob, created_at: now })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
+      const claimed = await trx
+        .updateTable('blobs')
+        .set({ deleting_at: null })
+        .where('key', '=', blob.key)
+        .where('deleting_at', 'is', null)
+        .returning('key')
+        .executeTakeFirst();
+      return !!claimed;
     },
 
     /**
@@ -101,16 +115,6 @@ export function createAssetsRepository(db: Kysely<DB>) {
       await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
       await trx.deleteFrom('assets').where('id', '=', id).execute();
       return [...new Set([asset?.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
-    },
-
-    /** Deletes a blob row when nothing references it any more; true when it did. */
-    async deleteBlobIfUnreferenced(key: string, trx: Kysely<DB> = db): Promise<boolean> {
-      const r = await trx
-        .deleteFrom('blobs')
-        .where('key', '=', key)
-        .where(keptByNothing('blob', sql.ref<string>('blobs.key')))
-        .executeTakeFirst();
-      return r.numDeletedRows > 0n;
     },
   };
 }

@@ -1,10 +1,12 @@
 // The collector's rule, tested through the code that runs it: for every source of the reference
 // list (db/references.ts) that keeps a file alive, a row of that source keeps it from the
 // repository's scan and from its deletion's re-check, and removing the row makes it garbage. A
-// source added to the list without a seed here fails the first test. On both databases.
+// source added to the list without a seed here fails the first test. Blobs go through the
+// deletion protocol the collector and the asset service share (blobs/deletion.ts). On both databases.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { createBlobDeletion } from '../blobs/deletion.ts';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { keepingReferences, type Reference } from '../db/references.ts';
@@ -171,13 +173,19 @@ for (const dialect of TEST_DIALECTS) {
         assert.ok(!(await unreferencedKeys()).includes(key), 'the scan passes it by');
         assert.ok(await repo.blobReferenced(key));
         let deletedObjects: string[] = [];
-        const remove = async (keys: string[]) => {
-          deletedObjects = keys;
-        };
-        assert.deepEqual(await repo.deleteBlobsIfUnreferenced([key], remove), [], 'the re-check keeps it');
+        const blobs = createBlobDeletion({
+          db,
+          blobStore: {
+            delete: async (k: string) => {
+              deletedObjects.push(k);
+            },
+          },
+        });
+        assert.deepEqual(await blobs.deleteUnreferenced([key]), { deleted: [], failed: [] }, 'the re-check keeps it');
         await unlink();
         assert.ok((await unreferencedKeys()).includes(key));
-        assert.deepEqual(await repo.deleteBlobsIfUnreferenced([key], remove), [{ key, size: 10 }]);
+        deletedObjects = [];
+        assert.deepEqual(await blobs.deleteUnreferenced([key]), { deleted: [{ key, size: 10 }], failed: [] });
         assert.deepEqual(deletedObjects, [key]);
       });
     }

@@ -239,71 +239,33 @@ export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dial
 
     // --- blobs -----------------------------------------------------------------------------
 
-    /** Blob rows that no asset or derivative references, created at or before the cutoff. */
+    /** Blob rows nothing in the reference list keeps alive, created at or before the cutoff, not being deleted. */
     unreferencedBlobsPage(cutoff: number, afterKey: string, limit: number): Promise<{ key: string; size: number }[]> {
       return db
         .selectFrom('blobs')
         .select(['key', 'size'])
         .where('created_at', '<=', cutoff)
         .where('key', '>', afterKey)
+        // A marked row is being deleted already (or its stale mark is finished separately).
+        .where('deleting_at', 'is', null)
         .where(keptByNothing('blob', blobKey))
         .orderBy('key')
         .limit(limit)
         .execute();
     },
 
-    /**
-     * Deletes those of the given blob rows that nothing references, then their objects, inside one
-     * transaction: the rows go first, and an upload of the same content that inserts a row again
-     * waits until the object is gone (then finds it missing and stores it again). A failed object
-     * deletion rolls the rows back. Returns what was deleted.
-     */
-    async deleteBlobsIfUnreferenced(
-      keys: string[],
-      deleteObjects: (keys: string[]) => Promise<void>,
-    ): Promise<{ key: string; size: number }[]> {
-      if (keys.length === 0) return [];
-      return db.transaction().execute(async (trx) => {
-        const deleted = await trx
-          .deleteFrom('blobs')
-          .where('key', 'in', keys)
-          .where(keptByNothing('blob', blobKey))
-          .returning(['key', 'size'])
-          .execute();
-        if (deleted.length > 0) await deleteObjects(deleted.map((d) => d.key));
-        return deleted;
-      });
-    },
-
     /** Every blob row after `afterKey`, in key order: one side of the storage walk. */
-    blobsPage(afterKey: string, limit: number): Promise<{ key: string; size: number; created_at: number }[]> {
+    blobsPage(
+      afterKey: string,
+      limit: number,
+    ): Promise<{ key: string; size: number; created_at: number; deleting_at: number | null }[]> {
       return db
         .selectFrom('blobs')
-        .select(['key', 'size', 'created_at'])
+        .select(['key', 'size', 'created_at', 'deleting_at'])
         .where('key', '>', afterKey)
         .orderBy('key')
         .limit(limit)
         .execute();
-    },
-
-    /**
-     * Deletes a stored object no blob row knows. A placeholder row holds the key for the length of
-     * the deletion, so an upload of the same content that registers it meanwhile waits, then finds
-     * the object missing and stores it again. False when a row exists (not a zombie after all).
-     */
-    async deleteZombie(key: string, deleteObject: (key: string) => Promise<void>, now: number): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const placeholder = await trx
-          .insertInto('blobs')
-          .values({ key, sha256: key.slice(-64), size: 0, created_at: now })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .returning('key')
-          .executeTakeFirst();
-        if (!placeholder) return false;
-        await deleteObject(key);
-        await trx.deleteFrom('blobs').where('key', '=', key).execute();
-        return true;
-      });
     },
 
     async blobReferenced(key: string): Promise<boolean> {
