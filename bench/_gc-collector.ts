@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DatabaseConfig, StorageConfig } from '../src/server/config.ts';
 import { createDatabase } from '../src/server/db/database.ts';
+import { createBlobDeletion } from '../src/server/blobs/deletion.ts';
 import { createGcRepository } from '../src/server/gc/repository.ts';
 import { DAY_MS, zeroGracePolicy } from '../src/server/gc/rules.ts';
 import { createGcService } from '../src/server/gc/service.ts';
@@ -21,6 +22,7 @@ const blobStore = await createBlobStore(setup.storage);
 const gc = createGcService({
   repo: createGcRepository(db, setup.database.dialect),
   blobStore,
+  blobs: createBlobDeletion({ db, blobStore }),
   uploads:
     setup.storage.driver === 's3'
       ? createS3UploadStore(setup.storage as S3Options, db)

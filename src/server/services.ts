@@ -10,6 +10,7 @@ import { createAttemptsService } from './attempts/service.ts';
 import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts';
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
+import { createBlobDeletion } from './blobs/deletion.ts';
 import type { Config } from './config.ts';
 import { createCoursesRepository } from './courses/repository.ts';
 import { createCoursesService } from './courses/service.ts';
@@ -76,6 +77,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const gc = createGcService({
     repo: createGcRepository(db, config.database.dialect),
     blobStore,
+    blobs: createBlobDeletion({ db, blobStore }),
     uploads,
     cancelAssetWork: async (assetId) => {
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, assetId);

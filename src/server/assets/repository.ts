@@ -1,5 +1,6 @@
 // All SQL of file assets, their derivatives and the blobs they point at.
 import type { Kysely, Selectable } from 'kysely';
+import { holdersOf, REFERENCES } from '../db/references.ts';
 import type { AssetDerivativesTable, AssetsTable, DB } from '../db/types.ts';
 
 export type AssetRow = Selectable<AssetsTable>;
@@ -62,28 +63,36 @@ export function createAssetsRepository(db: Kysely<DB>) {
         .execute();
     },
 
-    async insertBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB> = db): Promise<void> {
+    /**
+     * Registers a stored blob and claims it for a reference written in the same transaction. False
+     * when the blob is being deleted (blobs/deletion.ts): then nothing may reference it; wait for
+     * its row to go and claim it again. The update locks the row on PostgreSQL, so a deletion's
+     * mark either committed first (seen here) or waits and then sees this claim's reference.
+     */
+    async claimBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>): Promise<boolean> {
       await trx
         .insertInto('blobs')
         .values({ ...blob, created_at: now })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
+      const claimed = await trx
+        .updateTable('blobs')
+        .set({ deleting_at: null })
+        .where('key', '=', blob.key)
+        .where('deleting_at', 'is', null)
+        .returning('key')
+        .executeTakeFirst();
+      return !!claimed;
     },
 
-    /** How many drafts (listing it in their content, not merely having uploaded it) and course versions use the asset. */
-    async usage(id: string): Promise<{ drafts: number; courses: number }> {
-      const drafts = await db
-        .selectFrom('draft_assets')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('asset_id', '=', id)
-        .where('listed_at', 'is not', null)
-        .executeTakeFirstOrThrow();
-      const courses = await db
-        .selectFrom('course_version_assets')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('asset_id', '=', id)
-        .executeTakeFirstOrThrow();
-      return { drafts: Number(drafts.n), courses: Number(courses.n) };
+    /**
+     * Who uses the asset so that its owner may not delete it: the holders of the reference list
+     * (`db/references.ts`) that point at it, a published course first. A draft counts only while its
+     * content lists the file (not merely for having uploaded it).
+     */
+    async usage(id: string): Promise<string[]> {
+      const { rows } = await holdersOf('asset', id, { purpose: 'use' }).execute(db);
+      return [...new Set(rows.map((r) => Number(r.n)))].sort((a, b) => a - b).map((n) => REFERENCES[n]?.holder ?? 'another record');
     },
 
     /** Deletes some derivatives of an asset (superseded ones); returns the blob keys they referenced. */
@@ -106,21 +115,6 @@ export function createAssetsRepository(db: Kysely<DB>) {
       await trx.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
       await trx.deleteFrom('assets').where('id', '=', id).execute();
       return [...new Set([asset?.blob_key, ...derived.map((d) => d.blob_key)].filter((k): k is string => !!k))];
-    },
-
-    /** Deletes a blob row when nothing references it any more; true when it did. */
-    async deleteBlobIfUnreferenced(key: string, trx: Kysely<DB> = db): Promise<boolean> {
-      const r = await trx
-        .deleteFrom('blobs')
-        .where('key', '=', key)
-        .where((eb) =>
-          eb.and([
-            eb.not(eb.exists(eb.selectFrom('assets').select('id').where('blob_key', '=', key))),
-            eb.not(eb.exists(eb.selectFrom('asset_derivatives').select('asset_id').where('blob_key', '=', key))),
-          ]),
-        )
-        .executeTakeFirst();
-      return r.numDeletedRows > 0n;
     },
   };
 }

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { AssetKind, AssetView } from '../../shared/assets.ts';
 import { formatBytes } from '../../shared/format-bytes.ts';
+import { createBlobDeletion } from '../blobs/deletion.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, notFound, tooLarge } from '../errors.ts';
 import { type Actor, mayManage, mayReadFile } from '../policies.ts';
@@ -40,6 +41,15 @@ export interface AssetsServiceDeps {
 
 type StoredDerivative = DerivativeFile & { key: string; size: number; put: PutResult | null };
 
+/** A claim met a blob being deleted: the transaction rolls back and runs again once it is gone. */
+class BlobBeingDeleted extends Error {
+  readonly key: string;
+  constructor(key: string) {
+    super(`The stored content ${key} is being deleted.`);
+    this.key = key;
+  }
+}
+
 /** Every job that works on one asset (keyed by its id). */
 export const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-media'] as const;
 
@@ -64,6 +74,7 @@ function refuseScriptedSvg(detection: Detection): Detection {
 export function createAssetsService(deps: AssetsServiceDeps) {
   const { db, assets, blobStore, uploads, queue } = deps;
   const now = deps.now ?? Date.now;
+  const deletion = createBlobDeletion({ db, blobStore, now });
 
   async function announce(id: string): Promise<void> {
     const asset = await assets.find(id);
@@ -85,11 +96,31 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     }
   }
 
-  /** Drops blobs that lost their last reference; the row goes before the object. */
+  /**
+   * Drops blobs that lost their last reference (marked, object deleted, row removed: no storage
+   * I/O inside a transaction). One the storage refused stays unreferenced: the collector retries it.
+   */
   async function releaseBlobs(keys: string[]): Promise<void> {
-    for (const key of keys) {
-      if (await assets.deleteBlobIfUnreferenced(key)) await blobStore.delete(key);
+    await deletion.deleteUnreferenced(keys);
+  }
+
+  /**
+   * A transaction that claims blobs. A claim that meets a blob being deleted rolls it back; it runs
+   * again once that deletion has ended (`ensureStored` then stores the object again).
+   */
+  async function claiming<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(fn);
+      } catch (err) {
+        if (!(err instanceof BlobBeingDeleted) || attempt >= 5) throw err;
+        await deletion.awaitGone(err.key);
+      }
     }
+  }
+
+  async function claim(blob: PutResult, trx: Kysely<DB>): Promise<void> {
+    if (!(await assets.claimBlob({ key: blob.key, sha256: blob.sha256, size: blob.size }, now(), trx))) throw new BlobBeingDeleted(blob.key);
   }
 
   /**
@@ -117,7 +148,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
   async function saveOutputs(assetId: string, stored: StoredDerivative[], trx: Kysely<DB>): Promise<void> {
     for (const d of stored) {
-      if (d.put) await assets.insertBlob({ key: d.put.key, sha256: d.put.sha256, size: d.put.size }, now(), trx);
+      if (d.put) await claim(d.put, trx);
       await assets.saveDerivative({ asset_id: assetId, role: d.role, blob_key: d.key, mime: d.mime, size: d.size }, trx);
     }
   }
@@ -188,8 +219,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
           return fail(asset, detection.reason);
         }
         const put = await blobStore.put(createReadStream(file));
-        const claimed = await db.transaction().execute(async (trx) => {
-          await assets.insertBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx);
+        const claimed = await claiming(async (trx) => {
+          await claim(put, trx);
           const current = await assets.find(assetId, trx);
           if (current?.state !== 'processing') return false;
           await assets.update(
@@ -247,7 +278,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
           // Playable before processing ends (a video's fast path): stored now, the asset still `processing`.
           early: async (partial) => {
             const stored = await storeOutputs(partial.derivatives, original);
-            const saved = await db.transaction().execute(async (trx) => {
+            const saved = await claiming(async (trx) => {
               const current = await assets.find(assetId, trx);
               if (current?.state !== 'processing') return false;
               await saveOutputs(assetId, stored, trx);
@@ -256,6 +287,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
               return true;
             });
             if (!saved) await releaseBlobs(newBlobs(stored));
+            else for (const d of stored) if (d.put) await ensureStored(d.put.key, d.path);
             await announce(assetId);
           },
         });
@@ -263,7 +295,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         const stored = await storeOutputs(result.derivatives, original);
         let dropped: string[] = [];
         // One transaction switches the asset over: new derivatives in, superseded early ones out, ready.
-        const claimed = await db.transaction().execute(async (trx) => {
+        const claimed = await claiming(async (trx) => {
           const current = await assets.find(assetId, trx);
           if (current?.state !== 'processing') return false;
           await saveOutputs(assetId, stored, trx);
@@ -318,13 +350,8 @@ export function createAssetsService(deps: AssetsServiceDeps) {
     async remove(user: UserRow, id: string): Promise<void> {
       const asset = await assets.find(id);
       if (!asset || !mayAccess(user, asset)) throw notFound('No such file.');
-      const use = await assets.usage(id);
-      if (use.courses > 0 || use.drafts > 0) {
-        throw conflict(
-          `${asset.original_name} is used by ${use.courses > 0 ? 'a published course' : 'a course draft'}; remove it there first.`,
-          'in_use',
-        );
-      }
+      const [holder] = await assets.usage(id);
+      if (holder) throw conflict(`${asset.original_name} is used by ${holder}; remove it there first.`, 'in_use');
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, id);
       if (asset.upload_id) await uploads.remove(asset.upload_id);
       const keys = await db.transaction().execute((trx) => assets.delete(id, trx));

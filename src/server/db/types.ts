@@ -84,6 +84,8 @@ export interface BlobsTable {
   sha256: string;
   size: number;
   created_at: number;
+  /** Set while the blob is being deleted (its object first, then this row): never claimed meanwhile. */
+  deleting_at: number | null;
 }
 
 export interface AssetsTable {

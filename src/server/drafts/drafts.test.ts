@@ -118,6 +118,32 @@ for (const dialect of TEST_DIALECTS) {
       }
     });
 
+    it('keeps a caption file it uploaded while a video it is attached to lives, and purges it once detached', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      // The rule is about rows: a library file stands in for the video, an image for the WebVTT file.
+      const video = await upload(await image('#102030'), 'talk.png');
+      const captions = await upload(await image('#203040'), 'talk.en.png', { draftId: draft.id });
+      for (const id of [video, captions]) await ready(id);
+      await app.db
+        .insertInto('video_captions')
+        .values({ video_asset_id: video, captions_asset_id: captions, label: 'English', language: 'en', position: 0, created_at: Date.now() })
+        .execute();
+      const captionsBlob = (await app.db.selectFrom('assets').select('blob_key').where('id', '=', captions).executeTakeFirstOrThrow()).blob_key;
+      assert.ok(captionsBlob);
+
+      assert.equal((await author.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 204);
+      assert.equal((await author.get(`/api/assets/${captions}`)).statusCode, 200, 'the video still shows its captions');
+      assert.ok(await app.runtime.blobStore.stat(captionsBlob), 'its bytes are kept');
+      const refused = await author.request('DELETE', `/api/assets/${captions}`);
+      assert.equal(refused.statusCode, 409);
+      assert.match(refused.json().message, /used by a video/);
+
+      // Once the video goes (its links with it), the file is the owner's to delete.
+      assert.equal((await author.request('DELETE', `/api/assets/${video}`)).statusCode, 204);
+      assert.equal((await author.request('DELETE', `/api/assets/${captions}`)).statusCode, 204);
+      assert.equal(await app.runtime.blobStore.stat(captionsBlob), null);
+    });
+
     it('keeps the test set with the draft and reviews it with the files', async () => {
       const { draft } = (await author.post('/api/drafts')).json();
       const slide = await upload(await image('#123456'), 'question.png', { draftId: draft.id });

@@ -1,5 +1,6 @@
 // All SQL of course drafts.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { keptByNothing } from '../db/references.ts';
 import type { DB, DraftsTable } from '../db/types.ts';
 
 export type DraftRow = Selectable<DraftsTable>;
@@ -78,27 +79,17 @@ export function createDraftsRepository(db: Kysely<DB>) {
       await db.updateTable('assets').set({ uploaded_for_draft_at: Date.now() }).where('id', '=', assetId).where('uploaded_for_draft_at', 'is', null).execute();
     },
 
-    /** Assets this draft uploaded that no other draft uses: what cancelling it purges. */
+    /**
+     * Assets this draft uploaded that nothing else keeps alive (another draft, a published version,
+     * a video the file captions… every source of `db/references.ts`): what cancelling it purges.
+     */
     async uploadsOnlyItUses(draftId: string): Promise<string[]> {
       const rows = await db
         .selectFrom('draft_assets as mine')
         .select('mine.asset_id')
         .where('mine.draft_id', '=', draftId)
         .where('mine.relation', '=', 'uploaded')
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('draft_assets as other')
-                .select('other.draft_id')
-                .whereRef('other.asset_id', '=', 'mine.asset_id')
-                .where('other.draft_id', '!=', draftId),
-            ),
-          ),
-        )
-        // A published version may hold it too (its draft was published, then this one reused it).
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('course_version_assets as used').select('used.asset_id').whereRef('used.asset_id', '=', 'mine.asset_id'))),
-        )
+        .where(keptByNothing('asset', sql.ref<string>('mine.asset_id'), { except: { table: 'draft_assets', holderId: draftId } }))
         .execute();
       return rows.map((r) => r.asset_id);
     },

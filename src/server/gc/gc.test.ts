@@ -14,6 +14,7 @@ import { MARKER_NAME } from '../storage/blob-store.ts';
 import { createS3Client, type S3Options } from '../storage/s3.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { waitFor } from '../testing/wait.ts';
+import { createBlobDeletion } from '../blobs/deletion.ts';
 import { createGcRepository } from './repository.ts';
 import { DAY_MS, zeroGracePolicy } from './rules.ts';
 import { createGcService } from './service.ts';
@@ -188,15 +189,17 @@ for (const dialect of TEST_DIALECTS) {
         }
         const failing = keys[2] as string;
         const store = h.app.runtime.blobStore;
+        const refusing = {
+          ...store,
+          delete: async (key: string) => {
+            if (key === failing) throw new Error('the storage said no');
+            return store.delete(key);
+          },
+        };
         const gc = createGcService({
           repo: createGcRepository(h.app.db, dialect),
-          blobStore: {
-            ...store,
-            delete: async (key) => {
-              if (key === failing) throw new Error('the storage said no');
-              return store.delete(key);
-            },
-          },
+          blobStore: refusing,
+          blobs: createBlobDeletion({ db: h.app.db, blobStore: refusing }),
           uploads: h.app.runtime.uploads,
           cancelAssetWork: async () => {},
           policy: zeroGracePolicy(),

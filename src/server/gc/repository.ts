@@ -1,50 +1,26 @@
 // All SQL of the garbage collector: the lease, the runs, and page-by-page scans whose deletions
 // re-check, in the same transaction, that nothing claimed the row since it was marked.
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
+import { keptAlive, keptByNothing } from '../db/references.ts';
 import type { DB, GcRunsTable } from '../db/types.ts';
-
-/**
- * What keeps an asset uploaded for a draft alive. Each entry is an EXISTS condition on the asset's
- * id; certificates (a later feature) plug in as one more entry.
- */
-export interface ReferenceSource {
-  name: string;
-  references(id: Expression<string>): RawBuilder<SqlBool>;
-}
-
-export const ASSET_REFERENCE_SOURCES: ReferenceSource[] = [
-  { name: 'draft', references: (id) => sql`EXISTS (SELECT 1 FROM draft_assets r WHERE r.asset_id = ${id})` },
-  {
-    // Files, cover, question and answer images of every published version.
-    name: 'course version',
-    references: (id) => sql`EXISTS (SELECT 1 FROM course_version_assets r WHERE r.asset_id = ${id})`,
-  },
-  {
-    // A caption file lives while the video it is attached to does (the link goes with the video).
-    name: 'video caption',
-    references: (id) => sql`EXISTS (SELECT 1 FROM video_captions r WHERE r.captions_asset_id = ${id})`,
-  },
-];
-
-/** What keeps a blob alive: the assets and derivatives stored in it (certificates later). */
-export const BLOB_REFERENCE_SOURCES: ReferenceSource[] = [
-  { name: 'asset', references: (key) => sql`EXISTS (SELECT 1 FROM assets r WHERE r.blob_key = ${key})` },
-  {
-    name: 'derivative',
-    references: (key) => sql`EXISTS (SELECT 1 FROM asset_derivatives r WHERE r.blob_key = ${key})`,
-  },
-];
-
-function referencedByNone(sources: ReferenceSource[], id: Expression<string>): RawBuilder<SqlBool> {
-  return sql<SqlBool>`NOT (${sql.join(
-    sources.map((s) => s.references(id)),
-    sql` OR `,
-  )})`;
-}
 
 const assetId = sql.ref<string>('assets.id');
 const blobKey = sql.ref<string>('blobs.key');
+
+/**
+ * The collector's rule for an asset, the one both the scan and the deletion's re-check run: a file
+ * uploaded for a draft (a library file lives until its owner deletes it), untouched since the
+ * cutoff (the grace period), that nothing in the reference list (`db/references.ts`) keeps alive.
+ */
+function garbageAsset(cutoff: number) {
+  return (eb: ExpressionBuilder<DB, 'assets'>) =>
+    eb.and([
+      eb('assets.uploaded_for_draft_at', 'is not', null),
+      eb('assets.updated_at', '<=', cutoff),
+      keptByNothing('asset', assetId),
+    ]);
+}
 
 export type GcRunRow = GcRunsTable;
 
@@ -54,11 +30,7 @@ export interface GarbageAsset {
   size: number;
 }
 
-export function createGcRepository(
-  db: Kysely<DB>,
-  dialect: DatabaseConfig['dialect'],
-  sources = { assets: ASSET_REFERENCE_SOURCES, blobs: BLOB_REFERENCE_SOURCES },
-) {
+export function createGcRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect']) {
   const postgres = dialect === 'postgres';
 
   return {
@@ -193,10 +165,8 @@ export function createGcRepository(
       return db
         .selectFrom('assets')
         .select(['id', 'upload_id', 'size'])
-        .where('uploaded_for_draft_at', 'is not', null)
-        .where('updated_at', '<=', cutoff)
         .where('id', '>', afterId)
-        .where(referencedByNone(sources.assets, assetId))
+        .where(garbageAsset(cutoff))
         .orderBy('id')
         .limit(limit)
         .execute();
@@ -218,9 +188,7 @@ export function createGcRepository(
           .selectFrom('assets')
           .select(['id', 'blob_key'])
           .where('id', 'in', ids)
-          .where('uploaded_for_draft_at', 'is not', null)
-          .where('updated_at', '<=', cutoff)
-          .where(referencedByNone(sources.assets, assetId))
+          .where(garbageAsset(cutoff))
           .execute();
         if (still.length === 0) return { deleted: [], blobKeys: [] };
         const deleted = still.map((a) => a.id);
@@ -271,71 +239,33 @@ export function createGcRepository(
 
     // --- blobs -----------------------------------------------------------------------------
 
-    /** Blob rows that no asset or derivative references, created at or before the cutoff. */
+    /** Blob rows nothing in the reference list keeps alive, created at or before the cutoff, not being deleted. */
     unreferencedBlobsPage(cutoff: number, afterKey: string, limit: number): Promise<{ key: string; size: number }[]> {
       return db
         .selectFrom('blobs')
         .select(['key', 'size'])
         .where('created_at', '<=', cutoff)
         .where('key', '>', afterKey)
-        .where(referencedByNone(sources.blobs, blobKey))
+        // A marked row is being deleted already (or its stale mark is finished separately).
+        .where('deleting_at', 'is', null)
+        .where(keptByNothing('blob', blobKey))
         .orderBy('key')
         .limit(limit)
         .execute();
     },
 
-    /**
-     * Deletes those of the given blob rows that nothing references, then their objects, inside one
-     * transaction: the rows go first, and an upload of the same content that inserts a row again
-     * waits until the object is gone (then finds it missing and stores it again). A failed object
-     * deletion rolls the rows back. Returns what was deleted.
-     */
-    async deleteBlobsIfUnreferenced(
-      keys: string[],
-      deleteObjects: (keys: string[]) => Promise<void>,
-    ): Promise<{ key: string; size: number }[]> {
-      if (keys.length === 0) return [];
-      return db.transaction().execute(async (trx) => {
-        const deleted = await trx
-          .deleteFrom('blobs')
-          .where('key', 'in', keys)
-          .where(referencedByNone(sources.blobs, blobKey))
-          .returning(['key', 'size'])
-          .execute();
-        if (deleted.length > 0) await deleteObjects(deleted.map((d) => d.key));
-        return deleted;
-      });
-    },
-
     /** Every blob row after `afterKey`, in key order: one side of the storage walk. */
-    blobsPage(afterKey: string, limit: number): Promise<{ key: string; size: number; created_at: number }[]> {
+    blobsPage(
+      afterKey: string,
+      limit: number,
+    ): Promise<{ key: string; size: number; created_at: number; deleting_at: number | null }[]> {
       return db
         .selectFrom('blobs')
-        .select(['key', 'size', 'created_at'])
+        .select(['key', 'size', 'created_at', 'deleting_at'])
         .where('key', '>', afterKey)
         .orderBy('key')
         .limit(limit)
         .execute();
-    },
-
-    /**
-     * Deletes a stored object no blob row knows. A placeholder row holds the key for the length of
-     * the deletion, so an upload of the same content that registers it meanwhile waits, then finds
-     * the object missing and stores it again. False when a row exists (not a zombie after all).
-     */
-    async deleteZombie(key: string, deleteObject: (key: string) => Promise<void>, now: number): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const placeholder = await trx
-          .insertInto('blobs')
-          .values({ key, sha256: key.slice(-64), size: 0, created_at: now })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .returning('key')
-          .executeTakeFirst();
-        if (!placeholder) return false;
-        await deleteObject(key);
-        await trx.deleteFrom('blobs').where('key', '=', key).execute();
-        return true;
-      });
     },
 
     async blobReferenced(key: string): Promise<boolean> {
@@ -343,7 +273,7 @@ export function createGcRepository(
         .selectFrom('blobs')
         .select('key')
         .where('key', '=', key)
-        .where(sql<SqlBool>`NOT (${referencedByNone(sources.blobs, blobKey)})`)
+        .where(keptAlive('blob', blobKey))
         .executeTakeFirst();
       return !!row;
     },

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  assetFate,
   countFreed,
   cutoffs,
   DAY_MS,
@@ -32,17 +31,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 const NOW = Date.UTC(2026, 10, 25, 12);
 
 describe('gc rules', () => {
-  it('keeps library files whatever their age, and draft uploads while anything references them', () => {
-    const cutoff = NOW - 24 * HOUR_MS;
-    const old = NOW - 30 * DAY_MS;
-    assert.equal(assetFate({ uploadedForDraftAt: null, updatedAt: old, references: 0 }, cutoff), 'library');
-    assert.equal(assetFate({ uploadedForDraftAt: old, updatedAt: old, references: 1 }, cutoff), 'referenced');
-    assert.equal(assetFate({ uploadedForDraftAt: old, updatedAt: NOW - HOUR_MS, references: 0 }, cutoff), 'in-grace');
-    assert.equal(assetFate({ uploadedForDraftAt: old, updatedAt: old, references: 0 }, cutoff), 'garbage');
-    // Exactly at the cutoff is old enough: a zero grace takes what was touched up to now.
-    assert.equal(assetFate({ uploadedForDraftAt: old, updatedAt: cutoff, references: 0 }, cutoff), 'garbage');
-  });
-
   it('announces a draft in the last ten days before its removal, and removes it after 90 days', () => {
     const policy = defaultPolicy();
     assert.deepEqual(draftFate(NOW - 10 * DAY_MS, policy, NOW), { state: 'kept' });

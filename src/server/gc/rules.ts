@@ -1,6 +1,8 @@
-// What the collector may take, as pure functions: grace periods, the fate of a draft-uploaded
-// asset, of a draft left alone, and the walk that pairs the storage listing with the blob table.
-// No database, no storage: the service asks, these answer.
+// What the collector may take, as pure functions: grace periods, the fate of a draft left alone,
+// and the walk that pairs the storage listing with the blob table. No database, no storage: the
+// service asks, these answer. Whether an asset or a blob is garbage is decided in SQL built from
+// the reference list (`db/references.ts`, `garbageAsset` in repository.ts), and tested on both
+// databases through the repository itself (references.test.ts here).
 
 import { GC_CLASSES, type GcClass, type GcReport } from '../../shared/gc.ts';
 
@@ -69,27 +71,6 @@ export function cutoffs(policy: GcPolicy, now: number) {
 }
 
 export type Cutoffs = ReturnType<typeof cutoffs>;
-
-export interface AssetFacts {
-  /** When it was linked to a draft; null for a library file (its owner deletes it). */
-  uploadedForDraftAt: number | null;
-  updatedAt: number;
-  /** How many reference sources (drafts, course versions, certificates…) still point at it. */
-  references: number;
-}
-
-export type AssetFate = 'library' | 'referenced' | 'in-grace' | 'garbage';
-
-/**
- * A library file lives until its owner deletes it. A file uploaded for a draft lives while
- * anything references it; once nothing does, it goes after the grace period.
- */
-export function assetFate(asset: AssetFacts, cutoff: number): AssetFate {
-  if (asset.uploadedForDraftAt === null) return 'library';
-  if (asset.references > 0) return 'referenced';
-  if (asset.updatedAt > cutoff) return 'in-grace';
-  return 'garbage';
-}
 
 export type DraftFate = { state: 'kept' } | { state: 'notice'; removeAt: number } | { state: 'remove' };
 

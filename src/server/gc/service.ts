@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { opendir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GcRunView } from '../../shared/gc.ts';
+import type { BlobDeletion } from '../blobs/deletion.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
 import type { GarbageAsset, GcRepository, GcRunRow } from './repository.ts';
@@ -25,6 +26,8 @@ import {
 export interface GcServiceDeps {
   repo: GcRepository;
   blobStore: BlobStore;
+  /** Blob deletion: marked in a transaction, objects deleted outside it, rows removed after. */
+  blobs: BlobDeletion;
   uploads: Pick<UploadStore, 'listPartial' | 'remove'>;
   /** Stops queued or running work (ffmpeg included) on an asset that has gone. */
   cancelAssetWork(assetId: string): Promise<void>;
@@ -46,9 +49,8 @@ const LEASE = 'gc';
 const LEASE_TTL_MS = 5 * 60_000;
 const KEEP_RUNS = 200;
 const TEMP_DIR_PREFIX = 'lectern-asset-';
-/** Rows deleted per transaction: short transactions, few round trips. */
+/** Rows deleted (or marked) per transaction: short transactions, few round trips. */
 const DELETE_BATCH = 100;
-const OBJECT_DELETE_CONCURRENCY = 16;
 
 export function presentRun(row: GcRunRow): GcRunView {
   return {
@@ -90,11 +92,11 @@ export function createGcService(deps: GcServiceDeps) {
   const pageSize = deps.pageSize ?? 500;
   const holder = deps.holder ?? randomUUID();
 
-  async function* blobRows(): AsyncGenerator<{ key: string; createdAt: number }> {
+  async function* blobRows(): AsyncGenerator<{ key: string; createdAt: number; deleting: boolean }> {
     let after = '';
     for (;;) {
       const page = await repo.blobsPage(after, pageSize * 2);
-      for (const row of page) yield { key: row.key, createdAt: row.created_at };
+      for (const row of page) yield { key: row.key, createdAt: row.created_at, deleting: row.deleting_at !== null };
       if (page.length < pageSize * 2) return;
       after = page[page.length - 1]?.key ?? after;
     }
@@ -109,28 +111,14 @@ export function createGcService(deps: GcServiceDeps) {
     }
   }
 
-  /** Deletes objects a few at a time: S3 answers each request in milliseconds, not microseconds. */
-  async function deleteObjects(keys: string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += OBJECT_DELETE_CONCURRENCY) {
-      await Promise.all(keys.slice(i, i + OBJECT_DELETE_CONCURRENCY).map((k) => blobStore.delete(k)));
-    }
+  /** Blobs nothing keeps alive go (objects outside any transaction); a refused object is reported and retried next run. */
+  async function releaseBlobs(report: GcReport, keys: string[]): Promise<void> {
+    record(report, await deps.blobs.deleteUnreferenced(keys));
   }
 
-  async function releaseBlobs(report: GcReport, keys: string[]): Promise<void> {
-    try {
-      for (const blob of await repo.deleteBlobsIfUnreferenced(keys, deleteObjects))
-        countFreed(report, 'blobs', blob.size);
-    } catch (err) {
-      if (keys.length === 1) {
-        // An upload that claimed it meanwhile makes the deletion fail on a foreign key: kept, as it should be.
-        if (!(await repo.blobReferenced(keys[0] as string).catch(() => false))) {
-          recordError(report, `blob ${keys[0]}: ${(err as Error).message}`);
-        }
-        return;
-      }
-      // One claimed blob fails the batch: go one by one, so the others still go.
-      for (const key of keys) await releaseBlobs(report, [key]);
-    }
+  function record(report: GcReport, result: Awaited<ReturnType<BlobDeletion['deleteUnreferenced']>>): void {
+    for (const blob of result.deleted) countFreed(report, 'blobs', blob.size);
+    for (const f of result.failed) recordError(report, `blob ${f.key}: ${f.error.message}`);
   }
 
   async function collectDrafts(report: GcReport, dryRun: boolean, at: number): Promise<void> {
@@ -200,6 +188,14 @@ export function createGcService(deps: GcServiceDeps) {
 
   async function collectBlobs(report: GcReport, dryRun: boolean, at: number): Promise<void> {
     const c = cutoffs(policy, at);
+    // Deletions a killed process left marked: nothing can have claimed them since, so they finish.
+    if (!dryRun) {
+      for (;;) {
+        const stale = await deps.blobs.finishStale(pageSize);
+        record(report, stale);
+        if (stale.deleted.length + stale.failed.length < pageSize || stale.deleted.length === 0) break;
+      }
+    }
     let after = '';
     for (;;) {
       const page = await repo.unreferencedBlobsPage(c.blobs, after, pageSize);
@@ -234,12 +230,12 @@ export function createGcService(deps: GcServiceDeps) {
           continue;
         }
         try {
-          if (await repo.deleteZombie(pair.key, (k) => blobStore.delete(k), now()))
+          if (await deps.blobs.deleteZombie(pair.key))
             countFreed(report, 'zombies', pair.left.size);
         } catch (err) {
           recordError(report, `stored object ${pair.key}: ${(err as Error).message}`);
         }
-      } else if (fate === 'missing-object') {
+      } else if (fate === 'missing-object' && !pair.right?.deleting) {
         // The listing moved on while rows were added: look again before saying it is gone.
         if (await blobStore.stat(pair.key)) continue;
         if (!(await repo.blobExists(pair.key))) continue;

@@ -10,6 +10,7 @@ import type { Dialect } from '../testing/databases.ts';
 import { type LocalS3, startLocalS3 } from '../testing/s3.ts';
 import { tusUpload } from '../testing/tus.ts';
 import { waitFor } from '../testing/wait.ts';
+import { createBlobDeletion } from '../blobs/deletion.ts';
 import { createGcRepository } from './repository.ts';
 import { DAY_MS, type GcPolicy, zeroGracePolicy } from './rules.ts';
 import { createGcService, type GcService } from './service.ts';
@@ -54,6 +55,7 @@ export async function startGcHarness(
   const gc = createGcService({
     repo: createGcRepository(app.db, dialect),
     blobStore: runtime.blobStore,
+    blobs: createBlobDeletion({ db: app.db, blobStore: runtime.blobStore }),
     uploads: runtime.uploads,
     cancelAssetWork: async (assetId) => {
       for (const job of ['assets.ingest', 'assets.process', 'assets.process-media'] as const)
