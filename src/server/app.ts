@@ -28,6 +28,9 @@ import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
+import { createLearningRepository } from './learning/repository.ts';
+import { registerLearningRoutes } from './learning/routes.ts';
+import { createLearningService } from './learning/service.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -157,6 +160,9 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
     });
     registerDraftRoutes(app, { drafts });
     registerCourseRoutes(app, { courses });
+    registerLearningRoutes(app, {
+      learning: createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue }),
+    });
   }
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 

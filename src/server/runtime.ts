@@ -14,6 +14,7 @@ import { createPostgresEventBus } from './events/postgres.ts';
 import { createEmbeddedJobQueue } from './jobs/embedded.ts';
 import { probeHandler } from './jobs/probe.ts';
 import type { JobEvent, JobQueue } from './jobs/queue.ts';
+import { courseCompletedHandler } from './learning/jobs.ts';
 import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
@@ -105,6 +106,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('assets.ingest', ({ assetId }, ctx) => assets.ingest(assetId, ctx)),
     handle('assets.process', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
+    courseCompletedHandler(db, logger),
     purgeExpiredSessionsHandler(db, { idleMs: config.session.idleMs, lockMs: config.loginThrottle.lockMs }),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });
