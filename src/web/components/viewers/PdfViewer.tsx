@@ -182,7 +182,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
   return (
     <Stack gap="sm">
       <Group justify="space-between" gap="sm">
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap">
           {/* aria-disabled, not disabled: a button that vanishes from the tab order would drop focus. */}
           <Button
             size="xs"
@@ -193,7 +193,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
           >
             Previous page
           </Button>
-          <Text role="status" size="sm" fw={500} miw="7rem" ta="center">
+          <Text role="status" size="sm" fw={500} miw="5.5rem" ta="center" className="nowrap">
             Page {pageNumber} of {pages}
           </Text>
           <Button
@@ -206,7 +206,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
             Next page
           </Button>
         </Group>
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap">
           <Button size="xs" variant="default" onClick={() => zoomTo(current / ZOOM_STEP)}>
             Zoom out
           </Button>

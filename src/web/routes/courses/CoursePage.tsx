@@ -180,7 +180,7 @@ export function CoursePage() {
         </section>
       )}
 
-      <section aria-labelledby="files-heading">
+      <section aria-labelledby="files-heading" className="course-material">
         <Title order={2} size="h3" id="files-heading">
           Course material
         </Title>
@@ -246,6 +246,12 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
           </Button>
         )
       )}
+      <Text size="sm" c="gray.7" mt="sm" maw="60ch">
+        How a file counts as done: a video or a recording once you have played 90% of it (skipping ahead does not
+        count); a document once every page has been on screen; anything else once opened.
+        {progress.requiredCount !== progress.total ? ' The course is complete when every required file is done' : ' The course is complete when every file is done'}
+        {learning.hasTest ? ' and the test is passed.' : '.'}
+      </Text>
     </section>
   );
 }

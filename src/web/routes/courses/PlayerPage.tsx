@@ -5,6 +5,7 @@
 import { Alert, Anchor, Button, Center, Drawer, Group, Loader, Progress, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import type { AssetView } from '../../../shared/assets.ts';
 import type { ItemProgressView } from '../../../shared/learning.ts';
@@ -35,6 +36,11 @@ export function PlayerPage() {
   const [drawerOpened, drawer] = useDisclosure(false);
   const wide = useMediaQuery('(min-width: 62em)') ?? true;
   const reporter = useProgressReporter(courseId, assetId, enrolled && learning !== null);
+  // Opening a file from the drawer closes it.
+  const closeDrawer = drawer.close;
+  useEffect(() => {
+    if (assetId) closeDrawer();
+  }, [assetId, closeDrawer]);
 
   if (courseQuery.error) {
     const notFound = courseQuery.error instanceof ApiError && (courseQuery.error.status === 404 || courseQuery.error.status === 400);
@@ -166,9 +172,19 @@ export function PlayerPage() {
           )}
         </Group>
       </nav>
-      <Drawer opened={drawerOpened && !wide} onClose={drawer.close} title="Course contents" position="left" size="90%">
-        {curriculum('curriculum-drawer-title')}
-      </Drawer>
+      <Drawer.Root opened={drawerOpened && !wide} onClose={drawer.close} position="left" size="90%">
+        <Drawer.Overlay />
+        <Drawer.Content>
+          {/* A div, not Mantine's <header>: a second banner landmark confuses screen reader users. */}
+          <Drawer.Header {...({ component: 'div' } as object)}>
+            <Drawer.Title fw={700} id="curriculum-drawer-title">
+              Course contents
+            </Drawer.Title>
+            <Drawer.CloseButton aria-label="Close the course contents" />
+          </Drawer.Header>
+          <Drawer.Body p={0}>{curriculum('curriculum-drawer-title')}</Drawer.Body>
+        </Drawer.Content>
+      </Drawer.Root>
     </Stack>
   );
 }
