@@ -183,7 +183,7 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('link', { name: 'Next: The floor plan' }).click();
       await page.getByRole('heading', { name: 'The floor plan', level: 1 }).waitFor();
       await page.getByText('3 of 4 files done').waitFor();
-      await page.getByRole('link', { name: 'Finish' }).click();
+      await page.getByRole('link', { name: 'Finish: back to the course' }).click();
       await page.getByRole('heading', { name: 'Fire safety', level: 1 }).waitFor();
 
       // Everything persists.

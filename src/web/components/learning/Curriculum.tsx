@@ -22,7 +22,8 @@ export function lengthOf(asset: AssetView | null): string | null {
 /** The item's state in words, with how far along it is when it says something. */
 export function stateText(item: ItemProgressView | undefined): { text: string; color: string } {
   if (!item || item.state === 'not_started') return { text: 'Not started', color: 'gray.7' };
-  if (item.state === 'done') return { text: '✓ Done', color: 'green.9' };
+  // Darker than green.9, so it stays above 4.5:1 on the current item's light blue too.
+  if (item.state === 'done') return { text: '✓ Done', color: '#1d6a31' };
   if (item.rule === 'pages' && item.pageCount) return { text: `In progress · ${item.pagesSeen} of ${item.pageCount} pages`, color: 'blue.9' };
   if (item.rule === 'media') return { text: `In progress · ${Math.round(item.fraction * 100)}%`, color: 'blue.9' };
   return { text: 'In progress', color: 'blue.9' };

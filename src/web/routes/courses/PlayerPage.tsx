@@ -150,8 +150,8 @@ export function PlayerPage() {
       <nav className="player__steps" aria-label="Previous and next file">
         <Group justify="space-between" wrap="nowrap" gap="xs">
           {previous ? (
-            <Button component={Link} to={learnPath(courseId, previous.assetId)} variant="default" aria-label={`Previous: ${previous.title}`}>
-              ‹ Previous
+            <Button component={Link} to={learnPath(courseId, previous.assetId)} variant="default" className="player__step" aria-label={`Previous: ${previous.title}`}>
+              <span className="player__step-text">‹ Previous{wide ? `: ${previous.title}` : ''}</span>
             </Button>
           ) : (
             <span />
@@ -162,22 +162,23 @@ export function PlayerPage() {
             </Button>
           )}
           {next ? (
-            <Button component={Link} to={learnPath(courseId, next.assetId)} aria-label={`Next: ${next.title}`}>
-              Next ›
+            <Button component={Link} to={learnPath(courseId, next.assetId)} className="player__step" aria-label={`Next: ${next.title}`}>
+              <span className="player__step-text">Next{wide ? `: ${next.title}` : ''} ›</span>
             </Button>
           ) : (
-            <Button component={Link} to={`/courses/${courseId}`} variant="light">
-              Finish
+            <Button component={Link} to={`/courses/${courseId}`} variant="light" className="player__step">
+              Finish: back to the course
             </Button>
           )}
         </Group>
       </nav>
-      <Drawer.Root opened={drawerOpened && !wide} onClose={drawer.close} position="left" size="90%">
+      <Drawer.Root id="curriculum-drawer" opened={drawerOpened && !wide} onClose={drawer.close} position="left" size="90%">
         <Drawer.Overlay />
         <Drawer.Content>
           {/* A div, not Mantine's <header>: a second banner landmark confuses screen reader users. */}
           <Drawer.Header {...({ component: 'div' } as object)}>
-            <Drawer.Title fw={700} id="curriculum-drawer-title">
+            {/* Mantine names it `${id}-title`: curriculum-drawer-title. */}
+            <Drawer.Title fw={700}>
               Course contents
             </Drawer.Title>
             <Drawer.CloseButton aria-label="Close the course contents" />
