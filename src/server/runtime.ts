@@ -80,7 +80,9 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     limits: config.uploadLimits,
     video: config.video,
     readableThroughCourses: async (userId, assetId) =>
-      (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
+      (await courseRows.enrolledVersionUses(userId, assetId)) ||
+      (await courseRows.ownedCourseUses(userId, assetId)) ||
+      (await courseRows.isPublishedCover(assetId)),
     publish: (ownerId, asset) => {
       bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
         logger.warn({ err }, 'could not publish an asset event');

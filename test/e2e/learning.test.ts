@@ -96,6 +96,7 @@ for (const dialect of TEST_DIALECTS) {
         welcome: await author.upload(makeVideo(dir, 'welcome.mp4', 4), 'video', { draftId: draft.id }),
         deep: await author.upload(makeVideo(dir, 'deep-dive.mp4', 6), 'video', { draftId: draft.id }),
         map: await author.upload(png, 'image', { draftId: draft.id }),
+        cover: await author.upload(png, 'image', { draftId: draft.id }),
       };
       for (const [what, id] of Object.entries(ids)) {
         await eventually(
@@ -106,7 +107,7 @@ for (const dialect of TEST_DIALECTS) {
       }
       const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
         revision: 1,
-        basics: { title: 'Fire safety', versionLabel: '', shortDescription: 'What to do **before** the alarm.', topics: ['Evacuation'], language: 'en', coverAssetId: null },
+        basics: { title: 'Fire safety', versionLabel: '', shortDescription: 'What to do **before** the alarm.', topics: ['Evacuation'], language: 'en', coverAssetId: ids.cover },
         files: [
           { assetId: ids.pdf, title: 'The house rules', description: 'Three rules, one per page.', required: true },
           { assetId: ids.welcome, title: 'Welcome', description: 'A short film about the building.', required: true },
@@ -130,8 +131,15 @@ for (const dialect of TEST_DIALECTS) {
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
       const page = await signInPage(context, 'lin@example.org');
-      await page.goto(`/courses/${courseId}`);
+      await page.goto('/courses');
+      const card = page.getByRole('article', { name: 'Fire safety' });
+      await card.waitFor();
+      const coverShown = (img: ReturnType<Page['locator']>) =>
+        eventually(async () => (await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)) === true, 'the cover to show', 15_000);
+      await coverShown(card.locator('img'));
+      await card.getByRole('link', { name: 'Fire safety' }).click();
       await page.getByRole('heading', { name: 'Fire safety', level: 1 }).waitFor();
+      await coverShown(page.locator('img.course-cover'));
       await page.getByRole('button', { name: 'Enrol in this course' }).click();
       const start = page.getByRole('link', { name: 'Start', exact: true });
       await start.waitFor();
@@ -205,6 +213,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(learners.learners[0]?.percent, 75);
       assert.ok(learners.learners[0]?.completedAt);
       await context.close();
+      const authorContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
+      authorContext.setDefaultTimeout(30_000);
+      const authorPage = await signInPage(authorContext, 'grace@example.org');
+      await authorPage.goto(`/courses/${courseId}`);
+      const row = authorPage.getByRole('table', { name: 'Learners' }).getByRole('row', { name: /Lin Learner/ });
+      await row.getByText('75% (3 of 4 files)').waitFor();
+      await expectAccessible(authorPage, 'course page with its learners, author', { alsoOnPhone: true });
+      await shot(authorPage, 'course-author');
+      await authorContext.close();
     });
 
     it('works on a phone: contents in a drawer, Previous / Next in reach, nothing wider than the screen', { timeout: 120_000 }, async () => {

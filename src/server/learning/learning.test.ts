@@ -34,7 +34,7 @@ for (const dialect of TEST_DIALECTS) {
     let base: string;
     let dir: string;
     let courseId: string;
-    const ids = { pdf: '', video: '', image: '' };
+    const ids = { pdf: '', video: '', image: '', cover: '' };
     let duration = 0;
 
     const upload = async (content: Buffer, filename: string, kind: string, draftId: string) =>
@@ -64,10 +64,11 @@ for (const dialect of TEST_DIALECTS) {
       ids.pdf = await upload(await threePagePdf(), 'rules.pdf', 'pdf', draft.id);
       ids.video = await upload(readFileSync(clip), 'clip.mp4', 'video', draft.id);
       ids.image = await upload(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#0a0' } }).png().toBuffer(), 'map.png', 'image', draft.id);
+      ids.cover = await upload(await sharp({ create: { width: 64, height: 32, channels: 3, background: '#a00' } }).png().toBuffer(), 'cover.png', 'image', draft.id);
       for (const id of Object.values(ids)) await ready(id);
       const saved = await author.patch(`/api/drafts/${draft.id}`, {
         revision: 1,
-        basics: { title: 'Safety', versionLabel: '', shortDescription: 'Stay safe.', topics: ['Fire'], language: 'en', coverAssetId: null },
+        basics: { title: 'Safety', versionLabel: '', shortDescription: 'Stay safe.', topics: ['Fire'], language: 'en', coverAssetId: ids.cover },
         files: [
           { assetId: ids.pdf, title: 'The rules', description: '', required: true },
           { assetId: ids.video, title: 'Welcome', description: '', required: true },
@@ -109,6 +110,12 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(view.resumeAssetId, ids.pdf);
       assert.equal(view.progress.percent, 0);
       assert.equal(view.completedAt, null);
+    });
+
+    it('shows the cover to anyone signed in before enrolling, and the files only to learners', async () => {
+      assert.equal((await other.get(`/api/assets/${ids.cover}/derivatives/web`)).statusCode, 200);
+      assert.equal((await other.get(`/api/assets/${ids.pdf}`)).statusCode, 404);
+      assert.equal((await other.get(`/api/assets/${ids.image}/derivatives/web`)).statusCode, 404);
     });
 
     it('refuses reports that are malformed, too large, or about another course’s file', async () => {

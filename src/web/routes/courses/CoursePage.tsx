@@ -1,6 +1,6 @@
 // A published course: the version the reader is enrolled in (learners keep theirs when a new one is
 // published), or the latest with an Enrol button; its author may read any version and start editing.
-import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -10,6 +10,7 @@ import type { LearningView } from '../../../shared/learning.ts';
 import { derivativeUrl, isSettled } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
+import { TableScroller } from '../../components/TableScroller.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { coursesApi } from '../../courses-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -188,6 +189,8 @@ export function CoursePage() {
         {!mayOpenFiles && <Text mt="xs">Enrol to open the course material.</Text>}
       </section>
 
+      {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
+
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && (
         <section aria-labelledby="test-heading">
           <Title order={2} size="h3" id="test-heading">
@@ -252,6 +255,54 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
         {progress.requiredCount !== progress.total ? ' The course is complete when every required file is done' : ' The course is complete when every file is done'}
         {learning.hasTest ? ' and the test is passed.' : '.'}
       </Text>
+    </section>
+  );
+}
+
+/** For the course's author: who is enrolled, how far along, and who completed it. */
+function CourseLearners({ courseId }: { courseId: string }) {
+  const query = useQuery({ queryKey: queryKeys.courseLearners(courseId), queryFn: () => learningApi.learners(courseId) });
+  const learners = query.data?.learners ?? null;
+  return (
+    <section aria-labelledby="learners-heading">
+      <Title order={2} size="h3" id="learners-heading">
+        Learners
+      </Title>
+      {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
+      {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
+      {learners && learners.length > 0 && (
+        <TableScroller minWidth={640} label="Learners of this course">
+          <Table aria-labelledby="learners-heading" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Learner</Table.Th>
+                <Table.Th scope="col">Version</Table.Th>
+                <Table.Th scope="col">Progress</Table.Th>
+                <Table.Th scope="col">Last activity</Table.Th>
+                <Table.Th scope="col">Completed</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {learners.map((l) => (
+                <Table.Tr key={l.userId}>
+                  <Table.Td>
+                    {l.name}
+                    <Text size="sm" c="gray.7">
+                      {l.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{l.version}</Table.Td>
+                  <Table.Td className="nowrap">
+                    {l.percent}% ({l.doneCount} of {l.total} files)
+                  </Table.Td>
+                  <Table.Td>{l.lastActivityAt ? formatDateTime(l.lastActivityAt) : 'Not started'}</Table.Td>
+                  <Table.Td>{l.completedAt ? formatDateTime(l.completedAt) : '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroller>
+      )}
     </section>
   );
 }
