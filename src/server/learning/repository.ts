@@ -75,6 +75,28 @@ export function createLearningRepository(db: Kysely<DB>) {
       return new Set(rows.map((r) => r.asset_id));
     },
 
+    /**
+     * Done files of one learner and, in the same query, the completion if recorded (a completion
+     * implies a done file, so none is missed when no file is done).
+     */
+    async doneAndCompletion(userId: string, courseId: string, version: number): Promise<{ done: Set<string>; completedAt: number | null }> {
+      const rows = await db
+        .selectFrom('learning_progress')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'learning_progress.user_id')
+            .onRef('course_completions.course_id', '=', 'learning_progress.course_id')
+            .onRef('course_completions.version', '=', 'learning_progress.version'),
+        )
+        .select(['learning_progress.asset_id', 'course_completions.completed_at'])
+        .where('learning_progress.user_id', '=', userId)
+        .where('learning_progress.course_id', '=', courseId)
+        .where('learning_progress.version', '=', version)
+        .where('learning_progress.done_at', 'is not', null)
+        .execute();
+      return { done: new Set(rows.map((r) => r.asset_id)), completedAt: rows[0]?.completed_at ?? null };
+    },
+
     /** Inserts the first row of a file; false when another report inserted it first. */
     async insertProgress(row: ProgressRow, trx: Kysely<DB> = db): Promise<boolean> {
       const r = await trx

@@ -255,9 +255,8 @@ export function createLearningService(deps: {
         const result = await completeIfDone(user.id, courseId, version, c);
         return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
       }
-      const done = await learning.doneAssets(user.id, courseId, version);
-      const completion = await learning.findCompletion(user.id, courseId, version);
-      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(completion?.completed_at), completedNow: false };
+      const { done, completedAt } = await learning.doneAndCompletion(user.id, courseId, version);
+      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(completedAt), completedNow: false };
     },
 
     /** A course's learners with their progress, for its author and administrators. */
