@@ -107,11 +107,13 @@ export function PlayerPage() {
           <Progress value={progress.percent} flex={1} maw={320} aria-label="Files done in this course" color={learning.completedAt ? 'green.8' : 'blue.8'} />
           <Text size="sm">
             {progress.doneCount} of {progress.total} files done
+            {learning.completedAt && !reporter.completedNow ? ' · ✓ Course completed' : ''}
           </Text>
         </Group>
       )}
-      {learning?.completedAt && (
-        <Alert color="green" variant="light" title={reporter.completedNow ? 'Course completed — well done!' : 'Course completed'} role="status">
+      {/* Announced once, when this visit completed the course; afterwards a word beside the bar. */}
+      {learning?.completedAt && reporter.completedNow && (
+        <Alert color="green" variant="light" title="Course completed — well done!" role="status">
           You completed this course on {formatDateTime(learning.completedAt)}.
         </Alert>
       )}
