@@ -19,6 +19,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
+import { registerLearningRoutes } from './learning/routes.ts';
 import type { Services } from './services.ts';
 import type { StorageState } from './storage/prepare.ts';
 import { registerUploadRoutes } from './uploads/routes.ts';
@@ -45,7 +46,7 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, attempts, gc, uploads, blobStore, queue, bus } = services;
+  const { auth, users, assets, media, drafts, courses, attempts, learning, gc, uploads, blobStore, queue, bus } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -126,6 +127,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
   registerAttemptRoutes(app, { attempts });
+  registerLearningRoutes(app, { learning });
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

@@ -63,7 +63,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   const uploads =
     config.storage.driver === 's3' ? await scaleOutUploads(config, db) : createFileUploadStore(config.uploadsDir);
   const services = createServices({ config, db, blobStore, uploads, queue, bus, logger });
-  const { assets, attempts, auth, gc } = services;
+  const { assets, attempts, auth, gc, learning } = services;
 
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
@@ -73,6 +73,10 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('assets.process-media', ({ assetId }, ctx) => assets.process(assetId, ctx)),
     handle('auth.purge-expired-sessions', () => auth.purgeExpired()),
     handle('attempts.submit-overdue', ({ attemptId }) => attempts.submitOverdue(attemptId)),
+    handle('learning.course-completed', async (completion) => {
+      await learning.confirmCompletion(completion);
+      logger.info(completion, 'course completed');
+    }),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });
       if (result.status === 'refused' || result.status === 'failed') logger.error({ gc: result.id }, `garbage collection ${result.status}`);

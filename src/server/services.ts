@@ -22,6 +22,8 @@ import { createGcRepository } from './gc/repository.ts';
 import { DAY_MS, defaultPolicy } from './gc/rules.ts';
 import { createGcService } from './gc/service.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import { createLearningRepository } from './learning/repository.ts';
+import { createLearningService } from './learning/service.ts';
 import { createMediaRepository } from './media/repository.ts';
 import { createMediaService } from './media/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -62,7 +64,9 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     limits: config.uploadLimits,
     video: config.video,
     readableThroughCourses: async (userId, assetId) =>
-      (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),
+      (await courseRows.enrolledVersionUses(userId, assetId)) ||
+      (await courseRows.ownedCourseUses(userId, assetId)) ||
+      (await courseRows.isPublishedCover(assetId)),
     publish: (ownerId, asset) => {
       bus.publish({ type: 'asset', audience: { userIds: [ownerId] }, data: asset }).catch((err) => {
         logger.warn({ err }, 'could not publish an asset event');
@@ -72,6 +76,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const media = createMediaService({ assets, media: createMediaRepository(db) });
   const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
+  const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
   const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
 
   const gc = createGcService({
@@ -87,7 +92,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, attempts, gc, uploads, blobStore, queue, bus };
+  return { auth, users, assets, media, drafts, courses, attempts, learning, gc, uploads, blobStore, queue, bus };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,6 +10,7 @@ import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
 import { CoursePage } from './routes/courses/CoursePage.tsx';
+import { PlayerPage } from './routes/courses/PlayerPage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
 import { FilesPage } from './routes/FilesPage.tsx';
 import { FileViewerPage } from './routes/FileViewerPage.tsx';
@@ -40,6 +41,7 @@ const router = createBrowserRouter([
               { path: 'courses/:id', element: <CoursePage /> },
               { path: 'courses/:id/versions/:version', element: <CoursePage /> },
               { path: 'courses/:courseId/files/:id', element: <FileViewerPage /> },
+              { path: 'courses/:courseId/learn/:assetId', element: <PlayerPage /> },
             ],
           },
           {

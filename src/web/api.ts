@@ -64,7 +64,12 @@ export function resetCsrfToken(): void {
   csrfToken = null;
 }
 
-async function send<T>(method: Method, path: string, body?: unknown, token?: string): Promise<T> {
+/** `keepalive`: the request outlives the page (a last save when the learner leaves). */
+export interface RequestOptions {
+  keepalive?: boolean;
+}
+
+async function send<T>(method: Method, path: string, body?: unknown, token?: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['x-csrf-token'] = token;
@@ -76,6 +81,7 @@ async function send<T>(method: Method, path: string, body?: unknown, token?: str
       headers,
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: options.keepalive,
     });
   } catch {
     throw new ApiError(0, {
@@ -101,16 +107,16 @@ function toErrorBody(status: number, data: unknown): ApiErrorBody {
 }
 
 /** A JSON call to the server; for feature modules (e.g. jobs-api.ts) that keep their own endpoints. */
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown, options?: RequestOptions): Promise<T> {
   try {
-    if (method === 'GET') return await send<T>(method, path, body);
+    if (method === 'GET') return await send<T>(method, path, body, undefined, options);
     try {
-      return await send<T>(method, path, body, await getCsrfToken());
+      return await send<T>(method, path, body, await getCsrfToken(), options);
     } catch (error) {
       // The token expired or belongs to an older session: get a fresh one and retry once.
       if (error instanceof ApiError && error.status === 403 && error.code === 'csrf_invalid') {
         resetCsrfToken();
-        return await send<T>(method, path, body, await getCsrfToken());
+        return await send<T>(method, path, body, await getCsrfToken(), options);
       }
       throw error;
     }

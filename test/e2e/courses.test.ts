@@ -87,9 +87,9 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('button', { name: 'Enrol in this course' }).click();
       await page.getByText('Enrolled in version 1').waitFor();
       await page.getByRole('link', { name: 'Evacuation plan' }).click();
-      await page.getByRole('heading', { name: 'evacuation-plan.pdf', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Evacuation plan', level: 1 }).waitFor();
       await page.locator('canvas').first().waitFor();
-      await page.getByRole('link', { name: 'Back to the course' }).click();
+      await page.getByRole('link', { name: 'Back to the course: Fire safety' }).click();
       await page.getByRole('heading', { name: 'Fire safety', level: 1 }).waitFor();
 
       // The author publishes version 2 with a new title.

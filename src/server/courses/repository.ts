@@ -154,6 +154,28 @@ export function createCoursesRepository(db: Kysely<DB>) {
       return !!row;
     },
 
+    /**
+     * Whether this asset is the cover of a course's latest version: anyone signed in may see it in the
+     * catalog and on the course page before enrolling.
+     */
+    async isPublishedCover(assetId: string): Promise<boolean> {
+      const rows = await db
+        .selectFrom('course_version_assets')
+        .innerJoin('courses', (join) =>
+          join.onRef('courses.id', '=', 'course_version_assets.course_id').onRef('courses.latest_version', '=', 'course_version_assets.version'),
+        )
+        .innerJoin('course_versions', (join) =>
+          join
+            .onRef('course_versions.course_id', '=', 'course_version_assets.course_id')
+            .onRef('course_versions.version', '=', 'course_version_assets.version'),
+        )
+        .select('course_versions.content')
+        .where('course_version_assets.asset_id', '=', assetId)
+        .limit(20)
+        .execute();
+      return rows.some((r) => (JSON.parse(r.content) as { basics?: { coverAssetId?: string | null } }).basics?.coverAssetId === assetId);
+    },
+
     /** Which of these assets some version of this course uses. */
     async assetsOfCourse(courseId: string, assetIds: readonly string[]): Promise<Set<string>> {
       if (assetIds.length === 0) return new Set();

@@ -85,6 +85,20 @@ export const REFERENCES: readonly Reference[] = [
     note: 'Where a learner stopped watching keeps nothing; it goes with the video.',
   },
   {
+    table: 'learning_progress',
+    column: 'asset_id',
+    target: 'asset',
+    keeps: false,
+    note: "A learner's progress on a file keeps nothing: the published version that lists the file keeps it.",
+  },
+  {
+    table: 'enrolments',
+    column: 'last_asset_id',
+    target: 'asset',
+    keeps: false,
+    note: 'Where a learner left off keeps nothing; the player starts at the first file when it is gone.',
+  },
+  {
     table: 'assets',
     column: 'blob_key',
     target: 'blob',

@@ -189,6 +189,32 @@ export interface EnrolmentsTable {
   course_id: string;
   version: number;
   enrolled_at: number;
+  last_asset_id: string | null;
+  last_activity_at: number | null;
+}
+
+export interface LearningProgressTable {
+  user_id: string;
+  course_id: string;
+  version: number;
+  asset_id: string;
+  /** JSON: sorted, disjoint [start, end] seconds. */
+  played: string;
+  /** JSON: sorted page numbers. */
+  pages_seen: string;
+  opened_at: number | null;
+  marked_done_at: number | null;
+  position: number | null;
+  done_at: number | null;
+  revision: number;
+  updated_at: number;
+}
+
+export interface CourseCompletionsTable {
+  user_id: string;
+  course_id: string;
+  version: number;
+  completed_at: number;
 }
 
 export interface DraftAssetsTable {
@@ -281,6 +307,8 @@ export interface DB {
   course_versions: CourseVersionsTable;
   course_version_assets: CourseVersionAssetsTable;
   enrolments: EnrolmentsTable;
+  learning_progress: LearningProgressTable;
+  course_completions: CourseCompletionsTable;
   gc_runs: GcRunsTable;
   gc_leases: GcLeasesTable;
   quiz_attempts: QuizAttemptsTable;

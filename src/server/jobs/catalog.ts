@@ -70,6 +70,13 @@ export const JOB_CATALOG = {
     attempts: 5,
     timeoutMs: 5 * 60_000,
   }),
+  /** A learner completed a course version (recorded once): what certificates will hang on. */
+  'learning.course-completed': define({
+    schema: z.object({ userId: z.string().min(1).max(64), courseId: z.string().min(1).max(64), version: z.number().int().min(1) }),
+    group: 'default',
+    attempts: 5,
+    timeoutMs: 5 * 60_000,
+  }),
 } as const;
 
 export type JobCatalog = typeof JOB_CATALOG;

@@ -6,20 +6,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { AssetView } from '../../shared/assets.ts';
 import { ApiError } from '../api.ts';
-import {
-  assetsApi,
-  canDownload,
-  derivativeUrl,
-  furtherAlong,
-  hasDerivative,
-  isSettled,
-  originalUrl,
-} from '../assets-api.ts';
+import { assetsApi, canDownload, furtherAlong, isSettled, originalUrl } from '../assets-api.ts';
 import { AssetStateBadge } from '../components/AssetStateBadge.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
-import { FlashViewer } from '../components/viewers/FlashViewer.tsx';
-import { VideoSection } from '../components/player/VideoSection.tsx';
-import { PdfViewer } from '../components/viewers/PdfViewer.tsx';
+import { AssetViewer } from '../components/viewers/AssetViewer.tsx';
 import { errorMessage } from '../forms.ts';
 import { formatBytes } from '../format.ts';
 import { ASSET_KIND_LABELS } from '../labels.ts';
@@ -27,10 +17,6 @@ import { useInterval, useLiveEvents } from '../live.ts';
 import { useSession } from '../session.tsx';
 
 const POLL_MS = 5_000;
-
-function numberOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
 
 /** Back to where the file was opened from: a course's page (learners) or My files (its author). */
 function BackLink() {
@@ -170,56 +156,5 @@ function Viewer({ asset, name }: { asset: AssetView; name: string }) {
   const { state } = useSession();
   const role = state.status === 'ready' ? state.user?.role : undefined;
   const editable = !courseId && (role === 'author' || role === 'admin');
-  switch (asset.viewer) {
-    case 'pdf':
-      return (
-        <PdfViewer url={asset.kind === 'pdf' ? originalUrl(asset.id) : derivativeUrl(asset.id, 'pdf')} name={name} />
-      );
-    case 'html':
-      return (
-        <iframe
-          className="preview-frame"
-          sandbox=""
-          title={`Preview of ${name}`}
-          src={derivativeUrl(asset.id, 'html')}
-        />
-      );
-    case 'image': {
-      const description = asset.metadata.description;
-      return (
-        <img
-          className="image-preview"
-          src={derivativeUrl(asset.id, 'web')}
-          alt={typeof description === 'string' && description.trim() ? description : name}
-          width={numberOf(asset.metadata.width)}
-          height={numberOf(asset.metadata.height)}
-        />
-      );
-    }
-    case 'audio':
-      return (
-        // biome-ignore lint/a11y/useMediaCaption: captions are added with the media pipeline; audio has none yet
-        <audio
-          className="media-preview"
-          controls
-          preload="metadata"
-          aria-label={name}
-          src={hasDerivative(asset, 'audio') ? derivativeUrl(asset.id, 'audio') : originalUrl(asset.id)}
-        />
-      );
-    case 'video':
-      return <VideoSection asset={asset} editable={editable} />;
-    case 'flash':
-      return (
-        <FlashViewer
-          assetId={asset.id}
-          name={name}
-          width={numberOf(asset.metadata.width)}
-          height={numberOf(asset.metadata.height)}
-        />
-      );
-    default:
-      // The "Download original" button above is the way to open it.
-      return <Text>This file can't be shown in the browser. Download it to open it.</Text>;
-  }
+  return <AssetViewer asset={asset} name={name} editable={editable} />;
 }

@@ -9,4 +9,9 @@ export const queryKeys = {
   authorDrafts: ['drafts', 'mine'] as const,
   authorCourses: ['courses', 'mine'] as const,
   catalog: ['courses', 'catalog'] as const,
+  /** A course as the reader sees it (their version; `version` for an author's older one). */
+  course: (courseId: string, version?: number) => ['courses', courseId, version ?? 'current'] as const,
+  /** The signed-in learner's progress through a course. */
+  learning: (courseId: string) => ['learning', courseId] as const,
+  courseLearners: (courseId: string) => ['learning', courseId, 'learners'] as const,
 };

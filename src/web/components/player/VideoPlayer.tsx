@@ -16,12 +16,18 @@ export interface VideoPlayerProps {
   tracks: CaptionTrackView[];
   /** Save where this viewer stops and start there next time (default on). */
   rememberPosition?: boolean;
+  /** The video element, for whoever follows what is played (the course player's progress). */
+  onMedia?: (video: HTMLVideoElement | null) => void;
 }
 
 const HLS_MIME = 'application/vnd.apple.mpegurl';
 
-export function VideoPlayer({ asset, tracks, rememberPosition = true }: VideoPlayerProps) {
+export function VideoPlayer({ asset, tracks, rememberPosition = true, onMedia }: VideoPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    onMedia?.(videoRef.current);
+    return () => onMedia?.(null);
+  }, [onMedia]);
   const [error, setError] = useState<string | null>(null);
   const [speed, setSpeed] = useState('1');
   const [caption, setCaption] = useState('off');
@@ -98,11 +104,16 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true }: VideoPla
     };
   }, [sourceUrl, sourceKind]);
 
-  // Leaving the page keeps the position.
+  // Leaving the page keeps the position: moving to another page, and closing the tab (the save is kept alive).
   useEffect(() => {
     const video = videoRef.current;
-    return () => {
+    const onPageHide = () => {
       if (video && video.currentTime > 0) save(video.currentTime);
+    };
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      window.removeEventListener('pagehide', onPageHide);
+      onPageHide();
     };
   }, [save]);
 
@@ -157,6 +168,10 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true }: VideoPla
         onPause={(e) => save(e.currentTarget.currentTime)}
         onEnded={(e) => save(e.currentTarget.currentTime)}
         onRateChange={(e) => setSpeed(String(e.currentTarget.playbackRate))}
+        // The browser's own player (native HLS, MP4) fails silently otherwise: say so.
+        onError={(e) => {
+          if (e.currentTarget.error && e.currentTarget.hasAttribute('src')) setError('The video cannot be played: it may be damaged. Download the original instead.');
+        }}
       >
         {readyTracks.map((t) => (
           <track

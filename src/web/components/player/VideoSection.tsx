@@ -12,11 +12,13 @@ export function VideoSection({
   asset,
   editable,
   rememberPosition = true,
+  onMedia,
 }: {
   asset: AssetView;
   editable: boolean;
   /** Off in the author's wizard preview: a preview is not watching. */
   rememberPosition?: boolean;
+  onMedia?: (video: HTMLVideoElement | null) => void;
 }) {
   const [tracks, setTracks] = useState<CaptionTrackView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -45,7 +47,7 @@ export function VideoSection({
           already plays.
         </Text>
       )}
-      {tracks === null ? null : <VideoPlayer asset={asset} tracks={tracks} rememberPosition={rememberPosition} />}
+      {tracks === null ? null : <VideoPlayer asset={asset} tracks={tracks} rememberPosition={rememberPosition} onMedia={onMedia} />}
       {error && (
         <Text size="sm" c="red">
           Captions could not be loaded: {error}

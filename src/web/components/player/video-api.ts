@@ -9,7 +9,9 @@ export const videoApi = {
   setCaptions: (videoId: string, tracks: CaptionTrackInput[]) =>
     request<{ tracks: CaptionTrackView[] }>('PUT', `${base(videoId)}/captions`, { tracks }),
   position: (videoId: string) => request<PlaybackPositionView>('GET', `${base(videoId)}/position`),
-  savePosition: (videoId: string, seconds: number) => request<void>('PUT', `${base(videoId)}/position`, { seconds }),
+  /** Kept alive, so the last save still lands when the viewer closes the tab. */
+  savePosition: (videoId: string, seconds: number) =>
+    request<void>('PUT', `${base(videoId)}/position`, { seconds }, { keepalive: true }),
 };
 
 /** The WebVTT of a caption track, served for the video (whoever may watch it may read its captions). */

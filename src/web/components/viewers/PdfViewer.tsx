@@ -45,9 +45,17 @@ interface PdfViewerProps {
   url: string;
   /** The file's name, for the pages' text alternatives ("Page 2 of report.pdf"). */
   name: string;
+  /** The page to open at (the course player resumes where the learner was). */
+  initialPage?: number;
+  /** Called once each page has been drawn on screen (the course player counts pages seen). */
+  onPageShown?: (page: number, pageCount: number) => void;
 }
 
-export function PdfViewer({ url, name }: PdfViewerProps) {
+export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProps) {
+  const onPageShownRef = useRef(onPageShown);
+  onPageShownRef.current = onPageShown;
+  const initialPageRef = useRef(initialPage);
+  initialPageRef.current = initialPage;
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pageNumber, setPageNumber] = useState(1);
@@ -83,6 +91,7 @@ export function PdfViewer({ url, name }: PdfViewerProps) {
         });
         const loaded = await task.promise;
         if (cancelled) return;
+        setPageNumber(Math.min(loaded.numPages, Math.max(1, Math.round(initialPageRef.current ?? 1))));
         setDoc(loaded);
       } catch (err) {
         if (!cancelled) setError(loadErrorMessage(pdfjs, err));
@@ -131,7 +140,10 @@ export function PdfViewer({ url, name }: PdfViewerProps) {
           transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
         });
         await renderTask.promise;
-        if (!cancelled) setShownScale(scale);
+        if (!cancelled) {
+          setShownScale(scale);
+          onPageShownRef.current?.(pageNumber, doc.numPages);
+        }
       } catch (err) {
         if (cancelled || (err instanceof Error && err.name === 'RenderingCancelledException')) return;
         setRenderError(`Page ${pageNumber} could not be drawn.`);
@@ -170,7 +182,7 @@ export function PdfViewer({ url, name }: PdfViewerProps) {
   return (
     <Stack gap="sm">
       <Group justify="space-between" gap="sm">
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap">
           {/* aria-disabled, not disabled: a button that vanishes from the tab order would drop focus. */}
           <Button
             size="xs"
@@ -181,7 +193,7 @@ export function PdfViewer({ url, name }: PdfViewerProps) {
           >
             Previous page
           </Button>
-          <Text role="status" size="sm" fw={500} miw="7rem" ta="center">
+          <Text role="status" size="sm" fw={500} miw="5.5rem" ta="center" className="nowrap">
             Page {pageNumber} of {pages}
           </Text>
           <Button
@@ -194,7 +206,7 @@ export function PdfViewer({ url, name }: PdfViewerProps) {
             Next page
           </Button>
         </Group>
-        <Group gap="xs">
+        <Group gap="xs" wrap="nowrap">
           <Button size="xs" variant="default" onClick={() => zoomTo(current / ZOOM_STEP)}>
             Zoom out
           </Button>

@@ -3,6 +3,7 @@ import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, 
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { CourseSummary } from '../../../shared/courses.ts';
+import { derivativeUrl } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
@@ -13,6 +14,11 @@ export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary
   const headingId = `course-${course.id}-title`;
   return (
     <Card withBorder padding="lg" component="article" aria-labelledby={headingId}>
+      {course.coverAssetId && (
+        <Card.Section mb="sm">
+          <img className="card-cover" src={derivativeUrl(course.coverAssetId, 'web')} alt="" loading="lazy" />
+        </Card.Section>
+      )}
       <Title order={headingLevel} size="h4" id={headingId}>
         <Anchor component={Link} to={`/courses/${course.id}`}>
           {course.title || 'Untitled course'}

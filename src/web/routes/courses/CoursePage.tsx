@@ -1,20 +1,23 @@
 // A published course: the version the reader is enrolled in (learners keep theirs when a new one is
 // published), or the latest with an Enrol button; its author may read any version and start editing.
-import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Select, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CourseVersionView } from '../../../shared/courses.ts';
 import { ApiError } from '../../api.ts';
-import { derivativeUrl, hasDerivative, isSettled } from '../../assets-api.ts';
-import { catalogApi, courseFilePath } from '../../catalog-api.ts';
-import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
+import type { LearningView } from '../../../shared/learning.ts';
+import { derivativeUrl, isSettled } from '../../assets-api.ts';
+import { catalogApi } from '../../catalog-api.ts';
+import { Curriculum } from '../../components/learning/Curriculum.tsx';
+import { TableScroller } from '../../components/TableScroller.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { coursesApi } from '../../courses-api.ts';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
-import { ASSET_KIND_LABELS } from '../../labels.ts';
-import { useInterval } from '../../live.ts';
+import { learningApi, learnPath } from '../../learning-api.ts';
 import { Markdown } from '../../markdown.tsx';
+import { queryKeys } from '../../server-state/keys.ts';
 import { useCurrentUser } from '../../session.tsx';
 
 const POLL_MS = 5_000;
@@ -24,29 +27,31 @@ export function CoursePage() {
   const version = versionParam ? Number(versionParam) : undefined;
   const user = useCurrentUser();
   const navigate = useNavigate();
-  const [course, setCourse] = useState<CourseVersionView | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+  const client = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const answer = version ? await catalogApi.version(id, version) : await catalogApi.view(id);
-      setCourse(answer.course);
-      setError(null);
-    } catch (err) {
-      setError({ status: err instanceof ApiError ? err.status : 0, message: errorMessage(err) });
-    }
-  }, [id, version]);
-
-  useEffect(() => {
-    setCourse(null);
-    void load();
-  }, [load]);
-
-  // Files still being processed when the course was published appear as they become ready.
-  const pending = course?.files.some((f) => f.asset && !isSettled(f.asset)) ?? false;
-  useInterval(() => void load(), POLL_MS, pending);
+  const courseQuery = useQuery({
+    queryKey: queryKeys.course(id, version),
+    queryFn: () => (version ? catalogApi.version(id, version) : catalogApi.view(id)),
+    // Files still being processed when the course was published appear as they become ready.
+    refetchInterval: (query) => (query.state.data?.course.files.some((f) => f.asset && !isSettled(f.asset)) ? POLL_MS : false),
+  });
+  const course: CourseVersionView | null = courseQuery.data?.course ?? null;
+  const error = courseQuery.error
+    ? { status: courseQuery.error instanceof ApiError ? courseQuery.error.status : 0, message: errorMessage(courseQuery.error) }
+    : null;
+  const studying = course !== null && course.enrolledVersion === course.version;
+  const learningQuery = useQuery({
+    queryKey: queryKeys.learning(id),
+    queryFn: () => learningApi.progress(id),
+    enabled: studying,
+  });
+  const learning = learningQuery.data?.learning ?? null;
+  const load = async () => {
+    await client.invalidateQueries({ queryKey: queryKeys.course(id, version) });
+    await client.invalidateQueries({ queryKey: queryKeys.learning(id) });
+  };
 
   if (error && !course) {
     const notFound = error.status === 404 || error.status === 400;
@@ -71,7 +76,7 @@ export function CoursePage() {
 
   const editor = course.test !== null;
   const enrolled = course.enrolledVersion !== null;
-  const mayOpenFiles = editor || course.enrolledVersion === course.version;
+  const mayOpenFiles = editor || studying;
   const { basics } = course;
 
   async function enrol() {
@@ -122,9 +127,13 @@ export function CoursePage() {
           {actionError}
         </Alert>
       )}
+      {studying && learning && <LearnerProgress courseId={id} learning={learning} />}
+      {studying && !learning && learningQuery.error && (
+        <Text role="alert">Your progress could not be loaded: {errorMessage(learningQuery.error)}</Text>
+      )}
       <Group>
         {!enrolled && (
-          <Button onClick={() => void enrol()} loading={busy}>
+          <Button onClick={() => void enrol()} loading={busy} size="md">
             Enrol in this course
           </Button>
         )}
@@ -172,44 +181,15 @@ export function CoursePage() {
         </section>
       )}
 
-      <section aria-labelledby="files-heading">
+      <section aria-labelledby="files-heading" className="course-material">
         <Title order={2} size="h3" id="files-heading">
           Course material
         </Title>
-        {course.files.length === 0 && <Text>This course has no files.</Text>}
-        <Stack component="ol" className="plain-list" gap="sm" mt="xs">
-          {course.files.map((file) => (
-            <li key={file.assetId}>
-              <Group gap="xs" align="baseline">
-                {mayOpenFiles && file.asset?.state === 'ready' ? (
-                  <Anchor component={Link} to={courseFilePath(id, file.assetId)}>
-                    {file.title}
-                  </Anchor>
-                ) : (
-                  <Text fw={500}>{file.title}</Text>
-                )}
-                {file.asset && (
-                  <Text size="sm" c="dimmed">
-                    {ASSET_KIND_LABELS[file.asset.kind]}
-                  </Text>
-                )}
-                {file.required && (
-                  <Badge size="sm" variant="outline">
-                    Required
-                  </Badge>
-                )}
-                {file.asset && file.asset.state !== 'ready' && <AssetStateBadge asset={file.asset} />}
-                {!file.asset && <Badge color="gray">Unavailable</Badge>}
-              </Group>
-              {file.asset && hasDerivative(file.asset, 'thumbnail') && mayOpenFiles && (
-                <img className="file-thumbnail" src={derivativeUrl(file.assetId, 'thumbnail')} alt="" />
-              )}
-              {file.description && <Text size="sm">{file.description}</Text>}
-            </li>
-          ))}
-        </Stack>
+        <Curriculum course={course} items={learning ? new Map(learning.items.map((i) => [i.assetId, i])) : null} canOpen={mayOpenFiles} headingId="files-heading" />
         {!mayOpenFiles && <Text mt="xs">Enrol to open the course material.</Text>}
       </section>
+
+      {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
 
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && (
         <section aria-labelledby="test-heading">
@@ -217,10 +197,112 @@ export function CoursePage() {
             Test
           </Title>
           <Text>
-            {course.testSummary.questionCount} questions in the set; pass mark {course.testSummary.passMarkPercent}%.
+            {course.testSummary.questionCount} questions in the set; pass mark {course.testSummary.passMarkPercent}%. The
+            test is the last step: the course is complete when its required files are done and the test is passed.
           </Text>
         </section>
       )}
     </Stack>
+  );
+}
+
+/** The learner's progress bar and the one main action: Start, Continue, or Completed. */
+function LearnerProgress({ courseId, learning }: { courseId: string; learning: LearningView }) {
+  const { progress, completedAt, resumeAssetId } = learning;
+  const started = learning.items.some((i) => i.state !== 'not_started');
+  const first = learning.items[0]?.assetId ?? null;
+  return (
+    <section aria-labelledby="progress-heading" className="course-progress">
+      <Title order={2} size="h3" id="progress-heading">
+        Your progress
+      </Title>
+      <Group gap="sm" wrap="nowrap" mt="xs" maw={480}>
+        <Progress value={progress.percent} flex={1} size="lg" aria-label="Files done" color={completedAt ? 'green.8' : 'blue.8'} />
+        <Text size="sm" fw={500} className="nowrap">
+          {progress.percent}%
+        </Text>
+      </Group>
+      <Text size="sm" mt={4}>
+        {progress.doneCount} of {progress.total} files done
+        {progress.requiredCount !== progress.total ? ` (${progress.requiredDone} of ${progress.requiredCount} required)` : ''}.
+      </Text>
+      {completedAt ? (
+        <Alert color="green" variant="light" mt="sm" title="Completed" role="status">
+          You completed this course on {formatDateTime(completedAt)}.
+          {first && (
+            <>
+              {' '}
+              <Anchor component={Link} to={learnPath(courseId, resumeAssetId ?? first)}>
+                Open the course again
+              </Anchor>
+            </>
+          )}
+        </Alert>
+      ) : progress.filesComplete && learning.hasTest ? (
+        <Text mt="sm" fw={500}>
+          Every required file is done. Next: the test (taking tests opens in a coming release).
+        </Text>
+      ) : (
+        resumeAssetId && (
+          <Button component={Link} to={learnPath(courseId, resumeAssetId)} mt="sm" size="md">
+            {started ? 'Continue' : 'Start'}
+          </Button>
+        )
+      )}
+      <Text size="sm" c="gray.7" mt="sm" maw="60ch">
+        How a file counts as done: a video or a recording once you have played 90% of it (skipping ahead does not
+        count); a document once every page has been on screen; anything else once opened.
+        {progress.requiredCount !== progress.total ? ' The course is complete when every required file is done' : ' The course is complete when every file is done'}
+        {learning.hasTest ? ' and the test is passed.' : '.'}
+      </Text>
+    </section>
+  );
+}
+
+/** For the course's author: who is enrolled, how far along, and who completed it. */
+function CourseLearners({ courseId }: { courseId: string }) {
+  const query = useQuery({ queryKey: queryKeys.courseLearners(courseId), queryFn: () => learningApi.learners(courseId) });
+  const learners = query.data?.learners ?? null;
+  return (
+    <section aria-labelledby="learners-heading">
+      <Title order={2} size="h3" id="learners-heading">
+        Learners
+      </Title>
+      {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
+      {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
+      {learners && learners.length > 0 && (
+        <TableScroller minWidth={640} label="Learners of this course">
+          <Table aria-labelledby="learners-heading" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Learner</Table.Th>
+                <Table.Th scope="col">Version</Table.Th>
+                <Table.Th scope="col">Progress</Table.Th>
+                <Table.Th scope="col">Last activity</Table.Th>
+                <Table.Th scope="col">Completed</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {learners.map((l) => (
+                <Table.Tr key={l.userId}>
+                  <Table.Td>
+                    {l.name}
+                    <Text size="sm" c="gray.7">
+                      {l.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{l.version}</Table.Td>
+                  <Table.Td className="nowrap">
+                    {l.percent}% ({l.doneCount} of {l.total} files)
+                  </Table.Td>
+                  <Table.Td>{l.lastActivityAt ? formatDateTime(l.lastActivityAt) : 'Not started'}</Table.Td>
+                  <Table.Td>{l.completedAt ? formatDateTime(l.completedAt) : '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroller>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,108 @@
+// Progress reports: 500 simulated learners, each reporting the played range of a video as the player
+// does every 10 s, against a real server on loopback (the load generator runs in its own process:
+// bench/_progress-load.ts), on SQLite and PostgreSQL. Two phases per database:
+// - paced: every learner every 10 s (the real load, 50 reports/s): latency;
+// - saturated: every learner back to back: throughput and latency at capacity.
+// Goal (issue 14): ≥ 2,000 reports/s and p99 ≤ 50 ms on SQLite on this machine.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createSignedInUser, createTestApp, setUpAdmin } from '../src/server/testing/app.ts';
+import type { Dialect } from '../src/server/testing/databases.ts';
+import { round } from './_stats.ts';
+
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 500);
+const run = promisify(execFile);
+
+interface LoadResult {
+  reports: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: LoadResult }> {
+  const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
+  try {
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const admin = await setUpAdmin(app);
+    const author = await createSignedInUser(app, admin, 'author');
+
+    // A published course with one hour-long video, written directly (no transcoding needed to measure reports).
+    const at = Date.now();
+    const assetId = crypto.randomUUID();
+    const courseId = crypto.randomUUID();
+    await app.db
+      .insertInto('assets')
+      .values({
+        id: assetId,
+        owner_id: author.id,
+        kind: 'video',
+        original_name: 'lecture.mp4',
+        state: 'ready',
+        reason: null,
+        progress: null,
+        size: 1,
+        mime: 'video/mp4',
+        blob_key: null,
+        upload_id: null,
+        uploaded_for_draft_at: null,
+        metadata: JSON.stringify({ durationSeconds: 3600 }),
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await app.db.insertInto('courses').values({ id: courseId, owner_id: author.id, latest_version: 1, created_at: at, updated_at: at }).execute();
+    const content = {
+      basics: { title: 'Bench', versionLabel: '', shortDescription: '', topics: [], language: 'en', coverAssetId: null },
+      files: [{ assetId, title: 'Lecture', description: '', required: true }],
+      test: { settings: { enabled: false }, categories: [] },
+    };
+    await app.db
+      .insertInto('course_versions')
+      .values({ course_id: courseId, version: 1, title: 'Bench', content: JSON.stringify(content), source_draft_id: crypto.randomUUID(), published_by: author.id, published_at: at })
+      .execute();
+    await app.db.insertInto('course_version_assets').values({ course_id: courseId, version: 1, asset_id: assetId }).execute();
+
+    const learners: { cookie: string; csrf: string }[] = [];
+    for (let i = 0; i < LEARNERS; i++) {
+      const { client } = await createSignedInUser(app, admin, 'learner', `learner-${i}@example.org`);
+      const enrolled = await client.post(`/api/courses/${courseId}/enrolment`);
+      if (enrolled.statusCode !== 200) throw new Error(`enrol: ${enrolled.body}`);
+      const csrf = await client.csrf();
+      learners.push({ cookie: client.cookieHeader(), csrf });
+    }
+
+    const load = async (mode: 'paced' | 'saturated', measureMs: number): Promise<LoadResult> => {
+      const plan = { base, courseId, assetId, learners, mode, intervalMs: 10_000, warmupMs: mode === 'paced' ? 10_000 : 2_000, measureMs };
+      const { stdout } = await run(process.execPath, [path.join(import.meta.dirname, '_progress-load.ts'), JSON.stringify(plan)], {
+        maxBuffer: 1 << 20,
+      });
+      return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+    };
+    const paced = await load('paced', 20_000);
+    const saturated = await load('saturated', 10_000);
+    console.log(`${dialect}: paced ${JSON.stringify(paced)}; saturated ${JSON.stringify(saturated)}`);
+    return { paced, saturated };
+  } finally {
+    await app.close();
+  }
+}
+
+const sqlite = await bench('sqlite');
+const postgres = await bench('postgres');
+console.log(
+  JSON.stringify({
+    learners: LEARNERS,
+    progress_reports_per_s_sqlite: round(sqlite.saturated.perSecond, 0),
+    progress_reports_per_s_postgres: round(postgres.saturated.perSecond, 0),
+    p99_ms_sqlite: round(sqlite.saturated.p99, 1),
+    p99_ms_postgres: round(postgres.saturated.p99, 1),
+    paced_p99_ms_sqlite: round(sqlite.paced.p99, 1),
+    paced_p99_ms_postgres: round(postgres.paced.p99, 1),
+    errors: sqlite.paced.errors + sqlite.saturated.errors + postgres.paced.errors + postgres.saturated.errors,
+  }),
+);

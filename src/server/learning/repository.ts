@@ -1,0 +1,181 @@
+// All SQL of learning: per-file progress rows, where a learner left a course, and completions.
+import type { Kysely, Selectable } from 'kysely';
+import type { CourseCompletionsTable, DB, LearningProgressTable } from '../db/types.ts';
+
+export type ProgressRow = Selectable<LearningProgressTable>;
+export type CompletionRow = Selectable<CourseCompletionsTable>;
+
+export interface EnrolmentRow {
+  user_id: string;
+  course_id: string;
+  version: number;
+  enrolled_at: number;
+  last_asset_id: string | null;
+  last_activity_at: number | null;
+}
+
+/** One learner of a course, for its author. */
+export interface LearnerRow extends EnrolmentRow {
+  display_name: string;
+  email: string;
+  completed_at: number | null;
+}
+
+export function createLearningRepository(db: Kysely<DB>) {
+  return {
+    findEnrolment(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<EnrolmentRow | undefined> {
+      return trx
+        .selectFrom('enrolments')
+        .select(['user_id', 'course_id', 'version', 'enrolled_at', 'last_asset_id', 'last_activity_at'])
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .executeTakeFirst();
+    },
+
+    async touchEnrolment(userId: string, courseId: string, assetId: string, now: number, trx: Kysely<DB> = db): Promise<void> {
+      await trx
+        .updateTable('enrolments')
+        .set({ last_asset_id: assetId, last_activity_at: now })
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .execute();
+    },
+
+    findProgress(userId: string, courseId: string, version: number, assetId: string, trx: Kysely<DB> = db): Promise<ProgressRow | undefined> {
+      return trx
+        .selectFrom('learning_progress')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .where('asset_id', '=', assetId)
+        .executeTakeFirst();
+    },
+
+    progressOf(userId: string, courseId: string, version: number, trx: Kysely<DB> = db): Promise<ProgressRow[]> {
+      return trx
+        .selectFrom('learning_progress')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .execute();
+    },
+
+    /** Done files of one learner: enough to decide completion. */
+    async doneAssets(userId: string, courseId: string, version: number, trx: Kysely<DB> = db): Promise<Set<string>> {
+      const rows = await trx
+        .selectFrom('learning_progress')
+        .select('asset_id')
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .where('done_at', 'is not', null)
+        .execute();
+      return new Set(rows.map((r) => r.asset_id));
+    },
+
+    /**
+     * Done files of one learner and, in the same query, the completion if recorded (a completion
+     * implies a done file, so none is missed when no file is done).
+     */
+    async doneAndCompletion(userId: string, courseId: string, version: number): Promise<{ done: Set<string>; completedAt: number | null }> {
+      const rows = await db
+        .selectFrom('learning_progress')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'learning_progress.user_id')
+            .onRef('course_completions.course_id', '=', 'learning_progress.course_id')
+            .onRef('course_completions.version', '=', 'learning_progress.version'),
+        )
+        .select(['learning_progress.asset_id', 'course_completions.completed_at'])
+        .where('learning_progress.user_id', '=', userId)
+        .where('learning_progress.course_id', '=', courseId)
+        .where('learning_progress.version', '=', version)
+        .where('learning_progress.done_at', 'is not', null)
+        .execute();
+      return { done: new Set(rows.map((r) => r.asset_id)), completedAt: rows[0]?.completed_at ?? null };
+    },
+
+    /** Inserts the first row of a file; false when another report inserted it first. */
+    async insertProgress(row: ProgressRow, trx: Kysely<DB> = db): Promise<boolean> {
+      const r = await trx
+        .insertInto('learning_progress')
+        .values(row)
+        .onConflict((oc) => oc.columns(['user_id', 'course_id', 'version', 'asset_id']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+
+    /** Replaces a row if it is still at `revision`; false when another report changed it in between. */
+    async updateProgress(row: ProgressRow, revision: number, trx: Kysely<DB> = db): Promise<boolean> {
+      const { user_id, course_id, version, asset_id, ...rest } = row;
+      const r = await trx
+        .updateTable('learning_progress')
+        .set(rest)
+        .where('user_id', '=', user_id)
+        .where('course_id', '=', course_id)
+        .where('version', '=', version)
+        .where('asset_id', '=', asset_id)
+        .where('revision', '=', revision)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    findCompletion(userId: string, courseId: string, version: number, trx: Kysely<DB> = db): Promise<CompletionRow | undefined> {
+      return trx
+        .selectFrom('course_completions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .executeTakeFirst();
+    },
+
+    /** Records completion once; true only for the call that recorded it. */
+    async insertCompletion(row: CompletionRow, trx: Kysely<DB>): Promise<boolean> {
+      const r = await trx
+        .insertInto('course_completions')
+        .values(row)
+        .onConflict((oc) => oc.columns(['user_id', 'course_id', 'version']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+
+    /** Everyone enrolled in a course, with completion, newest activity first. */
+    learners(courseId: string, limit: number): Promise<LearnerRow[]> {
+      return db
+        .selectFrom('enrolments')
+        .innerJoin('users', 'users.id', 'enrolments.user_id')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'enrolments.user_id')
+            .onRef('course_completions.course_id', '=', 'enrolments.course_id')
+            .onRef('course_completions.version', '=', 'enrolments.version'),
+        )
+        .select([
+          'enrolments.user_id',
+          'enrolments.course_id',
+          'enrolments.version',
+          'enrolments.enrolled_at',
+          'enrolments.last_asset_id',
+          'enrolments.last_activity_at',
+          'users.display_name',
+          'users.email',
+          'course_completions.completed_at',
+        ])
+        .where('enrolments.course_id', '=', courseId)
+        .orderBy('enrolments.enrolled_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Progress rows of the given learners of a course (for the author's list). */
+    async progressOfLearners(courseId: string, userIds: readonly string[]): Promise<ProgressRow[]> {
+      if (userIds.length === 0) return [];
+      return db.selectFrom('learning_progress').selectAll().where('course_id', '=', courseId).where('user_id', 'in', userIds).execute();
+    },
+  };
+}
+
+export type LearningRepository = ReturnType<typeof createLearningRepository>;

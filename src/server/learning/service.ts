@@ -1,0 +1,301 @@
+// Learning a course: progress reports merged into what each learner did with each file of the version
+// they study (rules: shared/progress.ts, the same functions the tests run), where they left the
+// course, and completion, recorded once with a job for what hangs on it (certificates, later).
+import type { Kysely } from 'kysely';
+import type { AssetKind, AssetViewer } from '../../shared/assets.ts';
+import type { LearnerProgressView, LearningView, ProgressReportAnswer, ItemProgressView } from '../../shared/learning.ts';
+import {
+  applyReport,
+  type CourseProgress,
+  completionRule,
+  courseProgress,
+  type ItemFacts,
+  type ItemMeasure,
+  itemProgress,
+  NO_FACTS,
+  type PlayedRange,
+  type ProgressReport,
+} from '../../shared/progress.ts';
+import { allQuestions } from '../../shared/quiz.ts';
+import { presentAsset } from '../assets/presenter.ts';
+import type { AssetsRepository } from '../assets/repository.ts';
+import { parseContent } from '../courses/service.ts';
+import type { CoursesRepository } from '../courses/repository.ts';
+import type { DB } from '../db/types.ts';
+import { conflict, notFound } from '../errors.ts';
+import { mayManage } from '../policies.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import type { UserRow } from '../users/repository.ts';
+import type { EnrolmentRow, LearningRepository, ProgressRow } from './repository.ts';
+
+/** A course version's files as the rules need them. Versions are immutable; the files' measures may still change. */
+interface Curriculum {
+  items: { assetId: string; required: boolean; measure: ItemMeasure }[];
+  byId: Map<string, ItemMeasure>;
+  hasTest: boolean;
+  ownerId: string;
+}
+
+const CURRICULUM_TTL_MS = 10_000;
+const CURRICULUM_CACHE_MAX = 1_000;
+const WRITE_ATTEMPTS = 8;
+/** A learner's "last activity" is written at most this often per file. */
+const ACTIVITY_RESOLUTION_MS = 60_000;
+const LEARNERS_LIMIT = 1_000;
+
+function numberOr(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function factsOf(row: ProgressRow | undefined): ItemFacts {
+  if (!row) return NO_FACTS;
+  return {
+    played: JSON.parse(row.played) as PlayedRange[],
+    pagesSeen: JSON.parse(row.pages_seen) as number[],
+    opened: row.opened_at !== null,
+    markedDone: row.marked_done_at !== null,
+    position: row.position,
+  };
+}
+
+function sameFacts(a: ItemFacts, b: ItemFacts): boolean {
+  return (
+    a.opened === b.opened &&
+    a.markedDone === b.markedDone &&
+    a.position === b.position &&
+    JSON.stringify(a.played) === JSON.stringify(b.played) &&
+    JSON.stringify(a.pagesSeen) === JSON.stringify(b.pagesSeen)
+  );
+}
+
+function present(assetId: string, measure: ItemMeasure, facts: ItemFacts): ItemProgressView {
+  const p = itemProgress(facts, measure);
+  return {
+    assetId,
+    rule: measure.rule,
+    state: p.state,
+    fraction: p.fraction,
+    position: facts.position,
+    pagesSeen: facts.pagesSeen.length,
+    pageCount: measure.pageCount,
+    durationSeconds: measure.durationSeconds,
+    markedDone: facts.markedDone,
+  };
+}
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+export function createLearningService(deps: {
+  db: Kysely<DB>;
+  learning: LearningRepository;
+  courses: Pick<CoursesRepository, 'findCourse' | 'findVersion'>;
+  assetRows: Pick<AssetsRepository, 'findMany' | 'derivativesOf'>;
+  queue: Pick<JobQueue, 'enqueue'>;
+  now?: () => number;
+}) {
+  const { db, learning, courses, queue } = deps;
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, { at: number; curriculum: Curriculum }>();
+
+  async function loadCurriculum(courseId: string, version: number): Promise<Curriculum> {
+    const [course, row] = [await courses.findCourse(courseId), await courses.findVersion(courseId, version)];
+    if (!course || !row) throw notFound('No such course version.');
+    const content = parseContent(row.content);
+    const ids = content.files.map((f) => f.assetId);
+    const [assets, derivatives] = [await deps.assetRows.findMany(ids), await deps.assetRows.derivativesOf(ids)];
+    const views = new Map(assets.map((a) => [a.id, presentAsset(a, derivatives)]));
+    const items = content.files.map((file) => {
+      const asset = views.get(file.assetId);
+      const kind: AssetKind = asset?.kind ?? 'other';
+      const viewer: AssetViewer = asset?.viewer ?? 'download';
+      const measure: ItemMeasure = {
+        rule: completionRule(kind, viewer),
+        durationSeconds: numberOr(asset?.metadata.durationSeconds),
+        pageCount: numberOr(asset?.metadata.pages),
+      };
+      return { assetId: file.assetId, required: file.required, measure };
+    });
+    const settings = content.test.settings;
+    return {
+      items,
+      byId: new Map(items.map((i) => [i.assetId, i.measure])),
+      hasTest: settings.enabled && allQuestions(content.test.categories).length > 0,
+      ownerId: course.owner_id,
+    };
+  }
+
+  async function curriculum(courseId: string, version: number): Promise<Curriculum> {
+    const key = `${courseId}:${version}`;
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < CURRICULUM_TTL_MS) return hit.curriculum;
+    const loaded = await loadCurriculum(courseId, version);
+    if (cache.size >= CURRICULUM_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { at: now(), curriculum: loaded });
+    return loaded;
+  }
+
+  function summarize(c: Curriculum, done: (assetId: string) => boolean): CourseProgress {
+    return courseProgress(
+      c.items.map((i) => ({ assetId: i.assetId, required: i.required, state: done(i.assetId) ? 'done' : 'not_started' })),
+      // Taking the test is not built yet: a course with a test is complete once the test is passed.
+      c.hasTest ? { passed: false } : null,
+    );
+  }
+
+  async function enrolled(user: UserRow, courseId: string): Promise<EnrolmentRow> {
+    const enrolment = await learning.findEnrolment(user.id, courseId);
+    // 404, as elsewhere when a resource is not the caller's: signed-in routes answer 403 only for a role.
+    // An enrolled learner studies the course (policies: the enrolment is their standing).
+    if (enrolment === undefined) {
+      throw notFound('You are not enrolled in this course. Enrol to study it and record your progress.', 'not_enrolled');
+    }
+    return enrolment;
+  }
+
+  /** Records completion once (with its job) when every file that counts is done. */
+  async function completeIfDone(userId: string, courseId: string, version: number, c: Curriculum): Promise<{ progress: CourseProgress; completedAt: number | null; completedNow: boolean }> {
+    const done = await learning.doneAssets(userId, courseId, version);
+    const progress = summarize(c, (id) => done.has(id));
+    const existing = await learning.findCompletion(userId, courseId, version);
+    if (existing || !progress.complete) return { progress, completedAt: existing?.completed_at ?? null, completedNow: false };
+    const at = now();
+    const recorded = await db.transaction().execute(async (trx) => {
+      const inserted = await learning.insertCompletion({ user_id: userId, course_id: courseId, version, completed_at: at }, trx);
+      if (inserted) {
+        await queue.enqueue('learning.course-completed', { userId, courseId, version }, { trx, singletonKey: `${userId}:${courseId}:${version}` });
+      }
+      return inserted;
+    });
+    if (recorded) return { progress, completedAt: at, completedNow: true };
+    const other = await learning.findCompletion(userId, courseId, version);
+    return { progress, completedAt: other?.completed_at ?? at, completedNow: false };
+  }
+
+  return {
+    /** The learner's progress through the version they are enrolled in. */
+    /** The course-completed job: the completion it announces must exist (certificates will rely on it). */
+    async confirmCompletion({ userId, courseId, version }: { userId: string; courseId: string; version: number }): Promise<void> {
+      const completion = await learning.findCompletion(userId, courseId, version);
+      if (!completion) throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
+    },
+
+    async view(user: UserRow, courseId: string): Promise<LearningView> {
+      const enrolment = await enrolled(user, courseId);
+      const c = await curriculum(courseId, enrolment.version);
+      const rows = new Map((await learning.progressOf(user.id, courseId, enrolment.version)).map((r) => [r.asset_id, r]));
+      const items = c.items.map((i) => present(i.assetId, i.measure, factsOf(rows.get(i.assetId))));
+      const progress = courseProgress(
+        items.map((i, n) => ({ assetId: i.assetId, required: c.items[n]?.required ?? false, state: i.state })),
+        c.hasTest ? { passed: false } : null,
+      );
+      const completion = await learning.findCompletion(user.id, courseId, enrolment.version);
+      const last = enrolment.last_asset_id && c.byId.has(enrolment.last_asset_id) ? enrolment.last_asset_id : null;
+      // Continue where the learner was, unless that file is done: then the next one to do.
+      const lastItem = last ? items.find((i) => i.assetId === last) : undefined;
+      const resumeAssetId = lastItem && lastItem.state !== 'done' ? lastItem.assetId : (progress.nextAssetId ?? last ?? c.items[0]?.assetId ?? null);
+      return {
+        courseId,
+        version: enrolment.version,
+        items,
+        progress,
+        resumeAssetId,
+        completedAt: iso(completion?.completed_at),
+        hasTest: c.hasTest,
+      };
+    },
+
+    /**
+     * Merges one report into the learner's progress on one file. Idempotent: the same report again
+     * changes nothing (and writes nothing). Concurrent reports on the same file both land (revisions).
+     */
+    async report(user: UserRow, courseId: string, report: ProgressReport): Promise<ProgressReportAnswer> {
+      const enrolment = await enrolled(user, courseId);
+      const { version } = enrolment;
+      const c = await curriculum(courseId, version);
+      const measure = c.byId.get(report.assetId);
+      if (!measure) throw notFound('This file is not part of your version of the course.');
+      const at = now();
+      let facts = NO_FACTS;
+      let doneChanged = false;
+      for (let attempt = 1; ; attempt++) {
+        const row = await learning.findProgress(user.id, courseId, version, report.assetId);
+        const before = factsOf(row);
+        facts = applyReport(before, report, measure);
+        const done = itemProgress(facts, measure).state === 'done';
+        const wasDone = row?.done_at !== null && row?.done_at !== undefined;
+        if (row && sameFacts(before, facts)) break;
+        const next: ProgressRow = {
+          user_id: user.id,
+          course_id: courseId,
+          version,
+          asset_id: report.assetId,
+          played: JSON.stringify(facts.played),
+          pages_seen: JSON.stringify(facts.pagesSeen),
+          opened_at: row?.opened_at ?? at,
+          marked_done_at: facts.markedDone ? (row?.marked_done_at ?? at) : null,
+          position: facts.position,
+          done_at: done ? (row?.done_at ?? at) : null,
+          revision: (row?.revision ?? 0) + 1,
+          updated_at: at,
+        };
+        const written = row ? await learning.updateProgress(next, row.revision) : await learning.insertProgress(next);
+        if (written) {
+          doneChanged = done !== wasDone;
+          break;
+        }
+        if (attempt >= WRITE_ATTEMPTS) throw conflict('Too many progress reports at once for this file. Try again.');
+      }
+      if (enrolment.last_asset_id !== report.assetId || (enrolment.last_activity_at ?? 0) < at - ACTIVITY_RESOLUTION_MS) {
+        await learning.touchEnrolment(user.id, courseId, report.assetId, at);
+      }
+      const item = present(report.assetId, measure, facts);
+      if (doneChanged) {
+        const result = await completeIfDone(user.id, courseId, version, c);
+        return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
+      }
+      const { done, completedAt } = await learning.doneAndCompletion(user.id, courseId, version);
+      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(completedAt), completedNow: false };
+    },
+
+    /** A course's learners with their progress, for its author and administrators. */
+    async learners(user: UserRow, courseId: string): Promise<LearnerProgressView[]> {
+      const course = await courses.findCourse(courseId);
+      if (!course || !mayManage(user, { ownerId: course.owner_id })) throw notFound('No such course.');
+      const rows = await learning.learners(courseId, LEARNERS_LIMIT);
+      const progress = await learning.progressOfLearners(
+        courseId,
+        rows.map((r) => r.user_id),
+      );
+      const doneBy = new Map<string, Set<string>>();
+      for (const p of progress) {
+        if (p.done_at === null) continue;
+        const key = `${p.user_id}:${p.version}`;
+        const set = doneBy.get(key) ?? new Set<string>();
+        set.add(p.asset_id);
+        doneBy.set(key, set);
+      }
+      const out: LearnerProgressView[] = [];
+      for (const r of rows) {
+        const c = await curriculum(courseId, r.version);
+        const done = doneBy.get(`${r.user_id}:${r.version}`) ?? new Set<string>();
+        const summary = summarize(c, (id) => done.has(id));
+        out.push({
+          userId: r.user_id,
+          name: r.display_name,
+          email: r.email,
+          version: r.version,
+          enrolledAt: new Date(r.enrolled_at).toISOString(),
+          lastActivityAt: iso(r.last_activity_at),
+          doneCount: summary.doneCount,
+          total: summary.total,
+          percent: summary.percent,
+          completedAt: iso(r.completed_at),
+        });
+      }
+      return out;
+    },
+
+  };
+}
+
+export type LearningService = ReturnType<typeof createLearningService>;
