@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { createDatabase } from '../../src/server/db/database.ts';
 import { MARKER_NAME } from '../../src/server/storage/blob-store.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { LOCAL_S3_BUCKET, type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { apiClient, signIn } from './support/api.ts';
+import { type ApiClient, apiClient, signIn } from './support/api.ts';
 import { launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
@@ -73,6 +73,10 @@ for (const dialect of TEST_DIALECTS) {
     let dir: string;
     let video: string;
     let big: string;
+    let admin: ApiClient;
+    /** Requests the page has sent that have not ended yet (but its live event stream, which never ends and only listens). */
+    const open = new Set<Request>();
+    const track = (request: Request) => !new URL(request.url()).pathname.startsWith('/api/events');
 
     before(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-cancel-'));
@@ -84,13 +88,18 @@ for (const dialect of TEST_DIALECTS) {
       if (store === 's3') s3 = await startLocalS3();
       server = await startServer(dialect, s3 ? s3.env(`cancel-${Date.now()}`) : {});
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
+      admin = await apiClient(server.url);
       assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
       const created = await admin.request('POST', '/api/admin/users', { email: 'grace@example.org', displayName: 'Grace Author', role: 'author', password: PASSWORD });
       assert.equal(created.status, 201, created.text);
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(20_000);
       page = await context.newPage();
+      page.on('request', (request) => {
+        if (track(request)) open.add(request);
+      });
+      page.on('requestfinished', (request) => open.delete(request));
+      page.on('requestfailed', (request) => open.delete(request));
       await page.goto('/login');
       await page.getByLabel('Email').waitFor({ timeout: 60_000 });
       await page.getByLabel('Email').fill('grace@example.org');
@@ -159,8 +168,22 @@ for (const dialect of TEST_DIALECTS) {
           await waitFor(async () => bytesUnder(path.join(server.dataDir, 'blobs')) === 0, 'no blob bytes left on disk', 20_000, 250);
           await waitFor(async () => bytesUnder(path.join(server.dataDir, 'uploads')) === 0, 'no partial upload left on disk', 20_000, 250);
         }
-        // And it stays so: nothing the cancelled work was doing comes back a moment later.
-        await new Promise((r) => setTimeout(r, 3000));
+        // And it stays so: once nothing is running any more (no job queued or running on the server, no
+        // request of the page's still open), nothing of the cancelled work has come back.
+        let left = '';
+        await waitFor(
+          async () => {
+            const { queues } = (await admin.request('GET', '/api/admin/jobs')).json() as {
+              queues: { counts: Record<string, number> }[];
+            };
+            const live = queues.reduce((n, q) => n + (q.counts.created ?? 0) + (q.counts.retry ?? 0) + (q.counts.active ?? 0), 0);
+            left = `${live} live jobs; open: ${[...open].map((r) => `${r.method()} ${r.url()}`).join(', ')}`;
+            return live === 0 && open.size === 0;
+          },
+          'no job left to run and no request of the page left open',
+          20_000,
+          100,
+        ).catch((error: Error) => assert.fail(`${error.message} (${left})`));
         const assets = await db.selectFrom('assets').select('id').execute();
         assert.deepEqual(assets, []);
         if (s3) assert.deepEqual(await objectsIn(s3), []);

@@ -82,6 +82,59 @@ for (const dialect of TEST_DIALECTS) {
           buttons.map((b) => (b.querySelector('span')?.textContent ?? '').replace(/^Question \d+: /, '')),
         );
 
+    /**
+     * Waits until `check` (run in the page; it reads document.activeElement) holds: the editor moves
+     * focus a frame or more after the click or key that asks for it.
+     */
+    async function focusReaches<A>(what: string, check: (arg: A) => boolean, arg?: A) {
+      try {
+        await page.waitForFunction(check, arg as A, { polling: 'raf' });
+      } catch (error) {
+        const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200));
+        throw new Error(`focus did not reach ${what}; it is on ${focused}`, { cause: error });
+      }
+    }
+    const focusedLabel = (label: string) => document.activeElement?.getAttribute('aria-label') === label;
+
+    /**
+     * Clicks a button that adds an item and types into the item's first field. The editor focuses
+     * (and selects) that field a frame or more after the click: typing before then would go elsewhere.
+     */
+    async function typeIntoNew(button: Locator, text: string) {
+      const before = await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key') ?? '');
+      await button.click();
+      await focusReaches(
+        'the new item’s field',
+        (before) => {
+          const element = document.activeElement;
+          return (
+            (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) &&
+            (element.getAttribute('data-focus-key') ?? before) !== before
+          );
+        },
+        before,
+      );
+      await page.keyboard.type(text);
+    }
+
+    /** dnd-kit's announcements (its live regions) say when each key has been taken into account. */
+    const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').getByText(text).waitFor();
+
+    /**
+     * Picks up an item by keyboard (Space on its drag handle) so that the next arrow key moves it.
+     * dnd-kit's keyboard sensor measures the lists after the pick-up (the "is over position N."
+     * announcement comes once that is done) and only listens for the arrow keys from a zero-delay timer
+     * it starts at the pick-up; Chromium runs input before timers, so an arrow key sent right away can
+     * arrive before that listener and is lost. Timers of equal delay run in order: one started here
+     * runs after dnd-kit's.
+     */
+    async function pickUp(handle: Locator, overAnnouncement: string) {
+      await handle.focus();
+      await page.keyboard.press('Space');
+      await announced(overAnnouncement);
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    }
+
     before(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-test-editor-'));
       png = path.join(dir, 'sky.png');
@@ -108,18 +161,16 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'the empty Test step');
 
       for (const name of ['Basics', 'Advanced']) {
-        await page.getByRole('button', { name: 'Add a category' }).click();
         // The new category's name is focused and selected: typing replaces it.
-        await page.keyboard.type(name);
+        await typeIntoNew(page.getByRole('button', { name: 'Add a category' }), name);
         const section = category(name);
         await section.waitFor();
         for (const kind of ['Single choice', 'Multiple choice', 'True/false']) {
-          await section
-            .getByRole('group', { name: `Add a question to ${name}` })
-            .getByRole('button', { name: kind })
-            .click();
           // The new question opens with its text focused and selected.
-          await page.keyboard.type(`${name}: a ${kind.toLowerCase()} question`);
+          await typeIntoNew(
+            section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }),
+            `${name}: a ${kind.toLowerCase()} question`,
+          );
         }
       }
       const draft = await waitForSaved(
@@ -224,13 +275,9 @@ for (const dialect of TEST_DIALECTS) {
       await page.goto(`/drafts/${draftId}/review`);
       await page.getByRole('listitem').filter({ hasText: message }).getByRole('link', { name: 'Fix in Test' }).click();
       await page.getByRole('heading', { name: 'Test settings' }).waitFor();
-      await waitFor(
-        () =>
-          page.evaluate(
-            () => document.activeElement?.getAttribute('data-path') === 'test.categories.0.questions.1.answers',
-          ),
-        'the first grade of the question to have focus',
-        5_000,
+      await focusReaches(
+        'the first grade of the question',
+        () => document.activeElement?.getAttribute('data-path') === 'test.categories.0.questions.1.answers',
       );
       assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
       assert.equal(await questionToggle('Basics', 1).getAttribute('aria-expanded'), 'false');
@@ -273,34 +320,19 @@ for (const dialect of TEST_DIALECTS) {
       // Move buttons: Enter moves the question, and focus stays on its button to go on.
       await category('Advanced').getByRole('button', { name: 'Move question 3 up' }).focus();
       await page.keyboard.press('Enter');
+      // The row moved in the document, which takes focus from its button; the editor gives it back a frame later.
+      await focusReaches('the moved question’s button', focusedLabel, 'Move question 2 up');
       await page.keyboard.press('Enter');
       const moved = await questionTexts('Advanced');
       assert.deepEqual(moved, [before[2], before[0], before[1]]);
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-        'Move question 1 down',
-        'the first question cannot go further up: focus went to its other move button',
-      );
+      // The first question cannot go further up: focus goes to its other move button.
+      await focusReaches('the first question’s other move button', focusedLabel, 'Move question 1 down');
 
       // The drag handle, by keyboard: space picks up, arrow down moves, space drops.
-      await category('Advanced').getByRole('button', { name: 'Drag question 1 to reorder it' }).focus();
-      // dnd-kit's announcements (its live region) say when each key has been taken into account.
-      const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').getByText(text).waitFor();
-      // On a loaded machine dnd-kit may still be measuring right after a pick-up and let an arrow key
-      // pass unseen: press again until the move is announced (moving past either end is a no-op here).
-      const moveUntilAnnounced = async (key: string, text: string) => {
-        for (let attempt = 1; ; attempt++) {
-          await page.keyboard.press(key);
-          try {
-            await page.locator('[id^="DndLiveRegion"]').getByText(text).waitFor({ timeout: 3_000 });
-            return;
-          } catch (error) {
-            if (attempt === 4) throw error;
-          }
-        }
-      };
-      await page.keyboard.press('Space');
-      await announced('Question 1 is over position 1.');
+      await pickUp(
+        category('Advanced').getByRole('button', { name: 'Drag question 1 to reorder it' }),
+        'Question 1 is over position 1.',
+      );
       await page.keyboard.press('ArrowDown');
       await announced('Question 1 is over position 2.');
       await page.keyboard.press('Space');
@@ -320,25 +352,28 @@ for (const dialect of TEST_DIALECTS) {
 
       // Categories too: Advanced dragged above Basics by keyboard, then Basics moved back up with its button.
       const categoryNames = () => page.locator('[id^="category-heading-"]').allTextContents();
-      await page.getByRole('button', { name: 'Drag category Advanced to reorder it' }).focus();
-      await page.keyboard.press('Space');
-      await announced('Category Advanced is over position 2.');
-      await moveUntilAnnounced('ArrowUp', 'Category Advanced is over position 1.');
+      await pickUp(
+        page.getByRole('button', { name: 'Drag category Advanced to reorder it' }),
+        'Category Advanced is over position 2.',
+      );
+      await page.keyboard.press('ArrowUp');
+      await announced('Category Advanced is over position 1.');
       await page.keyboard.press('Space');
       await announced('Category Advanced dropped at position 1.');
-      assert.deepEqual(await categoryNames(), ['Advanced', 'Basics']);
+      const namesAre = (expected: string[]) => async () =>
+        JSON.stringify(await categoryNames()) === JSON.stringify(expected);
+      await waitFor(namesAre(['Advanced', 'Basics']), 'Advanced above Basics', 5_000);
       await waitForSaved(page, draftId, 'Advanced first', (d) => d.content.test.categories[0]?.name === 'Advanced');
       await page.getByRole('button', { name: 'Move category Basics up' }).focus();
       await page.keyboard.press('Enter');
-      assert.deepEqual(await categoryNames(), ['Basics', 'Advanced']);
+      await waitFor(namesAre(['Basics', 'Advanced']), 'Basics above Advanced', 5_000);
       await waitForSaved(page, draftId, 'Basics first again', (d) => d.content.test.categories[0]?.name === 'Basics');
       await expectAccessible(page, 'the Test step after reordering');
     });
 
     it('nests a category, limits its draw, and moves, duplicates, retypes and deletes questions', async () => {
       const advanced = category('Advanced');
-      await advanced.getByRole('button', { name: 'Add a subcategory to Advanced' }).click();
-      await page.keyboard.type('Deeper');
+      await typeIntoNew(advanced.getByRole('button', { name: 'Add a subcategory to Advanced' }), 'Deeper');
       const deeper = category('Deeper (subcategory, level 2)');
       await deeper.waitFor();
       await page.getByText('Category Deeper has no questions.').first().waitFor();
@@ -358,11 +393,9 @@ for (const dialect of TEST_DIALECTS) {
       const moving = questionItem('Advanced', 1);
       await moving.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Advanced › Deeper' });
       await deeper.getByRole('button', { name: /^Question 1: Advanced: a single choice question/ }).waitFor();
-      await waitFor(
-        () =>
-          page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')?.endsWith(':category') ?? false),
-        'focus to stay on the moved question’s category',
-        5_000,
+      await focusReaches(
+        'the moved question’s category',
+        () => document.activeElement?.getAttribute('data-focus-key')?.endsWith(':category') ?? false,
       );
       await waitFor(
         async () => (await page.getByText('Category Deeper has no questions.').count()) === 0,
@@ -399,10 +432,9 @@ for (const dialect of TEST_DIALECTS) {
         async () => (await deeper.getByRole('button', { name: /^Question \d+: / }).count()) === 1,
         'one question left',
       );
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.textContent?.startsWith('Question 1: ') ?? false),
-        true,
-        'focus moved to the remaining question',
+      await focusReaches(
+        'the remaining question',
+        () => document.activeElement?.textContent?.startsWith('Question 1: ') ?? false,
       );
 
       // Delete the subcategory (it asks first): focus goes back to its parent's heading.
@@ -411,7 +443,7 @@ for (const dialect of TEST_DIALECTS) {
       await remove.getByText('Deleting it also deletes 1 question.').waitFor();
       await remove.getByRole('button', { name: 'Delete the category' }).click();
       await deeper.waitFor({ state: 'detached' });
-      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Advanced');
+      await focusReaches('the parent’s heading', () => document.activeElement?.textContent === 'Advanced');
 
       const draft = await waitForSaved(page, draftId, 'Advanced with two questions, drawing two', (d) => {
         const c = d.content.test.categories[1];

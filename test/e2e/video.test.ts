@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
+import { waitFor } from '../../src/server/testing/wait.ts';
 
 const CUE = 'Welcome to the lecture.';
 
@@ -163,15 +164,34 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     await page.locator('video').waitFor();
     await page.getByLabel('Speed').selectOption('1.5');
     await waitForState(page, (s) => s.rate === 1.5, 'the speed changes');
-    await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
+    const saved: number[] = [];
+    const onResponse = (response: Response) => {
+      const request = response.request();
+      if (request.method() === 'PUT' && response.url().endsWith('/position') && response.ok()) {
+        saved.push((JSON.parse(request.postData() ?? '{}') as { seconds: number }).seconds);
+      }
+    };
+    page.on('response', onResponse);
+    const pausedAt = await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
       v.muted = true;
       await v.play();
       v.currentTime = 8;
-      await new Promise((r) => setTimeout(r, 500));
+      // Paused once it has played on from there.
+      await new Promise<void>((resolve) => {
+        const played = () => {
+          if (v.currentTime > 8) {
+            v.removeEventListener('timeupdate', played);
+            resolve();
+          }
+        };
+        v.addEventListener('timeupdate', played);
+      });
       v.pause();
+      return v.currentTime;
     });
-    // The pause saved the position; a new visit starts there.
-    await page.waitForTimeout(500);
+    // The pause saves the position; a new visit starts there.
+    await waitFor(() => saved.includes(pausedAt), `the position ${pausedAt} to be saved`, 10_000);
+    page.off('response', onResponse);
     await page.reload();
     await page.getByText(/^Resumed at 0:0[89]\.$/).waitFor();
     const resumed = await waitForState(page, (s) => s.time >= 8, 'resumed');

@@ -125,6 +125,7 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     await queue.schedule('system.probe', '* * * * * *', { probeId: 'tick' });
     await waitUntil(async () => (await probeRuns('tick')) !== null, 'the first tick', 20_000);
     const first = (await probeRuns('tick'))?.runs ?? 0;
+    // The window is what is tested: how often a per-second schedule fired in 6 s with two schedulers.
     await sleep(6000);
     const fired = ((await probeRuns('tick'))?.runs ?? 0) - first;
     await queue.unschedule('system.probe');

@@ -1,7 +1,7 @@
 // Embedded-driver specifics: a worker that died holding a job.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ColumnNode, type OperationNode, UpdateQueryNode } from 'kysely';
 import { createDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.ts';
@@ -56,8 +56,7 @@ describe('[sqlite] embedded queue after a crash', () => {
       ]),
       { concurrency: 1 },
     );
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await queue.getJob('exhausted'))?.state !== 'failed') await sleep(50);
+    await waitFor(async () => (await queue.getJob('exhausted'))?.state === 'failed', 'the exhausted job to fail', 10_000);
     await queue.stop(0);
     assert.deepEqual(ran, [{ probeId: 'again', attempt: 2 }]);
     assert.equal((await queue.getJob('again'))?.state, 'completed');
@@ -68,7 +67,23 @@ describe('[sqlite] embedded queue after a crash', () => {
 
   it('starts a job queued inside a transaction as soon as it commits, not at the next poll', async () => {
     const ran: string[] = [];
-    const queue = createEmbeddedJobQueue({ db, pollIntervalMs: 60_000, leaseMs: 2000 });
+    // The worker's claim (the UPDATE that sets started_at) is watched: once one comes back empty, the
+    // worker goes on to wait for its next (one-minute) poll.
+    const claims = new WeakSet<object>();
+    let foundNothing = false;
+    const watched = db.withPlugin({
+      transformQuery: ({ node, queryId }) => {
+        const setsStartedAt = (column: OperationNode) =>
+          ColumnNode.is(column) && column.column.name === 'started_at';
+        if (UpdateQueryNode.is(node) && node.updates?.some((u) => setsStartedAt(u.column))) claims.add(queryId);
+        return node;
+      },
+      transformResult: async ({ queryId, result }) => {
+        if (claims.has(queryId) && result.rows.length === 0) foundNothing = true;
+        return result;
+      },
+    });
+    const queue = createEmbeddedJobQueue({ db: watched, pollIntervalMs: 60_000, leaseMs: 2000 });
     await queue.startWorkers(
       registryWith([
         handle('system.probe', async ({ probeId }) => {
@@ -77,11 +92,11 @@ describe('[sqlite] embedded queue after a crash', () => {
       ]),
       { concurrency: 1 },
     );
-    // Let the worker find the queue empty and settle into its (one-minute) wait.
-    await sleep(100);
+    await waitFor(() => foundNothing, 'the worker to find the queue empty', 5_000, 5);
+    // The rest of the worker's step after its empty claim is promise callbacks: a macrotask later it waits.
+    await new Promise((resolve) => setImmediate(resolve));
     await db.transaction().execute((trx) => queue.enqueue('system.probe', { probeId: 'in-trx', holdMs: 0 }, { trx }));
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && ran.length === 0) await sleep(20);
+    await waitFor(() => ran.length > 0, 'the job queued in the transaction to run', 5_000, 20);
     await queue.stop(0);
     assert.deepEqual(ran, ['in-trx']);
   });

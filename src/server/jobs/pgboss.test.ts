@@ -118,7 +118,8 @@ describe('[postgres] pg-boss driver', { skip: !TEST_DIALECTS.includes('postgres'
     assert.equal(await admin.cancel(id), true);
     await waitFor(() => reason !== undefined, 'the abort', 3000);
     assert.match(String(reason), /cancelled/);
-    await sleep(300);
+    // Once the worker has stopped, its attempt is over: nothing of it can complete the job any more.
+    await worker.stop(5_000);
     assert.equal((await admin.getJob(id))?.state, 'cancelled');
     assert.ok(!events.some((e) => e.jobId === id && e.state === 'completed'));
   });
@@ -202,6 +203,7 @@ describe('[postgres] pg-boss driver', { skip: !TEST_DIALECTS.includes('postgres'
     let done = 0;
     const hold = async () => {
       peak = Math.max(peak, ++active);
+      // The hold is what is tested: jobs that overlap in time, counted at their peak.
       await sleep(200);
       active--;
       done++;

@@ -93,6 +93,11 @@ for (const dialect of TEST_DIALECTS) {
 
     it('enqueues inside a transaction: a rollback leaves no job, a commit runs it', async () => {
       queue = await h.newQueue();
+      const probeJobs = async () => {
+        const counts = (await queue.counts()).find((c) => c.name === 'system.probe')?.counts;
+        return Object.values(counts ?? {}).reduce((sum: number, n: number) => sum + n, 0);
+      };
+      const jobsBefore = await probeJobs();
       const seen: string[] = [];
       probe = async ({ probeId }) => {
         seen.push(probeId);
@@ -111,7 +116,8 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.ok(committedId);
       await waitFor(() => seen.includes('committed'), 'the committed job');
-      await sleep(300);
+      // The rolled-back job is not merely late: it does not exist, in any state.
+      assert.equal(await probeJobs(), jobsBefore + 1);
       assert.deepEqual(seen, ['committed']);
     });
 
@@ -145,12 +151,15 @@ for (const dialect of TEST_DIALECTS) {
       probe = async ({ probeId }) => {
         seen.push(probeId);
       };
-      const id = await queue.enqueue('system.probe', { probeId: 'never' }, { runAt: new Date(Date.now() + 1500) });
+      const runAt = new Date(Date.now() + 500);
+      const id = await queue.enqueue('system.probe', { probeId: 'never' }, { runAt });
       assert.ok(id);
       assert.equal(await queue.cancel(id), true);
+      // Queued after it and due at the same time: with one slot, the cancelled job would run first.
+      await queue.enqueue('system.probe', { probeId: 'after' }, { runAt });
       await queue.startWorkers(registry(), { concurrency: 1 });
-      await sleep(2500);
-      assert.deepEqual(seen, []);
+      await waitFor(() => seen.includes('after'), 'the job queued after the cancelled one');
+      assert.deepEqual(seen, ['after']);
       assert.equal((await queue.getJob(id))?.state, 'cancelled');
       assert.equal(await queue.cancel(id), false);
     });
@@ -210,18 +219,20 @@ for (const dialect of TEST_DIALECTS) {
     it('runs higher priority first and nothing before its run-at time', async () => {
       queue = await h.newQueue();
       const order: string[] = [];
+      let laterRanAt = 0;
       probe = async ({ probeId }) => {
         order.push(probeId);
+        if (probeId === 'later') laterRanAt = Date.now();
       };
-      await queue.enqueue('system.probe', { probeId: 'later' }, { runAt: new Date(Date.now() + 2000) });
+      const runAt = new Date(Date.now() + 2000);
+      await queue.enqueue('system.probe', { probeId: 'later' }, { runAt });
       await queue.enqueue('system.probe', { probeId: 'low' }, { priority: 0 });
       await queue.enqueue('system.probe', { probeId: 'high' }, { priority: 10 });
       await queue.startWorkers(registry(), { concurrency: 1 });
       await waitFor(() => order.length >= 2, 'two jobs');
       assert.deepEqual(order, ['high', 'low']);
-      await sleep(500);
-      assert.deepEqual(order, ['high', 'low']);
       await waitFor(() => order.length === 3, 'the delayed job', 10_000);
+      assert.ok(laterRanAt >= runAt.getTime(), `the delayed job ran ${runAt.getTime() - laterRanAt} ms early`);
     });
 
     it('reports progress to listeners', async () => {
@@ -237,14 +248,24 @@ for (const dialect of TEST_DIALECTS) {
     it('serves only the configured groups', async () => {
       queue = await h.newQueue();
       const seen: string[] = [];
-      probe = async ({ probeId }) => {
-        seen.push(probeId);
-      };
-      await queue.startWorkers(registry(), { concurrency: 1, groups: ['media'] });
+      // A default-group job queued before a media one: a worker serving every group takes it first.
       const id = await queue.enqueue('system.probe', { probeId: 'default-group' });
-      await sleep(1500);
-      assert.deepEqual(seen, []);
       assert.ok(id);
+      await queue.enqueue('assets.process-media', { assetId: 'media-group' });
+      await queue.startWorkers(
+        registryWith([
+          handle('system.probe', async ({ probeId }) => {
+            seen.push(probeId);
+          }),
+          handle('assets.process-media', async ({ assetId }) => {
+            seen.push(assetId);
+          }),
+        ]),
+        { concurrency: 1, groups: ['media'] },
+      );
+      await waitFor(() => seen.includes('media-group'), 'the media job');
+      assert.deepEqual(seen, ['media-group']);
+      assert.equal((await queue.getJob(id))?.state, 'created');
       await queue.cancel(id);
     });
 
@@ -264,6 +285,7 @@ for (const dialect of TEST_DIALECTS) {
       await b.startScheduler();
       await waitFor(() => runs.length >= 1, 'the first scheduled run', 20_000);
       const start = runs.length;
+      // The window is what is tested: how often a per-second schedule fired in 4 s.
       await sleep(4000);
       const fired = runs.length - start;
       await a.unschedule('system.probe');

@@ -38,7 +38,11 @@ function launch(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => {
+      // A server still starting would keep the test process alive after the failure (its IPC channel).
+      child.kill('SIGKILL');
+      reject(new Error('server did not start within 30 s'));
+    }, 30_000);
     child.on('message', (message: { type?: string }) => {
       if (message.type === 'listening') {
         clearTimeout(timer);

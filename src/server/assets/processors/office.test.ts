@@ -9,6 +9,7 @@ import { readPdfInfo } from './pdf.ts';
 import { FIXTURES, inputFor, processesMentioning, tempDir } from './test-support.ts';
 import type { ProcessResult } from './types.ts';
 import { skipIfOptedOut } from '../../testing/prerequisites.ts';
+import { waitFor } from '../../testing/wait.ts';
 
 const office = (name: string) => path.join(FIXTURES, 'office', name);
 const noSoffice = createOfficeProcessor({ soffice: 'lectern-no-soffice' });
@@ -122,11 +123,13 @@ describe('office processor with LibreOffice', { skip }, () => {
     const run = processOffice(
       inputFor(office('textract_standardized_text.xlsx'), dir, { ext: 'xlsx' }, { signal: controller.signal }),
     );
-    setTimeout(() => controller.abort(new Error('cancelled by test')), 300);
+    // Aborted once LibreOffice runs (its command line names the work folder).
+    const converting = waitFor(() => processesMentioning(dir).length > 0, 'LibreOffice to start', 30_000, 20);
+    await Promise.race([converting, run]);
+    controller.abort(new Error('cancelled by test'));
     const started = Date.now();
     await assert.rejects(run, { name: 'ToolError', kind: 'aborted' });
     assert.ok(Date.now() - started < 3000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepEqual(processesMentioning(dir), [], 'no LibreOffice process is left');
+    await waitFor(() => processesMentioning(dir).length === 0, 'no LibreOffice process to be left', 5_000, 20);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runTool, ToolError, toolAvailable } from './run-tool.ts';
 import { alive, tempDir } from './test-support.ts';
+import { waitFor } from '../../testing/wait.ts';
 
 const signal = () => new AbortController().signal;
 
@@ -64,9 +65,10 @@ describe('runTool', () => {
       },
       onStdout: (chunk) => {
         childPid = Number(chunk.trim());
+        // The shell has started its child: stop them now.
+        controller.abort();
       },
     });
-    setTimeout(() => controller.abort(), 100);
     await assert.rejects(
       run,
       (err: unknown) => err instanceof ToolError && err.kind === 'aborted' && /^sh was stopped/.test(err.message),
@@ -74,9 +76,8 @@ describe('runTool', () => {
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
     assert.ok(shellPid > 0 && childPid > 0);
     assert.equal(alive(shellPid), false, 'the tool is gone');
-    // The grandchild may take a moment to be reaped by init, but it must be dead (killed with the group).
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(alive(childPid), false, 'its child is gone too');
+    // The grandchild (sleep 30) may take a moment to die and be reaped, but it must go: killed with the group.
+    await waitFor(() => !alive(childPid), 'its child to be gone too', 5_000, 10);
   });
 
   it('does not start when already aborted, or when the tool is missing', async (t) => {

@@ -10,6 +10,7 @@ import { alive, inputFor, processesMentioning } from './test-support.ts';
 import type { DerivativeFile, ProcessResult } from './types.ts';
 import { createVideoProcessor, FAST_PATH_ROLE } from './video.ts';
 import { skipIfOptedOut } from '../../testing/prerequisites.ts';
+import { waitFor } from '../../testing/wait.ts';
 
 const skip = skipIfOptedOut('video');
 const signal = () => new AbortController().signal;
@@ -325,8 +326,7 @@ describe('video processor', { skip }, () => {
     );
     await assert.rejects(running, (err: unknown) => err instanceof ToolError && err.kind === 'aborted');
     assert.ok(started, 'the transcode was running');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(processesMentioning(workDir).filter(alive), []);
+    await waitFor(() => processesMentioning(workDir).filter(alive).length === 0, 'no ffmpeg to be left', 5_000, 20);
 
     const hurried = createVideoProcessor({}, { ladder: { heights: [720], timeoutMs: 500 } });
     const timedOut = await hurried(inputFor(clip('long.avi'), await mkdtemp(path.join(dir, 'work-timeout-'))));
