@@ -42,6 +42,8 @@ export function registerUploadRoutes(
     datastore: deps.uploads.datastore,
     ...(deps.uploads.locker ? { locker: deps.uploads.locker } : {}),
     relativeLocation: true,
+    // Same origin only: without this, tus grants every origin (access-control-allow-origin: *).
+    allowedOrigins: () => false,
     respectForwardedHeaders: deps.trustProxy,
     maxSize: deps.maxSize,
     disableTerminationForFinishedUploads: true,
