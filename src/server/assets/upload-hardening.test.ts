@@ -105,6 +105,18 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(svgOk.state, 'ready', svgOk.reason ?? '');
     });
 
+    it('holds a file to its real kind’s size limit: a 3 MB WAV declared as video (limit 8 MB) fails as audio (limit 2 MB)', async () => {
+      const id = await upload(author, wav(3 * MiB), 'lecture.wav', 'video');
+      const asset = await settled(author, id);
+      assert.equal(asset.state, 'failed', `stored as ${asset.kind} ${asset.mime}`);
+      assert.equal(asset.reason, 'lecture.wav is 3 MB; the limit for audio files is 2 MB. It was uploaded as a video, but it is an audio file.');
+      assert.equal((await author.get(`/api/assets/${id}/original`)).statusCode, 409, 'nothing stored');
+      // Within the audio limit, the same declaration is filed as audio.
+      const small = await settled(author, await upload(author, wav(MiB), 'short.wav', 'video'));
+      assert.equal(small.kind, 'audio');
+      assert.notEqual(small.reason ?? '', asset.reason);
+    });
+
     it('answers tus requests without access-control-allow-origin, whatever the Origin', async () => {
       const created = await createUpload(base, author, 10, 'other', { origin: 'https://evil.example' });
       assert.equal(created.status, 201, await created.text());
