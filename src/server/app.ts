@@ -30,6 +30,9 @@ import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
+import { createQuotasRepository } from './quotas/repository.ts';
+import { registerQuotaRoutes } from './quotas/routes.ts';
+import { createQuotasService } from './quotas/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { StorageState } from './storage/prepare.ts';
 import { registerUploadRoutes } from './uploads/routes.ts';
@@ -144,6 +147,7 @@ export async function buildApp({ config, db, logger, bus, queue, storageState, f
     });
     const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
     registerAssetRoutes(app, { assets: files.assets, blobStore: files.blobStore });
+    registerQuotaRoutes(app, { quotas: createQuotasService({ quotas: createQuotasRepository(db), limits: config.quotas }) });
     registerMediaRoutes(app, {
       media: createMediaService({ assets: files.assets, media: createMediaRepository(db) }),
       blobStore: files.blobStore,

@@ -15,6 +15,8 @@ import { createEmbeddedJobQueue } from './jobs/embedded.ts';
 import { probeHandler } from './jobs/probe.ts';
 import type { JobEvent, JobQueue } from './jobs/queue.ts';
 import { createJobRegistry, handle, type JobRegistry } from './jobs/registry.ts';
+import { createQuotasRepository } from './quotas/repository.ts';
+import { createQuotasService } from './quotas/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createBlobStore } from './storage/index.ts';
 import { checkBlobStore, prepareBlobStore, type StorageState } from './storage/prepare.ts';
@@ -77,6 +79,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     uploads,
     queue,
     limits: config.uploadLimits,
+    quota: createQuotasService({ quotas: createQuotasRepository(db), limits: config.quotas }),
     video: config.video,
     readableThroughCourses: async (userId, assetId) =>
       (await courseRows.enrolledVersionUses(userId, assetId)) || (await courseRows.ownedCourseUses(userId, assetId)),

@@ -12,6 +12,7 @@ import { formatBytes } from '../../shared/format-bytes.ts';
 import type { DB } from '../db/types.ts';
 import { HttpError } from '../http/errors.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
+import type { UploadQuota } from '../quotas/service.ts';
 import type { BlobStore, PutResult } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
 import type { UserRow } from '../users/repository.ts';
@@ -33,6 +34,8 @@ export interface AssetsServiceDeps {
   /** Whether someone other than the owner may read the asset through a course (enrolled, or owning the course). */
   readableThroughCourses?: (userId: string, assetId: string) => Promise<boolean>;
   now?: () => number;
+  /** Per-user quotas, checked in the transaction that creates an upload's row; none when absent. */
+  quota?: UploadQuota;
   /** The video ladder (heights, WebM, time limit); defaults when absent. */
   video?: VideoProcessorOptions['ladder'];
 }
@@ -132,7 +135,7 @@ export function createAssetsService(deps: AssetsServiceDeps) {
   }
 
   return {
-    /** At upload creation, before any byte arrives: size and kind are checked here. */
+    /** At upload creation, before any byte arrives: size, kind and the owner's quotas are checked here. */
     async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
@@ -156,7 +159,10 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         created_at: at,
         updated_at: at,
       };
-      await assets.insert(row);
+      await db.transaction().execute(async (trx) => {
+        await deps.quota?.checkNewUpload(owner.id, input.size, trx);
+        await assets.insert(row, trx);
+      });
       await announce(row.id);
       return row;
     },

@@ -70,7 +70,8 @@ export function registerUploadRoutes(
         });
         if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
-        if (err instanceof HttpError) throw refuse(err.statusCode, err.message);
+        // The API's one error shape, so the code (too_many_uploads, quota_exceeded…) reaches the uploader too.
+        if (err instanceof HttpError) throw refuse(err.statusCode, JSON.stringify({ error: err.code, message: err.message }));
         throw err;
       }
       return { metadata: upload.metadata };
