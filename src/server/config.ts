@@ -5,6 +5,9 @@ import path from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { ASSET_KINDS, type AssetKind } from '../shared/assets.ts';
+import type { StorageLimits } from '../shared/quotas.ts';
+
+const GiB = 1024 * 1024 * 1024;
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -54,6 +57,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   UPLOAD_MAX_VIDEO_MB: z.coerce.number().int().min(1).default(4096),
   UPLOAD_MAX_FILE_MB: z.coerce.number().int().min(1).default(200),
+  QUOTA_OPEN_UPLOADS: z.coerce.number().int().min(1).max(10_000).default(20),
+  QUOTA_UPLOADING_GB: z.coerce.number().positive().default(20),
+  QUOTA_STORED_GB: z.coerce.number().positive().default(50),
   VIDEO_LADDER: z
     .string()
     .regex(/^\d{3,4}(,\d{3,4})*$/, 'must list rendition heights such as 360,720,1080')
@@ -122,6 +128,8 @@ export interface Config {
   workerConcurrency: number;
   /** Largest upload per asset kind, in bytes. */
   uploadLimits: Record<AssetKind, number>;
+  /** Per-user quotas: uploads in progress, bytes they reserve, bytes stored (with reservations). */
+  quotas: StorageLimits;
   /** Partial uploads (tus) in the embedded mode. */
   uploadsDir: string;
   /** The video ladder: rendition heights, the optional WebM, and how long one transcode may run. */
@@ -175,6 +183,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimits: Object.fromEntries(
       ASSET_KINDS.map((kind) => [kind, (kind === 'video' ? e.UPLOAD_MAX_VIDEO_MB : e.UPLOAD_MAX_FILE_MB) * 1024 * 1024]),
     ) as Record<AssetKind, number>,
+    quotas: {
+      openUploads: e.QUOTA_OPEN_UPLOADS,
+      reservedBytes: Math.round(e.QUOTA_UPLOADING_GB * GiB),
+      storedBytes: Math.round(e.QUOTA_STORED_GB * GiB),
+    },
     uploadsDir: path.join(dataDir, 'uploads'),
     video: {
       heights: [...new Set(e.VIDEO_LADDER.split(',').map(Number))].sort((a, b) => a - b),

@@ -26,6 +26,8 @@ import { createLearningRepository } from './learning/repository.ts';
 import { createLearningService } from './learning/service.ts';
 import { createMediaRepository } from './media/repository.ts';
 import { createMediaService } from './media/service.ts';
+import { createQuotasRepository } from './quotas/repository.ts';
+import { createQuotasService } from './quotas/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { UploadStore } from './uploads/store.ts';
 import { createUsersRepository } from './users/repository.ts';
@@ -55,6 +57,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   );
   const users = createUsersService({ db, users: userRows, auth }, { passwordScryptLogN: config.passwordScryptLogN, hasher });
 
+  const quotas = createQuotasService({ quotas: createQuotasRepository(db), limits: config.quotas });
   const assets = createAssetsService({
     db,
     assets: assetRows,
@@ -62,6 +65,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     uploads,
     queue,
     limits: config.uploadLimits,
+    quota: quotas,
     video: config.video,
     readableThroughCourses: async (userId, assetId) =>
       (await courseRows.enrolledVersionUses(userId, assetId)) ||
@@ -92,7 +96,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, attempts, learning, gc, uploads, blobStore, queue, bus };
+  return { auth, users, assets, media, drafts, courses, attempts, learning, quotas, gc, uploads, blobStore, queue, bus };
 }
 
 export type Services = ReturnType<typeof createServices>;

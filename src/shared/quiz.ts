@@ -103,33 +103,43 @@ export interface QuizCategory {
   children: QuizCategory[];
 }
 
-export const categorySchema = z.object({
-  id: z.uuid(),
-  name: z.string().min(1).max(200),
-  drawCount: z.int().min(1).nullable().default(null),
-  questions: z.array(questionSchema).default([]),
-  get children(): z.ZodDefault<z.ZodArray<typeof categorySchema>> {
-    return z.array(categorySchema).default([]);
-  },
-});
+/** What an editor may send for a category: defaults are filled in on parse. */
+export interface QuizCategoryInput {
+  id: string;
+  name: string;
+  drawCount?: number | null;
+  questions?: z.input<typeof questionSchema>[];
+  children?: QuizCategoryInput[];
+}
 
-export const testSetSchema = z
-  .object({
-    settings: quizSettingsSchema.default(() => quizSettingsSchema.parse({})),
-    categories: z.array(categorySchema).default([]),
-  })
-  .superRefine((testSet, ctx) => {
-    // Checked here rather than in the recursive schema so the message can name the limit once.
-    walkCategories(testSet.categories, (_category, path, depth) => {
-      if (depth === MAX_CATEGORY_DEPTH + 1) {
-        ctx.addIssue({
-          code: 'custom',
-          path: path.split('.'),
-          message: `Categories can be nested at most ${MAX_CATEGORY_DEPTH} deep.`,
-        });
-      }
-    });
+const TOO_DEEP = `Categories can be nested at most ${MAX_CATEGORY_DEPTH} deep.`;
+
+/**
+ * A category below the nesting limit: refused as a whole without reading inside it, so a tree nested
+ * 1,000 deep is one clear issue (at its first category too deep) instead of a stack overflow.
+ */
+const tooDeepCategorySchema = z.custom<QuizCategory>(() => false, { message: TOO_DEEP });
+
+/**
+ * The category schema at `depth` (1 = top level). It is not recursive: it is unrolled down to the
+ * nesting limit, so validation never recurses deeper than MAX_CATEGORY_DEPTH however deep the input is.
+ */
+function categorySchemaAt(depth: number): z.ZodType<QuizCategory, QuizCategoryInput> {
+  return z.object({
+    id: z.uuid(),
+    name: z.string().min(1).max(200),
+    drawCount: z.int().min(1).nullable().default(null),
+    questions: z.array(questionSchema).default([]),
+    children: z.array(depth < MAX_CATEGORY_DEPTH ? categorySchemaAt(depth + 1) : tooDeepCategorySchema).default([]),
   });
+}
+
+export const categorySchema = categorySchemaAt(1);
+
+export const testSetSchema = z.object({
+  settings: quizSettingsSchema.default(() => quizSettingsSchema.parse({})),
+  categories: z.array(categorySchema).default([]),
+});
 export type TestSet = { settings: QuizSettings; categories: QuizCategory[] };
 // Compile-time check that the hand-written recursive types match what the schema parses to.
 const _parsedIsTestSet: (parsed: z.output<typeof testSetSchema>) => TestSet = (parsed) => parsed;

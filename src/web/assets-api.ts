@@ -1,6 +1,7 @@
-// The file asset endpoints (list, view, delete) and the addresses of an asset's bytes.
+// The file asset endpoints (list, view, delete, storage usage) and the addresses of an asset's bytes.
 import { z } from 'zod';
 import { ASSET_KINDS, ASSET_STATES, type AssetView } from '../shared/assets.ts';
+import { myStorageUsageResponseSchema, usersStorageUsageResponseSchema } from '../shared/quotas.ts';
 import { request } from './api.ts';
 
 /** An asset as the server sends it (in answers and in live `asset` events). */
@@ -25,6 +26,11 @@ export const assetsApi = {
   list: () => request<{ assets: AssetView[] }>('GET', '/api/assets'),
   get: (id: string) => request<{ asset: AssetView }>('GET', base(id)),
   remove: (id: string) => request<void>('DELETE', base(id)),
+  /** What the signed-in author's files and uploads take, and their quotas. */
+  usage: async () => myStorageUsageResponseSchema.parse(await request<unknown>('GET', '/api/assets/usage')),
+  /** Every user's files and uploads (administrators). */
+  usersUsage: async () =>
+    usersStorageUsageResponseSchema.parse(await request<unknown>('GET', '/api/admin/storage-usage')),
 };
 
 /** The uploaded file itself (always sent as a download, under its original name). */

@@ -8,8 +8,8 @@ export type DerivativeRow = Selectable<AssetDerivativesTable>;
 
 export function createAssetsRepository(db: Kysely<DB>) {
   return {
-    async insert(row: AssetRow): Promise<void> {
-      await db.insertInto('assets').values(row).execute();
+    async insert(row: AssetRow, trx: Kysely<DB> = db): Promise<void> {
+      await trx.insertInto('assets').values(row).execute();
     },
 
     find(id: string, trx: Kysely<DB> = db): Promise<AssetRow | undefined> {

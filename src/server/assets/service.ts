@@ -2,7 +2,7 @@
 // (real type from the bytes, stored as a blob), processed into derivatives, served, deleted.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -14,10 +14,11 @@ import type { DB } from '../db/types.ts';
 import { conflict, notFound, tooLarge } from '../errors.ts';
 import { type Actor, mayManage, mayReadFile } from '../policies.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
+import type { UploadQuota } from '../quotas/service.ts';
 import type { BlobStore, PutResult } from '../storage/blob-store.ts';
 import type { UploadStore } from '../uploads/store.ts';
 import type { UserRow } from '../users/repository.ts';
-import { type Detection, detectFile } from './detect/index.ts';
+import { type Detection, detectFile, KIND_NOUNS } from './detect/index.ts';
 import { presentAsset } from './presenter.ts';
 import type { DerivativeFile } from './processors/types.ts';
 import type { VideoProcessorOptions } from './processors/video.ts';
@@ -35,6 +36,8 @@ export interface AssetsServiceDeps {
   /** Whether someone other than the owner may read the asset through a course (enrolled, or owning the course). */
   readableThroughCourses?: (userId: string, assetId: string) => Promise<boolean>;
   now?: () => number;
+  /** Per-user quotas, checked in the transaction that creates an upload's row; none when absent. */
+  quota?: UploadQuota;
   /** The video ladder (heights, WebM, time limit); defaults when absent. */
   video?: VideoProcessorOptions['ladder'];
 }
@@ -55,6 +58,11 @@ export const ASSET_JOBS = ['assets.ingest', 'assets.process', 'assets.process-me
 
 function processingJob(kind: AssetKind): 'assets.process' | 'assets.process-media' {
   return kind === 'audio' || kind === 'video' ? 'assets.process-media' : 'assets.process';
+}
+
+/** "x.wav is 3 MB; the limit for audio files is 2 MB." */
+function overLimitMessage(name: string, size: number, kind: AssetKind, limit: number): string {
+  return `${name} is ${formatBytes(size)}; the limit for ${kind === 'other' ? 'files' : `${kind} files`} is ${formatBytes(limit)}.`;
 }
 
 /**
@@ -158,14 +166,11 @@ export function createAssetsService(deps: AssetsServiceDeps) {
   const mayAccess = (user: Actor, asset: AssetRow) => mayManage(user, { ownerId: asset.owner_id });
 
   return {
-    /** At upload creation, before any byte arrives: size and kind are checked here. */
+    /** At upload creation, before any byte arrives: size, kind and the owner's quotas are checked here. */
     async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
-        throw tooLarge(
-          `${input.name} is ${formatBytes(input.size)}; the limit for ${input.kind === 'other' ? 'files' : `${input.kind} files`} is ${formatBytes(limit)}.`,
-          'file_too_large',
-        );
+        throw tooLarge(overLimitMessage(input.name, input.size, input.kind, limit), 'file_too_large');
       }
       const at = now();
       const row: AssetRow = {
@@ -185,7 +190,10 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         created_at: at,
         updated_at: at,
       };
-      await assets.insert(row);
+      await db.transaction().execute(async (trx) => {
+        await deps.quota?.checkNewUpload(owner.id, input.size, trx);
+        await assets.insert(row, trx);
+      });
       await announce(row.id);
       return row;
     },
@@ -217,6 +225,15 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         if (!detection.ok) {
           await uploads.remove(uploadId);
           return fail(asset, detection.reason);
+        }
+        // The limit checked at creation was the declared kind's; the file is filed as its real kind,
+        // which may have a smaller one (a WAV declared as video is audio).
+        const size = (await stat(file)).size;
+        const limit = deps.limits[detection.kind];
+        if (size > limit) {
+          await uploads.remove(uploadId);
+          const declared = detection.kind === asset.kind ? '' : ` It was uploaded as ${KIND_NOUNS[asset.kind]}, but it is ${KIND_NOUNS[detection.kind]}.`;
+          return fail(asset, `${overLimitMessage(asset.original_name, size, detection.kind, limit)}${declared}`);
         }
         const put = await blobStore.put(createReadStream(file));
         const claimed = await claiming(async (trx) => {

@@ -230,5 +230,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await other.post(`/api/courses/${courseId}/drafts`)).statusCode, 404);
       assert.equal((await learner.post(`/api/drafts/${crypto.randomUUID()}/publish`)).statusCode, 403);
     });
+
+    it('answers another author 404 for a published draft id, as for an open one, and its owner the course', async () => {
+      const { draft } = await publishableDraft('Published, then probed');
+      const other = (await createSignedInUser(app, admin, 'author')).client;
+      const open = await other.post(`/api/drafts/${draft.id}/publish`);
+      assert.equal(open.statusCode, 404, open.body);
+      const { courseId } = (await author.post(`/api/drafts/${draft.id}/publish`)).json();
+      const probed = await other.post(`/api/drafts/${draft.id}/publish`);
+      assert.equal(probed.statusCode, 404, probed.body);
+      assert.deepEqual(probed.json(), open.json());
+      assert.doesNotMatch(probed.body, new RegExp(courseId));
+      const again = await author.post(`/api/drafts/${draft.id}/publish`);
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal(again.json().courseId, courseId);
+      assert.equal((await admin.post(`/api/drafts/${draft.id}/publish`)).json().courseId, courseId);
+    });
   });
 }

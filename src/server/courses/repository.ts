@@ -57,11 +57,13 @@ export function createCoursesRepository(db: Kysely<DB>) {
       }
     },
 
-    findVersionByDraft(draftId: string): Promise<Pick<CourseVersionRow, 'course_id' | 'version'> | undefined> {
+    /** The version a draft became, with who published it and who owns the course (to answer only them). */
+    findVersionByDraft(draftId: string): Promise<(Pick<CourseVersionRow, 'course_id' | 'version' | 'published_by'> & { owner_id: string }) | undefined> {
       return db
         .selectFrom('course_versions')
-        .select(['course_id', 'version'])
-        .where('source_draft_id', '=', draftId)
+        .innerJoin('courses', 'courses.id', 'course_versions.course_id')
+        .select(['course_versions.course_id', 'course_versions.version', 'course_versions.published_by', 'courses.owner_id'])
+        .where('course_versions.source_draft_id', '=', draftId)
         .executeTakeFirst();
     },
 

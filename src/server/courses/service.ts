@@ -86,6 +86,18 @@ export function createCoursesService(deps: {
     };
   }
 
+  /**
+   * The answer to publishing a draft that is already a version: its course, but only to whoever published
+   * it or may edit the course. Anyone else is told what they would be told of someone else's open draft.
+   */
+  async function alreadyPublished(user: UserRow, draftId: string): Promise<PublishResult> {
+    const published = await courses.findVersionByDraft(draftId);
+    if (!published || (published.published_by !== user.id && !mayEdit(user, published.owner_id))) {
+      throw notFound('No such draft.');
+    }
+    return { courseId: published.course_id, version: published.version };
+  }
+
   return {
     /**
      * Publishes a draft: one transaction writes the version (and its asset list) and deletes the draft.
@@ -95,11 +107,7 @@ export function createCoursesService(deps: {
      */
     async publish(user: UserRow, draftId: string, reviewedRevision?: number): Promise<PublishResult> {
       const draft = await drafts.find(draftId);
-      if (!draft) {
-        const published = await courses.findVersionByDraft(draftId);
-        if (published) return { courseId: published.course_id, version: published.version };
-        throw notFound('No such draft.');
-      }
+      if (!draft) return alreadyPublished(user, draftId);
       if (!mayEdit(user, draft.owner_id)) throw notFound('No such draft.');
       if (reviewedRevision !== undefined && reviewedRevision !== draft.revision) {
         throw conflict('This draft changed after you reviewed it (perhaps in another tab). Review it again, then publish.');
@@ -126,9 +134,7 @@ export function createCoursesService(deps: {
       } catch (err) {
         if (!courses.isUniqueViolation(err)) throw err;
       }
-      const published = await courses.findVersionByDraft(draftId);
-      if (!published) throw notFound('No such draft.');
-      return { courseId: published.course_id, version: published.version };
+      return alreadyPublished(user, draftId);
     },
 
     /** Starts a draft of the course's next version, prefilled from its latest (files reused, not copied). */

@@ -67,6 +67,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.match(invalid.json().message, /^basics\.language: /);
     });
 
+    it('answers 400 naming the limit, not 500, for categories nested 1,000 deep, and keeps the draft', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      let categories: unknown[] = [];
+      for (let depth = 1000; depth >= 1; depth--) {
+        categories = [{ id: crypto.randomUUID(), name: `Depth ${depth}`, questions: [], children: categories }];
+      }
+      const deep = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, test: { categories } });
+      assert.equal(deep.statusCode, 400, deep.body);
+      assert.equal(deep.json().error, 'validation_failed');
+      assert.match(deep.json().message, /^test\.categories\.0(\.children\.0){5}: Categories can be nested at most 5 deep\.$/);
+      const kept = (await author.get(`/api/drafts/${draft.id}`)).json().draft;
+      assert.equal(kept.revision, 1);
+      assert.deepEqual(kept.content.test.categories, []);
+    });
+
     it('keeps drafts private and refuses files that are not the author’s', async () => {
       const { draft } = (await author.post('/api/drafts')).json();
       const admin = app.client();

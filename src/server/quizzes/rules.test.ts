@@ -49,7 +49,7 @@ describe('test set schema', () => {
     assert.equal(tooDeep.success, false);
     assert.deepEqual(
       tooDeep.error?.issues[0]?.path,
-      'categories.0.children.0.children.0.children.0.children.0.children.0'.split('.'),
+      ['categories', 0, 'children', 0, 'children', 0, 'children', 0, 'children', 0, 'children', 0],
     );
     assert.ok(codes(validateTestSet(testSet([nest(MAX_CATEGORY_DEPTH + 1)]))).includes('category-too-deep'));
   });

@@ -43,6 +43,8 @@ export function registerUploadRoutes(
     datastore: deps.uploads.datastore,
     ...(deps.uploads.locker ? { locker: deps.uploads.locker } : {}),
     relativeLocation: true,
+    // Same origin only: without this, tus grants every origin (access-control-allow-origin: *).
+    allowedOrigins: () => false,
     respectForwardedHeaders: deps.trustProxy,
     maxSize: deps.maxSize,
     disableTerminationForFinishedUploads: true,
@@ -69,8 +71,9 @@ export function registerUploadRoutes(
         });
         if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
-        if (err instanceof HttpError) throw refuse(err.statusCode, err.message);
-        if (err instanceof DomainError) throw refuse(STATUS_OF_KIND[err.kind], err.message);
+        // The API's one error shape, so the code (too_many_uploads, quota_exceeded…) reaches the uploader too.
+        if (err instanceof HttpError) throw refuse(err.statusCode, JSON.stringify({ error: err.code, message: err.message }));
+        if (err instanceof DomainError) throw refuse(STATUS_OF_KIND[err.kind], JSON.stringify({ error: err.code, message: err.message }));
         throw err;
       }
       return { metadata: upload.metadata };

@@ -2,7 +2,9 @@
 import { Badge, Button, NativeSelect, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { type PublicUser, ROLES, type Role, type UpdateUserInput } from '../../shared/accounts.ts';
+import { EMPTY_USAGE, type StorageUsage } from '../../shared/quotas.ts';
 import { ROLE_LABELS } from '../labels.ts';
+import { UsageCell } from './StorageUsage.tsx';
 import { TableScroller } from './TableScroller.tsx';
 
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
@@ -20,11 +22,13 @@ interface UsersTableProps {
   /** Saves a change; resolves to false if the server refused it. */
   onUpdate: (user: PublicUser, change: UpdateUserInput) => Promise<boolean>;
   labelledBy: string;
+  /** Each user's files and uploads by user id; null while loading, undefined when it could not be loaded. */
+  usage?: Map<string, StorageUsage> | null;
 }
 
-export function UsersTable({ users, currentUserId, onUpdate, labelledBy }: UsersTableProps) {
+export function UsersTable({ users, currentUserId, onUpdate, labelledBy, usage }: UsersTableProps) {
   return (
-    <TableScroller minWidth={760} label="Users (scrolls sideways)">
+    <TableScroller minWidth={880} label="Users (scrolls sideways)">
       <Table striped highlightOnHover verticalSpacing="sm" aria-labelledby={labelledBy}>
         <Table.Thead>
           <Table.Tr>
@@ -32,13 +36,20 @@ export function UsersTable({ users, currentUserId, onUpdate, labelledBy }: Users
             <Table.Th scope="col">Email</Table.Th>
             <Table.Th scope="col">Role</Table.Th>
             <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">Files</Table.Th>
             <Table.Th scope="col">Created</Table.Th>
             <Table.Th scope="col">Actions</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {users.map((user) => (
-            <UserRow key={user.id} user={user} isSelf={user.id === currentUserId} onUpdate={onUpdate} />
+            <UserRow
+              key={user.id}
+              user={user}
+              isSelf={user.id === currentUserId}
+              onUpdate={onUpdate}
+              usage={usage ? (usage.get(user.id) ?? EMPTY_USAGE) : usage}
+            />
           ))}
         </Table.Tbody>
       </Table>
@@ -50,9 +61,10 @@ interface UserRowProps {
   user: PublicUser;
   isSelf: boolean;
   onUpdate: UsersTableProps['onUpdate'];
+  usage: StorageUsage | null | undefined;
 }
 
-function UserRow({ user, isSelf, onUpdate }: UserRowProps) {
+function UserRow({ user, isSelf, onUpdate, usage }: UserRowProps) {
   // The role just picked, shown while the server saves it; null shows the saved role.
   const [pendingRole, setPendingRole] = useState<Role | null>(null);
   const [busy, setBusy] = useState(false);
@@ -97,6 +109,9 @@ function UserRow({ user, isSelf, onUpdate }: UserRowProps) {
         <Badge variant="light" color={user.disabled ? 'gray' : 'green'}>
           {user.disabled ? 'Disabled' : 'Active'}
         </Badge>
+      </Table.Td>
+      <Table.Td>
+        <UsageCell usage={usage} />
       </Table.Td>
       <Table.Td>
         <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>

@@ -1,8 +1,9 @@
-// The signed-in user's own account: their details, display name and password.
+// The signed-in user's own account: their details, display name, password and (authors) storage use.
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { ChangePasswordForm } from '../components/ChangePasswordForm.tsx';
 import { DisplayNameForm } from '../components/DisplayNameForm.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { StorageUsageSection } from '../components/StorageUsage.tsx';
 import { ROLE_LABELS } from '../labels.ts';
 import { useCurrentUser } from '../session.tsx';
 
@@ -31,6 +32,15 @@ export function AccountPage() {
         </Title>
         <ChangePasswordForm />
       </Paper>
+
+      {user.role !== 'learner' && (
+        <Paper withBorder p="lg" component="section" aria-labelledby="storage-heading">
+          <Title order={2} size="h3" id="storage-heading" mb="md">
+            Storage
+          </Title>
+          <StorageUsageSection labelledBy="storage-heading" />
+        </Paper>
+      )}
     </Stack>
   );
 }

@@ -1,9 +1,11 @@
-// Administrators manage accounts: list, create, change role, disable and enable.
+// Administrators manage accounts: list (with what each user's files take), create, change role, disable and enable.
 import { Alert, Button, Center, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
 import type { PublicUser, UpdateUserInput } from '../../shared/accounts.ts';
+import type { StorageUsage } from '../../shared/quotas.ts';
 import { api } from '../api.ts';
+import { assetsApi } from '../assets-api.ts';
 import { CreateUserForm } from '../components/CreateUserForm.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
@@ -26,12 +28,19 @@ export function AdminUsersPage() {
   const [users, setUsers] = useState<PublicUser[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [updateError, setUpdateError] = useState<string | null>(null);
+  // The Files column: loaded beside the users, so the list shows even when this fails.
+  const [usage, setUsage] = useState<Map<string, StorageUsage> | null | undefined>(null);
 
   const load = useCallback(() => {
     setLoadError(null);
     api.listUsers().then(
       (answer) => setUsers(answer.users),
       (error: unknown) => setLoadError(errorMessage(error)),
+    );
+    setUsage(null);
+    assetsApi.usersUsage().then(
+      (answer) => setUsage(new Map(answer.users.map((u) => [u.userId, u]))),
+      () => setUsage(undefined),
     );
   }, []);
 
@@ -102,6 +111,7 @@ export function AdminUsersPage() {
               currentUserId={currentUser.id}
               onUpdate={handleUpdate}
               labelledBy="all-users-heading"
+              usage={usage}
             />
           )}
         </Stack>

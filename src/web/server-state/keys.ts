@@ -6,6 +6,8 @@ export const queryKeys = {
   myFiles: ['assets', 'mine'] as const,
   /** One file as the upload manager last saw it (see components/uploads/UploadsProvider.tsx). */
   asset: (id: string) => ['assets', 'one', id] as const,
+  myStorage: ['assets', 'usage'] as const,
+  usersStorage: ['admin', 'storage-usage'] as const,
   authorDrafts: ['drafts', 'mine'] as const,
   authorCourses: ['courses', 'mine'] as const,
   catalog: ['courses', 'catalog'] as const,

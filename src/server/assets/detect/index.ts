@@ -18,7 +18,7 @@ import { sniffExecutable } from './executables.ts';
 import { jpegComplete, pdfComplete, pngComplete } from './integrity.ts';
 import { fromFileType } from './media.ts';
 import { sniffSwf } from './swf.ts';
-import { decodeText, sniffLegacyCaptions, sniffText, sniffUtf16 } from './text.ts';
+import { decodeText, sniffLegacyCaptions, sniffOtherText, sniffText, sniffUtf16 } from './text.ts';
 import { CUT_OFF, DEFAULT_ZIP_LIMITS, type Detection, known, type Sniffed, type ZipLimits } from './types.ts';
 import { isZip, sniffZip } from './zip.ts';
 
@@ -108,6 +108,7 @@ async function sniff(path: string, fh: FileHandle, size: number, head: Buffer, l
   const text = decodeText(head);
   if (text !== null) return sniffText(text, fh, size);
   return (
+    (await sniffOtherText(head, fh, size)) ??
     sniffUtf16(head) ??
     sniffLegacyCaptions(head) ??
     known('bin', 'application/octet-stream', 'an unknown binary file', [])

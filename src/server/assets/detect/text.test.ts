@@ -51,6 +51,14 @@ describe('detectFile: SVG', () => {
     assert.equal(await svgScript(svg(filler)), false);
   });
 
+  it('flags event handlers set by animation, however the attribute name is spelled', async () => {
+    assert.equal(await svgScript(svg('<set attributeName="onmouseover" to="alert(1)"/>')), true);
+    assert.equal(await svgScript(svg("<animate attributeName = ' onclick' values='alert(1)'/>")), true);
+    assert.equal(await svgScript(svg('<set attributeName="ev:onload" to="x()"/>')), true);
+    assert.equal(await svgScript(svg('<set attributeName="&#111;nclick" to="x()"/>')), true);
+    assert.equal(await svgScript(svg('<animate attributeName="opacity" values="0;1"/>')), false);
+  });
+
   it('files an SVG uploaded as "other" as an image', async () => {
     const result = await detectFile(await put(dir, 'logo.bin', svg('<rect onclick="x()"/>')), 'other');
     assert.equal(result.ok && result.kind, 'image');
@@ -133,6 +141,22 @@ describe('detectFile: other text', () => {
     const result = await detectFile(await put(dir, 'a.xml', xhtml), 'other');
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /web page/);
+  });
+
+  it('refuses HTML anywhere in the file, in UTF-8, UTF-16 (either byte order) or 8-bit text', async () => {
+    const filler = 'Notes, nothing to see.\n'.repeat(150_000);
+    assert.ok(filler.length > 3 * 1024 * 1024);
+    const refused = async (name: string, content: Buffer) => {
+      const result = await detectFile(await put(dir, name, content), 'other');
+      assert.equal(result.ok, false, name);
+      assert.match(result.ok ? '' : result.reason, /web page/, name);
+    };
+    await refused('late.txt', Buffer.from(`${filler}<script>alert(1)</script>`));
+    await refused('be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('<html><p>hi', 'utf16le').swap16()]));
+    await refused('le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${filler}<!doctype html>`, 'utf16le')]));
+    await refused('late.xml', Buffer.from(`<?xml version="1.0"?>\n<page>${filler}<h:p xmlns:h="http://www.w3.org/1999/xhtml"/></page>`));
+    const clean = await detectFile(await put(dir, 'clean.txt', Buffer.from(`${filler}see <script> tags mid-line\n`)), 'other');
+    assert.equal(clean.ok && clean.mime, 'text/plain');
   });
 
   it('does not take text that starts with "FWS" for a Flash file', async () => {
