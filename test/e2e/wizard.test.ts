@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectAccessible, launchBrowser, pickUpByKeyboard, sortingAnnounced } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
@@ -165,11 +165,9 @@ for (const dialect of TEST_DIALECTS) {
       // dnd-kit's keyboard path: Space picks the file up, an arrow moves it, Space drops it.
       const first = before[0] ?? '';
       const handle = page.getByRole('button', { name: `Reorder ${first}` });
-      await handle.focus();
-      await page.keyboard.press('Space');
-      await page.getByText(`Picked up ${first}, position 1 of 2.`).waitFor({ state: 'attached' });
+      await pickUpByKeyboard(page, handle, `${first} is over position 1 of 2.`);
       await page.keyboard.press('ArrowDown');
-      await page.getByText(`${first} moved to position 2 of 2.`).waitFor({ state: 'attached' });
+      await sortingAnnounced(page, `${first} is over position 2 of 2.`);
       await page.keyboard.press('Space');
       await page.waitForFunction(
         (name) =>
