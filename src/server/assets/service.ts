@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { AssetKind, AssetView } from '../../shared/assets.ts';
 import { formatBytes } from '../../shared/format-bytes.ts';
 import { createBlobDeletion } from '../blobs/deletion.ts';
+import { blobEtag, type FileToServe } from '../blobs/file-to-serve.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, notFound, tooLarge } from '../errors.ts';
 import { type Actor, mayManage, mayReadFile } from '../policies.ts';
@@ -361,6 +362,36 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
     derivative(assetId: string, role: string) {
       return assets.findDerivative(assetId, role);
+    },
+
+    /** The original bytes, always downloaded under the name it was uploaded with. */
+    async original(user: UserRow, id: string): Promise<FileToServe> {
+      const asset = await this.get(user, id);
+      if (!asset.blob_key || !asset.mime) throw conflict('The file is still being uploaded or checked.', 'not_ready');
+      return {
+        key: asset.blob_key,
+        size: asset.size,
+        mime: asset.mime,
+        etag: blobEtag(asset.blob_key),
+        disposition: 'attachment',
+        fileName: asset.original_name,
+      };
+    },
+
+    /** A derivative (preview, rendition, playlist) shown in place, named after the original and its role. */
+    async derivativeFile(user: UserRow, id: string, role: string): Promise<FileToServe> {
+      const asset = await this.get(user, id);
+      const derivative = await assets.findDerivative(asset.id, role);
+      if (!derivative) throw notFound('This file has no such preview.');
+      return {
+        key: derivative.blob_key,
+        size: derivative.size,
+        mime: derivative.mime,
+        etag: blobEtag(derivative.blob_key),
+        disposition: 'inline',
+        fileName: `${asset.original_name.replace(/\.[^.]*$/, '')} (${role})`,
+        sanitizedMarkup: role === 'html',
+      };
     },
 
     /** Deletes at once: running work cancelled, partial upload removed, blobs nobody else uses deleted. */
