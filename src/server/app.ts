@@ -123,7 +123,6 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     uploads,
     maxSize: Math.max(...Object.values(config.uploadLimits)),
     trustProxy: config.trustProxy,
-    drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
   });
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });

@@ -67,6 +67,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     limits: config.uploadLimits,
     quota: quotas,
     video: config.video,
+    draftUploads: draftRows,
     readableThroughCourses: async (userId, assetId) =>
       (await courseRows.enrolledVersionUses(userId, assetId)) ||
       (await courseRows.ownedCourseUses(userId, assetId)) ||

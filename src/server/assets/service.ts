@@ -41,6 +41,14 @@ export interface AssetsServiceDeps {
   quota?: UploadQuota;
   /** The video ladder (heights, WebM, time limit); defaults when absent. */
   video?: VideoProcessorOptions['ladder'];
+  /** The drafts an upload can be made for (the wizard's files and images). */
+  draftUploads: DraftUploads;
+}
+
+/** What starting an upload for a draft needs of the drafts: whose it is, and the link that makes it the draft's. */
+export interface DraftUploads {
+  find(draftId: string, trx: Kysely<DB>): Promise<{ owner_id: string } | undefined>;
+  linkUpload(draftId: string, assetId: string, trx: Kysely<DB>): Promise<void>;
 }
 
 type StoredDerivative = DerivativeFile & { key: string; size: number; put: PutResult | null };
@@ -167,8 +175,14 @@ export function createAssetsService(deps: AssetsServiceDeps) {
   const mayAccess = (user: Actor, asset: AssetRow) => mayManage(user, { ownerId: asset.owner_id });
 
   return {
-    /** At upload creation, before any byte arrives: size, kind and the owner's quotas are checked here. */
-    async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
+    /**
+     * At upload creation, before any byte arrives: size, kind, the draft it is for and the owner's
+     * quotas are checked, and the asset row and its draft link are written, in one transaction.
+     */
+    async startUpload(
+      owner: UserRow,
+      input: { id: string; name: string; kind: AssetKind; size: number; draftId: string | null },
+    ): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
         throw tooLarge(overLimitMessage(input.name, input.size, input.kind, limit), 'file_too_large');
@@ -191,9 +205,15 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         created_at: at,
         updated_at: at,
       };
+      const { draftId } = input;
       await db.transaction().execute(async (trx) => {
+        if (draftId !== null) {
+          const draft = await deps.draftUploads.find(draftId, trx);
+          if (!draft || !mayManage(owner, { ownerId: draft.owner_id })) throw notFound('No such draft.');
+        }
         await deps.quota?.checkNewUpload(owner.id, input.size, trx);
         await assets.insert(row, trx);
+        if (draftId !== null) await deps.draftUploads.linkUpload(draftId, row.id, trx);
       });
       await announce(row.id);
       return row;

@@ -96,11 +96,12 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.equal(refused.statusCode, 400);
       assert.equal(refused.json().error, 'unknown_file');
-      // An upload naming somebody else's draft is refused before any byte arrives.
+      // An upload naming somebody else's draft is refused before any byte arrives, and leaves no file behind.
       await assert.rejects(
         tusUpload(base, await image('#040506'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'y.png', kind: 'image', metadata: { draftId: draft.id } }),
         /404/,
       );
+      assert.deepEqual(await app.db.selectFrom('assets').select('id').where('original_name', '=', 'y.png').execute(), []);
     });
 
     it('cancels a draft with every file it uploaded, and keeps a library file it only used', async () => {

@@ -114,13 +114,6 @@ export function createDraftsService(deps: {
       return reviewDraft(content, states);
     },
 
-    /** Links an upload started in the wizard to its draft (the draft must be the uploader's). */
-    async linkUpload(user: UserRow, draftId: string, assetId: string): Promise<void> {
-      const draft = await drafts.find(draftId);
-      if (!draft || draft.owner_id !== user.id) throw notFound('No such draft.');
-      await drafts.linkUpload(draftId, assetId);
-    },
-
     /** Discards the draft and, at once, every file only it uploaded (running work cancelled). */
     async cancel(user: UserRow, id: string): Promise<void> {
       await ownDraft(user, id);

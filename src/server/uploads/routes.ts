@@ -26,8 +26,6 @@ export function registerUploadRoutes(
     uploads: UploadStore;
     maxSize: number;
     trustProxy: boolean;
-    /** Uploads started in the wizard name their draft: checked first, linked once the asset exists. */
-    drafts?: { check(user: UserRow, draftId: string): Promise<unknown>; link(user: UserRow, draftId: string, assetId: string): Promise<void> };
   },
 ): void {
   const users = new WeakMap<IncomingMessage, UserRow>();
@@ -60,16 +58,15 @@ export function registerUploadRoutes(
       const kind = assetKindSchema.safeParse(upload.metadata?.kind ?? 'other');
       if (!kind.success) throw refuse(400, 'Unknown file kind.');
       if (upload.size === undefined) throw refuse(400, 'The file size must be known when the upload starts.');
-      const draftId = upload.metadata?.draftId ?? null;
       try {
-        if (draftId) await deps.drafts?.check(user, draftId);
+        // Uploads started in the wizard name their draft.
         await deps.assets.startUpload(user, {
           id: upload.id,
           name: cleanFileName(upload.metadata?.filename ?? upload.metadata?.name),
           kind: kind.data,
           size: upload.size,
+          draftId: upload.metadata?.draftId || null,
         });
-        if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
         // The API's one error shape, so the code (too_many_uploads, quota_exceeded…) reaches the uploader too.
         if (err instanceof HttpError) throw refuse(err.statusCode, JSON.stringify({ error: err.code, message: err.message }));
