@@ -1,0 +1,174 @@
+// The instance's credential signing keys: an Ed25519 key pair made on first start and kept in
+// DATA_DIR like the session secret (or given to every node of a scale-out cluster through
+// CREDENTIAL_SIGNING_KEYS). Stored as a JWK Set: the first key (with its private part `d`) signs;
+// the keys after it are retired public keys, still published so old credentials keep verifying.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { calculateJwkThumbprint } from 'jose';
+import { z } from 'zod';
+
+export const KEY_FILE_NAME = 'credential-keys.json';
+
+const ed25519Jwk = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key'),
+  d: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 private key')
+    .optional(),
+  /** When the key was made (ISO date); informational. */
+  created: z.string().optional(),
+  /** When the key stopped signing (ISO date); informational. */
+  retired: z.string().optional(),
+});
+type StoredJwk = z.infer<typeof ed25519Jwk>;
+
+const keySetSchema = z.object({ keys: z.array(ed25519Jwk).min(1) });
+
+/** A public Ed25519 key as published (RFC 7517 JWK; `kid` is the URL that serves it). */
+export interface PublicJwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  alg: 'EdDSA';
+  use: 'sig';
+}
+
+export interface IssuerPublicKey {
+  /** RFC 7638 SHA-256 thumbprint (base64url): the key's stable id, the last segment of its URL. */
+  thumbprint: string;
+  /** Where the key is published: `PUBLIC_URL/api/issuer/keys/THUMBPRINT`; the JWS `kid`. */
+  kid: string;
+  jwk: PublicJwk;
+  key: KeyObject;
+}
+
+export interface IssuerSigningKey extends IssuerPublicKey {
+  privateKey: KeyObject;
+}
+
+export interface IssuerKeys {
+  /** Signs new credentials and status lists. */
+  current: IssuerSigningKey;
+  /** Every published key, current first: verification accepts any of them. */
+  all: IssuerPublicKey[];
+}
+
+export interface IssuerKeyOptions {
+  dataDir: string;
+  publicUrl: string;
+  /** A JWK Set (JSON text) given by configuration; when set, DATA_DIR is neither read nor written. */
+  credentialSigningKeys?: string;
+}
+
+export class IssuerKeyError extends Error {}
+
+export function keyUrl(publicUrl: string, thumbprint: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/issuer/keys/${thumbprint}`;
+}
+
+/** Loads the key set from configuration or DATA_DIR, creating DATA_DIR/credential-keys.json (mode 600) on first start. */
+export async function loadOrCreateIssuerKeys(options: IssuerKeyOptions): Promise<IssuerKeys> {
+  let stored: StoredJwk[];
+  if (options.credentialSigningKeys !== undefined) {
+    stored = parseKeySet(options.credentialSigningKeys, 'CREDENTIAL_SIGNING_KEYS');
+  } else {
+    const file = path.join(options.dataDir, KEY_FILE_NAME);
+    if (!existsSync(file)) createKeyFile(file);
+    stored = parseKeySet(readFileSync(file, 'utf8'), file);
+  }
+  return toIssuerKeys(stored, options.publicUrl);
+}
+
+/**
+ * Rotation: a new key signs from now on; the old one stays published without its private part.
+ * Returns the new key set. Every node must be restarted (or given the new CREDENTIAL_SIGNING_KEYS).
+ */
+export function rotateIssuerKeyFile(dataDir: string, now = new Date()): void {
+  const file = path.join(dataDir, KEY_FILE_NAME);
+  const stored = parseKeySet(readFileSync(file, 'utf8'), file);
+  const rotated = rotateKeySet(stored, now);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ keys: rotated }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+/** Pure part of rotation: new private key first, every older key public only and marked retired. */
+export function rotateKeySet(stored: readonly StoredJwk[], now = new Date()): StoredJwk[] {
+  const [current, ...older] = stored;
+  if (!current) throw new IssuerKeyError('The key set is empty.');
+  const { d: _d, ...retiredPublic } = current;
+  return [newStoredKey(now), { ...retiredPublic, retired: retiredPublic.retired ?? now.toISOString() }, ...older];
+}
+
+export function newStoredKey(now = new Date()): StoredJwk {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  return { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x), d: String(jwk.d), created: now.toISOString() };
+}
+
+function createKeyFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    // `wx`: two processes starting at once cannot both write a key; the loser reads the winner's.
+    writeFileSync(file, `${JSON.stringify({ keys: [newStoredKey()] }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return;
+  }
+  chmodSync(file, 0o600);
+}
+
+export function parseKeySet(text: string, source: string): StoredJwk[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new IssuerKeyError(`${source} is not JSON (expected a JWK Set: {"keys": [...]})`);
+  }
+  // A single private JWK is accepted too, as a set of one.
+  const asSet = json && typeof json === 'object' && !('keys' in json) ? { keys: [json] } : json;
+  const parsed = keySetSchema.safeParse(asSet);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new IssuerKeyError(`${source}: ${issue?.path.join('.') || 'keys'} ${issue?.message}`);
+  }
+  if (!parsed.data.keys[0]?.d) throw new IssuerKeyError(`${source}: the first key must hold its private part (d)`);
+  return parsed.data.keys;
+}
+
+async function toIssuerKeys(stored: StoredJwk[], publicUrl: string): Promise<IssuerKeys> {
+  const all: IssuerPublicKey[] = [];
+  const seen = new Set<string>();
+  for (const jwk of stored) {
+    const thumbprint = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'sha256');
+    if (seen.has(thumbprint)) continue;
+    seen.add(thumbprint);
+    const kid = keyUrl(publicUrl, thumbprint);
+    const publicJwk: PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' };
+    all.push({
+      thumbprint,
+      kid,
+      jwk: publicJwk,
+      key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' }),
+    });
+  }
+  const first = stored[0] as StoredJwk & { d: string };
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: first.x, d: first.d }, format: 'jwk' });
+  // A private part that does not match its public part would sign credentials nobody can verify.
+  const derived = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (derived.x !== first.x) throw new IssuerKeyError('The current signing key’s private part does not match its x.');
+  const current = all[0] as IssuerPublicKey;
+  return { current: { ...current, privateKey }, all };
+}
+
+/** The key a JWS `kid` names: the URL's last segment (or a bare thumbprint) among the known keys. */
+export function findKey<K extends IssuerPublicKey>(keys: readonly K[], kid: string | undefined): K | undefined {
+  if (!kid) return undefined;
+  const thumbprint = kid.slice(kid.lastIndexOf('/') + 1);
+  return keys.find((k) => k.thumbprint === thumbprint);
+}
