@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import { signCredential, verifyCredential } from './signing.ts';
 import { snapshot, tamper, verifyWithNodeCrypto } from './test-fixtures.ts';
 
 const publicUrl = 'https://learn.example.org';
+const hasPdfdetach = spawnSync('pdfdetach', ['-v']).error === undefined;
 const issuer = issuerProfile(publicUrl, 'Example Academy');
 
 async function onePagePdf(): Promise<Uint8Array> {
@@ -56,6 +58,16 @@ describe('the credential inside the certificate PDF', () => {
     assert.equal(attachment?.name, 'credential.jwt');
     assert.equal(attachment?.mimeType, 'application/vc+jwt');
     assert.equal(attachment?.afRelationship, 'Data');
+  });
+
+  it('is what poppler (pdfdetach) lists and saves: readers outside pdf-lib find it', { skip: !hasPdfdetach }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lectern-pdfdetach-'));
+    const file = path.join(dir, 'certificate.pdf');
+    writeFileSync(file, await attachCredentialToPdf(await onePagePdf(), jwt));
+    assert.match(execFileSync('pdfdetach', ['-list', file], { encoding: 'utf8' }), /1: credential\.jwt/);
+    const out = path.join(dir, 'out.jwt');
+    execFileSync('pdfdetach', ['-save', '1', '-o', out, file]);
+    assert.equal(readFileSync(out, 'utf8'), jwt);
   });
 
   it('replaces an earlier credential instead of adding a second', async () => {
