@@ -41,7 +41,9 @@ describe('the Open Badges 3.0 credential of a certificate', () => {
     assert.equal(achievement.version, '3');
     assert.match(achievement.criteria.narrative, /version 3/);
     assert.match(achievement.description, /Handling chemicals safely/);
-    assert.deepEqual(subject.result, [{ type: ['Result'], resultDescription: `${achievement.id}#score`, value: '87.5' }]);
+    assert.deepEqual(subject.result, [
+      { type: ['Result'], resultDescription: `${achievement.id}#score`, value: '87.5' },
+    ]);
     assert.equal(achievement.resultDescription?.[0]?.id, `${achievement.id}#score`);
     assert.deepEqual(vc.credentialStatus, {
       id: 'https://learn.example.org/api/credentials/status/1#42',
@@ -55,10 +57,13 @@ describe('the Open Badges 3.0 credential of a certificate', () => {
   });
 
   it('leaves out what the certificate does not have: no expiry, no test score', () => {
-    const vc = buildCredential(snapshot({ expiresAt: null, scorePercent: null, courseDescription: '  Learn to store acids.  ' }), {
-      issuer,
-      publicUrl,
-    });
+    const vc = buildCredential(
+      snapshot({ expiresAt: null, scorePercent: null, courseDescription: '  Learn to store acids.  ' }),
+      {
+        issuer,
+        publicUrl,
+      },
+    );
     assert.equal('validUntil' in vc, false);
     assert.equal('result' in vc.credentialSubject, false);
     assert.equal('resultDescription' in vc.credentialSubject.achievement, false);
@@ -66,7 +71,10 @@ describe('the Open Badges 3.0 credential of a certificate', () => {
   });
 
   it('is pure: the same snapshot gives the same credential', () => {
-    assert.deepEqual(buildCredential(snapshot(), { issuer, publicUrl }), buildCredential(snapshot(), { issuer, publicUrl }));
+    assert.deepEqual(
+      buildCredential(snapshot(), { issuer, publicUrl }),
+      buildCredential(snapshot(), { issuer, publicUrl }),
+    );
   });
 
   it('refuses a snapshot that breaks the schema', () => {
@@ -91,7 +99,9 @@ describe('pinned JSON-LD contexts', () => {
     const dir = new URL('./contexts/', import.meta.url);
     const sources = readFileSync(new URL('SOURCES.md', dir), 'utf8');
     for (const [url, { file, sha256 }] of Object.entries(PINNED_CONTEXTS)) {
-      const digest = createHash('sha256').update(readFileSync(new URL(file, dir))).digest('hex');
+      const digest = createHash('sha256')
+        .update(readFileSync(new URL(file, dir)))
+        .digest('hex');
       assert.equal(digest, sha256, file);
       assert.ok(sources.includes(sha256) && sources.includes(url), `SOURCES.md names ${file}`);
       assert.ok((pinnedContext(url) as { '@context': object })['@context']);
@@ -106,7 +116,14 @@ describe('pinned JSON-LD contexts', () => {
     for (const term of ['VerifiableCredential', 'BitstringStatusListEntry', 'BitstringStatusListCredential', 'name']) {
       assert.ok(term in vc['@context'], term);
     }
-    for (const term of ['OpenBadgeCredential', 'Achievement', 'AchievementSubject', 'IdentityObject', 'Profile', 'awardedDate']) {
+    for (const term of [
+      'OpenBadgeCredential',
+      'Achievement',
+      'AchievementSubject',
+      'IdentityObject',
+      'Profile',
+      'awardedDate',
+    ]) {
       assert.ok(term in ob['@context'], term);
     }
   });

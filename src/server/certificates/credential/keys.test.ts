@@ -3,8 +3,16 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { calculateJwkThumbprint } from 'jose';
 import { buildCredential, issuerProfile } from './credential.ts';
-import { IssuerKeyError, KEY_FILE_NAME, loadOrCreateIssuerKeys, newStoredKey, rotateIssuerKeyFile } from './keys.ts';
+import {
+  IssuerKeyError,
+  jwkThumbprint,
+  KEY_FILE_NAME,
+  loadOrCreateIssuerKeys,
+  newStoredKey,
+  rotateIssuerKeyFile,
+} from './keys.ts';
 import { signCredential, verifyCredential } from './signing.ts';
 import { snapshot } from './test-fixtures.ts';
 
@@ -14,10 +22,10 @@ const dataDir = () => mkdtempSync(path.join(tmpdir(), 'lectern-credential-keys-'
 describe('issuer keys', () => {
   it('are made on first start, kept private in DATA_DIR, and the same on the next start', async () => {
     const dir = dataDir();
-    const first = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    const first = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     const file = path.join(dir, KEY_FILE_NAME);
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const second = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    const second = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     assert.equal(second.current.thumbprint, first.current.thumbprint);
     assert.deepEqual(second.current.jwk, first.current.jwk);
     assert.equal(first.all.length, 1);
@@ -25,37 +33,51 @@ describe('issuer keys', () => {
     assert.equal(first.current.kid, `${publicUrl}/api/issuer/keys/${first.current.thumbprint}`);
     assert.deepEqual(Object.keys(first.current.jwk).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
     // What one start signed, the next start verifies.
-    const jwt = await signCredential(buildCredential(snapshot(), { issuer: issuerProfile(publicUrl, 'Lectern'), publicUrl }), first.current);
+    const jwt = await signCredential(
+      buildCredential(snapshot(), { issuer: issuerProfile(publicUrl, 'Lectern'), publicUrl }),
+      first.current,
+    );
     assert.equal((await verifyCredential(jwt, second.all)).status, 'valid');
   });
 
   it('come from configuration when given (scale-out: every node the same), writing nothing', async () => {
     const dir = dataDir();
     const keySet = JSON.stringify({ keys: [newStoredKey()] });
-    const a = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: keySet });
-    const b = await loadOrCreateIssuerKeys({ dataDir: dataDir(), publicUrl, credentialSigningKeys: keySet });
+    const a = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: keySet });
+    const b = loadOrCreateIssuerKeys({ dataDir: dataDir(), publicUrl, credentialSigningKeys: keySet });
     assert.equal(a.current.thumbprint, b.current.thumbprint);
     assert.throws(() => statSync(path.join(dir, KEY_FILE_NAME)));
     // A single private JWK is a set of one.
     const single = JSON.stringify(newStoredKey());
-    assert.equal((await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: single })).all.length, 1);
+    assert.equal(loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: single }).all.length, 1);
+  });
+
+  it('are identified by their RFC 7638 thumbprint (as jose computes it)', async () => {
+    const keys = loadOrCreateIssuerKeys({ dataDir: dataDir(), publicUrl });
+    const { kty, crv, x } = keys.current.jwk;
+    assert.equal(keys.current.thumbprint, await calculateJwkThumbprint({ kty, crv, x }, 'sha256'));
+    // RFC 8037 appendix A.3's example key and thumbprint.
+    assert.equal(
+      jwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }),
+      'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k',
+    );
   });
 
   it('refuse a key set that cannot sign or does not hold together', async () => {
     const dir = dataDir();
     const load = (text: string) => loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: text });
-    await assert.rejects(load('not json'), IssuerKeyError);
-    await assert.rejects(load('{"keys": []}'), IssuerKeyError);
+    assert.throws(() => load('not json'), IssuerKeyError);
+    assert.throws(() => load('{"keys": []}'), IssuerKeyError);
     const { d: _d, ...publicOnly } = newStoredKey();
-    await assert.rejects(load(JSON.stringify({ keys: [publicOnly] })), /private part/);
+    assert.throws(() => load(JSON.stringify({ keys: [publicOnly] })), /private part/);
     const mismatched = { ...newStoredKey(), x: newStoredKey().x };
-    await assert.rejects(load(JSON.stringify({ keys: [mismatched] })), /does not match/);
-    await assert.rejects(load(JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] })), IssuerKeyError);
+    assert.throws(() => load(JSON.stringify({ keys: [mismatched] })), /does not match/);
+    assert.throws(() => load(JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }] })), IssuerKeyError);
   });
 
   it('rotate: a new key signs, the old one stays published without its private part, old credentials verify', async () => {
     const dir = dataDir();
-    const before = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    const before = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     const issuer = issuerProfile(publicUrl, 'Lectern');
     const oldJwt = await signCredential(buildCredential(snapshot(), { issuer, publicUrl }), before.current);
     rotateIssuerKeyFile(dir, new Date('2027-01-01T00:00:00Z'));
@@ -66,7 +88,7 @@ describe('issuer keys', () => {
     assert.ok(stored[0].d);
     assert.equal(stored[1].d, undefined);
     assert.equal(stored[1].retired, '2027-01-01T00:00:00.000Z');
-    const after = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    const after = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     assert.notEqual(after.current.thumbprint, before.current.thumbprint);
     assert.deepEqual(
       after.all.map((k) => k.thumbprint),
@@ -83,7 +105,7 @@ describe('issuer keys', () => {
     const dir = dataDir();
     const keySet = { keys: [newStoredKey()] };
     writeFileSync(path.join(dir, KEY_FILE_NAME), JSON.stringify(keySet), { mode: 0o600 });
-    const loaded = await loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    const loaded = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     assert.equal(loaded.current.jwk.x, keySet.keys[0]?.x);
   });
 });

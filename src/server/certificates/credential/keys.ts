@@ -2,10 +2,9 @@
 // DATA_DIR like the session secret (or given to every node of a scale-out cluster through
 // CREDENTIAL_SIGNING_KEYS). Stored as a JWK Set: the first key (with its private part `d`) signs;
 // the keys after it are retired public keys, still published so old credentials keep verifying.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { calculateJwkThumbprint } from 'jose';
 import { z } from 'zod';
 
 export const KEY_FILE_NAME = 'credential-keys.json';
@@ -71,7 +70,7 @@ export function keyUrl(publicUrl: string, thumbprint: string): string {
 }
 
 /** Loads the key set from configuration or DATA_DIR, creating DATA_DIR/credential-keys.json (mode 600) on first start. */
-export async function loadOrCreateIssuerKeys(options: IssuerKeyOptions): Promise<IssuerKeys> {
+export function loadOrCreateIssuerKeys(options: IssuerKeyOptions): IssuerKeys {
   let stored: StoredJwk[];
   if (options.credentialSigningKeys !== undefined) {
     stored = parseKeySet(options.credentialSigningKeys, 'CREDENTIAL_SIGNING_KEYS');
@@ -85,7 +84,7 @@ export async function loadOrCreateIssuerKeys(options: IssuerKeyOptions): Promise
 
 /**
  * Rotation: a new key signs from now on; the old one stays published without its private part.
- * Returns the new key set. Every node must be restarted (or given the new CREDENTIAL_SIGNING_KEYS).
+ * Takes effect when the process restarts (in scale-out: give every node the new key set).
  */
 export function rotateIssuerKeyFile(dataDir: string, now = new Date()): void {
   const file = path.join(dataDir, KEY_FILE_NAME);
@@ -141,11 +140,17 @@ export function parseKeySet(text: string, source: string): StoredJwk[] {
   return parsed.data.keys;
 }
 
-async function toIssuerKeys(stored: StoredJwk[], publicUrl: string): Promise<IssuerKeys> {
+/** RFC 7638 thumbprint of an Ed25519 key: SHA-256 of its required members in lexical order, base64url. */
+export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+function toIssuerKeys(stored: StoredJwk[], publicUrl: string): IssuerKeys {
   const all: IssuerPublicKey[] = [];
   const seen = new Set<string>();
   for (const jwk of stored) {
-    const thumbprint = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'sha256');
+    const thumbprint = jwkThumbprint(jwk);
     if (seen.has(thumbprint)) continue;
     seen.add(thumbprint);
     const kid = keyUrl(publicUrl, thumbprint);

@@ -27,7 +27,7 @@ describe('the credential inside the certificate PDF', () => {
   let keys: IssuerKeys;
   let jwt: string;
   before(async () => {
-    keys = await loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-pdf-')), publicUrl });
+    keys = loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-pdf-')), publicUrl });
     jwt = await signCredential(buildCredential(snapshot(), { issuer, publicUrl }), keys.current);
   });
 
@@ -42,7 +42,10 @@ describe('the credential inside the certificate PDF', () => {
     assert.ok(jwk, 'the header kid names a published key');
     const checked = verifyWithNodeCrypto(extracted as string, jwk);
     assert.equal(checked.ok, true);
-    assert.equal((checked.payload as { credentialSubject: { name: string } }).credentialSubject.name, 'Zoë Ångström-Łukasiewicz');
+    assert.equal(
+      (checked.payload as { credentialSubject: { name: string } }).credentialSubject.name,
+      'Zoë Ångström-Łukasiewicz',
+    );
     assert.equal(verifyWithNodeCrypto(tamper(extracted as string), jwk).ok, false);
     assert.equal((await verifyCredential(extracted as string, keys.all)).status, 'valid');
   });
@@ -60,7 +63,9 @@ describe('the credential inside the certificate PDF', () => {
     assert.equal(attachment?.afRelationship, 'Data');
   });
 
-  it('is what poppler (pdfdetach) lists and saves: readers outside pdf-lib find it', { skip: !hasPdfdetach }, async () => {
+  it('is what poppler (pdfdetach) lists and saves: readers outside pdf-lib find it', {
+    skip: !hasPdfdetach,
+  }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lectern-pdfdetach-'));
     const file = path.join(dir, 'certificate.pdf');
     writeFileSync(file, await attachCredentialToPdf(await onePagePdf(), jwt));
@@ -72,7 +77,10 @@ describe('the credential inside the certificate PDF', () => {
 
   it('replaces an earlier credential instead of adding a second', async () => {
     const once = await attachCredentialToPdf(await onePagePdf(), jwt);
-    const other = await signCredential(buildCredential(snapshot({ code: 'OTHER' }), { issuer, publicUrl }), keys.current);
+    const other = await signCredential(
+      buildCredential(snapshot({ code: 'OTHER' }), { issuer, publicUrl }),
+      keys.current,
+    );
     const twice = await attachCredentialToPdf(once, other);
     const doc = await PDFDocument.load(twice);
     assert.equal(doc.getAttachments().length, 1);

@@ -34,7 +34,10 @@ function chunksByHand(png: Uint8Array): { type: string; data: Buffer; crc: numbe
   return out;
 }
 
-const smallPng = () => sharp({ create: { width: 4, height: 3, channels: 3, background: '#1864ab' } }).png().toBuffer();
+const smallPng = () =>
+  sharp({ create: { width: 4, height: 3, channels: 3, background: '#1864ab' } })
+    .png()
+    .toBuffer();
 
 describe('baked PNG badge', () => {
   it('bake → extract round-trips; the PNG still decodes and every CRC is right', async () => {
@@ -54,7 +57,10 @@ describe('baked PNG badge', () => {
     assert.equal(chunks.at(-1)?.type, 'IEND');
     assert.equal(chunks.at(-2)?.type, 'iTXt');
     // keyword NUL, uncompressed (0, 0), empty language tag NUL, empty translated keyword NUL, text
-    assert.deepEqual(itxt[0]?.data, Buffer.concat([Buffer.from(`${BADGE_KEYWORD}\0\0\0\0\0`, 'latin1'), Buffer.from(jwt)]));
+    assert.deepEqual(
+      itxt[0]?.data,
+      Buffer.concat([Buffer.from(`${BADGE_KEYWORD}\0\0\0\0\0`, 'latin1'), Buffer.from(jwt)]),
+    );
   });
 
   it('baking again replaces the credential; other chunks are kept as they were', async () => {
@@ -85,7 +91,10 @@ describe('baked PNG badge', () => {
 
   it('refuses what is not a PNG', () => {
     assert.throws(() => bakePng(new TextEncoder().encode('GIF89a'), jwt), PngError);
-    assert.throws(() => readChunks(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 99])), PngError);
+    assert.throws(
+      () => readChunks(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 99])),
+      PngError,
+    );
     assert.equal(extractFromPng(new Uint8Array(3)), null);
   });
 });

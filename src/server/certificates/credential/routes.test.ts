@@ -9,6 +9,7 @@ import { registerErrorHandling } from '../../http/errors.ts';
 import { buildCredential, issuerProfile } from './credential.ts';
 import { type IssuerKeys, loadOrCreateIssuerKeys } from './keys.ts';
 import { registerCredentialRoutes } from './routes.ts';
+import { createCredentialService } from './service.ts';
 import { signCredential, verifyCredential, verifyStatusList } from './signing.ts';
 import { isRevoked, LIST_SIZE } from './status-list.ts';
 import { snapshot, verifyWithNodeCrypto } from './test-fixtures.ts';
@@ -24,41 +25,42 @@ describe('credential publishing routes', () => {
   const asked: { from: number; to: number }[] = [];
 
   before(async () => {
-    keys = await loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-routes-')), publicUrl });
+    keys = loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-routes-')), publicUrl });
     app = Fastify();
     registerErrorHandling(app);
     registerAccessControl(app, routeTable);
-    registerCredentialRoutes(app, {
+    const credentials = createCredentialService({
       keys,
       issuer,
       publicUrl,
       revokedStatusIndexes: async (range) => {
         asked.push(range);
-        // Like the SQL will: every revoked index, including some outside the range (ignored).
+        // Sloppier than the SQL will be: every revoked index, some outside the range (ignored).
         return [...revoked];
       },
     });
+    registerCredentialRoutes(app, { credentials });
     await app.ready();
   });
   after(() => app.close());
 
   it('declares every route public', () => {
-    assert.deepEqual(
-      routeTable.map((r) => `${r.method} ${r.url} ${String(r.access)}`).sort(),
-      [
-        'GET /api/credentials/status/:listId public',
-        'GET /api/issuer public',
-        'GET /api/issuer/keys public',
-        'GET /api/issuer/keys/:thumbprint public',
-      ],
-    );
+    assert.deepEqual(routeTable.map((r) => `${r.method} ${r.url} ${String(r.access)}`).sort(), [
+      'GET /api/credentials/status/:listId public',
+      'GET /api/issuer public',
+      'GET /api/issuer/keys public',
+      'GET /api/issuer/keys/:thumbprint public',
+    ]);
   });
 
   it('publishes the issuer profile and its keys, each at the URL the JWS kid names', async () => {
     const profile = await app.inject({ url: '/api/issuer' });
     assert.equal(profile.statusCode, 200);
     assert.deepEqual(profile.json(), {
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       ...issuer,
     });
     const set = await app.inject({ url: '/api/issuer/keys' });

@@ -16,7 +16,7 @@ const newKeys = () => loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tm
 describe('signing a credential (VC-JOSE, EdDSA)', () => {
   let keys: IssuerKeys;
   before(async () => {
-    keys = await newKeys();
+    keys = newKeys();
   });
 
   it('makes a compact JWS with the OB 3.0 header and claims, which verifies', async () => {
@@ -44,7 +44,7 @@ describe('signing a credential (VC-JOSE, EdDSA)', () => {
     const signature = jwt.split('.')[2] as string;
     const flipped = `${jwt.slice(0, jwt.length - signature.length)}${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
     assert.equal((await verifyCredential(flipped, keys.all)).status, 'bad_signature');
-    const other = await newKeys();
+    const other = newKeys();
     assert.deepEqual(await verifyCredential(jwt, other.all), { status: 'unknown_key', kid: keys.current.kid });
     assert.equal((await verifyCredential('hello', keys.all)).status, 'malformed');
     assert.equal((await verifyCredential('a.b.c', keys.all)).status, 'malformed');
@@ -54,7 +54,9 @@ describe('signing a credential (VC-JOSE, EdDSA)', () => {
   it('refuses a genuine signature over claims that contradict the credential', async () => {
     const vc = buildCredential(snapshot(), { issuer, publicUrl });
     const lying = await new CompactSign(
-      new TextEncoder().encode(JSON.stringify({ ...vc, iss: 'https://evil.example', jti: vc.id, sub: vc.credentialSubject.id })),
+      new TextEncoder().encode(
+        JSON.stringify({ ...vc, iss: 'https://evil.example', jti: vc.id, sub: vc.credentialSubject.id }),
+      ),
     )
       .setProtectedHeader({ alg: 'EdDSA', kid: keys.current.kid, typ: 'JWT' })
       .sign(keys.current.privateKey);

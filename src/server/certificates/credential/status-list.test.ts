@@ -31,7 +31,10 @@ describe('Bitstring Status List', () => {
     assert.equal(bits[0], 0x80);
     assert.equal(bits[1], 0x40);
     assert.equal(bits[16_383], 0x01);
-    assert.equal(bits.reduce((n, b) => n + (b === 0 ? 0 : 1), 0), 3);
+    assert.equal(
+      bits.reduce((n, b) => n + (b === 0 ? 0 : 1), 0),
+      3,
+    );
   });
 
   it('revoke index n: bit n is set, and no other', () => {
@@ -75,7 +78,7 @@ describe('Bitstring Status List', () => {
   });
 
   it('is published as a signed BitstringStatusListCredential that verifies (jose and node:crypto)', async () => {
-    const keys = await loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-status-')), publicUrl });
+    const keys = loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-status-')), publicUrl });
     const issuer = issuerProfile(publicUrl, 'Example Academy');
     const jwt = await statusListCredential({
       revokedPositions: [42],

@@ -21,12 +21,16 @@ export function snapshot(overrides: Partial<CredentialSnapshot> = {}): Credentia
 }
 
 /** Verifies a compact JWS by hand: split, parse the header, Ed25519-verify the signing input. */
-export function verifyWithNodeCrypto(jwt: string, jwk: object): { ok: boolean; header: Record<string, unknown>; payload: unknown } {
+export function verifyWithNodeCrypto(
+  jwt: string,
+  jwk: object,
+): { ok: boolean; header: Record<string, unknown>; payload: unknown } {
   const [h, p, s] = jwt.split('.');
   if (h === undefined || p === undefined || s === undefined) throw new Error('not a compact JWS');
   const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
   const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-  const ok = header.alg === 'EdDSA' && verify(null, Buffer.from(`${h}.${p}`, 'ascii'), key, Buffer.from(s, 'base64url'));
+  const ok =
+    header.alg === 'EdDSA' && verify(null, Buffer.from(`${h}.${p}`, 'ascii'), key, Buffer.from(s, 'base64url'));
   let payload: unknown = null;
   try {
     payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
