@@ -98,10 +98,10 @@ export function rotateIssuerKeyFile(dataDir: string, now = new Date()): void {
 
 /** Pure part of rotation: new private key first, every older key public only and marked retired. */
 export function rotateKeySet(stored: readonly StoredJwk[], now = new Date()): StoredJwk[] {
-  const [current, ...older] = stored;
-  if (!current) throw new IssuerKeyError('The key set is empty.');
-  const { d: _d, ...retiredPublic } = current;
-  return [newStoredKey(now), { ...retiredPublic, retired: retiredPublic.retired ?? now.toISOString() }, ...older];
+  if (stored.length === 0) throw new IssuerKeyError('The key set is empty.');
+  // No retired key keeps its private part: only the current key ever signs.
+  const retired = stored.map(({ d: _d, ...publicPart }) => ({ ...publicPart, retired: publicPart.retired ?? now.toISOString() }));
+  return [newStoredKey(now), ...retired];
 }
 
 export function newStoredKey(now = new Date()): StoredJwk {

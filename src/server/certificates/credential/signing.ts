@@ -1,4 +1,4 @@
-// The proof: VC-JOSE as Open Badges 3.0 profiles it (decision 0008). A compact JWS signed with
+// The proof: VC-JOSE as Open Badges 3.0 profiles it (decision 0009). A compact JWS signed with
 // EdDSA (Ed25519); header {alg, kid, typ: "JWT"} and nothing else; the payload is the credential
 // itself plus the claims OB 3.0 requires (iss, jti, nbf, sub, and exp when it expires).
 import { CompactSign, compactVerify, decodeProtectedHeader, errors } from 'jose';
