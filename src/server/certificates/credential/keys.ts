@@ -100,7 +100,10 @@ export function rotateIssuerKeyFile(dataDir: string, now = new Date()): void {
 export function rotateKeySet(stored: readonly StoredJwk[], now = new Date()): StoredJwk[] {
   if (stored.length === 0) throw new IssuerKeyError('The key set is empty.');
   // No retired key keeps its private part: only the current key ever signs.
-  const retired = stored.map(({ d: _d, ...publicPart }) => ({ ...publicPart, retired: publicPart.retired ?? now.toISOString() }));
+  const retired = stored.map(({ d: _d, ...publicPart }) => ({
+    ...publicPart,
+    retired: publicPart.retired ?? now.toISOString(),
+  }));
   return [newStoredKey(now), ...retired];
 }
 

@@ -94,6 +94,16 @@ describe('the credential inside the certificate PDF', () => {
     assert.equal(await extractCredentialFromPdf(await doc.save()), jwt);
   });
 
+  it('inflates no more than a credential can need from a stranger’s PDF', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    // 4 MiB of one letter (16 times the bound) compresses to a few KiB: a bomb named like a credential.
+    await doc.attach(new Uint8Array(4 * 1024 * 1024).fill(0x61), 'credential.jwt', { mimeType: 'application/vc+jwt' });
+    const bomb = await doc.save();
+    assert.ok(bomb.length < 64 * 1024);
+    assert.equal(await extractCredentialFromPdf(bomb), null);
+  });
+
   it('is null for a PDF without one, a PDF with other attachments, and bytes that are no PDF', async () => {
     assert.equal(await extractCredentialFromPdf(await onePagePdf()), null);
     const doc = await PDFDocument.create();

@@ -12,5 +12,7 @@ if (config.credentials.signingKeys !== undefined) {
   process.stderr.write('Set this as CREDENTIAL_SIGNING_KEYS on every node, then restart them.\n');
 } else {
   rotateIssuerKeyFile(config.dataDir);
-  process.stderr.write(`Rotated ${path.join(config.dataDir, KEY_FILE_NAME)}; restart Lectern to sign with the new key.\n`);
+  process.stderr.write(
+    `Rotated ${path.join(config.dataDir, KEY_FILE_NAME)}; restart Lectern to sign with the new key.\n`,
+  );
 }
