@@ -99,6 +99,16 @@ describe('issuer keys', () => {
     assert.equal((await verifyCredential(newJwt, after.all)).status, 'valid');
     // A verifier that only knows the old key does not know the new one.
     assert.equal((await verifyCredential(newJwt, before.all)).status, 'unknown_key');
+    // A second rotation: three published keys, only the first with a private part.
+    rotateIssuerKeyFile(dir);
+    const keySet = JSON.parse(readFileSync(file, 'utf8')).keys;
+    assert.deepEqual(
+      keySet.map((k: { d?: string }) => Boolean(k.d)),
+      [true, false, false],
+    );
+    const third = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
+    assert.equal(third.all.length, 3);
+    assert.equal((await verifyCredential(oldJwt, third.all)).status, 'valid');
   });
 
   it('does not overwrite a key file that another process wrote first', async () => {
