@@ -46,6 +46,7 @@ describe('issuer keys', () => {
     const a = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl, credentialSigningKeys: keySet });
     const b = loadOrCreateIssuerKeys({ dataDir: dataDir(), publicUrl, credentialSigningKeys: keySet });
     assert.equal(a.current.thumbprint, b.current.thumbprint);
+    assert.equal(a.source, 'config');
     assert.throws(() => statSync(path.join(dir, KEY_FILE_NAME)));
     // A single private JWK is a set of one.
     const single = JSON.stringify(newStoredKey());

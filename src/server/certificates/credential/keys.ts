@@ -54,6 +54,8 @@ export interface IssuerKeys {
   current: IssuerSigningKey;
   /** Every published key, current first: verification accepts any of them. */
   all: IssuerPublicKey[];
+  /** Where the keys came from: configuration (CREDENTIAL_SIGNING_KEYS) or DATA_DIR's file. */
+  source: 'config' | 'data-dir';
 }
 
 export interface IssuerKeyOptions {
@@ -61,6 +63,11 @@ export interface IssuerKeyOptions {
   publicUrl: string;
   /** A JWK Set (JSON text) given by configuration; when set, DATA_DIR is neither read nor written. */
   credentialSigningKeys?: string;
+  /**
+   * Refuse to fall back to DATA_DIR (scale-out: nodes that do not share a disk would each make
+   * their own key and sign credentials the others do not publish).
+   */
+  requireConfigured?: boolean;
 }
 
 export class IssuerKeyError extends Error {}
@@ -71,15 +78,18 @@ export function keyUrl(publicUrl: string, thumbprint: string): string {
 
 /** Loads the key set from configuration or DATA_DIR, creating DATA_DIR/credential-keys.json (mode 600) on first start. */
 export function loadOrCreateIssuerKeys(options: IssuerKeyOptions): IssuerKeys {
-  let stored: StoredJwk[];
   if (options.credentialSigningKeys !== undefined) {
-    stored = parseKeySet(options.credentialSigningKeys, 'CREDENTIAL_SIGNING_KEYS');
-  } else {
-    const file = path.join(options.dataDir, KEY_FILE_NAME);
-    if (!existsSync(file)) createKeyFile(file);
-    stored = parseKeySet(readFileSync(file, 'utf8'), file);
+    const stored = parseKeySet(options.credentialSigningKeys, 'CREDENTIAL_SIGNING_KEYS');
+    return { ...toIssuerKeys(stored, options.publicUrl), source: 'config' };
   }
-  return toIssuerKeys(stored, options.publicUrl);
+  if (options.requireConfigured) {
+    throw new IssuerKeyError(
+      'Set CREDENTIAL_SIGNING_KEYS (the same JWK Set on every node): nodes that each made their own key would sign credentials the others cannot verify.',
+    );
+  }
+  const file = path.join(options.dataDir, KEY_FILE_NAME);
+  if (!existsSync(file)) createKeyFile(file);
+  return { ...toIssuerKeys(parseKeySet(readFileSync(file, 'utf8'), file), options.publicUrl), source: 'data-dir' };
 }
 
 /**
@@ -149,7 +159,7 @@ export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): str
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-function toIssuerKeys(stored: StoredJwk[], publicUrl: string): IssuerKeys {
+function toIssuerKeys(stored: StoredJwk[], publicUrl: string): Omit<IssuerKeys, 'source'> {
   const all: IssuerPublicKey[] = [];
   const seen = new Set<string>();
   for (const jwk of stored) {

@@ -22,7 +22,7 @@ function setup(at = Date.parse('2027-06-01T00:00:00Z')) {
   const credentials = credentialServiceFromConfig(
     { dataDir: dataDir(), publicUrl, credentials: { issuerName: 'Example Academy' } },
     async ({ from, to }) => [...revoked].filter((i) => i >= from && i < to),
-    () => at,
+    { now: () => at },
   );
   return { credentials, revoked };
 }
@@ -102,6 +102,16 @@ describe('the credential service', () => {
     const odd = await signCredential({ ...vc, id: 'https://learn.example.org/elsewhere/1' }, keys.current);
     const result = await credentials.checkJwt(odd);
     assert.equal(result.state === 'invalid' && result.reason, 'not_ours');
+  });
+
+  it('refuses to make a key of its own where every node must share one', () => {
+    const config = { dataDir: dataDir(), publicUrl, credentials: { issuerName: 'Example Academy' } };
+    assert.throws(
+      () => credentialServiceFromConfig(config, async () => [], { requireConfiguredKeys: true }),
+      /CREDENTIAL_SIGNING_KEYS/,
+    );
+    const made = credentialServiceFromConfig(config, async () => []);
+    assert.equal(made.keys.source, 'data-dir');
   });
 
   it('bakes the badge PNG and wraps the JSON download', async () => {

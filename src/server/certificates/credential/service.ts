@@ -44,16 +44,21 @@ export interface CredentialServiceDeps {
 
 export type CredentialService = ReturnType<typeof createCredentialService>;
 
-/** Loads (or on first start makes) the keys as configured, then builds the service. */
+/**
+ * Loads (or on first start makes) the keys as configured, then builds the service. With
+ * `requireConfiguredKeys` (pass it in scale-out) a missing CREDENTIAL_SIGNING_KEYS stops the start.
+ */
 export function credentialServiceFromConfig(
   config: { dataDir: string; publicUrl: string; credentials: { issuerName: string; signingKeys?: string } },
   revokedStatusIndexes: RevokedStatusIndexes,
-  now?: () => number,
+  options: { now?: () => number; requireConfiguredKeys?: boolean } = {},
 ): CredentialService {
+  const { now } = options;
   const keys = loadOrCreateIssuerKeys({
     dataDir: config.dataDir,
     publicUrl: config.publicUrl,
     credentialSigningKeys: config.credentials.signingKeys,
+    requireConfigured: options.requireConfiguredKeys,
   });
   return createCredentialService({
     keys,
