@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -110,6 +111,21 @@ describe('issuer keys', () => {
     const third = loadOrCreateIssuerKeys({ dataDir: dir, publicUrl });
     assert.equal(third.all.length, 3);
     assert.equal((await verifyCredential(oldJwt, third.all)).status, 'valid');
+  });
+
+  it('keeps one key when several processes start at once', async () => {
+    const dir = dataDir();
+    const script = `import { loadOrCreateIssuerKeys } from ${JSON.stringify(new URL('./keys.ts', import.meta.url).href)};
+      process.stdout.write(loadOrCreateIssuerKeys({ dataDir: process.argv[1], publicUrl: 'http://x' }).current.thumbprint);`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script, dir], (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        );
+      });
+    const thumbprints = await Promise.all([run(), run(), run(), run()]);
+    assert.equal(new Set(thumbprints).size, 1);
+    assert.deepEqual(readdirSync(dir), [KEY_FILE_NAME]);
   });
 
   it('does not overwrite a key file that another process wrote first', async () => {

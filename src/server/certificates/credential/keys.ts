@@ -2,8 +2,24 @@
 // DATA_DIR like the session secret (or given to every node of a scale-out cluster through
 // CREDENTIAL_SIGNING_KEYS). Stored as a JWK Set: the first key (with its private part `d`) signs;
 // the keys after it are retired public keys, still published so old credentials keep verifying.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -125,14 +141,18 @@ export function newStoredKey(now = new Date()): StoredJwk {
 
 function createKeyFile(file: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
+  // Written whole to a private temporary file, then linked into place: link() fails if the file
+  // exists, so of two processes starting at once one key wins and nobody reads a half-written file.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ keys: [newStoredKey()] }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    // `wx`: two processes starting at once cannot both write a key; the loser reads the winner's.
-    writeFileSync(file, `${JSON.stringify({ keys: [newStoredKey()] }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(tmp, 0o600);
+    linkSync(tmp, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return;
+  } finally {
+    unlinkSync(tmp);
   }
-  chmodSync(file, 0o600);
 }
 
 export function parseKeySet(text: string, source: string): StoredJwk[] {
