@@ -73,12 +73,24 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { name: 'Drafts' }).waitFor();
       await page.getByText('No drafts.').waitFor();
       await expectAccessible(page, 'dashboard');
+      // The wizard loads the draft's review (which lists the missing title) as it opens.
+      const reviewed = page.waitForResponse((r) => /^\/api\/drafts\/[^/]+\/review$/.test(new URL(r.url()).pathname));
       await page.getByRole('button', { name: 'New course' }).click();
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
       draftId = new URL(page.url()).pathname.split('/')[2] ?? '';
       await page.getByRole('heading', { level: 1, name: 'Basics · Untitled course' }).waitFor();
       const flow = page.getByRole('navigation', { name: 'Course steps' });
       assert.equal(await flow.getByRole('link', { name: /^Basics/ }).getAttribute('aria-current'), 'step');
+      // "New course" puts the focus on Title, and a new draft shows no problem before the author acts.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-path') === 'basics.title');
+      await flow.getByRole('link', { name: /^Basics\W+in progress$/ }).waitFor();
+      for (const later of ['Files', 'Test', 'Review']) {
+        await flow.getByRole('link', { name: new RegExp(`^${later}\\W+not visited yet$`) }).waitFor();
+      }
+      assert.ok((await reviewed).ok());
+      // Two frames: the review's problems are rendered by then.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      assert.equal(await page.locator('main [aria-invalid="true"]').count(), 0, 'no field is marked before the author acts');
       await expectAccessible(page, 'basics step');
 
       // The title stays empty for now: the review will ask for it.
@@ -257,8 +269,8 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { level: 1, name: 'Review · Untitled course' }).waitFor();
       await page.getByText('The course needs a title.').waitFor();
       const flow = page.getByRole('navigation', { name: 'Course steps' });
-      await flow.getByRole('link', { name: /^Basics\W+has problems$/ }).waitFor();
-      await flow.getByRole('link', { name: /^Test\W+has problems$/ }).waitFor();
+      await flow.getByRole('link', { name: /^Basics\W+needs attention$/ }).waitFor();
+      await flow.getByRole('link', { name: /^Test\W+needs attention$/ }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Publish the course' }).isDisabled(), true);
       await page.getByText('Learn to').waitFor();
       await expectAccessible(page, 'review step');

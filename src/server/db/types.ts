@@ -1,5 +1,6 @@
 // Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number);
 // flags are nullable timestamps, which read the same on both dialects.
+import type { ColumnType } from 'kysely';
 import type { Role } from '../../shared/accounts.ts';
 import type { AssetKind, AssetState } from '../../shared/assets.ts';
 
@@ -150,6 +151,8 @@ export interface DraftsTable {
   /** Incremented by every save; a save naming an older revision is refused. */
   revision: number;
   step: 'basics' | 'files' | 'test' | 'review';
+  /** JSON: the steps the author has opened, in wizard order ('[]' by default). */
+  visited_steps: ColumnType<string, string | undefined, string>;
   /** JSON (DraftContent). */
   content: string;
   /** The published course this draft edits, and the version it started from; null for a new course. */

@@ -52,6 +52,12 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(saved.json().draft.content.basics, BASICS);
       assert.equal((await author.get(`/api/drafts/${draft.id}`)).json().draft.step, 'files');
       assert.ok((await author.get('/api/drafts')).json().drafts.some((d: DraftView) => d.id === draft.id));
+      // The steps opened are remembered, in wizard order, for the flowchart's "not visited yet".
+      assert.deepEqual(draft.visitedSteps, ['basics']);
+      const reviewed = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, step: 'review' });
+      assert.deepEqual(reviewed.json().draft.visitedSteps, ['basics', 'files', 'review']);
+      const back = await author.patch(`/api/drafts/${draft.id}`, { revision: 3, step: 'basics' });
+      assert.deepEqual(back.json().draft.visitedSteps, ['basics', 'files', 'review']);
     });
 
     it('refuses a save from a stale tab with the latest version, instead of overwriting it', async () => {

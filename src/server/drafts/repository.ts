@@ -23,7 +23,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
     async saveIfCurrent(
       id: string,
       revision: number,
-      patch: Pick<DraftRow, 'content' | 'step'>,
+      patch: Pick<DraftRow, 'content' | 'step' | 'visited_steps'>,
       now: number,
       trx: Kysely<DB> = db,
     ): Promise<boolean> {

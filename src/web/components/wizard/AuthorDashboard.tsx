@@ -52,7 +52,8 @@ export function AuthorDashboard() {
     setCreateError(null);
     try {
       const { draft } = await draftsApi.create();
-      navigate(stepPath(draft.id, 'basics'));
+      // Straight to the first thing to type.
+      navigate(stepPath(draft.id, 'basics'), { state: { focus: 'basics.title' } });
     } catch (error) {
       setCreateError(errorMessage(error));
       setCreating(false);
