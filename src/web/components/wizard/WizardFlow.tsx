@@ -24,8 +24,14 @@ export function WizardFlow({
   current: WizardStep;
   states: Record<WizardStep, StepState>;
 }) {
+  const index = WIZARD_STEPS.indexOf(current);
   return (
     <nav aria-label="Course steps">
+      {/* The phone's summary; the links below say the same to screen readers. */}
+      <p className={classes.flowCompact} aria-hidden="true">
+        Step {index + 1} of {WIZARD_STEPS.length}: <strong>{STEP_LABELS[current]}</strong> ·{' '}
+        {STEP_STATE_LABELS[states[current]]}
+      </p>
       <ol className={classes.flow}>
         {WIZARD_STEPS.map((step, index) => {
           const state = states[step];
@@ -41,14 +47,16 @@ export function WizardFlow({
                 <span className={classes.flowMark} aria-hidden="true">
                   {MARKS[state] ?? index + 1}
                 </span>
-                <span>{STEP_LABELS[step]}</span>
-                {/* Read as part of the link: "Files, needs attention". */}
-                <VisuallyHidden>, </VisuallyHidden>
-                {state === 'not-visited' ? (
-                  <VisuallyHidden>{STEP_STATE_LABELS[state]}</VisuallyHidden>
-                ) : (
-                  <span className={classes.flowState}>{STEP_STATE_LABELS[state]}</span>
-                )}
+                <span className={classes.flowWords}>
+                  <span>{STEP_LABELS[step]}</span>
+                  {/* Read as part of the link: "Files, needs attention". */}
+                  <VisuallyHidden>, </VisuallyHidden>
+                  {state === 'not-visited' ? (
+                    <VisuallyHidden>{STEP_STATE_LABELS[state]}</VisuallyHidden>
+                  ) : (
+                    <span className={classes.flowState}>{STEP_STATE_LABELS[state]}</span>
+                  )}
+                </span>
               </Link>
             </li>
           );
