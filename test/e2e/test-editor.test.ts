@@ -240,7 +240,16 @@ for (const dialect of TEST_DIALECTS) {
     it('shows a multiple-choice question whose grades do not add up, then accepts the fix', async () => {
       // Questions opened while being added stay open; question 2 is the multiple-choice one.
       assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
-      const grade = (n: number) => questionItem('Basics', 2).getByRole('combobox', { name: `Grade for answer ${n}` });
+      const item = questionItem('Basics', 2);
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[1]?.answers.map((a) => a.fraction));
+      // Plain grading first: "correct" checkboxes share 100% equally.
+      await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).check();
+      await waitForSaved(page, draftId, 'three correct answers', (d) => fractions(d) === '[0.3333333,0.3333333,0.3333333]');
+      await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).uncheck();
+      await waitForSaved(page, draftId, 'two correct answers', (d) => fractions(d) === '[0.5,0.5,0]');
+      // Partial credit needs Moodle's grade menus.
+      await item.getByRole('switch', { name: 'Advanced grading' }).check();
+      const grade = (n: number) => item.getByRole('combobox', { name: `Grade for answer ${n}` });
       await grade(2).selectOption({ label: '30%' });
       const message = 'The correct answers’ marks add up to 80%; they must add up to 100%.';
       // Shown once above the answers (and read with each grade, as its description).
@@ -273,6 +282,20 @@ for (const dialect of TEST_DIALECTS) {
         const q = d.content.test.categories[0]?.questions[1];
         return JSON.stringify(q?.answers.map((a) => a.fraction)) === '[0.5,0.3,0.2]';
       });
+    });
+
+    it('moves the single-choice answer with one click', async () => {
+      const toggle = questionToggle('Basics', 1);
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      const item = questionItem('Basics', 1);
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[0]?.answers.map((a) => a.fraction));
+      const before = fractions(await savedDraft(page, draftId));
+      await item.getByRole('radio', { name: 'Answer 2 is correct' }).check();
+      await waitForSaved(page, draftId, 'answer 2 correct', (d) => fractions(d) === '[0,1,0]');
+      assert.equal(await item.getByRole('radio', { name: 'Answer 1 is correct' }).isChecked(), false);
+      await item.getByRole('radio', { name: 'Answer 1 is correct' }).check();
+      await waitForSaved(page, draftId, 'answer 1 correct again', (d) => fractions(d) === before);
+      await expectAccessible(page, 'the plain grading of a single-choice question');
     });
 
     it('previews a question as a learner sees it', async () => {
