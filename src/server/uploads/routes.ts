@@ -1,7 +1,8 @@
 // tus resumable uploads at /api/uploads. Every request is signed in and authorized; size, kind and
 // ownership are checked when the upload is created, before any byte arrives.
 import type { IncomingMessage } from 'node:http';
-import { EVENTS, Server as TusServer } from '@tus/server';
+import { Server as TusServer } from '@tus/server';
+import type { DataStore } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assetKindSchema } from '../../shared/assets.ts';
 import type { AssetsService } from '../assets/service.ts';
@@ -13,6 +14,26 @@ import type { UploadStore } from './store.ts';
 
 const PATH = '/api/uploads';
 type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
+
+/**
+ * The data store tus uses, whose removal (a tus termination, under the upload's lock) also removes
+ * the upload's asset before tus answers 204 — its POST_TERMINATE event fires only after the answer
+ * is written, so a client could start its next upload while the cancelled one still counted.
+ */
+function removingAssets(store: DataStore, afterRemove: (uploadId: string) => Promise<void>): DataStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'remove') {
+        return async (uploadId: string) => {
+          await target.remove(uploadId);
+          await afterRemove(uploadId);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** A tus hook's refusal: the status and a sentence the uploader shows. */
 function refuse(status: number, message: string): { status_code: number; body: string } {
@@ -38,7 +59,9 @@ export function registerUploadRoutes(
 
   const tus = new TusServer({
     path: PATH,
-    datastore: deps.uploads.datastore,
+    datastore: removingAssets(deps.uploads.datastore, (id) =>
+      deps.assets.uploadTerminated(id).catch((err) => app.log.warn({ err, id }, 'could not remove a cancelled upload')),
+    ),
     ...(deps.uploads.locker ? { locker: deps.uploads.locker } : {}),
     relativeLocation: true,
     // Same origin only: without this, tus grants every origin (access-control-allow-origin: *).
@@ -84,9 +107,6 @@ export function registerUploadRoutes(
       await deps.assets.uploadFinished(upload.id);
       return {};
     },
-  });
-  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
-    deps.assets.uploadTerminated(id).catch((err) => app.log.warn({ err, id }, 'could not remove a cancelled upload'));
   });
 
   // tus reads the request body itself.
