@@ -7,8 +7,12 @@ import { AnswerSaver, type KeyValueStorage, type SaveFailure, storageKey } from 
 class MemoryStorage implements KeyValueStorage {
   map = new Map<string, string>();
   getItem = (k: string) => this.map.get(k) ?? null;
-  setItem = (k: string, v: string) => void this.map.set(k, v);
-  removeItem = (k: string) => void this.map.delete(k);
+  setItem = (k: string, v: string) => {
+    this.map.set(k, v);
+  };
+  removeItem = (k: string) => {
+    this.map.delete(k);
+  };
 }
 
 const NETWORK = new Error('network');
@@ -35,17 +39,30 @@ function fakeServer() {
     if (refuseWith) throw new Refusal(refuseWith);
     const before = stored.get(questionId);
     const applied = !before || body.sequence > before.sequence;
-    if (applied) stored.set(questionId, { answerIds: body.answerIds, flagged: body.flagged ?? false, sequence: body.sequence });
+    if (applied)
+      stored.set(questionId, { answerIds: body.answerIds, flagged: body.flagged ?? false, sequence: body.sequence });
     const now = stored.get(questionId) as { answerIds: string[]; flagged: boolean; sequence: number };
-    return { questionId, applied, response: { ...now, savedAt: new Date(0).toISOString() }, deadline: null, serverNow: new Date(0).toISOString() };
+    return {
+      questionId,
+      applied,
+      response: { ...now, savedAt: new Date(0).toISOString() },
+      deadline: null,
+      serverNow: new Date(0).toISOString(),
+    };
   };
   return {
     stored,
     calls,
     send,
-    setDown: (v: boolean) => void (down = v),
-    refuse: (code: string | null) => void (refuseWith = code),
-    hold: (v: boolean) => void (hold = v),
+    setDown: (v: boolean) => {
+      down = v;
+    },
+    refuse: (code: string | null) => {
+      refuseWith = code;
+    },
+    hold: (v: boolean) => {
+      hold = v;
+    },
     release: () => {
       for (const r of held.splice(0)) r();
     },
@@ -53,7 +70,9 @@ function fakeServer() {
 }
 
 const classify = (error: unknown): SaveFailure =>
-  error instanceof Refusal ? { kind: 'refused', code: error.code, message: `Refused (${error.code}).` } : { kind: 'network' };
+  error instanceof Refusal
+    ? { kind: 'refused', code: error.code, message: `Refused (${error.code}).` }
+    : { kind: 'network' };
 
 function setup() {
   const clock = new FakeClock();
@@ -62,7 +81,15 @@ function setup() {
   const storage = new MemoryStorage();
   const over: string[] = [];
   const make = () =>
-    new AnswerSaver({ attemptId: 'a1', send: server.send, classify, storage, timers: clock, backoffMs: [1_000, 5_000], onAttemptOver: (c) => over.push(c) });
+    new AnswerSaver({
+      attemptId: 'a1',
+      send: server.send,
+      classify,
+      storage,
+      timers: clock,
+      backoffMs: [1_000, 5_000],
+      onAttemptOver: (c) => over.push(c),
+    });
   return { clock, server, storage, saver: make(), make, over };
 }
 
@@ -109,7 +136,11 @@ describe('the answer saver', () => {
     await clock.advance(1_000);
     for (const q of ['q1', 'q2', 'q3']) assert.equal(saver.snapshot().get(q)?.status.kind, 'saved', q);
     assert.equal(storage.getItem(storageKey('a1')), null);
-    assert.deepEqual(server.stored.get('q2'), { answerIds: ['c'], flagged: true, sequence: saver.snapshot().get('q2')?.sequence });
+    assert.deepEqual(server.stored.get('q2'), {
+      answerIds: ['c'],
+      flagged: true,
+      sequence: saver.snapshot().get('q2')?.sequence,
+    });
   });
 
   it('backs off while the network stays down, and flush sends at once', async () => {
@@ -143,7 +174,13 @@ describe('the answer saver', () => {
 
   it('takes the server answer on reload unless ours is newer', async () => {
     const { saver, storage } = setup();
-    storage.setItem(storageKey('a1'), JSON.stringify({ q1: { answerIds: ['mine'], flagged: false, sequence: 50 }, q2: { answerIds: ['old'], flagged: false, sequence: 5 } }));
+    storage.setItem(
+      storageKey('a1'),
+      JSON.stringify({
+        q1: { answerIds: ['mine'], flagged: false, sequence: 50 },
+        q2: { answerIds: ['old'], flagged: false, sequence: 5 },
+      }),
+    );
     saver.load({
       q1: { answerIds: ['theirs'], flagged: false, sequence: 40, savedAt: new Date(0).toISOString() },
       q2: { answerIds: ['new'], flagged: false, sequence: 9, savedAt: new Date(0).toISOString() },

@@ -17,7 +17,11 @@ export interface LocalAnswer {
  * saved: the server holds what is shown; saving: on its way; unsaved: the server could not be
  * reached, it is sent again later; refused: the server turned it down for good (its message).
  */
-export type AnswerStatus = { kind: 'saved' } | { kind: 'saving' } | { kind: 'unsaved' } | { kind: 'refused'; message: string };
+export type AnswerStatus =
+  | { kind: 'saved' }
+  | { kind: 'saving' }
+  | { kind: 'unsaved' }
+  | { kind: 'refused'; message: string };
 
 export interface QuestionAnswer extends LocalAnswer {
   status: AnswerStatus;
@@ -152,6 +156,12 @@ export class AnswerSaver {
     return () => this.#listeners.delete(listener);
   };
 
+  /** Starts (again) after `stop`: React may stop and start an effect's saver more than once. */
+  start(): void {
+    this.#stopped = false;
+    this.flush();
+  }
+
   stop(): void {
     this.#stopped = true;
     if (this.#retryTimer !== null) this.#o.timers.clearTimeout(this.#retryTimer);
@@ -267,7 +277,10 @@ export class AnswerSaver {
   }
 }
 
-function sameAnswer(a: Pick<LocalAnswer, 'answerIds' | 'flagged'>, b: Pick<LocalAnswer, 'answerIds' | 'flagged'>): boolean {
+function sameAnswer(
+  a: Pick<LocalAnswer, 'answerIds' | 'flagged'>,
+  b: Pick<LocalAnswer, 'answerIds' | 'flagged'>,
+): boolean {
   if (a.flagged !== b.flagged || a.answerIds.length !== b.answerIds.length) return false;
   const set = new Set(a.answerIds);
   return b.answerIds.every((id) => set.has(id));

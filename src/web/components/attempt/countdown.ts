@@ -47,6 +47,8 @@ export function describeRemaining(ms: number): string {
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const part = (n: number, unit: string) => (n === 0 ? '' : `${n} ${unit}${n === 1 ? '' : 's'}`);
-  const words = [part(hours, 'hour'), part(minutes, 'minute'), hours > 0 ? '' : part(seconds, 'second')].filter(Boolean);
+  const words = [part(hours, 'hour'), part(minutes, 'minute'), hours > 0 ? '' : part(seconds, 'second')].filter(
+    Boolean,
+  );
   return words.length === 0 ? 'Time is up' : `${words.join(' ')} left`;
 }
