@@ -105,9 +105,9 @@ export function QuestionView(props: {
         />
       )}
       {multiple ? (
-        <div role="group" aria-labelledby={groupLabel} className="attempt-answers">
+        <fieldset aria-labelledby={groupLabel} className="attempt-answers">
           {choices}
-        </div>
+        </fieldset>
       ) : (
         <div role="radiogroup" aria-labelledby={groupLabel} className="attempt-answers">
           {choices}
