@@ -173,7 +173,7 @@ export class AnswerSaver {
     if (!answer) return;
     const sent = { answerIds: answer.answerIds, flagged: answer.flagged, sequence: answer.sequence };
     this.#inFlight.set(questionId, (this.#inFlight.get(questionId) ?? 0) + 1);
-    if (answer.status.kind !== 'saving') this.#set(questionId, { ...answer, status: { kind: 'saving' } });
+    // A retry keeps showing "not saved yet" until the server acknowledges it.
     this.#o
       .send(questionId, sent)
       .then(
