@@ -163,7 +163,7 @@ function SaveState({ status, flagged }: { status: AnswerStatus | undefined; flag
     <Text
       size="sm"
       fw={status.kind === 'saved' ? 400 : 600}
-      c={status.kind === 'saved' ? 'green.9' : status.kind === 'saving' ? 'gray.7' : 'red.9'}
+      c={status.kind === 'saved' ? 'gray.8' : status.kind === 'saving' ? 'gray.7' : 'red.9'}
       data-save-state={status.kind}
     >
       {STATE_WORDS[status.kind]}

@@ -79,7 +79,7 @@ function TestDetails({ courseId, test }: { courseId: string; test: TestOverview 
       {test.grade && (
         <Text fw={500}>
           Your grade: {test.grade.percent}% —{' '}
-          <Badge color={test.grade.passed ? 'green.8' : 'red.8'} variant="filled">
+          <Badge color={test.grade.passed ? 'teal.9' : 'red.9'} variant="filled">
             {test.grade.passed ? 'Passed' : 'Not passed'}
           </Badge>
         </Text>
@@ -139,7 +139,7 @@ function AttemptHistory({ attempts }: { attempts: AttemptSummaryView[] }) {
                 </Table.Td>
                 <Table.Td>
                   {a.result ? (
-                    <Badge color={a.result.passed ? 'green.8' : 'red.8'} variant="filled">
+                    <Badge color={a.result.passed ? 'teal.9' : 'red.9'} variant="filled">
                       {a.result.passed ? 'Passed' : 'Not passed'}
                     </Badge>
                   ) : a.state === 'open' ? (

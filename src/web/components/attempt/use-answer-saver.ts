@@ -1,5 +1,5 @@
 // The attempt page's answer saver (answer-saver.ts) in React: one per attempt, storing unsaved
-// answers in localStorage, sending them again as soon as the browser is back online.
+// answers in localStorage (the page sends them again when the browser is back online).
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from '../../api.ts';
 import { attemptsApi } from '../../attempts-api.ts';
@@ -47,12 +47,7 @@ export function useAnswerSaver(
   );
   useEffect(() => {
     saver.start();
-    const online = () => saver.flush();
-    window.addEventListener('online', online);
-    return () => {
-      window.removeEventListener('online', online);
-      saver.stop();
-    };
+    return () => saver.stop();
   }, [saver]);
   const answers = useSyncExternalStore(saver.subscribe, saver.snapshot);
   return { saver, answers };

@@ -38,7 +38,12 @@ export function AttemptPage() {
 }
 
 function AttemptScreen({ attemptId }: { attemptId: string }) {
-  const query = useQuery({ queryKey: queryKeys.attempt(attemptId), queryFn: () => fetchAttempt(attemptId) });
+  const query = useQuery({
+    queryKey: queryKeys.attempt(attemptId),
+    queryFn: () => fetchAttempt(attemptId),
+    // Back online, the page sends what waits before it reloads (see OpenAttempt).
+    refetchOnReconnect: false,
+  });
   const firstState = useRef<AttemptView['state'] | null>(null);
   if (query.data && firstState.current === null) firstState.current = query.data.attempt.state;
 
@@ -91,17 +96,20 @@ function OpenAttempt({ cached, reload }: { cached: CachedAttempt; reload(): void
     setClock({ deadline: attempt.deadline, offset: clockOffset(attempt.serverNow, cached.receivedAt) });
   }, [saver, attempt, cached.receivedAt]);
 
-  // Back in this tab: another tab or device may have answered meanwhile.
+  // Back in this tab or back online: what waits is sent first, then the attempt is reloaded (another
+  // tab or device may have answered meanwhile; answers sent late get the server's own refusal).
   useEffect(() => {
     const back = () => {
       if (document.visibilityState !== 'visible') return;
-      reload();
       saver.flush();
+      void saver.idle().then(reload);
     };
     window.addEventListener('focus', back);
+    window.addEventListener('online', back);
     document.addEventListener('visibilitychange', back);
     return () => {
       window.removeEventListener('focus', back);
+      window.removeEventListener('online', back);
       document.removeEventListener('visibilitychange', back);
     };
   }, [reload, saver]);

@@ -31,8 +31,8 @@ import { queryKeys } from '../../server-state/keys.ts';
 import { fetchAttempt } from './AttemptPage.tsx';
 
 const OUTCOME: Record<QuestionOutcome, { label: string; color: string }> = {
-  right: { label: 'Right', color: 'green.9' },
-  'partly-right': { label: 'Partly right', color: 'yellow.9' },
+  right: { label: 'Right', color: 'teal.9' },
+  'partly-right': { label: 'Partly right', color: 'yellow.4' },
   wrong: { label: 'Wrong', color: 'red.9' },
   unanswered: { label: 'Not answered', color: 'gray.8' },
 };
@@ -84,7 +84,7 @@ function Result({ attempt }: { attempt: AttemptView }) {
             <Text fz="xl" fw={700}>
               {result.percent}%
             </Text>
-            <Badge size="lg" color={result.passed ? 'green.8' : 'red.8'} variant="filled">
+            <Badge size="lg" color={result.passed ? 'teal.9' : 'red.9'} variant="filled">
               {result.passed ? 'Passed' : 'Not passed'}
             </Badge>
           </Group>
@@ -128,7 +128,7 @@ function Result({ attempt }: { attempt: AttemptView }) {
                       Question {q.number}
                     </Title>
                     {r.outcome && (
-                      <Badge color={OUTCOME[r.outcome].color} variant="filled">
+                      <Badge color={OUTCOME[r.outcome].color} variant="filled" autoContrast>
                         {OUTCOME[r.outcome].label}
                       </Badge>
                     )}
