@@ -29,7 +29,10 @@ async function shot(target: Page | Locator, name: string, page?: Page): Promise<
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   const width = (page ?? (target as Page)).viewportSize?.()?.width;
-  await target.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), ...('goto' in target ? { fullPage: true } : {}) });
+  await target.screenshot({
+    path: path.join(SHOTS, `${name}-${width}.png`),
+    ...('goto' in target ? { fullPage: true } : {}),
+  });
 }
 
 async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
@@ -48,7 +51,16 @@ async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
 }
 
 /** Keys that tell correctness, marks or feedback. */
-const TELLING_KEYS = new Set(['fraction', 'feedback', 'generalFeedback', 'answerFeedback', 'correctAnswerIds', 'mark', 'outcome', 'allOrNothing']);
+const TELLING_KEYS = new Set([
+  'fraction',
+  'feedback',
+  'generalFeedback',
+  'answerFeedback',
+  'correctAnswerIds',
+  'mark',
+  'outcome',
+  'allOrNothing',
+]);
 /** …and, in an attempt or its overview, its grade. */
 const GRADE_KEYS = new Set(['score', 'percent', 'passed', 'grade']);
 
@@ -79,7 +91,11 @@ function recordResponses(page: Page) {
     if (type.includes('text/event-stream')) return;
     const textual = /json|text|javascript|css|svg/.test(type);
     seen.push(
-      (textual ? response.text().catch(() => null) : Promise.resolve(null)).then((body) => ({ url: response.url(), type, body })),
+      (textual ? response.text().catch(() => null) : Promise.resolve(null)).then((body) => ({
+        url: response.url(),
+        type,
+        body,
+      })),
     );
   };
   page.on('response', listener);
@@ -103,7 +119,12 @@ function assertNothingTold(responses: { url: string; type: string; body: string 
   }
 }
 
-const answer = (text: string, fraction: number) => ({ id: crypto.randomUUID(), text, fraction, feedback: `${SECRET}: about ${text}` });
+const answer = (text: string, fraction: number) => ({
+  id: crypto.randomUUID(),
+  text,
+  fraction,
+  feedback: `${SECRET}: about ${text}`,
+});
 
 function testSet(imageId: string, settings: Partial<QuizSettings>): TestSetInput {
   return {
@@ -151,7 +172,10 @@ async function radioOrder(page: Page, n: number): Promise<string[]> {
 }
 
 async function headingFocused(page: Page, name: string): Promise<void> {
-  await page.waitForFunction((text) => document.activeElement?.textContent === text && document.activeElement.tagName === 'H2', name);
+  await page.waitForFunction(
+    (text) => document.activeElement?.textContent === text && document.activeElement.tagName === 'H2',
+    name,
+  );
 }
 
 for (const dialect of TEST_DIALECTS) {
@@ -168,29 +192,53 @@ for (const dialect of TEST_DIALECTS) {
       server = await startServer(dialect, { ATTEMPT_GRACE_SECONDS: '2' });
       browser = await launchBrowser();
       const admin = await apiClient(server.url);
-      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: TEST_PASSWORD })).status, 201);
+      assert.equal(
+        (
+          await admin.request('POST', '/api/setup', {
+            email: 'ada@example.org',
+            displayName: 'Ada Admin',
+            password: TEST_PASSWORD,
+          })
+        ).status,
+        201,
+      );
       for (const [email, role, name] of [
         ['grace@example.org', 'author', 'Grace Author'],
         ['lin@example.org', 'learner', 'Lin Learner'],
         ['kim@example.org', 'learner', 'Kim Learner'],
         ['noor@example.org', 'learner', 'Noor Learner'],
       ] as const) {
-        assert.equal((await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD })).status, 201);
+        assert.equal(
+          (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
+            .status,
+          201,
+        );
       }
       author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
       const png = path.join(dir, 'extinguisher.png');
-      await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc2222' } }).png().toFile(png);
+      await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc2222' } })
+        .png()
+        .toFile(png);
       const publish = async (title: string, settings: Partial<QuizSettings>) => {
         const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
         const imageId = await author.upload(png, 'image', { draftId: draft.id });
         await eventually(
-          async () => ((await author.request('GET', `/api/assets/${imageId}`)).json() as { asset: { state: string } }).asset.state === 'ready',
+          async () =>
+            ((await author.request('GET', `/api/assets/${imageId}`)).json() as { asset: { state: string } }).asset
+              .state === 'ready',
           'the image to be ready',
           120_000,
         );
         const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
           revision: 1,
-          basics: { title, versionLabel: '', shortDescription: 'What to do in a fire.', topics: [], language: 'en', coverAssetId: null },
+          basics: {
+            title,
+            versionLabel: '',
+            shortDescription: 'What to do in a fire.',
+            topics: [],
+            language: 'en',
+            coverAssetId: null,
+          },
           files: [{ assetId: imageId, title: 'The extinguisher', description: '', required: false }],
           test: testSet(imageId, settings),
         });
@@ -199,11 +247,20 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal(published.status, 200, published.text);
         return (published.json() as { courseId: string }).courseId;
       };
-      courses.perPage = await publish('Fire safety', { layout: 'one-per-page', shuffleAnswers: true, review: 'score-and-wrong' });
-      courses.onePage = await publish('Fire drill', { layout: 'all-on-one-page', shuffleAnswers: false, review: 'everything' });
+      courses.perPage = await publish('Fire safety', {
+        layout: 'one-per-page',
+        shuffleAnswers: true,
+        review: 'score-and-wrong',
+      });
+      courses.onePage = await publish('Fire drill', {
+        layout: 'all-on-one-page',
+        shuffleAnswers: false,
+        review: 'everything',
+      });
       for (const email of ['lin@example.org', 'kim@example.org', 'noor@example.org']) {
         const learner = await signIn(server.url, email, TEST_PASSWORD);
-        for (const id of Object.values(courses)) assert.equal((await learner.request('POST', `/api/courses/${id}/enrolment`)).status, 200);
+        for (const id of Object.values(courses))
+          assert.equal((await learner.request('POST', `/api/courses/${id}/enrolment`)).status, 200);
       }
     });
     after(async () => {
@@ -212,7 +269,9 @@ for (const dialect of TEST_DIALECTS) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('starts, answers by keyboard and mouse, resumes after a reload, fails, then passes; nothing tells before submission', { timeout: 300_000 }, async () => {
+    it('starts, answers by keyboard and mouse, resumes after a reload, fails, then passes; nothing tells before submission', {
+      timeout: 300_000,
+    }, async () => {
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
       const page = await signInPage(context, 'lin@example.org');
@@ -261,7 +320,10 @@ for (const dialect of TEST_DIALECTS) {
       await headingFocused(page, 'Question 2 of 3');
       // Question 2 by mouse, and flagged for later.
       saved = nextPut(page);
-      await page.getByRole('group', { name: /Question 2 of 3/ }).getByRole('checkbox', { name: 'The lift' }).click();
+      await page
+        .getByRole('group', { name: /Question 2 of 3/ })
+        .getByRole('checkbox', { name: 'The lift' })
+        .click();
       assert.equal((await saved).status(), 200);
       saved = nextPut(page);
       await page.getByRole('button', { name: 'Flag for later' }).click();
@@ -272,7 +334,7 @@ for (const dialect of TEST_DIALECTS) {
       await page.reload();
       await question(page, 2).waitFor();
       assert.equal(await page.getByRole('checkbox', { name: 'The lift' }).isChecked(), true);
-      await page.getByRole('button', { name: 'Flagged for later' }).waitFor();
+      await page.getByRole('button', { name: 'Flagged: remove the flag' }).waitFor();
       await page.getByRole('button', { name: 'Question 1, answered' }).click();
       await headingFocused(page, 'Question 1 of 3');
       assert.deepEqual(await radioOrder(page, 1), orderBefore);
@@ -314,7 +376,10 @@ for (const dialect of TEST_DIALECTS) {
       // The second attempt, answered right; its own responses tell nothing before submission.
       await page.getByRole('link', { name: 'Back to the course' }).click();
       await block.getByText('2 of 3 attempts left; your highest attempt counts.').waitFor();
-      await block.getByRole('link', { name: 'Result of attempt 1' }).or(block.getByRole('link', { name: 'Review of attempt 1' })).waitFor();
+      await block
+        .getByRole('link', { name: 'Result of attempt 1' })
+        .or(block.getByRole('link', { name: 'Review of attempt 1' }))
+        .waitFor();
       const recorder2 = recordResponses(page);
       await block.getByRole('button', { name: 'Start a new attempt' }).click();
       await page.waitForURL((url) => /\/attempts\/[^/]+$/.test(url.pathname) && url.href !== attemptUrl);
@@ -349,7 +414,9 @@ for (const dialect of TEST_DIALECTS) {
       await context.close();
     });
 
-    it('two tabs answer the same question: the later answer wins and the other tab shows it', { timeout: 240_000 }, async () => {
+    it('two tabs answer the same question: the later answer wins and the other tab shows it', {
+      timeout: 240_000,
+    }, async () => {
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
       const tabA = await signInPage(context, 'kim@example.org');
@@ -379,7 +446,11 @@ for (const dialect of TEST_DIALECTS) {
       const answeredA = await putA;
       assert.equal(((await answeredA.json()) as { applied: boolean }).applied, false);
       await tabA.unroute('**/answers/**');
-      await eventually(async () => question(tabA, 1).getByLabel('Foam', { exact: true }).isChecked(), 'tab A to show the later answer', 15_000);
+      await eventually(
+        async () => question(tabA, 1).getByLabel('Foam', { exact: true }).isChecked(),
+        'tab A to show the later answer',
+        15_000,
+      );
       await question(tabA, 1).getByText('This answer was changed in another tab or on another device').waitFor();
 
       // Tab B changes it again; tab A shows it when the learner comes back to it.
@@ -388,7 +459,11 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await putB2).status(), 200);
       await tabA.bringToFront();
       await tabA.evaluate(() => window.dispatchEvent(new Event('focus')));
-      await eventually(async () => question(tabA, 1).getByLabel('CO2', { exact: true }).isChecked(), 'tab A to show the answer from tab B', 15_000);
+      await eventually(
+        async () => question(tabA, 1).getByLabel('CO2', { exact: true }).isChecked(),
+        'tab A to show the answer from tab B',
+        15_000,
+      );
       await expectAccessible(tabA, 'attempt, all questions on one page', { alsoOnPhone: true });
       await shot(tabA, 'attempt-one-page');
 
@@ -409,7 +484,9 @@ for (const dialect of TEST_DIALECTS) {
       await context.close();
     });
 
-    it('keeps answers while the server cannot be reached, saves them when back, and refuses them after deadline + grace', { timeout: 240_000 }, async () => {
+    it('keeps answers while the server cannot be reached, saves them when back, and refuses them after deadline + grace', {
+      timeout: 240_000,
+    }, async () => {
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
       const page = await signInPage(context, 'noor@example.org');
@@ -430,6 +507,24 @@ for (const dialect of TEST_DIALECTS) {
       await page.unroute('**/answers/**');
       await savedAfterReload;
       await question(page, 3).getByText('Saved', { exact: true }).waitFor();
+
+      // The timer follows the deadline every save reports (moved here on the server), and speaks
+      // at 10 minutes left, once, through the polite live region.
+      const db0 = createDatabase(server.database);
+      try {
+        await db0
+          .updateTable('quiz_attempts')
+          .set({ deadline_at: Date.now() + 600_000 + 3_000 })
+          .where('id', '=', attemptId)
+          .execute();
+      } finally {
+        await db0.destroy();
+      }
+      const flagged = nextPut(page);
+      await question(page, 1).getByRole('button', { name: 'Flag for later' }).click();
+      assert.equal((await flagged).status(), 200);
+      await page.getByRole('timer', { name: /^(10 minutes|9 minutes \d+ seconds) left$/ }).waitFor();
+      await page.locator('[aria-live="polite"]').getByText('10 minutes left in the test.', { exact: true }).waitFor();
 
       // Offline: three answers wait, "not saved yet"; back online, all three are saved.
       await context.setOffline(true);
@@ -452,7 +547,8 @@ for (const dialect of TEST_DIALECTS) {
       await three;
       for (const n of [1, 2, 3]) await question(page, n).getByText('Saved', { exact: true }).waitFor();
       const learner = await signIn(server.url, 'noor@example.org', TEST_PASSWORD);
-      const held = ((await learner.request('GET', `/api/attempts/${attemptId}`)).json() as { attempt: AttemptView }).attempt;
+      const held = ((await learner.request('GET', `/api/attempts/${attemptId}`)).json() as { attempt: AttemptView })
+        .attempt;
       assert.equal(Object.values(held.responses).filter((r) => r.answerIds.length > 0).length, 3);
 
       // Offline again; meanwhile the deadline passes (moved on the server) and the grace too.
@@ -462,7 +558,11 @@ for (const dialect of TEST_DIALECTS) {
       await question(page, 1).getByText('Not saved yet', { exact: true }).waitFor();
       const db = createDatabase(server.database);
       try {
-        await db.updateTable('quiz_attempts').set({ deadline_at: Date.now() - 10_000 }).where('id', '=', attemptId).execute();
+        await db
+          .updateTable('quiz_attempts')
+          .set({ deadline_at: Date.now() - 10_000 })
+          .where('id', '=', attemptId)
+          .execute();
       } finally {
         await db.destroy();
       }
@@ -470,7 +570,10 @@ for (const dialect of TEST_DIALECTS) {
       await context.setOffline(false);
       assert.equal(((await (await refused).json()) as { error: string }).error, 'attempt_time_over');
       for (const n of [1, 2]) {
-        await question(page, n).getByRole('alert').getByText(new RegExp(`^Time ran out at .* UTC, so your answer to question ${n} was not saved\\.$`)).waitFor();
+        await question(page, n)
+          .getByRole('alert')
+          .getByText(new RegExp(`^Time ran out at .* UTC, so your answer to question ${n} was not saved\\.$`))
+          .waitFor();
       }
       await page.getByText('This attempt has been submitted').waitFor();
       await expectAccessible(page, 'attempt with refused answers', { alsoOnPhone: true });

@@ -89,7 +89,7 @@ export function QuestionView(props: {
         <Title order={2} size="h3" id={headingId} tabIndex={-1}>
           Question {question.number} of {props.total}
         </Title>
-        <SaveState status={answer?.status} flagged={flagged} />
+        <SaveState status={answer?.status} />
       </Group>
       <Box id={textId} mt="xs">
         <Markdown headingLevel={3}>{question.text}</Markdown>
@@ -116,14 +116,14 @@ export function QuestionView(props: {
       <Group gap="xs" mt="sm">
         <Button
           variant={flagged ? 'filled' : 'default'}
-          color="orange.9"
-          aria-pressed={flagged}
+          color="yellow.3"
+          autoContrast
           disabled={disabled}
           onClick={() => props.onFlag(!flagged)}
           className="attempt-target"
         >
           <span aria-hidden="true">⚑&nbsp;</span>
-          {flagged ? 'Flagged for later' : 'Flag for later'}
+          {flagged ? 'Flagged: remove the flag' : 'Flag for later'}
         </Button>
         {chosen.length > 0 && (
           <Button variant="subtle" disabled={disabled} onClick={() => props.onChoose([])} className="attempt-target">
@@ -152,7 +152,7 @@ const STATE_WORDS: Record<AnswerStatus['kind'], string> = {
   refused: 'Not saved',
 };
 
-function SaveState({ status, flagged }: { status: AnswerStatus | undefined; flagged: boolean }) {
+function SaveState({ status }: { status: AnswerStatus | undefined }) {
   if (!status)
     return (
       <Text size="sm" c="gray.7">
@@ -167,7 +167,6 @@ function SaveState({ status, flagged }: { status: AnswerStatus | undefined; flag
       data-save-state={status.kind}
     >
       {STATE_WORDS[status.kind]}
-      {flagged ? ' · flagged' : ''}
     </Text>
   );
 }
