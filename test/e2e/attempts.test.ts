@@ -207,6 +207,7 @@ for (const dialect of TEST_DIALECTS) {
         ['lin@example.org', 'learner', 'Lin Learner'],
         ['kim@example.org', 'learner', 'Kim Learner'],
         ['noor@example.org', 'learner', 'Noor Learner'],
+        ['sam@example.org', 'learner', 'Sam Learner'],
       ] as const) {
         assert.equal(
           (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
@@ -257,7 +258,7 @@ for (const dialect of TEST_DIALECTS) {
         shuffleAnswers: false,
         review: 'everything',
       });
-      for (const email of ['lin@example.org', 'kim@example.org', 'noor@example.org']) {
+      for (const email of ['lin@example.org', 'kim@example.org', 'noor@example.org', 'sam@example.org']) {
         const learner = await signIn(server.url, email, TEST_PASSWORD);
         for (const id of Object.values(courses))
           assert.equal((await learner.request('POST', `/api/courses/${id}/enrolment`)).status, 200);
@@ -578,6 +579,40 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByText('This attempt has been submitted').waitFor();
       await expectAccessible(page, 'attempt with refused answers', { alsoOnPhone: true });
       await shot(page, 'attempt-refused');
+      await context.close();
+    });
+
+    it('when the time is up, the page locks the answers and submits what the server saved', {
+      timeout: 180_000,
+    }, async () => {
+      const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
+      context.setDefaultTimeout(30_000);
+      const page = await signInPage(context, 'sam@example.org');
+      await page.goto(`/courses/${courses.perPage}`);
+      await page.getByRole('button', { name: 'Start the test' }).click();
+      await page.waitForURL(/\/attempts\/[^/]+$/);
+      const attemptId = new URL(page.url()).pathname.split('/').pop() as string;
+      await question(page, 1).waitFor();
+      // The deadline comes close (moved on the server); the next save tells the page.
+      const db = createDatabase(server.database);
+      try {
+        await db
+          .updateTable('quiz_attempts')
+          .set({ deadline_at: Date.now() + 5_000 })
+          .where('id', '=', attemptId)
+          .execute();
+      } finally {
+        await db.destroy();
+      }
+      const put = nextPut(page);
+      await question(page, 1).getByLabel('CO2', { exact: true }).check();
+      assert.equal((await put).status(), 200);
+      await page.waitForURL(/\/result$/);
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Your attempt was submitted with the answers the server had saved.' })
+        .waitFor();
+      await page.getByText('Score 1 of 3; the pass mark is 60%.').waitFor();
       await context.close();
     });
   });

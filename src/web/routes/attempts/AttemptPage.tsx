@@ -147,7 +147,7 @@ function OpenAttempt({ cached, reload }: { cached: CachedAttempt; reload(): void
     [attempt.questions, onePerPage, setSearch],
   );
 
-  async function submit() {
+  async function submit(why: 'learner' | 'time-up' = 'learner') {
     setSubmitting(true);
     setSubmitError(null);
     try {
@@ -159,7 +159,7 @@ function OpenAttempt({ cached, reload }: { cached: CachedAttempt; reload(): void
         receivedAt: Date.now(),
       } satisfies CachedAttempt);
       void client.invalidateQueries({ queryKey: queryKeys.testOverview(attempt.courseId) });
-      navigate(resultPath(attempt.id));
+      navigate(resultPath(attempt.id), { state: { timeUp: why === 'time-up' } });
     } catch (err) {
       setSubmitError(errorMessage(err));
       setSubmitting(false);
@@ -174,7 +174,7 @@ function OpenAttempt({ cached, reload }: { cached: CachedAttempt; reload(): void
     autoSubmitted.current = true;
     saver.flush();
     void saver.idle().then(() => {
-      if (saver.unsavedCount === 0) void submit();
+      if (saver.unsavedCount === 0) void submit('time-up');
     });
   });
 

@@ -17,7 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link, Navigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useParams } from 'react-router';
 import type { AttemptView, QuestionOutcome } from '../../../shared/attempts.ts';
 import { ApiError } from '../../api.ts';
 import { attemptPath } from '../../attempts-api.ts';
@@ -66,6 +66,8 @@ export function ResultPage() {
 }
 
 function Result({ attempt }: { attempt: AttemptView }) {
+  // Set by the attempt page when it submitted because the time was up.
+  const timeUp = (useLocation().state as { timeUp?: boolean } | null)?.timeUp === true;
   const { result, review } = attempt;
   const reviewed = new Map((review?.questions ?? []).map((q) => [q.questionId, q]));
   return (
@@ -74,6 +76,11 @@ function Result({ attempt }: { attempt: AttemptView }) {
         Back to the course
       </Anchor>
       <PageTitle>{`Test result, attempt ${attempt.number}`}</PageTitle>
+      {timeUp && (
+        <Alert color="orange" variant="light" title="Time is up" role="status">
+          Your attempt was submitted with the answers the server had saved.
+        </Alert>
+      )}
       <Text>
         Submitted {attempt.submittedAt ? formatDateTime(attempt.submittedAt) : ''}
         {attempt.submittedBy === 'deadline' ? ' when the time ran out' : ''}.
