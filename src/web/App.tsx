@@ -8,6 +8,8 @@ import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminGcPage } from './routes/AdminGcPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { AttemptPage } from './routes/attempts/AttemptPage.tsx';
+import { ResultPage } from './routes/attempts/ResultPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
 import { CoursePage } from './routes/courses/CoursePage.tsx';
 import { PlayerPage } from './routes/courses/PlayerPage.tsx';
@@ -42,6 +44,8 @@ const router = createBrowserRouter([
               { path: 'courses/:id/versions/:version', element: <CoursePage /> },
               { path: 'courses/:courseId/files/:id', element: <FileViewerPage /> },
               { path: 'courses/:courseId/learn/:assetId', element: <PlayerPage /> },
+              { path: 'attempts/:id', element: <AttemptPage /> },
+              { path: 'attempts/:id/result', element: <ResultPage /> },
             ],
           },
           {

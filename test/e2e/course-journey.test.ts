@@ -165,7 +165,10 @@ for (const dialect of TEST_DIALECTS) {
       for (const title of ['single-paragraph.docx', 'tables.docx', 'welcome.mp4']) {
         await learner.getByRole('listitem').filter({ hasText: title }).first().waitFor();
       }
-      await learner.getByText('6 questions in the set').waitFor();
+      // The test is the last step, with its rules and a Start button.
+      const testBlock = learner.getByRole('region', { name: 'Test', exact: true });
+      await testBlock.getByText(/^6 questions, /).waitFor();
+      await testBlock.getByRole('button', { name: 'Start the test' }).waitFor();
 
       // The author edits the course and publishes version 2.
       await page.goto('/');

@@ -16,4 +16,8 @@ export const queryKeys = {
   /** The signed-in learner's progress through a course. */
   learning: (courseId: string) => ['learning', courseId] as const,
   courseLearners: (courseId: string) => ['learning', courseId, 'learners'] as const,
+  /** A course's test as the signed-in learner sees it: the rules and their attempts. */
+  testOverview: (courseId: string) => ['attempts', 'course', courseId] as const,
+  /** One attempt as its reader may see it. */
+  attempt: (attemptId: string) => ['attempts', 'one', attemptId] as const,
 };

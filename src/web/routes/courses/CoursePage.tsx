@@ -9,6 +9,7 @@ import { ApiError } from '../../api.ts';
 import type { LearningView } from '../../../shared/learning.ts';
 import { derivativeUrl, isSettled } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
+import { TestBlock } from '../../components/attempt/TestBlock.tsx';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -191,7 +192,8 @@ export function CoursePage() {
 
       {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
 
-      {course.testSummary.enabled && course.testSummary.questionCount > 0 && (
+      {course.testSummary.enabled && course.testSummary.questionCount > 0 && studying && <TestBlock courseId={id} />}
+      {course.testSummary.enabled && course.testSummary.questionCount > 0 && !studying && (
         <section aria-labelledby="test-heading">
           <Title order={2} size="h3" id="test-heading">
             Test
@@ -240,7 +242,8 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
         </Alert>
       ) : progress.filesComplete && learning.hasTest ? (
         <Text mt="sm" fw={500}>
-          Every required file is done. Next: the test (taking tests opens in a coming release).
+          Every required file is done. Next:{' '}
+          <Anchor href="#test-heading">the test</Anchor>, below.
         </Text>
       ) : (
         resumeAssetId && (
