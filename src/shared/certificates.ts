@@ -56,7 +56,10 @@ export type CertificateSettings = z.infer<typeof certificateSettingsSchema>;
 export type CertificateStatus = 'valid' | 'expired' | 'revoked';
 
 /** Revoked wins over expired: a revoked certificate never becomes merely expired. */
-export function certificateStatus(c: { revokedAt: number | null; expiresAt: number | null }, now: number): CertificateStatus {
+export function certificateStatus(
+  c: { revokedAt: number | null; expiresAt: number | null },
+  now: number,
+): CertificateStatus {
   if (c.revokedAt !== null) return 'revoked';
   if (c.expiresAt !== null && c.expiresAt <= now) return 'expired';
   return 'valid';
@@ -67,7 +70,17 @@ export function expiryOf(issuedAt: number, validityMonths: number | null): numbe
   if (validityMonths === null) return null;
   const d = new Date(issuedAt);
   const day = d.getUTCDate();
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + validityMonths, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const target = new Date(
+    Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + validityMonths,
+      1,
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(day, lastDay));
   return target.getTime();
@@ -98,11 +111,7 @@ export function encodeCode(bytes: Uint8Array): string {
 
 /** What a person typed, as stored: upper case, separators dropped, look-alikes mapped; null when it cannot be a code. */
 export function normalizeCode(input: string): string | null {
-  const cleaned = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (cleaned.length !== CODE_LENGTH) return null;
   for (const ch of cleaned) if (!CROCKFORD.includes(ch)) return null;
   return cleaned;
@@ -146,6 +155,8 @@ export interface AdminCertificateView extends CertificateView {
   revokedReason: string | null;
 }
 
-export const revokeSchema = z.object({ reason: z.string().trim().min(3, 'Give a reason of at least 3 characters').max(500) });
+export const revokeSchema = z.object({
+  reason: z.string().trim().min(3, 'Give a reason of at least 3 characters').max(500),
+});
 
 export const MAX_VERIFY_UPLOAD_BYTES = 5 * 1024 * 1024;

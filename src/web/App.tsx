@@ -8,6 +8,9 @@ import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminGcPage } from './routes/AdminGcPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { AdminCertificatesPage } from './routes/certificates/AdminCertificatesPage.tsx';
+import { MyCertificatesPage } from './routes/certificates/MyCertificatesPage.tsx';
+import { VerifyPage } from './routes/certificates/VerifyPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
 import { CoursePage } from './routes/courses/CoursePage.tsx';
 import { PlayerPage } from './routes/courses/PlayerPage.tsx';
@@ -32,11 +35,14 @@ const router = createBrowserRouter([
         children: [
           { path: 'setup', element: <SetupPage /> },
           { path: 'login', element: <LoginPage /> },
+          // Public: an employer verifies a certificate without an account.
+          { path: 'verify/:code?', element: <VerifyPage /> },
           {
             element: <RequireAuth />,
             children: [
               { index: true, element: <HomePage /> },
               { path: 'account', element: <AccountPage /> },
+              { path: 'certificates', element: <MyCertificatesPage /> },
               { path: 'courses', element: <CatalogPage /> },
               { path: 'courses/:id', element: <CoursePage /> },
               { path: 'courses/:id/versions/:version', element: <CoursePage /> },
@@ -58,6 +64,7 @@ const router = createBrowserRouter([
               { path: 'admin/users', element: <AdminUsersPage /> },
               { path: 'admin/jobs', element: <AdminJobsPage /> },
               { path: 'admin/storage', element: <AdminGcPage /> },
+              { path: 'admin/certificates', element: <AdminCertificatesPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

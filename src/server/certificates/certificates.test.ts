@@ -42,9 +42,28 @@ for (const dialect of TEST_DIALECTS) {
       const at = Date.now();
       await app.db
         .insertInto('assets')
-        .values({ id: assetId, owner_id: authorId, kind: 'other', original_name: 'notes.txt', state: 'ready', reason: null, progress: null, size: 1, mime: 'text/plain', blob_key: null, upload_id: null, uploaded_for_draft_at: null, metadata: '{}', created_at: at, updated_at: at })
+        .values({
+          id: assetId,
+          owner_id: authorId,
+          kind: 'other',
+          original_name: 'notes.txt',
+          state: 'ready',
+          reason: null,
+          progress: null,
+          size: 1,
+          mime: 'text/plain',
+          blob_key: null,
+          upload_id: null,
+          uploaded_for_draft_at: null,
+          metadata: '{}',
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
-      await app.db.insertInto('courses').values({ id, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at }).execute();
+      await app.db
+        .insertInto('courses')
+        .values({ id, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at })
+        .execute();
       const content = {
         ...EMPTY_DRAFT_CONTENT,
         basics: { ...EMPTY_DRAFT_CONTENT.basics, title, versionLabel },
@@ -52,9 +71,20 @@ for (const dialect of TEST_DIALECTS) {
       };
       await app.db
         .insertInto('course_versions')
-        .values({ course_id: id, version: 1, title, content: JSON.stringify(content), source_draft_id: crypto.randomUUID(), published_by: authorId, published_at: at })
+        .values({
+          course_id: id,
+          version: 1,
+          title,
+          content: JSON.stringify(content),
+          source_draft_id: crypto.randomUUID(),
+          published_by: authorId,
+          published_at: at,
+        })
         .execute();
-      await app.db.insertInto('course_version_assets').values({ course_id: id, version: 1, asset_id: assetId }).execute();
+      await app.db
+        .insertInto('course_version_assets')
+        .values({ course_id: id, version: 1, asset_id: assetId })
+        .execute();
       return { id, assetId };
     }
 
@@ -134,8 +164,22 @@ for (const dialect of TEST_DIALECTS) {
     it('prints a QR code that decodes to the verification URL', async () => {
       const file = path.join(dir, 'qr.pdf');
       writeFileSync(file, firstPdf);
-      execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-singlefile', file, path.join(dir, 'page')]);
-      const { data, info } = await sharp(readFileSync(path.join(dir, 'page.png'))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      execFileSync('pdftoppm', [
+        '-r',
+        '150',
+        '-png',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        file,
+        path.join(dir, 'page'),
+      ]);
+      const { data, info } = await sharp(readFileSync(path.join(dir, 'page.png')))
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const qr = jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), info.width, info.height);
       assert.equal(qr?.data, first.verifyUrl);
     });
@@ -144,7 +188,9 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await learner.patch('/api/me', { displayName: 'Zoe Renamed' })).statusCode, 200);
       const again = await download(learner, first.id);
       assert.equal(sha256(again.bytes), sha256(firstPdf));
-      const notModified = await learner.request('GET', `/api/certificates/${first.id}/pdf`, undefined, { headers: { 'if-none-match': again.etag as string } });
+      const notModified = await learner.request('GET', `/api/certificates/${first.id}/pdf`, undefined, {
+        headers: { 'if-none-match': again.etag as string },
+      });
       assert.equal(notModified.statusCode, 304);
       const view = (await learner.get('/api/certificates')).json().certificates[0] as CertificateView;
       assert.equal(view.holderName, NAME);
@@ -163,7 +209,18 @@ for (const dialect of TEST_DIALECTS) {
         const response = await anonymous.get(`/api/verify/${encodeURIComponent(code)}`);
         assert.equal(response.statusCode, 200, response.body);
         const v = response.json().certificate as VerificationView;
-        assert.deepEqual(Object.keys(v).sort(), ['code', 'completedAt', 'courseTitle', 'expiresAt', 'holderName', 'issuedAt', 'revokedAt', 'status', 'version', 'versionLabel']);
+        assert.deepEqual(Object.keys(v).sort(), [
+          'code',
+          'completedAt',
+          'courseTitle',
+          'expiresAt',
+          'holderName',
+          'issuedAt',
+          'revokedAt',
+          'status',
+          'version',
+          'versionLabel',
+        ]);
         assert.equal(v.holderName, NAME);
         assert.equal(v.status, 'valid');
       }
@@ -173,18 +230,24 @@ for (const dialect of TEST_DIALECTS) {
 
     it('verifies an uploaded PDF by its hash; one changed byte is not issued here', async () => {
       const anonymous = app.client();
-      const genuine = await anonymous.request('POST', '/api/verify/upload', firstPdf, { headers: { 'content-type': 'application/pdf' } });
+      const genuine = await anonymous.request('POST', '/api/verify/upload', firstPdf, {
+        headers: { 'content-type': 'application/pdf' },
+      });
       assert.equal(genuine.statusCode, 200, genuine.body);
       assert.equal(genuine.json().issuedHere, true);
       assert.equal(genuine.json().certificate.code, first.code);
       const tampered = Buffer.from(firstPdf);
       const middle = Math.floor(tampered.length / 2);
       tampered[middle] = (tampered[middle] as number) ^ 1;
-      const refused = await anonymous.request('POST', '/api/verify/upload', tampered, { headers: { 'content-type': 'application/pdf' } });
+      const refused = await anonymous.request('POST', '/api/verify/upload', tampered, {
+        headers: { 'content-type': 'application/pdf' },
+      });
       assert.equal(refused.statusCode, 200);
       assert.equal(refused.json().issuedHere, false);
       assert.match(refused.json().message, /not issued here/);
-      const tooBig = await anonymous.request('POST', '/api/verify/upload', Buffer.alloc(6 * 1024 * 1024), { headers: { 'content-type': 'application/pdf' } });
+      const tooBig = await anonymous.request('POST', '/api/verify/upload', Buffer.alloc(6 * 1024 * 1024), {
+        headers: { 'content-type': 'application/pdf' },
+      });
       assert.equal(tooBig.statusCode, 413);
     });
 
@@ -193,25 +256,49 @@ for (const dialect of TEST_DIALECTS) {
       await complete(other, c);
       const otherId = (await other.get('/api/me')).json().user.id as string;
       const { certificates } = app.runtime.services;
-      const issued = await Promise.all(Array.from({ length: 4 }, () => certificates.issue({ userId: otherId, courseId: c.id, version: 1 })));
+      const issued = await Promise.all(
+        Array.from({ length: 4 }, () => certificates.issue({ userId: otherId, courseId: c.id, version: 1 })),
+      );
       assert.equal(new Set(issued.map((x) => x.id)).size, 1);
       await certificateOf(other, c.id);
       await app.runtime.queue.enqueue('certificates.issue', { userId: otherId, courseId: c.id, version: 1 });
       const again = await certificates.issue({ userId: otherId, courseId: c.id, version: 1 });
       assert.equal(again.id, issued[0]?.id);
-      const rows = await app.db.selectFrom('certificates').select('id').where('user_id', '=', otherId).where('course_id', '=', c.id).execute();
+      const rows = await app.db
+        .selectFrom('certificates')
+        .select('id')
+        .where('user_id', '=', otherId)
+        .where('course_id', '=', c.id)
+        .execute();
       assert.equal(rows.length, 1);
-      const indexes = (await app.db.selectFrom('certificates').select('status_index').orderBy('status_index').execute()).map((r) => Number(r.status_index));
-      assert.deepEqual(indexes, indexes.map((_, i) => i));
+      const indexes = (
+        await app.db.selectFrom('certificates').select('status_index').orderBy('status_index').execute()
+      ).map((r) => Number(r.status_index));
+      assert.deepEqual(
+        indexes,
+        indexes.map((_, i) => i),
+      );
     });
 
     it('dates expiry from the course setting and recertifies after expiry, linking the previous certificate', async () => {
       const c = await course('Forklift');
       const author = app.client();
-      await author.post('/api/auth/login', { email: (await app.db.selectFrom('users').select('email').where('id', '=', authorId).executeTakeFirstOrThrow()).email, password: 'correct horse battery staple' });
+      await author.post('/api/auth/login', {
+        email: (await app.db.selectFrom('users').select('email').where('id', '=', authorId).executeTakeFirstOrThrow())
+          .email,
+        password: 'correct horse battery staple',
+      });
       const settings = await author.request('PUT', `/api/courses/${c.id}/certificate-settings`, {
         validityMonths: 12,
-        template: { primaryColour: '#003366', accentColour: '#aa5500', heading: 'Licence to lift', preamble: 'We hereby confirm that', completionWording: 'is trained on', signatory: 'Chief Instructor', logo: 'none' },
+        template: {
+          primaryColour: '#003366',
+          accentColour: '#aa5500',
+          heading: 'Licence to lift',
+          preamble: 'We hereby confirm that',
+          completionWording: 'is trained on',
+          signatory: 'Chief Instructor',
+          logo: 'none',
+        },
       });
       assert.equal(settings.statusCode, 200, settings.body);
       assert.equal((await other.get(`/api/courses/${c.id}/certificate-settings`)).statusCode, 403);
@@ -220,10 +307,17 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(cert.expiresAt);
       const months = (new Date(cert.expiresAt).getTime() - new Date(cert.issuedAt).getTime()) / (30.4 * 86_400_000);
       assert.ok(months > 11.8 && months < 12.2, String(months));
-      const text = execFileSync('pdftotext', ['-', '-'], { input: (await download(learner, cert.id)).bytes, encoding: 'utf8' });
+      const text = execFileSync('pdftotext', ['-', '-'], {
+        input: (await download(learner, cert.id)).bytes,
+        encoding: 'utf8',
+      });
       assert.ok(text.includes('Licence to lift') && text.includes('Chief Instructor'), text);
 
-      await app.db.updateTable('certificates').set({ expires_at: Date.now() - 1000 }).where('id', '=', cert.id).execute();
+      await app.db
+        .updateTable('certificates')
+        .set({ expires_at: Date.now() - 1000 })
+        .where('id', '=', cert.id)
+        .execute();
       assert.equal((await app.client().get(`/api/verify/${cert.code}`)).json().certificate.status, 'expired');
       const renewed = await app.runtime.services.certificates.issue({ userId: learnerId, courseId: c.id, version: 1 });
       assert.notEqual(renewed.id, cert.id);
@@ -234,18 +328,27 @@ for (const dialect of TEST_DIALECTS) {
     it('revokes with a reason (the verification says revoked) and re-issues with the current name', async () => {
       const refused = await admin.post(`/api/admin/certificates/${first.id}/revoke`, { reason: '' });
       assert.equal(refused.statusCode, 400);
-      assert.equal((await learner.post(`/api/admin/certificates/${first.id}/revoke`, { reason: 'cheating' })).statusCode, 403);
+      assert.equal(
+        (await learner.post(`/api/admin/certificates/${first.id}/revoke`, { reason: 'cheating' })).statusCode,
+        403,
+      );
       const revoked = await admin.post(`/api/admin/certificates/${first.id}/revoke`, { reason: 'Issued in error' });
       assert.equal(revoked.statusCode, 200, revoked.body);
       assert.equal(revoked.json().certificate.status, 'revoked');
       assert.equal(revoked.json().certificate.revokedReason, 'Issued in error');
-      assert.equal((await admin.post(`/api/admin/certificates/${first.id}/revoke`, { reason: 'again' })).statusCode, 409);
+      assert.equal(
+        (await admin.post(`/api/admin/certificates/${first.id}/revoke`, { reason: 'again' })).statusCode,
+        409,
+      );
       const verified = (await app.client().get(`/api/verify/${first.code}`)).json().certificate as VerificationView;
       assert.equal(verified.status, 'revoked');
-      const upload = await app.client().request('POST', '/api/verify/upload', firstPdf, { headers: { 'content-type': 'application/pdf' } });
+      const upload = await app
+        .client()
+        .request('POST', '/api/verify/upload', firstPdf, { headers: { 'content-type': 'application/pdf' } });
       assert.equal(upload.json().certificate.status, 'revoked');
 
-      const search = (await admin.get(`/api/admin/certificates?q=${encodeURIComponent('fire safety')}`)).json().certificates;
+      const search = (await admin.get(`/api/admin/certificates?q=${encodeURIComponent('fire safety')}`)).json()
+        .certificates;
       assert.equal(search.length, 1);
       assert.equal(search[0].holderEmail.includes('@'), true);
       const reissued = await admin.post(`/api/admin/certificates/${first.id}/reissue`);
@@ -260,7 +363,8 @@ for (const dialect of TEST_DIALECTS) {
     it('rate-limits verification per address', async () => {
       const anonymous = app.client();
       let limited = false;
-      for (let i = 0; i < 70 && !limited; i++) limited = (await anonymous.get(`/api/verify/${first.code}`)).statusCode === 429;
+      for (let i = 0; i < 70 && !limited; i++)
+        limited = (await anonymous.get(`/api/verify/${first.code}`)).statusCode === 429;
       assert.ok(limited);
     });
   });

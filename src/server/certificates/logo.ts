@@ -15,12 +15,16 @@ export function createCourseLogoLoader(deps: {
 }) {
   return async (courseId: string, version: number): Promise<CertificateLogo | null> => {
     const facts = await deps.certificates.courseVersion(courseId, version);
-    const coverId = (JSON.parse(facts?.content ?? '{}') as { basics?: { coverAssetId?: string | null } }).basics?.coverAssetId;
+    const coverId = (JSON.parse(facts?.content ?? '{}') as { basics?: { coverAssetId?: string | null } }).basics
+      ?.coverAssetId;
     if (!coverId) return null;
     const thumbnail = (await deps.assetRows.derivativesOf([coverId])).find((d) => d.role === 'thumbnail');
     if (!thumbnail) return null;
     const bytes = await buffer(await deps.blobStore.read(thumbnail.blob_key));
-    const png = await sharp(bytes).resize({ width: 300, height: 120, fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+    const png = await sharp(bytes)
+      .resize({ width: 300, height: 120, fit: 'inside', withoutEnlargement: true })
+      .png()
+      .toBuffer();
     return { bytes: new Uint8Array(png), type: 'png' };
   };
 }

@@ -13,7 +13,9 @@ export interface RatePolicy {
   windowMs: number;
 }
 
-export type RateDecision = { allowed: true; state: WindowState } | { allowed: false; state: WindowState; retryAfterMs: number };
+export type RateDecision =
+  | { allowed: true; state: WindowState }
+  | { allowed: false; state: WindowState; retryAfterMs: number };
 
 export function countRequest(state: WindowState | undefined, policy: RatePolicy, now: number): RateDecision {
   const current = state && now - state.windowStartedAt < policy.windowMs ? state : { windowStartedAt: now, count: 0 };

@@ -74,7 +74,20 @@ function drawable(font: PDFFont, glyphs: Set<number>, text: string, replaced: Se
 function dateOf(iso: string): string {
   // Fixed format and language: the document must not depend on the server's locale.
   const d = new Date(iso);
-  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const months = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
   return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
@@ -85,7 +98,14 @@ function fitted(font: PDFFont, text: string, size: number, maxWidth: number, min
   return s;
 }
 
-function centred(page: PDFPage, font: PDFFont, text: string, y: number, size: number, colourValue = rgb(0.1, 0.1, 0.1)) {
+function centred(
+  page: PDFPage,
+  font: PDFFont,
+  text: string,
+  y: number,
+  size: number,
+  colourValue = rgb(0.1, 0.1, 0.1),
+) {
   const width = font.widthOfTextAtSize(text, size);
   page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font, color: colourValue });
 }
@@ -152,7 +172,8 @@ export async function renderCertificatePdf(
 
   let top = height - 70;
   if (options.logo) {
-    const image = options.logo.type === 'png' ? await doc.embedPng(options.logo.bytes) : await doc.embedJpg(options.logo.bytes);
+    const image =
+      options.logo.type === 'png' ? await doc.embedPng(options.logo.bytes) : await doc.embedJpg(options.logo.bytes);
     const scale = Math.min(150 / image.width, 60 / image.height, 1);
     const w = image.width * scale;
     const h = image.height * scale;
@@ -163,7 +184,12 @@ export async function renderCertificatePdf(
   const maxWidth = width - 140;
   const heading = text(bold, template.heading);
   centred(page, bold, heading, top - 34, fitted(bold, heading, 34, maxWidth), primary);
-  page.drawLine({ start: { x: width / 2 - 90, y: top - 50 }, end: { x: width / 2 + 90, y: top - 50 }, thickness: 1.5, color: accent });
+  page.drawLine({
+    start: { x: width / 2 - 90, y: top - 50 },
+    end: { x: width / 2 + 90, y: top - 50 },
+    thickness: 1.5,
+    color: accent,
+  });
 
   let y = top - 92;
   if (template.preamble) {
@@ -197,10 +223,22 @@ export async function renderCertificatePdf(
   drawQr(page, options.verifyUrl, qrX, qrY, qrSize);
   const codeLine = `Certificate ${formatCode(snapshot.code)}`;
   const codeSize = 9;
-  page.drawText(codeLine, { x: qrX + qrSize - regular.widthOfTextAtSize(codeLine, codeSize), y: qrY - 12, size: codeSize, font: regular, color: grey });
+  page.drawText(codeLine, {
+    x: qrX + qrSize - regular.widthOfTextAtSize(codeLine, codeSize),
+    y: qrY - 12,
+    size: codeSize,
+    font: regular,
+    color: grey,
+  });
   const verifyLine = text(regular, `Verify at ${options.verifyUrl}`);
   const verifySize = fitted(regular, verifyLine, 8, qrX - 90, 5);
-  page.drawText(verifyLine, { x: qrX - 12 - regular.widthOfTextAtSize(verifyLine, verifySize), y: qrY + 4, size: verifySize, font: regular, color: grey });
+  page.drawText(verifyLine, {
+    x: qrX - 12 - regular.widthOfTextAtSize(verifyLine, verifySize),
+    y: qrY + 4,
+    size: verifySize,
+    font: regular,
+    color: grey,
+  });
 
   if (template.signatory) {
     page.drawLine({ start: { x: 70, y: 96 }, end: { x: 270, y: 96 }, thickness: 0.8, color: grey });

@@ -49,7 +49,15 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       return db
         .selectFrom('course_versions as v')
         .innerJoin('courses as c', 'c.id', 'v.course_id')
-        .select(['c.id', 'c.owner_id', 'c.certificate_validity_months', 'c.certificate_template', 'v.version', 'v.title', 'v.content'])
+        .select([
+          'c.id',
+          'c.owner_id',
+          'c.certificate_validity_months',
+          'c.certificate_template',
+          'v.version',
+          'v.title',
+          'v.content',
+        ])
         .where('v.course_id', '=', courseId)
         .where('v.version', '=', version)
         .executeTakeFirst();
@@ -133,7 +141,12 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     },
 
     findByCode(code: string): Promise<CertificateRow | undefined> {
-      return db.selectFrom('certificates').selectAll().where('code', '=', code).where('pdf_blob_key', 'is not', null).executeTakeFirst();
+      return db
+        .selectFrom('certificates')
+        .selectAll()
+        .where('code', '=', code)
+        .where('pdf_blob_key', 'is not', null)
+        .executeTakeFirst();
     },
 
     findBySha256(sha256: string): Promise<CertificateRow | undefined> {

@@ -53,26 +53,38 @@ export function registerCertificateRoutes(
     const { code } = parseInput(codeParams, request.params);
     const found = await certificates.verify(code);
     reply.header('cache-control', 'no-store');
-    if (!found) return reply.code(404).send({ error: 'not_issued_here', message: 'No certificate with this code was issued here.' });
+    if (!found)
+      return reply
+        .code(404)
+        .send({ error: 'not_issued_here', message: 'No certificate with this code was issued here.' });
     return { certificate: found };
   });
 
   app.register(async (scope) => {
     // The PDF arrives as the raw body; a larger one is refused before it is read whole.
-    scope.addContentTypeParser(['application/pdf', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_VERIFY_UPLOAD_BYTES }, (_r, body, done) =>
-      done(null, body),
+    scope.addContentTypeParser(
+      ['application/pdf', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: MAX_VERIFY_UPLOAD_BYTES },
+      (_r, body, done) => done(null, body),
     );
-    scope.post('/api/verify/upload', { config: { access: 'public' }, bodyLimit: MAX_VERIFY_UPLOAD_BYTES }, async (request, reply) => {
-      throttle(request);
-      reply.header('cache-control', 'no-store');
-      const body = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        return reply.code(400).send({ error: 'invalid', message: 'Send the certificate PDF as the request body (application/pdf).' });
-      }
-      const found = await certificates.verifyPdf(body);
-      if (!found) return { issuedHere: false, message: 'This PDF was not issued here, or it was changed after it was issued.' };
-      return { issuedHere: true, certificate: found };
-    });
+    scope.post(
+      '/api/verify/upload',
+      { config: { access: 'public' }, bodyLimit: MAX_VERIFY_UPLOAD_BYTES },
+      async (request, reply) => {
+        throttle(request);
+        reply.header('cache-control', 'no-store');
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0) {
+          return reply
+            .code(400)
+            .send({ error: 'invalid', message: 'Send the certificate PDF as the request body (application/pdf).' });
+        }
+        const found = await certificates.verifyPdf(body);
+        if (!found)
+          return { issuedHere: false, message: 'This PDF was not issued here, or it was changed after it was issued.' };
+        return { issuedHere: true, certificate: found };
+      },
+    );
   });
 
   app.get('/api/admin/certificates', { config: { access: ADMINS } }, async (request) => {

@@ -25,7 +25,12 @@ import { conflict, notFound } from '../errors.ts';
 import { type Actor, mayManage } from '../policies.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { CertificateFonts, CertificateLogo, renderCertificatePdf } from './render.ts';
-import { type AdminCertificateRow, type CertificateRow, type CertificatesRepository, isUniqueViolation } from './repository.ts';
+import {
+  type AdminCertificateRow,
+  type CertificateRow,
+  type CertificatesRepository,
+  isUniqueViolation,
+} from './repository.ts';
 
 const RESERVE_ATTEMPTS = 10;
 const CLAIM_ATTEMPTS = 5;
@@ -188,7 +193,10 @@ export function createCertificatesService(deps: {
       verifyUrl: verifyUrl(row.code),
       logo,
       onReplacedCharacters: (characters) =>
-        deps.warn?.({ certificate: row.id, characters }, 'characters without a glyph in the certificate font were printed as "?"'),
+        deps.warn?.(
+          { certificate: row.id, characters },
+          'characters without a glyph in the certificate font were printed as "?"',
+        ),
     });
 
     // ── Optional step: attach the signed credential ──────────────────────────────────────────
@@ -209,7 +217,8 @@ export function createCertificatesService(deps: {
     for (let attempt = 1; ; attempt++) {
       try {
         recorded = await db.transaction().execute(async (trx) => {
-          if (!(await deps.claimBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx))) throw new BlobBeingDeleted(put.key);
+          if (!(await deps.claimBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx)))
+            throw new BlobBeingDeleted(put.key);
           return repo.recordPdf(row.id, { key: put.key, sha256: put.sha256, size: put.size, credentialJwt }, trx);
         });
         break;
@@ -244,12 +253,25 @@ export function createCertificatesService(deps: {
      * Idempotent: a valid or revoked certificate of the version is returned as it is (finished if a
      * crash left it unrendered); an expired one is followed by a new one (recertification).
      */
-    async issue({ userId, courseId, version }: { userId: string; courseId: string; version: number }): Promise<CertificateView> {
+    async issue({
+      userId,
+      courseId,
+      version,
+    }: {
+      userId: string;
+      courseId: string;
+      version: number;
+    }): Promise<CertificateView> {
       const completedAt = await repo.completion(userId, courseId, version);
-      if (completedAt === undefined) throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
+      if (completedAt === undefined)
+        throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
       for (let attempt = 1; ; attempt++) {
         const latest = await repo.latestOfVersion(userId, courseId, version);
-        if (latest && (latest.pdf_blob_key === null || certificateStatus({ revokedAt: latest.revoked_at, expiresAt: latest.expires_at }, now()) !== 'expired')) {
+        if (
+          latest &&
+          (latest.pdf_blob_key === null ||
+            certificateStatus({ revokedAt: latest.revoked_at, expiresAt: latest.expires_at }, now()) !== 'expired')
+        ) {
           return present(await finish(latest));
         }
         const previous = latest ?? (await repo.latestOfCourse(userId, courseId));
@@ -279,7 +301,8 @@ export function createCertificatesService(deps: {
     /** The stored PDF of a certificate its holder (or an administrator) asks for. */
     async pdf(user: Actor, id: string): Promise<{ key: string; sha256: string; size: number; code: string }> {
       const row = await repo.findById(id);
-      if (!row || row.pdf_blob_key === null || (row.user_id !== user.id && user.role !== 'admin')) throw notFound('No such certificate.');
+      if (!row || row.pdf_blob_key === null || (row.user_id !== user.id && user.role !== 'admin'))
+        throw notFound('No such certificate.');
       return { key: row.pdf_blob_key, sha256: row.pdf_sha256 as string, size: Number(row.pdf_size), code: row.code };
     },
 
@@ -305,7 +328,8 @@ export function createCertificatesService(deps: {
     async revoke(actor: Actor, id: string, reason: string): Promise<AdminCertificateView> {
       const row = await repo.findById(id);
       if (!row || row.pdf_blob_key === null) throw notFound('No such certificate.');
-      if (!(await repo.revoke(id, reason, actor.id, now()))) throw conflict('This certificate is already revoked.', 'already_revoked');
+      if (!(await repo.revoke(id, reason, actor.id, now())))
+        throw conflict('This certificate is already revoked.', 'already_revoked');
       return this.adminView(id);
     },
 
@@ -348,7 +372,10 @@ export function createCertificatesService(deps: {
     async settings(actor: Actor, courseId: string): Promise<CertificateSettings> {
       const course = await settingsOf(courseId);
       if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
-      return { validityMonths: course.certificate_validity_months, template: parseTemplate(course.certificate_template) };
+      return {
+        validityMonths: course.certificate_validity_months,
+        template: parseTemplate(course.certificate_template),
+      };
     },
 
     /** Applies to certificates issued from now on; issued ones keep their dates and look. */

@@ -16,4 +16,8 @@ export const queryKeys = {
   /** The signed-in learner's progress through a course. */
   learning: (courseId: string) => ['learning', courseId] as const,
   courseLearners: (courseId: string) => ['learning', courseId, 'learners'] as const,
+  myCertificates: ['certificates', 'mine'] as const,
+  adminCertificates: (q: string) => ['admin', 'certificates', q] as const,
+  verification: (code: string) => ['verify', code] as const,
+  certificateSettings: (courseId: string) => ['courses', courseId, 'certificate-settings'] as const,
 };

@@ -42,9 +42,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('credential_jwt', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('certificates_learner_version_cycle_key', ['user_id', 'course_id', 'version', 'cycle'])
-    .addForeignKeyConstraint('certificates_version_fk', ['course_id', 'version'], 'course_versions', ['course_id', 'version'])
+    .addForeignKeyConstraint('certificates_version_fk', ['course_id', 'version'], 'course_versions', [
+      'course_id',
+      'version',
+    ])
     .execute();
-  await db.schema.createIndex('certificates_course_idx').on('certificates').columns(['course_id', 'issued_at']).execute();
+  await db.schema
+    .createIndex('certificates_course_idx')
+    .on('certificates')
+    .columns(['course_id', 'issued_at'])
+    .execute();
   await db.schema.createIndex('certificates_issued_idx').on('certificates').column('issued_at').execute();
   await db.schema.createIndex('certificates_pdf_sha256_idx').on('certificates').column('pdf_sha256').execute();
   await db.schema.createIndex('certificates_blob_idx').on('certificates').column('pdf_blob_key').execute();
