@@ -3,7 +3,19 @@
 // bytes (the issue job may render again after a crash and must store what it would have stored).
 // @cantoo/pdf-lib (decision 0008) with fontkit for the embedded Unicode font, subset per document.
 import fontkit from '@pdf-lib/fontkit';
-import { PageSizes, PDFDocument, type PDFFont, type PDFPage, rgb } from '@cantoo/pdf-lib';
+import {
+  fill,
+  PageSizes,
+  PDFDocument,
+  type PDFFont,
+  type PDFOperator,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingRgbColor,
+} from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
 import { type CertificateSnapshot, type CertificateTemplate, formatCode } from '../../shared/certificates.ts';
 
@@ -12,8 +24,14 @@ import { type CertificateSnapshot, type CertificateTemplate, formatCode } from '
  * `encode()` with no stream when it exists (as @cantoo/fontkit's does), but @pdf-lib/fontkit's
  * `encode(stream)` needs one. Hiding `encode` makes the fork take its `encodeStream()` path.
  */
+// Parsed fonts by their bytes: parsing DejaVu Sans costs more than the rest of a certificate, and
+// a parsed font is only read afterwards (each document makes its own subset).
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+
 const compatibleFontkit = {
   create(data: Uint8Array, postscriptName?: string) {
+    const cached = parsedFonts.get(data);
+    if (cached) return cached;
     const font = fontkit.create(data, postscriptName);
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => {
@@ -26,6 +44,7 @@ const compatibleFontkit = {
         },
       });
     };
+    parsedFonts.set(data, font);
     return font;
   },
 };
@@ -91,11 +110,12 @@ function dateOf(iso: string): string {
   return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-/** Shrinks the size until the text fits the width (long names and titles stay on one line). */
+/** The largest size up to `size` at which the text fits the width (long names and titles stay on one line). */
 function fitted(font: PDFFont, text: string, size: number, maxWidth: number, minSize = 10): number {
-  let s = size;
-  while (s > minSize && font.widthOfTextAtSize(text, s) > maxWidth) s -= 1;
-  return s;
+  // Width grows linearly with the size: one measurement (shaping the text is the costly part).
+  const perPoint = font.widthOfTextAtSize(text, 1);
+  if (perPoint * size <= maxWidth) return size;
+  return Math.max(minSize, Math.floor(maxWidth / perPoint));
 }
 
 function centred(
@@ -110,31 +130,31 @@ function centred(
   page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font, color: colourValue });
 }
 
-/** The QR code as vector squares: sharp at any zoom and a few hundred bytes. */
+/**
+ * The QR code as vector squares: sharp at any zoom and a few hundred bytes. Each run of dark
+ * modules on a row is one rectangle, all filled by one operator (drawRectangle per run would
+ * cost ten operators each).
+ */
 function drawQr(page: PDFPage, url: string, x: number, y: number, size: number) {
   const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
   const cell = size / (n + quiet * 2);
+  const round = (v: number) => Math.round(v * 100) / 100;
   page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
+  const runs: PDFOperator[] = [];
   for (let row = 0; row < n; row++) {
-    // Runs of dark modules on a row are one rectangle: fewer operators, a smaller file.
     let start = -1;
     for (let col = 0; col <= n; col++) {
       const dark = col < n && qr.modules.get(row, col) === 1;
       if (dark && start < 0) start = col;
       if (!dark && start >= 0) {
-        page.drawRectangle({
-          x: x + (quiet + start) * cell,
-          y: y + size - (quiet + row + 1) * cell,
-          width: (col - start) * cell,
-          height: cell,
-          color: rgb(0, 0, 0),
-        });
+        runs.push(rectangle(round(x + (quiet + start) * cell), round(y + size - (quiet + row + 1) * cell), round((col - start) * cell), round(cell)));
         start = -1;
       }
     }
   }
+  page.pushOperators(pushGraphicsState(), setFillingRgbColor(0, 0, 0), ...runs, fill(), popGraphicsState());
 }
 
 export async function renderCertificatePdf(
