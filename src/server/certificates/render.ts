@@ -26,6 +26,7 @@ import { type CertificateSnapshot, type CertificateTemplate, formatCode } from '
  */
 // Parsed fonts by their bytes: parsing DejaVu Sans costs more than the rest of a certificate, and
 // a parsed font is only read afterwards (each document makes its own subset).
+const LAYOUT_CACHE_MAX = 2_000;
 const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
 
 const compatibleFontkit = {
@@ -33,6 +34,20 @@ const compatibleFontkit = {
     const cached = parsedFonts.get(data);
     if (cached) return cached;
     const font = fontkit.create(data, postscriptName);
+    // Shaping a line (GSUB/GPOS lookups) is most of a certificate's cost, and most lines recur
+    // (the wording, course titles, labels): layouts are kept per font, a bounded number.
+    const layout = font.layout.bind(font);
+    const layouts = new Map<string, ReturnType<typeof layout>>();
+    font.layout = ((text: string, features?: Parameters<typeof layout>[1]) => {
+      const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+      let run = layouts.get(key);
+      if (!run) {
+        run = layout(text, features);
+        if (layouts.size >= LAYOUT_CACHE_MAX) layouts.delete(layouts.keys().next().value as string);
+        layouts.set(key, run);
+      }
+      return run;
+    }) as typeof font.layout;
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => {
       const subset = createSubset();

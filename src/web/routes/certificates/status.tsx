@@ -2,10 +2,11 @@
 import { Badge } from '@mantine/core';
 import type { CertificateStatus } from '../../../shared/certificates.ts';
 
+// Dark enough for white badge text at its small size (WCAG AA, ≥ 4.5:1).
 const LOOK: Record<CertificateStatus, { colour: string; label: string }> = {
-  valid: { colour: 'green.9', label: 'Valid' },
-  expired: { colour: 'orange.9', label: 'Expired' },
-  revoked: { colour: 'red.9', label: 'Revoked' },
+  valid: { colour: '#1b5e20', label: 'Valid' },
+  expired: { colour: '#8a4b00', label: 'Expired' },
+  revoked: { colour: '#a61b1b', label: 'Revoked' },
 };
 
 export function CertificateStatusBadge({
