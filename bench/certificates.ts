@@ -18,10 +18,14 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 20);
 
 // One core: run again under taskset, once.
 if (!process.env.BENCH_PINNED && existsSync('/usr/bin/taskset')) {
-  const result = spawnSync('/usr/bin/taskset', ['-c', '0', process.execPath, ...process.execArgv, import.meta.filename], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_PINNED: '1' },
-  });
+  const result = spawnSync(
+    '/usr/bin/taskset',
+    ['-c', '0', process.execPath, ...process.execArgv, import.meta.filename],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_PINNED: '1' },
+    },
+  );
   process.exit(result.status ?? 1);
 }
 
@@ -31,13 +35,44 @@ async function seedCourse(app: TestApp, ownerId: string, title: string) {
   const at = Date.now();
   await app.db
     .insertInto('assets')
-    .values({ id: assetId, owner_id: ownerId, kind: 'other', original_name: 'notes.txt', state: 'ready', reason: null, progress: null, size: 1, mime: 'text/plain', blob_key: null, upload_id: null, uploaded_for_draft_at: null, metadata: '{}', created_at: at, updated_at: at })
+    .values({
+      id: assetId,
+      owner_id: ownerId,
+      kind: 'other',
+      original_name: 'notes.txt',
+      state: 'ready',
+      reason: null,
+      progress: null,
+      size: 1,
+      mime: 'text/plain',
+      blob_key: null,
+      upload_id: null,
+      uploaded_for_draft_at: null,
+      metadata: '{}',
+      created_at: at,
+      updated_at: at,
+    })
     .execute();
-  await app.db.insertInto('courses').values({ id, owner_id: ownerId, latest_version: 1, created_at: at, updated_at: at }).execute();
-  const content = { ...EMPTY_DRAFT_CONTENT, basics: { ...EMPTY_DRAFT_CONTENT.basics, title, versionLabel: 'Edition 2026' }, files: [{ assetId, title: 'Notes', description: '', required: true }] };
+  await app.db
+    .insertInto('courses')
+    .values({ id, owner_id: ownerId, latest_version: 1, created_at: at, updated_at: at })
+    .execute();
+  const content = {
+    ...EMPTY_DRAFT_CONTENT,
+    basics: { ...EMPTY_DRAFT_CONTENT.basics, title, versionLabel: 'Edition 2026' },
+    files: [{ assetId, title: 'Notes', description: '', required: true }],
+  };
   await app.db
     .insertInto('course_versions')
-    .values({ course_id: id, version: 1, title, content: JSON.stringify(content), source_draft_id: crypto.randomUUID(), published_by: ownerId, published_at: at })
+    .values({
+      course_id: id,
+      version: 1,
+      title,
+      content: JSON.stringify(content),
+      source_draft_id: crypto.randomUUID(),
+      published_by: ownerId,
+      published_at: at,
+    })
     .execute();
   return { id, assetId };
 }
@@ -56,20 +91,38 @@ try {
   const { certificates } = app.runtime.services;
 
   // 2,000 completions: 40 learners × 50 courses, names with accents.
-  const learners = Array.from({ length: 40 }, (_, i) => ({ id: crypto.randomUUID(), name: `Zoë Ångström-Łukasiewicz ${i}` }));
+  const learners = Array.from({ length: 40 }, (_, i) => ({
+    id: crypto.randomUUID(),
+    name: `Zoë Ångström-Łukasiewicz ${i}`,
+  }));
   const at = Date.now();
   await app.db
     .insertInto('users')
-    .values(learners.map((l, i) => ({ id: l.id, email: `l${i}@example.org`, display_name: l.name, role: 'learner' as const, password_hash: 'x', disabled_at: null, created_at: at, updated_at: at })))
+    .values(
+      learners.map((l, i) => ({
+        id: l.id,
+        email: `l${i}@example.org`,
+        display_name: l.name,
+        role: 'learner' as const,
+        password_hash: 'x',
+        disabled_at: null,
+        created_at: at,
+        updated_at: at,
+      })),
+    )
     .execute();
   const courses = [];
-  for (let c = 0; c < Math.ceil(COUNT / learners.length); c++) courses.push(await seedCourse(app, author.id, `Fire Safety, part ${c + 1}`));
+  for (let c = 0; c < Math.ceil(COUNT / learners.length); c++)
+    courses.push(await seedCourse(app, author.id, `Fire Safety, part ${c + 1}`));
   const jobs: { userId: string; courseId: string; version: number }[] = [];
-  for (const course of courses) for (const l of learners) if (jobs.length < COUNT) jobs.push({ userId: l.id, courseId: course.id, version: 1 });
+  for (const course of courses)
+    for (const l of learners) if (jobs.length < COUNT) jobs.push({ userId: l.id, courseId: course.id, version: 1 });
   for (let i = 0; i < jobs.length; i += 200) {
     await app.db
       .insertInto('course_completions')
-      .values(jobs.slice(i, i + 200).map((j) => ({ user_id: j.userId, course_id: j.courseId, version: 1, completed_at: at })))
+      .values(
+        jobs.slice(i, i + 200).map((j) => ({ user_id: j.userId, course_id: j.courseId, version: 1, completed_at: at })),
+      )
       .execute();
   }
 
@@ -107,8 +160,12 @@ try {
     latencies.push(performance.now() - started);
   }
 
-  console.log(`${jobs.length - 1} certificates in ${round(certSeconds)} s; ${COUNT} bare documents in ${round(bareSeconds)} s`);
-  console.log(`latency p50 ${round(median(latencies))} ms, p95 ${round(percentile(latencies, 95))} ms over ${latencies.length} completions`);
+  console.log(
+    `${jobs.length - 1} certificates in ${round(certSeconds)} s; ${COUNT} bare documents in ${round(bareSeconds)} s`,
+  );
+  console.log(
+    `latency p50 ${round(median(latencies))} ms, p95 ${round(percentile(latencies, 95))} ms over ${latencies.length} completions`,
+  );
   console.log(
     JSON.stringify({
       certificates: jobs.length - 1,

@@ -218,33 +218,44 @@ function RevokeDialog({
     }
   }
   return (
-    <Modal opened={certificate !== null} onClose={close} title="Revoke a certificate">
-      {certificate && (
-        <Stack>
-          <Text size="sm">
-            {certificate.holderName}, {certificate.courseTitle} (version {certificate.version}). The public verification
-            page will say revoked from now on. This cannot be undone; re-issue to give the holder a new one.
-          </Text>
-          <Textarea
-            label="Reason"
-            description="Kept for administrators; the public page does not show it."
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={error}
-            autosize
-            minRows={2}
-            data-autofocus
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button color="red.9" loading={busy} onClick={() => void revoke()}>
-              Revoke certificate
-            </Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
+    <Modal.Root opened={certificate !== null} onClose={close}>
+      <Modal.Overlay />
+      <Modal.Content>
+        {/* role none: a <header> directly in the dialog would count as a second page banner. */}
+        <Modal.Header role="none">
+          <Modal.Title>Revoke a certificate</Modal.Title>
+          <Modal.CloseButton aria-label="Close" />
+        </Modal.Header>
+        <Modal.Body>
+          {certificate && (
+            <Stack>
+              <Text size="sm">
+                {certificate.holderName}, {certificate.courseTitle} (version {certificate.version}). The public
+                verification page will say revoked from now on. This cannot be undone; re-issue to give the holder a new
+                one.
+              </Text>
+              <Textarea
+                label="Reason"
+                description="Kept for administrators; the public page does not show it."
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                error={error}
+                autosize
+                minRows={2}
+                data-autofocus
+              />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={close}>
+                  Cancel
+                </Button>
+                <Button color="red.9" loading={busy} onClick={() => void revoke()}>
+                  Revoke certificate
+                </Button>
+              </Group>
+            </Stack>
+          )}
+        </Modal.Body>
+      </Modal.Content>
+    </Modal.Root>
   );
 }

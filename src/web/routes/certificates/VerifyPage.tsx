@@ -63,20 +63,19 @@ function CodeResult({ code }: { code: string }) {
   return <VerificationCard certificate={query.data} />;
 }
 
-function VerificationCard({ certificate: c, via }: { certificate: VerificationView; via?: string }) {
+function VerificationCard({ certificate: c }: { certificate: VerificationView }) {
   const headingId = useId();
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby={headingId} role="status">
-      <Group justify="space-between" align="flex-start">
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
         <Title order={2} size="h3" id={headingId}>
-          {via ?? 'Certificate'} {formatCode(c.code)}
+          {STATUS_WORDS[c.status]}
         </Title>
         <CertificateStatusBadge status={c.status} size="lg" />
       </Group>
-      <Text fw={600} mt="sm">
-        {STATUS_WORDS[c.status]}
-      </Text>
       <dl className="facts">
+        <dt>Code</dt>
+        <dd className="mono">{formatCode(c.code)}</dd>
         <dt>Holder</dt>
         <dd>{c.holderName}</dd>
         <dt>Course</dt>
@@ -205,8 +204,9 @@ function UploadForm() {
           </Alert>
         )}
         {answer?.issuedHere && (
-          <Stack mt="sm">
-            <VerificationCard certificate={answer.certificate} via="This file is certificate" />
+          <Stack mt="sm" gap="xs">
+            <Text fw={600}>The PDF you chose was issued here, unchanged.</Text>
+            <VerificationCard certificate={answer.certificate} />
           </Stack>
         )}
       </div>
