@@ -58,6 +58,9 @@ export function AdminCertificatesPage() {
   return (
     <Stack>
       <PageTitle>Certificates</PageTitle>
+      <Text size="sm" maw="70ch">
+        How long a course's certificates stay valid, and how they look, is set on the course's page under Certificate.
+      </Text>
       <TextInput
         label="Search certificates"
         description="Holder name or email, course title, or the certificate code"
