@@ -18,7 +18,8 @@ export function CertificateStatusBadge({
 }) {
   const { colour, label } = LOOK[status];
   return (
-    <Badge color={colour} variant="filled" size={size}>
+    // Never squeezed by a long heading beside it (the word must stay whole).
+    <Badge color={colour} variant="filled" size={size} style={{ flexShrink: 0 }}>
       {label}
     </Badge>
   );
