@@ -58,6 +58,23 @@ export const certificatesApi = {
       'GET',
       `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`,
     ),
+  /** A sample PDF in this template (the settings need not be saved). */
+  preview: async (courseId: string, template: CertificateSettings['template']): Promise<Blob> => {
+    const response = await fetch(`/api/courses/${encodeURIComponent(courseId)}/certificate-preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await getCsrfToken() },
+      credentials: 'same-origin',
+      body: JSON.stringify(template),
+    });
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new ApiError(
+        response.status,
+        data ?? { error: 'http_error', message: `The server answered ${response.status}.` },
+      );
+    }
+    return response.blob();
+  },
   saveSettings: (courseId: string, settings: CertificateSettings) =>
     request<{ settings: CertificateSettings }>(
       'PUT',

@@ -164,7 +164,14 @@ function drawQr(page: PDFPage, url: string, x: number, y: number, size: number) 
       const dark = col < n && qr.modules.get(row, col) === 1;
       if (dark && start < 0) start = col;
       if (!dark && start >= 0) {
-        runs.push(rectangle(round(x + (quiet + start) * cell), round(y + size - (quiet + row + 1) * cell), round((col - start) * cell), round(cell)));
+        runs.push(
+          rectangle(
+            round(x + (quiet + start) * cell),
+            round(y + size - (quiet + row + 1) * cell),
+            round((col - start) * cell),
+            round(cell),
+          ),
+        );
         start = -1;
       }
     }

@@ -3,7 +3,12 @@
 // re-issue) with the per-course settings for the course's author or an administrator.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { certificateSettingsSchema, MAX_VERIFY_UPLOAD_BYTES, revokeSchema } from '../../shared/certificates.ts';
+import {
+  certificateSettingsSchema,
+  certificateTemplateSchema,
+  MAX_VERIFY_UPLOAD_BYTES,
+  revokeSchema,
+} from '../../shared/certificates.ts';
 import { rateLimited } from '../errors.ts';
 import { parseInput } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
@@ -107,6 +112,23 @@ export function registerCertificateRoutes(
   app.get('/api/courses/:id/certificate-settings', { config: { access: AUTHORS } }, async (request) => {
     const { id } = parseInput(idParams, request.params);
     return { settings: await certificates.settings(me(request), id) };
+  });
+
+  // A sample PDF in the template being edited (not saved, nothing stored): the author's preview.
+  app.post('/api/courses/:id/certificate-preview', { config: { access: AUTHORS } }, async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const template = parseInput(certificateTemplateSchema, request.body);
+    const user = me(request);
+    const pdf = await certificates.preview(
+      { id: user.id, role: user.role, displayName: user.display_name },
+      id,
+      template,
+    );
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', 'inline; filename="certificate-preview.pdf"')
+      .send(Buffer.from(pdf));
   });
 
   app.put('/api/courses/:id/certificate-settings', { config: { access: AUTHORS } }, async (request) => {

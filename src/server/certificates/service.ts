@@ -378,6 +378,37 @@ export function createCertificatesService(deps: {
       };
     },
 
+    /**
+     * A sample certificate in this template for the course's author (settings not saved yet): the
+     * author's name, the latest version, a made-up code that verifies nothing. Nothing is stored.
+     */
+    async preview(
+      actor: Actor & { displayName: string },
+      courseId: string,
+      template: CertificateTemplate,
+    ): Promise<Uint8Array> {
+      const course = await settingsOf(courseId);
+      if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
+      const facts = await repo.courseVersion(courseId, course.latest_version);
+      if (!facts) throw notFound('No such course.');
+      const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
+      const at = now();
+      const code = 'PREV1EW0000000000000000000';
+      const snapshot: CertificateSnapshot = {
+        holderName: actor.displayName,
+        courseTitle: facts.title,
+        version: course.latest_version,
+        versionLabel: content.basics?.versionLabel ?? '',
+        score: null,
+        completedAt: new Date(at).toISOString(),
+        issuedAt: new Date(at).toISOString(),
+        expiresAt: iso(expiryOf(at, course.certificate_validity_months)),
+        code,
+      };
+      const logo = template.logo === 'cover' ? await deps.courseLogo(courseId, course.latest_version) : null;
+      return deps.render(snapshot, template, { fonts: deps.fonts(), verifyUrl: verifyUrl(code), logo });
+    },
+
     /** Applies to certificates issued from now on; issued ones keep their dates and look. */
     async saveSettings(actor: Actor, courseId: string, settings: CertificateSettings): Promise<CertificateSettings> {
       const course = await settingsOf(courseId);

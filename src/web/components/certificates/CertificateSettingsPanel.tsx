@@ -2,6 +2,7 @@
 // valid, and their look (colours, wording, signatory, the cover as a logo). Applies to
 // certificates issued from now on; issued ones keep their dates and look.
 import {
+  Anchor,
   Alert,
   Button,
   ColorInput,
@@ -34,6 +35,30 @@ export function CertificateSettingsPanel({ courseId }: { courseId: string }) {
   useEffect(() => {
     if (query.data && !form) setForm(query.data.settings);
   }, [query.data, form]);
+
+  const [previewing, setPreviewing] = useState(false);
+  const [previewUrl, setPreviewUrl] = useState<string | null>(null);
+  useEffect(() => () => void (previewUrl && URL.revokeObjectURL(previewUrl)), [previewUrl]);
+
+  /** Renders a sample in the settings as they are on screen, and offers it to open. */
+  async function preview() {
+    if (!form) return;
+    const parsed = certificateSettingsSchema.safeParse(form);
+    if (!parsed.success) {
+      setError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return;
+    }
+    setPreviewing(true);
+    setError(null);
+    try {
+      const blob = await certificatesApi.preview(courseId, parsed.data.template);
+      setPreviewUrl(URL.createObjectURL(blob));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setPreviewing(false);
+    }
+  }
 
   async function save() {
     if (!form) return;
@@ -137,6 +162,14 @@ export function CertificateSettingsPanel({ courseId }: { courseId: string }) {
             <Button onClick={() => void save()} loading={busy}>
               Save certificate settings
             </Button>
+            <Button variant="default" onClick={() => void preview()} loading={previewing}>
+              Preview a sample
+            </Button>
+            {previewUrl && (
+              <Anchor href={previewUrl} target="_blank" rel="noopener" download="certificate-preview.pdf">
+                Open the sample PDF
+              </Anchor>
+            )}
           </Group>
         </Stack>
       )}
