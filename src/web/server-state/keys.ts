@@ -20,4 +20,8 @@ export const queryKeys = {
   testOverview: (courseId: string) => ['attempts', 'course', courseId] as const,
   /** One attempt as its reader may see it. */
   attempt: (attemptId: string) => ['attempts', 'one', attemptId] as const,
+  myCertificates: ['certificates', 'mine'] as const,
+  adminCertificates: (q: string) => ['admin', 'certificates', q] as const,
+  verification: (code: string) => ['verify', code] as const,
+  certificateSettings: (courseId: string) => ['courses', courseId, 'certificate-settings'] as const,
 };

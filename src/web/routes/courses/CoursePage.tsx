@@ -10,6 +10,8 @@ import type { LearningView } from '../../../shared/learning.ts';
 import { derivativeUrl, isSettled } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { TestBlock } from '../../components/attempt/TestBlock.tsx';
+import { CertificateSettingsPanel } from '../../components/certificates/CertificateSettingsPanel.tsx';
+import { CompletionCertificate } from '../../components/certificates/CompletionCertificate.tsx';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -191,6 +193,7 @@ export function CoursePage() {
       </section>
 
       {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
+      {editor && user.role !== 'learner' && <CertificateSettingsPanel courseId={id} />}
 
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && studying && <TestBlock courseId={id} />}
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && !studying && (
@@ -239,6 +242,7 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
               </Anchor>
             </>
           )}
+          <CompletionCertificate courseId={courseId} version={learning.version} />
         </Alert>
       ) : progress.filesComplete && learning.hasTest ? (
         <Text mt="sm" fw={500}>
