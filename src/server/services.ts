@@ -11,6 +11,8 @@ import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts'
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
 import { createBlobDeletion } from './blobs/deletion.ts';
+import { credentialAttacher } from './certificates/attach-credential.ts';
+import { credentialServiceFromConfig } from './certificates/credential/service.ts';
 import { certificateFonts } from './certificates/fonts.ts';
 import { createCourseLogoLoader } from './certificates/logo.ts';
 import { renderCertificatePdf } from './certificates/render.ts';
@@ -91,6 +93,10 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
 
   const blobDeletion = createBlobDeletion({ db, blobStore });
   const certificateRows = createCertificatesRepository(db);
+  // The instance's signing keys; in scale-out every node must be given the same (CREDENTIAL_SIGNING_KEYS).
+  const credentials = credentialServiceFromConfig(config, (range) => certificateRows.revokedStatusIndexes(range), {
+    requireConfiguredKeys: config.storage.driver === 's3',
+  });
   const certificates = createCertificatesService({
     db,
     certificates: certificateRows,
@@ -101,7 +107,8 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     fonts: certificateFonts,
     courseLogo: createCourseLogoLoader({ certificates: certificateRows, assetRows, blobStore }),
     publicUrl: config.publicUrl,
-    // attachCredential: the signed Open Badges credential (certificates/credential/) is wired here.
+    attachCredential: credentialAttacher(credentials),
+    credentials,
     onIssued: (certificate) => {
       bus
         .publish({ type: 'certificate', audience: { userIds: [certificate.user_id] }, data: { certificateId: certificate.id, courseId: certificate.course_id } })
@@ -123,7 +130,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, attempts, learning, certificates, quotas, gc, uploads, blobStore, queue, bus };
+  return { auth, users, assets, media, drafts, courses, attempts, learning, certificates, credentials, quotas, gc, uploads, blobStore, queue, bus };
 }
 
 export type Services = ReturnType<typeof createServices>;

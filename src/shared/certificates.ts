@@ -147,6 +147,8 @@ export interface CertificateView extends VerificationView {
   pdfSha256: string | null;
   pdfSize: number | null;
   previousCertificateId: string | null;
+  /** Whether the certificate carries a signed Open Badges credential (JSON and badge downloads). */
+  hasCredential: boolean;
 }
 
 /** An administrator's row: the certificate and who holds it now. */
@@ -160,3 +162,17 @@ export const revokeSchema = z.object({
 });
 
 export const MAX_VERIFY_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+/**
+ * What the signed credential embedded in an uploaded PDF turned out to be: none, a signature that
+ * does not verify (with why), or a genuine credential of this instance and its status.
+ */
+export type EmbeddedCredentialCheck =
+  | { state: 'none' }
+  | { state: 'invalid'; reason: 'bad_signature' | 'unknown_key' | 'malformed' | 'not_ours' }
+  | { state: 'valid' | 'revoked' | 'expired' | 'not_yet_valid'; code: string };
+
+/** The answer to verify-by-upload: the bytes compared with those issued, and the credential inside checked. */
+export type UploadVerification =
+  | { issuedHere: true; certificate: VerificationView; credential: EmbeddedCredentialCheck }
+  | { issuedHere: false; message: string; credential: EmbeddedCredentialCheck };

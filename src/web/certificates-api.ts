@@ -5,13 +5,12 @@ import type {
   AdminCertificateView,
   CertificateSettings,
   CertificateView,
+  UploadVerification,
   VerificationView,
 } from '../shared/certificates.ts';
 import { ApiError, getCsrfToken, request } from './api.ts';
 
-export type VerifyUploadAnswer =
-  | { issuedHere: true; certificate: VerificationView }
-  | { issuedHere: false; message: string };
+export type VerifyUploadAnswer = UploadVerification;
 
 export const certificatesApi = {
   mine: () => request<{ certificates: CertificateView[] }>('GET', '/api/certificates'),

@@ -4,6 +4,10 @@
 // the verification page; a renamed learner downloads the same bytes; revocation, a tampered PDF,
 // concurrent issues, recertification after expiry, re-issue, access and the rate limit.
 import assert from 'node:assert/strict';
+import { extractCredentialFromPdf } from './credential/pdf.ts';
+import { extractFromPng } from './credential/png.ts';
+import { isRevoked } from './credential/status-list.ts';
+import { tamper, verifyWithNodeCrypto } from './credential/test-fixtures.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,7 +162,31 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(text.includes(formatCode(first.code)), text);
       const rows = await app.db.selectFrom('certificates').selectAll().where('user_id', '=', learnerId).execute();
       assert.equal(rows.length, 1);
-      assert.equal(rows[0]?.credential_jwt, null);
+      // Its signed Open Badges credential is kept beside it (and embedded in the PDF: next test).
+      assert.match(rows[0]?.credential_jwt ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    });
+
+    it('embeds the signed credential, which an outside verifier checks with the published key (node:crypto, not jose)', async () => {
+      const embedded = await extractCredentialFromPdf(firstPdf);
+      assert.ok(embedded, 'the PDF carries credential.jwt');
+      const header = JSON.parse(Buffer.from(embedded.split('.')[0] as string, 'base64url').toString('utf8'));
+      const keys = (await app.client().get('/api/issuer/keys')).json() as { keys: { kid: string }[] };
+      const jwk = keys.keys.find((k) => header.kid.endsWith(k.kid)) ?? keys.keys[0];
+      const checked = verifyWithNodeCrypto(embedded, jwk as object);
+      assert.equal(checked.ok, true);
+      const subject = (checked.payload as { credentialSubject: { name: string; achievement: { name: string } } })
+        .credentialSubject;
+      assert.equal(subject.achievement.name, 'Fire Safety Basics');
+      assert.equal(subject.name, NAME);
+      assert.equal(verifyWithNodeCrypto(tamper(embedded), jwk as object).ok, false, 'a changed byte fails');
+      // The holder downloads it as JSON and as a baked badge.
+      const json = await learner.get(`/api/certificates/${first.id}/credential.json`);
+      assert.equal(json.statusCode, 200, json.body);
+      assert.match(json.body, /EnvelopedVerifiableCredential/);
+      const badge = await learner.get(`/api/certificates/${first.id}/badge.png`);
+      assert.equal(badge.statusCode, 200);
+      assert.equal(extractFromPng(badge.rawPayload), embedded);
+      assert.equal((await other.get(`/api/certificates/${first.id}/badge.png`)).statusCode, 404);
     });
 
     it('prints a QR code that decodes to the verification URL', async () => {
@@ -245,6 +273,13 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(refused.statusCode, 200);
       assert.equal(refused.json().issuedHere, false);
       assert.match(refused.json().message, /not issued here/);
+      // The genuine PDF carries its signed credential, valid; a PDF without one says so.
+      assert.deepEqual(genuine.json().credential, { state: 'valid', code: first.code });
+      const bare = await anonymous.request('POST', '/api/verify/upload', Buffer.from('%PDF-1.7\n%%EOF\n'), {
+        headers: { 'content-type': 'application/pdf' },
+      });
+      assert.equal(bare.json().issuedHere, false);
+      assert.equal(bare.json().credential.state, 'none');
       const tooBig = await anonymous.request('POST', '/api/verify/upload', Buffer.alloc(6 * 1024 * 1024), {
         headers: { 'content-type': 'application/pdf' },
       });
@@ -351,6 +386,15 @@ for (const dialect of TEST_DIALECTS) {
         .client()
         .request('POST', '/api/verify/upload', firstPdf, { headers: { 'content-type': 'application/pdf' } });
       assert.equal(upload.json().certificate.status, 'revoked');
+      // The credential inside the genuine PDF now says revoked too: the status list bit is set.
+      assert.deepEqual(upload.json().credential, { state: 'revoked', code: first.code });
+      const { jwt } = (await app.db.selectFrom('certificates').select('credential_jwt as jwt').where('id', '=', first.id).executeTakeFirstOrThrow()) as { jwt: string };
+      const payload = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString('utf8'));
+      const status = payload.credentialStatus as { statusListCredential: string; statusListIndex: string };
+      const list = await app.client().get(new URL(status.statusListCredential).pathname);
+      assert.equal(list.statusCode, 200);
+      const listPayload = JSON.parse(Buffer.from(list.body.split('.')[1] as string, 'base64url').toString('utf8'));
+      assert.equal(isRevoked(listPayload.credentialSubject.encodedList, Number(status.statusListIndex)), true);
 
       const search = (await admin.get(`/api/admin/certificates?q=${encodeURIComponent('fire safety')}`)).json()
         .certificates;

@@ -189,6 +189,18 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       return q.orderBy('c.issued_at', 'desc').limit(limit).execute();
     },
 
+    /** The status indexes of revoked certificates in [from, to): one status list's revocations. */
+    async revokedStatusIndexes(range: { from: number; to: number }): Promise<number[]> {
+      const rows = await db
+        .selectFrom('certificates')
+        .select('status_index')
+        .where('revoked_at', 'is not', null)
+        .where('status_index', '>=', range.from)
+        .where('status_index', '<', range.to)
+        .execute();
+      return rows.map((r) => Number(r.status_index));
+    },
+
     async revoke(id: string, reason: string, by: string, at: number, trx: Kysely<DB> = db): Promise<boolean> {
       const updated = await trx
         .updateTable('certificates')

@@ -12,6 +12,7 @@ import {
 import { rateLimited } from '../errors.ts';
 import { parseInput } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
+import { contentDisposition } from '../uploads/names.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { RatePolicy } from './rate-limit.ts';
@@ -46,6 +47,21 @@ export function registerCertificateRoutes(
     return sendBlob(request, reply, blobStore, await certificates.pdf(me(request), id));
   });
 
+  // The signed credential, as JSON and as a baked badge: the holder's, like the PDF.
+  app.get('/api/certificates/:id/credential.json', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { code, json } = await certificates.credentialJson(me(request), id);
+    reply.header('content-disposition', contentDisposition('attachment', `certificate-${code}.credential.json`));
+    return reply.type('application/json').send(JSON.stringify(json, null, 2));
+  });
+
+  app.get('/api/certificates/:id/badge.png', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const { id } = parseInput(idParams, request.params);
+    const { code, png } = await certificates.badgePng(me(request), id);
+    reply.header('content-disposition', contentDisposition('attachment', `certificate-${code}.badge.png`));
+    return reply.type('image/png').send(Buffer.from(png));
+  });
+
   app.get('/api/verify/:code', { config: { access: 'public' } }, async (request, reply) => {
     throttle(request);
     const { code } = parseInput(codeParams, request.params);
@@ -77,10 +93,7 @@ export function registerCertificateRoutes(
             .code(400)
             .send({ error: 'invalid', message: 'Send the certificate PDF as the request body (application/pdf).' });
         }
-        const found = await certificates.verifyPdf(body);
-        if (!found)
-          return { issuedHere: false, message: 'This PDF was not issued here, or it was changed after it was issued.' };
-        return { issuedHere: true, certificate: found };
+        return certificates.verifyPdf(body);
       },
     );
   });

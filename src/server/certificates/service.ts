@@ -16,11 +16,14 @@ import {
   DEFAULT_CERTIFICATE_TEMPLATE,
   encodeCode,
   expiryOf,
+  type EmbeddedCredentialCheck,
   normalizeCode,
+  type UploadVerification,
   type VerificationView,
 } from '../../shared/certificates.ts';
 import type { BlobDeletion } from '../blobs/deletion.ts';
 import type { FileToServe } from '../blobs/file-to-serve.ts';
+import type { CredentialCheck } from './credential/service.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, notFound } from '../errors.ts';
 import { type Actor, mayManage } from '../policies.ts';
@@ -76,6 +79,12 @@ export function createCertificatesService(deps: {
   courseLogo: (courseId: string, version: number) => Promise<CertificateLogo | null>;
   publicUrl: string;
   attachCredential?: AttachCredential;
+  /** The signed credential's other forms and the check of one found in an uploaded PDF. */
+  credentials?: {
+    checkPdf(bytes: Uint8Array): Promise<CredentialCheck>;
+    json(jwt: string): unknown;
+    badgePng(courseTitle: string, jwt: string): Promise<Uint8Array>;
+  };
   /** A certificate became downloadable: the learner's page updates. */
   onIssued?: (certificate: CertificateRow) => void;
   warn?: (data: Record<string, unknown>, message: string) => void;
@@ -112,6 +121,7 @@ export function createCertificatesService(deps: {
       verifyUrl: verifyUrl(row.code),
       pdfSha256: row.pdf_sha256,
       pdfSize: row.pdf_size === null ? null : Number(row.pdf_size),
+      hasCredential: row.credential_jwt !== null,
       previousCertificateId: row.previous_certificate_id,
     };
   }
@@ -324,10 +334,46 @@ export function createCertificatesService(deps: {
     },
 
     /** A PDF someone holds: issued here exactly as it is, or not. */
-    async verifyPdf(bytes: Buffer): Promise<VerificationView | null> {
+    /** Verify-by-upload: the bytes against those issued, and the signed credential inside, if any. */
+    async verifyPdf(bytes: Buffer): Promise<UploadVerification> {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const row = await repo.findBySha256(sha256);
-      return row ? verification(row) : null;
+      const check = deps.credentials ? await deps.credentials.checkPdf(bytes) : ({ state: 'none' } as const);
+      const credential: EmbeddedCredentialCheck =
+        check.state === 'none'
+          ? { state: 'none' }
+          : check.state === 'invalid'
+            ? { state: 'invalid', reason: check.reason }
+            : { state: check.state, code: check.code };
+      if (row) return { issuedHere: true, certificate: verification(row), credential };
+      return {
+        issuedHere: false,
+        message: 'This PDF was not issued here, or it was changed after it was issued.',
+        credential,
+      };
+    },
+
+    /** The holder's signed credential (for the JSON and badge downloads); 404 for anyone else or none yet. */
+    async credential(user: Actor, id: string): Promise<{ jwt: string; code: string; courseTitle: string }> {
+      const row = await repo.findById(id);
+      if (!row?.credential_jwt || !mayManage(user, { ownerId: row.user_id }))
+        throw notFound('This certificate has no signed credential.');
+      const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
+      return { jwt: row.credential_jwt, code: row.code, courseTitle: snapshot.courseTitle };
+    },
+
+    /** The credential as JSON (a VC 2.0 enveloped credential). */
+    async credentialJson(user: Actor, id: string): Promise<{ code: string; json: unknown }> {
+      const { jwt, code } = await this.credential(user, id);
+      if (!deps.credentials) throw notFound('This certificate has no signed credential.');
+      return { code, json: deps.credentials.json(jwt) };
+    },
+
+    /** The badge: a PNG with the credential baked into its iTXt chunk. */
+    async badgePng(user: Actor, id: string): Promise<{ code: string; png: Uint8Array }> {
+      const { jwt, code, courseTitle } = await this.credential(user, id);
+      if (!deps.credentials) throw notFound('This certificate has no signed credential.');
+      return { code, png: await deps.credentials.badgePng(courseTitle, jwt) };
     },
 
     async search(query: string): Promise<AdminCertificateView[]> {

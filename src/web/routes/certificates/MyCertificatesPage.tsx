@@ -118,6 +118,27 @@ function CertificateCard({ certificate: c }: { certificate: CertificateView }) {
           Open the verification page
         </Anchor>
       </Group>
+      {c.hasCredential && (
+        <Group mt="xs" gap="sm">
+          <Text size="sm">Signed credential (Open Badges 3.0):</Text>
+          <Anchor
+            href={`/api/certificates/${encodeURIComponent(c.id)}/credential.json`}
+            download
+            size="sm"
+            aria-label={`Download the signed credential for ${c.courseTitle} (JSON)`}
+          >
+            JSON
+          </Anchor>
+          <Anchor
+            href={`/api/certificates/${encodeURIComponent(c.id)}/badge.png`}
+            download
+            size="sm"
+            aria-label={`Download the badge for ${c.courseTitle} (PNG with the credential inside)`}
+          >
+            Badge (PNG)
+          </Anchor>
+        </Group>
+      )}
     </Card>
   );
 }

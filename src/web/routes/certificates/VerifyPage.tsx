@@ -1,11 +1,11 @@
 // The public verification page (works signed out): /verify/CODE shows what the code certifies and
 // its status; /verify has a code field and a drop zone for a certificate PDF, whose SHA-256 the
 // server compares with the PDFs it issued.
-import { Alert, Button, Card, Center, FileButton, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Center, FileButton, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
-import { formatCode, normalizeCode, type VerificationView } from '../../../shared/certificates.ts';
+import { Link, useNavigate, useParams } from 'react-router';
+import { type EmbeddedCredentialCheck, formatCode, normalizeCode, type VerificationView } from '../../../shared/certificates.ts';
 import { certificatesApi, type VerifyUploadAnswer } from '../../certificates-api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
@@ -209,7 +209,36 @@ function UploadForm() {
             <VerificationCard certificate={answer.certificate} />
           </Stack>
         )}
+        {answer && <CredentialLine check={answer.credential} />}
       </div>
     </section>
+  );
+}
+
+const CREDENTIAL_STATES: Record<Exclude<EmbeddedCredentialCheck['state'], 'none' | 'invalid'>, string> = {
+  valid: 'valid',
+  revoked: 'revoked',
+  expired: 'expired',
+  not_yet_valid: 'not valid yet',
+};
+
+/** What the signed credential inside the PDF says, checked against this instance's keys and status list. */
+function CredentialLine({ check }: { check: EmbeddedCredentialCheck }) {
+  if (check.state === 'none') return <Text size="sm" mt="xs">The PDF carries no signed credential.</Text>;
+  if (check.state === 'invalid') {
+    return (
+      <Text size="sm" mt="xs" c="red.9">
+        The signed credential inside does not verify ({check.reason.replace(/_/g, ' ')}).
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm" mt="xs">
+      The signed credential inside is genuine, for certificate{' '}
+      <Anchor component={Link} to={`/verify/${check.code}`}>
+        {formatCode(check.code)}
+      </Anchor>
+      , and is {CREDENTIAL_STATES[check.state]}.
+    </Text>
   );
 }
