@@ -18,7 +18,7 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import type { AttemptView } from '../../src/shared/attempts.ts';
 import type { QuizSettings, TestSetInput } from '../../src/shared/quiz.ts';
 import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
-import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { expectAccessible, expectNoSidewaysScroll, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
@@ -33,21 +33,6 @@ async function shot(target: Page | Locator, name: string, page?: Page): Promise<
     path: path.join(SHOTS, `${name}-${width}.png`),
     ...('goto' in target ? { fullPage: true } : {}),
   });
-}
-
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  // After a viewport change, let the layout settle first.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  const { scroll, width, wide } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-    // The innermost elements reaching past the window, to say what overflows.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-      .slice(-5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`),
-  }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window: ${wide.join('; ')}`);
 }
 
 /** Keys that tell correctness, marks or feedback. */
@@ -344,7 +329,7 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'attempt, one question per page', { alsoOnPhone: true });
       await shot(page, 'attempt');
       await page.setViewportSize(PHONE_VIEWPORT);
-      await noHorizontalOverflow(page, 'attempt at 390 px');
+      await expectNoSidewaysScroll(page, 'attempt at 390 px');
       const navButton = await page.getByRole('button', { name: /^Question 3,/ }).boundingBox();
       assert.ok(navButton && navButton.height >= 44 && navButton.width >= 44, 'navigator targets are 44 px');
       await shot(page, 'attempt');
@@ -481,7 +466,7 @@ for (const dialect of TEST_DIALECTS) {
       await shot(tabA, 'result-everything');
       await tabA.setViewportSize(PHONE_VIEWPORT);
       await shot(tabA, 'result-everything');
-      await noHorizontalOverflow(tabA, 'result at 390 px');
+      await expectNoSidewaysScroll(tabA, 'result at 390 px');
       await context.close();
     });
 

@@ -4,24 +4,15 @@
 // someone who asked for less motion. axe-core on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import type { ApiClient } from './support/api.ts';
-import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectAccessible, expectNoSidewaysScroll, launchBrowser } from './support/browser.ts';
 import { seedPeople, TEST_AUTHOR } from './support/people.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage } from './support/session.ts';
 
 const STEPS = ['basics', 'files', 'test', 'review'] as const;
-
-/** Fails when the page is wider than the viewport (it would scroll sideways). */
-async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  assert.ok(scrollWidth <= innerWidth, `${what}: the page is ${scrollWidth} px wide in a ${innerWidth} px window`);
-}
 
 for (const dialect of TEST_DIALECTS.slice(0, 1)) {
   describe(`[${dialect}] browser: authoring on a phone`, () => {
@@ -72,7 +63,7 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
           const continueButton = page.getByRole('link', { name: `Continue ${title}` });
           const box = await continueButton.boundingBox();
           assert.ok(box && box.x >= 0 && box.x + box.width <= width, `Continue is within the ${width} px screen`);
-          await assertNoSidewaysScroll(page, 'the dashboard');
+          await expectNoSidewaysScroll(page, 'the dashboard');
           await expectAccessible(page, `the dashboard at ${width} px`);
 
           // The menu: no sliding under reduced motion, and Escape closes it, focus back on its button.
@@ -94,7 +85,7 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
             const links = page.getByRole('navigation', { name: 'Course steps' }).getByRole('link');
             const tops = await links.evaluateAll((all) => all.map((a) => Math.round(a.getBoundingClientRect().top)));
             assert.equal(new Set(tops).size, 1, `the four steps are in one row on ${step}`);
-            await assertNoSidewaysScroll(page, `the ${step} step`);
+            await expectNoSidewaysScroll(page, `the ${step} step`);
             await expectAccessible(page, `the ${step} step at ${width} px`);
           }
         } finally {

@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import type { CertificateView } from '../../src/shared/certificates.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
-import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectAccessible, expectNoSidewaysScroll, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
@@ -28,31 +28,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
 }
 
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  // After a resize the layout settles over a frame or two (media queries in script): wait for it.
-  await page
-    .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 10_000 })
-    .catch(() => {});
-  const { scroll, width, wide } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-    // What sticks out, to say so when it fails.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`),
-  }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window: ${wide.join('; ')}`);
-}
-
 /** Axe at both widths, no sideways scrolling, and a screenshot at each. */
 async function check(page: Page, what: string, name: string): Promise<void> {
   await expectAccessible(page, what, { alsoOnPhone: true });
-  await noHorizontalOverflow(page, what);
+  await expectNoSidewaysScroll(page, what);
   await shot(page, name);
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
-  await noHorizontalOverflow(page, `${what} at 390 px`);
+  await expectNoSidewaysScroll(page, `${what} at 390 px`);
   await shot(page, name);
   if (viewport) await page.setViewportSize(viewport);
 }

@@ -16,7 +16,7 @@ import type { LearnerProgressView } from '../../src/shared/learning.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { type ApiClient, eventually } from './support/api.ts';
-import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { expectAccessible, expectNoSidewaysScroll, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
 import { signInPage } from './support/session.ts';
@@ -31,11 +31,6 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** The open file's state line in the player (or anywhere a status says it). */
 const fileState = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).first();
-
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
-}
 
 async function makePdf(dir: string): Promise<string> {
   const doc = await PDFDocument.create();
@@ -223,18 +218,18 @@ for (const dialect of TEST_DIALECTS) {
       const page = await signInPage(context, 'lin@example.org');
       await page.goto(`/courses/${courseId}`);
       await page.getByRole('heading', { name: 'Fire safety', level: 1 }).waitFor();
-      await noHorizontalOverflow(page, 'course page');
+      await expectNoSidewaysScroll(page, 'course page');
       await shot(page, 'course-phone');
       await page.getByRole('link', { name: 'The house rules' }).click();
       await page.getByRole('heading', { name: 'The house rules', level: 1 }).waitFor();
       await page.getByText(/Page \d of 3/).waitFor();
-      await noHorizontalOverflow(page, 'player with a PDF');
+      await expectNoSidewaysScroll(page, 'player with a PDF');
       await shot(page, 'player-pdf-phone');
       await page.getByRole('button', { name: 'Contents' }).click();
       const drawer = page.getByRole('dialog', { name: 'Course contents' });
       await drawer.getByRole('link', { name: 'Welcome' }).click();
       await page.getByRole('heading', { name: 'Welcome', level: 1 }).waitFor();
-      await noHorizontalOverflow(page, 'player with a video');
+      await expectNoSidewaysScroll(page, 'player with a video');
       await expectAccessible(page, 'player with a video on a phone');
       await shot(page, 'player-video-phone');
       await page.getByRole('link', { name: 'Previous: The house rules' }).click();

@@ -221,7 +221,7 @@ function RevokeDialog({
     }
   }
   return (
-    <Modal.Root opened={certificate !== null} onClose={close}>
+    <Modal.Root opened={certificate !== null} onClose={close} transitionProps={{ duration: 0 }}>
       <Modal.Overlay />
       <Modal.Content>
         {/* role none: a <header> directly in the dialog would count as a second page banner. */}
