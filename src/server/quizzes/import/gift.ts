@@ -26,6 +26,7 @@ const ESCAPES: Record<string, string> = {
   '\\{': '\ue004',
   '\\}': '\ue005',
   '\\:': '\ue006',
+  '\\n': '\ue007',
 };
 const UNESCAPE: Record<string, string> = {
   '\ue000': '\\',
@@ -35,14 +36,15 @@ const UNESCAPE: Record<string, string> = {
   '\ue004': '{',
   '\ue005': '}',
   '\ue006': ':',
+  '\ue007': '\n',
 };
 
 function protect(text: string): string {
-  return text.replace(/\\[\\~=#{}:]/g, (m) => ESCAPES[m] ?? m);
+  return text.replace(/\\[\\~=#{}:n]/g, (m) => ESCAPES[m] ?? m);
 }
 
 function restore(text: string): string {
-  return text.replace(/[\ue000-\ue006]/g, (c) => UNESCAPE[c] ?? c).replace(/\\n/g, '\n');
+  return text.replace(/[\ue000-\ue007]/g, (c) => UNESCAPE[c] ?? c);
 }
 
 /** "[html]text" → the format and the text. */
