@@ -498,8 +498,8 @@ function comparable(categories: TestSet['categories'], fileOf: (assetId: string)
 
 /** Imports `parsed` into an empty test set, each image a new asset id; maps them back for comparing. */
 function importInto(parsed: ParsedImport) {
-  const assets = new Map(parsed.images.map((i) => [i.name, uuid()]));
-  const byAsset = new Map([...assets].map(([name, id]) => [id, name]));
+  const assets = new Map<string, string>(parsed.images.map((i) => [i.name, uuid()]));
+  const byAsset = new Map<string, string>([...assets].map(([name, id]) => [id, name]));
   const empty = testSetSchema.parse({});
   const placed = placeImport(empty, parsed, { newCategory: 'Imported' }, assets);
   const root = placed.testSet.categories[0];
