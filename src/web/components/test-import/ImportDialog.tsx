@@ -2,8 +2,7 @@
 // server parses it and stores nothing), choose where it goes, then confirm. Confirming saves any
 // pending edit first, then sends the file again with the draft's revision: the server stores the
 // images and saves the test set in one step, and the wizard continues from the saved draft.
-import { Alert, Button, Group, Loader, Modal, Paper, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
-import { FileButton } from '@mantine/core';
+import { Alert, Button, FileButton, Group, Loader, Modal, Paper, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { type DragEvent, useId, useState } from 'react';
@@ -49,7 +48,7 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
         color: 'green',
         message: `Imported ${result.added} ${result.added === 1 ? 'question' : 'questions'}. Check the problems listed in the test.`,
       });
-      close();
+      finish();
     },
   });
 
@@ -62,7 +61,10 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
   }
 
   function close() {
-    if (confirm.isPending) return;
+    if (!confirm.isPending) finish();
+  }
+
+  function finish() {
     setFile(null);
     preview.reset();
     confirm.reset();

@@ -3,6 +3,7 @@
 // questions left out, each named with the reason.
 import { Badge, Group, Image, List, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ImportCategoryView, ImportImageRef, ImportPreview, ImportQuestion } from '../../../shared/quiz-import.ts';
+import { useId } from 'react';
 import { fractionLabel } from '../../../shared/quiz-editing.ts';
 
 const KIND_LABELS: Record<ImportQuestion['kind'], string> = {
@@ -18,14 +19,14 @@ function PreviewImage({ image, images }: { image: ImportImageRef; images: Images
   return (
     <Stack gap={2}>
       {file && <Image src={file.dataUrl} alt={image.alt} maw={160} mah={120} fit="contain" radius="sm" w="auto" />}
-      <Text size="xs" c={image.alt ? 'dimmed' : 'red.9'}>
+      <Text size="xs" c={image.alt ? 'gray.7' : 'red.9'}>
         {image.file}: {image.alt ? `alt text “${image.alt}”` : 'no alt text yet (you will be asked to add it)'}
       </Text>
     </Stack>
   );
 }
 
-function QuestionItem({ question, number, images, headingOrder }: { question: ImportQuestion; number: number; images: Images; headingOrder: 4 | 5 | 6 }) {
+function QuestionItem({ question, number, images, headingOrder }: { question: ImportQuestion; number: number; images: Images; headingOrder: 3 }) {
   return (
     <Paper withBorder p="sm" radius="sm" component="li" style={{ listStyle: 'none' }}>
       <Stack gap="xs">
@@ -48,11 +49,11 @@ function QuestionItem({ question, number, images, headingOrder }: { question: Im
               <Text span fw={answer.fraction > 0 ? 600 : 400} size="sm" style={{ overflowWrap: 'anywhere' }}>
                 {answer.text}
               </Text>{' '}
-              <Text span size="sm" c={answer.fraction < 0 ? 'red.9' : answer.fraction > 0 ? 'green.9' : 'dimmed'}>
+              <Text span size="sm" c={answer.fraction < 0 ? 'red.9' : answer.fraction > 0 ? undefined : 'gray.7'} fw={answer.fraction > 0 ? 600 : 400}>
                 ({fractionLabel(answer.fraction)})
               </Text>
               {answer.feedback && (
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="gray.7">
                   Feedback: {answer.feedback}
                 </Text>
               )}
@@ -61,7 +62,7 @@ function QuestionItem({ question, number, images, headingOrder }: { question: Im
           ))}
         </List>
         {question.generalFeedback && (
-          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
             General feedback: {question.generalFeedback}
           </Text>
         )}
@@ -92,17 +93,18 @@ function questionCount(categories: readonly ImportCategoryView[]): number {
 }
 
 export function ImportPreviewList({ preview }: { preview: ImportPreview }) {
+  const skippedHeading = useId();
   let counter = 0;
   const next = () => {
     counter += 1;
     return counter;
   };
-  const questions = (list: readonly ImportQuestion[], depth: number) =>
+  const questions = (list: readonly ImportQuestion[]) =>
     list.length > 0 && (
       <Stack component="ul" gap="xs" p={0} m={0}>
         {list.map((q) => {
           const n = next();
-          return <QuestionItem key={n} question={q} number={n} images={preview.images} headingOrder={depth >= 2 ? 5 : 4} />;
+          return <QuestionItem key={n} question={q} number={n} images={preview.images} headingOrder={3} />;
         })}
       </Stack>
     );
@@ -110,11 +112,11 @@ export function ImportPreviewList({ preview }: { preview: ImportPreview }) {
     <Stack key={path} gap="xs" component="section" aria-label={`Category ${c.name}`} pl={depth > 1 ? 'sm' : 0} style={depth > 1 ? { borderLeft: '2px solid var(--mantine-color-gray-3)' } : undefined}>
       <Text fw={700} size="sm" style={{ overflowWrap: 'anywhere' }}>
         Category: {c.name}{' '}
-        <Text span c="dimmed" size="sm">
+        <Text span c="gray.7" size="sm">
           ({questionCount([c])} {questionCount([c]) === 1 ? 'question' : 'questions'})
         </Text>
       </Text>
-      {questions(c.questions, depth)}
+      {questions(c.questions)}
       {c.children.map((child, i) => category(child, depth + 1, `${path}.${i}`))}
     </Stack>
   );
@@ -127,11 +129,11 @@ export function ImportPreviewList({ preview }: { preview: ImportPreview }) {
           ))}
         </List>
       )}
-      {questions(preview.questions, 1)}
+      {questions(preview.questions)}
       {preview.categories.map((c, i) => category(c, 1, String(i)))}
       {preview.skipped.length > 0 && (
-        <Stack gap="xs" component="section" aria-labelledby="import-skipped-heading">
-          <Title order={4} size="sm" id="import-skipped-heading">
+        <Stack gap="xs" component="section" aria-labelledby={skippedHeading}>
+          <Title order={3} size="sm" id={skippedHeading}>
             Not imported ({preview.skipped.length})
           </Title>
           <List size="sm" spacing={4}>
@@ -141,7 +143,7 @@ export function ImportPreviewList({ preview }: { preview: ImportPreview }) {
                 <Text span size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
                   {s.name}
                 </Text>{' '}
-                <Text span size="sm" c="dimmed">
+                <Text span size="sm" c="gray.7">
                   ({s.kind})
                 </Text>
                 : {s.reason}
