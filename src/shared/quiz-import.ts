@@ -127,8 +127,6 @@ export type ImportPreview = z.infer<typeof importPreviewSchema>;
 
 // ---- helpers the parsers share ----
 
-const near = (a: number, b: number) => Math.abs(a - b) <= 0.0001;
-
 /**
  * A grade as a Moodle file writes it (percent: 100, 50, 33.33333, -25) as the test set's fraction:
  * one of Moodle's grade choices when it is one (33.33333 → 0.3333333), else the exact value with a
@@ -184,9 +182,9 @@ export function unfitReason(question: Omit<ImportQuestion, 'problems'>): string 
 export function categoryPath(raw: string): string[] {
   const withoutContext = raw.trim().replace(/^\$[a-z0-9]+\$\/?/i, '');
   const parts = withoutContext
-    .replace(/\/\//g, '\u0000')
+    .replace(/\/\//g, '\ue000')
     .split('/')
-    .map((p) => p.replace(/\u0000/g, '/').trim())
+    .map((p) => p.replace(/\ue000/g, '/').trim())
     .filter((p) => p !== '');
   if (parts[0] === 'top') parts.shift();
   return parts;
@@ -254,13 +252,6 @@ export function importedQuestions(parsed: Pick<ParsedImport, 'questions' | 'cate
   return out;
 }
 
-/** How deep the tree below a category goes (a category alone = 1). */
-function treeDepth(categories: readonly { children: readonly unknown[] }[]): number {
-  let max = 0;
-  for (const c of categories as { children: { children: unknown[] }[] }[]) max = Math.max(max, 1 + treeDepth(c.children));
-  return max;
-}
-
 /** The depth (1 = top) of the category with this id, or null. */
 function depthOf(categories: readonly QuizCategory[], id: string, depth = 1): number | null {
   for (const c of categories) {
@@ -317,8 +308,8 @@ function toCategory(c: ImportCategory, assets: ImageAssets): QuizCategory {
 
 /**
  * The test set with the import added (new ids everywhere): into a new top-level category, or into
- * an existing one, its categories nested below as far as the nesting limit allows. Untouched
- * categories keep their identity. Throws when the existing category is not in the test set.
+ * an existing one, its categories nested below as far as the nesting limit allows (deeper questions
+ * join the deepest category that fits). Throws when the existing category is not in the test set.
  */
 export function placeImport(
   testSet: TestSet,
@@ -355,4 +346,3 @@ export function placeImport(
   return { testSet: { ...testSet, categories: add(testSet.categories) }, categoryId: target.categoryId };
 }
 
-export { near as nearFraction, treeDepth };

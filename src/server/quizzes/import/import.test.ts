@@ -566,3 +566,46 @@ function importedQuestionsOf(testSet: TestSet) {
   testSet.categories.forEach(walk);
   return out;
 }
+
+describe('reading a Moodle file question by question', () => {
+  it('a "</question>" inside CDATA or a comment does not end the question', () => {
+    const xmlText = `<quiz><!-- <question type="essay"></question> -->
+<question type="truefalse"><name><text>Tricky</text></name><questiontext format="plain_text"><text><![CDATA[Is "</question>" text?]]></text></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>`;
+    const parsed = parseImport(text(xmlText));
+    assert.deepEqual(parsed.skipped, []);
+    assert.equal(only(importedQuestions(parsed), 'question').text, 'Is "</question>" text?');
+  });
+});
+
+describe('placing an import in the test set', () => {
+  const deep = `<quiz><question type="category"><category><text>$course$/top/A/B/C/D/E/F</text></category></question>
+<question type="truefalse"><name><text>Deep</text></name><questiontext format="plain_text"><text>Deep?</text></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>`;
+
+  it('categories deeper than the nesting limit join the deepest that fits, with a note', () => {
+    const parsed = parseImport(text(deep));
+    assert.match(parsed.notes[0] ?? '', /nested at most 5 deep/);
+    const placed = placeImport(testSetSchema.parse({}), parsed, { newCategory: 'New' }, new Map());
+    const depthOf = (cs: TestSet['categories'], d = 1): number => Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
+    assert.equal(depthOf(placed.testSet.categories), 5);
+    assert.equal(importedQuestionsOf(placed.testSet).length, 1);
+    assert.deepEqual(testSetSchema.safeParse(placed.testSet).success, true);
+  });
+
+  it('into an existing category: its questions and children kept, the import added after them', () => {
+    const existing = testSetSchema.parse({
+      categories: [{ id: uuid(), name: 'Top', children: [{ id: uuid(), name: 'Mid', questions: [] }] }],
+    });
+    const midId = existing.categories[0]?.children[0]?.id ?? '';
+    const parsed = parseImport(text(deep));
+    const placed = placeImport(existing, parsed, { categoryId: midId }, new Map());
+    const mid = placed.testSet.categories[0]?.children[0];
+    assert.equal(mid?.id, midId);
+    assert.equal(placed.categoryId, midId);
+    const depthOf = (cs: TestSet['categories'], d = 1): number => Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
+    assert.equal(depthOf(placed.testSet.categories), 5);
+    assert.equal(testSetSchema.safeParse(placed.testSet).success, true);
+    assert.throws(() => placeImport(existing, parsed, { categoryId: uuid() }, new Map()), /No such category/);
+  });
+});

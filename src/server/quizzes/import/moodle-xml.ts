@@ -270,6 +270,55 @@ function questionOf(node: Node, type: string, files: Files): ImportQuestion {
   };
 }
 
+/** The name of the document's root element (after the prolog and comments). */
+function rootName(text: string): string | null {
+  const m = /^(?:\uFEFF)?(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<([A-Za-z_][\w.-]*)/.exec(text);
+  return m?.[1] ?? null;
+}
+
+/**
+ * The text of each `<question …>…</question>` child of the root, in order, skipping comments and
+ * CDATA sections (which may contain anything). Only for well-formed text (validated before).
+ */
+export function* questionElements(text: string): Generator<string> {
+  let i = 0;
+  let start = -1;
+  let depth = 0;
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) return;
+    if (text.startsWith('<!--', lt)) {
+      i = text.indexOf('-->', lt + 4) + 3;
+      if (i < 3) return;
+      continue;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      i = text.indexOf(']]>', lt + 9) + 3;
+      if (i < 3) return;
+      continue;
+    }
+    const gt = text.indexOf('>', lt);
+    if (gt < 0) return;
+    const closing = text[lt + 1] === '/';
+    const nameAt = closing ? lt + 2 : lt + 1;
+    const after = text[nameAt + 8] ?? '';
+    if (text.startsWith('question', nameAt) && (after === '>' || after === '/' || after.trim() === '')) {
+      const selfClosing = text[gt - 1] === '/';
+      if (closing) {
+        depth -= 1;
+        if (depth === 0 && start >= 0) {
+          yield text.slice(start, gt + 1);
+          start = -1;
+        }
+      } else if (!selfClosing) {
+        if (depth === 0) start = lt;
+        depth += 1;
+      }
+    }
+    i = gt + 1;
+  }
+}
+
 /** Refuses what must never reach the parser: a DOCTYPE (entities, external or expanding). */
 function refuseDoctype(text: string): void {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
@@ -286,9 +335,7 @@ export function parseMoodleXml(text: string): ParsedImport {
   if (valid !== true) {
     throw new ImportError(`This is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`, 'import_malformed');
   }
-  const doc = parser.parse(text) as Node;
-  const quiz = doc.quiz as Node | undefined;
-  if (!quiz || typeof quiz !== 'object') {
+  if (rootName(text) !== 'quiz') {
     throw new ImportError('This XML file is not a Moodle question file (it has no <quiz> element).', 'import_not_moodle');
   }
   const files = new Files();
@@ -297,7 +344,11 @@ export function parseMoodleXml(text: string): ParsedImport {
   const notes: string[] = [];
   const loose: ImportQuestion[] = [];
   let current: ImportQuestion[] = loose;
-  for (const node of (quiz.question as Node[] | undefined) ?? []) {
+  // One question parsed at a time (the file is known to be well-formed): a bank of thousands never
+  // lives in memory as one tree.
+  for (const segment of questionElements(text)) {
+    const node = ((parser.parse(segment) as Node).question as Node[] | undefined)?.[0];
+    if (!node) continue;
     const type = String(node['@_type'] ?? '').trim();
     if (type === 'category') {
       const path = richText(node.category).text;
