@@ -1,5 +1,5 @@
 // GIFT (Moodle's question/format/gift): our own small parser, written to Moodle's reading of the
-// format (docs/decisions/0014-gift-parser.md): $CATEGORY, ::title::, [html]/[markdown]/[plain]/
+// format (docs/decisions/0008-question-import.md): $CATEGORY, ::title::, [html]/[markdown]/[plain]/
 // [moodle], single choice (= ~), multiple choice with ~%50% weights, {T}/{TRUE}/{F}/{FALSE} with
 // their two feedbacks, # feedback, #### general feedback, escapes \~ \= \# \{ \} \: and \n.
 import {
