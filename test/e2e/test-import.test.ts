@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FileChooser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
@@ -78,6 +78,8 @@ for (const dialect of TEST_DIALECTS) {
     it('imports a Moodle XML file: preview with the skipped essay, confirm, fix the flagged alt text, publish', { timeout: 300_000 }, async () => {
       await page.goto(`/drafts/${draftId}/test`);
       await page.getByRole('heading', { name: 'Test settings' }).waitFor();
+      // Listening from now on: Playwright intercepts the file chooser only once a listener is set.
+      const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
 
       // The dialog, keyboard first: the file button has the focus.
       await page.getByRole('button', { name: 'Import questions' }).click();
@@ -86,7 +88,9 @@ for (const dialect of TEST_DIALECTS) {
       await page.waitForFunction(() => document.activeElement?.textContent === 'Choose a file');
       await expectAccessible(page, 'the empty import dialog', { alsoOnPhone: true });
 
-      const chooser = page.waitForEvent('filechooser');
+      // By keyboard (the phone-width check above may have moved the focus: back to the button).
+      const choose = dialog.getByRole('button', { name: 'Choose a file' });
+      await choose.focus();
       await page.keyboard.press('Enter');
       await (await chooser).setFiles(file);
       await dialog.getByText('fire-bank.xml (Moodle XML): 1 question to import, 1 image; 1 not imported.').waitFor();
@@ -135,8 +139,12 @@ for (const dialect of TEST_DIALECTS) {
       const alt = imageGroup.getByRole('textbox', { name: 'Alt text' });
       await alt.waitFor();
       assert.equal(await alt.getAttribute('aria-invalid'), 'true');
-      await expectAccessible(page, 'the Test step after the import');
+      await expectAccessible(page, 'the Test step after the import', { alsoOnPhone: true });
       await page.screenshot({ path: path.join(SHOTS, `after-import-1366-${dialect}.png`), fullPage: false });
+      await page.setViewportSize(PHONE_VIEWPORT);
+      await page.getByRole('button', { name: 'Import questions' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS, `step-390-${dialect}.png`), fullPage: false });
+      await page.setViewportSize({ width: 1366, height: 900 });
       await alt.fill('A red CO2 extinguisher');
       await alt.press('Tab');
       await imageGroup.getByRole('img', { name: 'A red CO2 extinguisher' }).waitFor({ timeout: 60_000 });
