@@ -1,6 +1,7 @@
 // Importing questions as an author: a Moodle XML file with an embedded image (no alt text) and an
 // essay question; the preview names the skipped essay and flags the image; confirm adds them; the
-// author fills the alt text the import flagged, sees the question as learners will, and publishes.
+// author fills the alt text the import flagged, sees the question as learners will, exports the
+// test set as Moodle XML, and publishes.
 // axe-core on the dialog and the step, at 1366 and 390 px; screenshots in /tmp/import/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +166,26 @@ for (const dialect of TEST_DIALECTS) {
       await preview.getByRole('img', { name: 'A red CO2 extinguisher' }).waitFor();
       await page.keyboard.press('Escape');
       await preview.waitFor({ state: 'detached' });
+
+      // Export, by keyboard: the menu opens on Enter; the download is the saved test set.
+      await page.getByRole('button', { name: 'Export' }).focus();
+      await page.keyboard.press('Enter');
+      const item = page.getByRole('menuitem', { name: 'Moodle XML (with images)' });
+      await item.waitFor();
+      const download = page.waitForEvent('download');
+      await item.click();
+      const downloaded = await download;
+      assert.match(downloaded.suggestedFilename(), /^Imported-fire-safety\.moodle\.xml$/);
+      const exported = await new Promise<string>((resolve, reject) => {
+        void downloaded.createReadStream().then((stream) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          stream.on('error', reject);
+        }, reject);
+      });
+      assert.match(exported, /alt="A red CO2 extinguisher"/);
+      assert.match(exported, /<file name="extinguisher\.png" path="\/" encoding="base64">iVBOR/);
 
       // Publish.
       await page.goto(`/drafts/${draftId}/review`);
