@@ -11,13 +11,19 @@ const QUESTIONS = 5_000;
 const ROUNDS = 3;
 
 async function generate(): Promise<Buffer> {
-  const png = (await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2266aa' } }).png().toBuffer()).toString('base64');
+  const png = (
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2266aa' } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
   const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', '<quiz>'];
   const answer = (fraction: string, text: string, feedback: string) =>
     `<answer fraction="${fraction}" format="html"><text><![CDATA[<p>${text}</p>]]></text><feedback format="html"><text>${feedback}</text></feedback></answer>`;
   for (let i = 0; i < QUESTIONS; i++) {
     if (i % 100 === 0) {
-      parts.push(`<question type="category"><category><text>$course$/top/Bank ${Math.floor(i / 1000)}/Topic ${Math.floor(i / 100)}</text></category></question>`);
+      parts.push(
+        `<question type="category"><category><text>$course$/top/Bank ${Math.floor(i / 1000)}/Topic ${Math.floor(i / 100)}</text></category></question>`,
+      );
     }
     const image = i % 250 === 0 ? `<img src="@@PLUGINFILE@@/figure-${i}.png" alt="Figure ${i}" />` : '';
     const file = image ? `<file name="figure-${i}.png" path="/" encoding="base64">${png}</file>` : '';
@@ -26,13 +32,19 @@ async function generate(): Promise<Buffer> {
     const name = `<name><text>Question ${i}</text></name>`;
     switch (i % 4) {
       case 0:
-        parts.push(`<question type="multichoice">${name}${text}${general}<single>true</single><shuffleanswers>1</shuffleanswers>${answer('100', 'Right', 'Yes')}${answer('0', 'Wrong', 'No')}${answer('-33.33333', 'Worse', 'No')}${answer('0', 'Other', '')}</question>`);
+        parts.push(
+          `<question type="multichoice">${name}${text}${general}<single>true</single><shuffleanswers>1</shuffleanswers>${answer('100', 'Right', 'Yes')}${answer('0', 'Wrong', 'No')}${answer('-33.33333', 'Worse', 'No')}${answer('0', 'Other', '')}</question>`,
+        );
         break;
       case 1:
-        parts.push(`<question type="multichoice">${name}${text}${general}<single>false</single><shuffleanswers>0</shuffleanswers>${answer('33.33333', 'A', 'a')}${answer('33.33333', 'B', 'b')}${answer('33.33333', 'C', 'c')}${answer('-100', 'D', 'd')}</question>`);
+        parts.push(
+          `<question type="multichoice">${name}${text}${general}<single>false</single><shuffleanswers>0</shuffleanswers>${answer('33.33333', 'A', 'a')}${answer('33.33333', 'B', 'b')}${answer('33.33333', 'C', 'c')}${answer('-100', 'D', 'd')}</question>`,
+        );
         break;
       case 2:
-        parts.push(`<question type="truefalse">${name}${text}${general}${answer('100', 'true', 'Yes')}${answer('0', 'false', 'No')}</question>`);
+        parts.push(
+          `<question type="truefalse">${name}${text}${general}${answer('100', 'true', 'Yes')}${answer('0', 'false', 'No')}</question>`,
+        );
         break;
       default:
         parts.push(
@@ -65,7 +77,9 @@ try {
     const preview = res.json().preview as { questionCount: number; skipped: unknown[]; images: unknown[] };
     summary = `${preview.questionCount} questions, ${preview.skipped.length} skipped, ${preview.images.length} images`;
   }
-  console.log(`file ${round(file.byteLength / 1024 / 1024)} MB: ${summary}; preview ms ${times.map((t) => Math.round(t)).join(', ')}`);
+  console.log(
+    `file ${round(file.byteLength / 1024 / 1024)} MB: ${summary}; preview ms ${times.map((t) => Math.round(t)).join(', ')}`,
+  );
   console.log(
     JSON.stringify({
       questions: QUESTIONS,

@@ -48,7 +48,23 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, quizTransfer, attempts, learning, quotas, gc, uploads, blobStore, queue, bus } = services;
+  const {
+    auth,
+    users,
+    assets,
+    media,
+    drafts,
+    courses,
+    quizTransfer,
+    attempts,
+    learning,
+    quotas,
+    gc,
+    uploads,
+    blobStore,
+    queue,
+    bus,
+  } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,

@@ -263,7 +263,10 @@ function depthOf(categories: readonly QuizCategory[], id: string, depth = 1): nu
 }
 
 /** The import's categories cut to fit `room` levels (deeper questions lifted into the last level that fits). */
-function fitDepth(categories: ImportCategory[], room: number): { categories: ImportCategory[]; lifted: ImportQuestion[] } {
+function fitDepth(
+  categories: ImportCategory[],
+  room: number,
+): { categories: ImportCategory[]; lifted: ImportQuestion[] } {
   if (room <= 0) return { categories: [], lifted: importedQuestions({ questions: [], categories }) };
   const tree = new CategoryTree();
   tree.root.children = categories;
@@ -345,4 +348,3 @@ export function placeImport(
     );
   return { testSet: { ...testSet, categories: add(testSet.categories) }, categoryId: target.categoryId };
 }
-

@@ -69,7 +69,13 @@ export interface RequestOptions {
   keepalive?: boolean;
 }
 
-async function send<T>(method: Method, path: string, body?: unknown, token?: string, options: RequestOptions = {}): Promise<T> {
+async function send<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  token?: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['x-csrf-token'] = token;
@@ -143,7 +149,10 @@ export async function requestBytes<T>(path: string, file: Blob): Promise<T> {
         body: file,
       });
     } catch {
-      throw new ApiError(0, { error: 'network_error', message: 'Could not reach the server. Check your connection and try again.' });
+      throw new ApiError(0, {
+        error: 'network_error',
+        message: 'Could not reach the server. Check your connection and try again.',
+      });
     }
     const data: unknown = await response.json().catch(() => null);
     if (response.ok) return data as T;
@@ -160,7 +169,8 @@ export async function requestBytes<T>(path: string, file: Blob): Promise<T> {
       throw error;
     }
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && error.code === 'unauthenticated') unauthenticatedHandler?.();
+    if (error instanceof ApiError && error.status === 401 && error.code === 'unauthenticated')
+      unauthenticatedHandler?.();
     throw error;
   }
 }

@@ -55,7 +55,9 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-import-'));
-      const png = await sharp({ create: { width: 120, height: 160, channels: 3, background: '#cc2200' } }).png().toBuffer();
+      const png = await sharp({ create: { width: 120, height: 160, channels: 3, background: '#cc2200' } })
+        .png()
+        .toBuffer();
       file = path.join(dir, 'fire-bank.xml');
       writeFileSync(file, moodleFile(png));
       server = await startServer(dialect);
@@ -67,7 +69,14 @@ for (const dialect of TEST_DIALECTS) {
       draftId = (await api<{ draft: DraftView }>(page, 'POST', '/api/drafts')).draft.id;
       await api(page, 'PATCH', `/api/drafts/${draftId}`, {
         revision: 1,
-        basics: { title: 'Imported fire safety', versionLabel: '1', shortDescription: 'From Moodle.', topics: [], language: 'en', coverAssetId: null },
+        basics: {
+          title: 'Imported fire safety',
+          versionLabel: '1',
+          shortDescription: 'From Moodle.',
+          topics: [],
+          language: 'en',
+          coverAssetId: null,
+        },
       });
     });
     after(async () => {
@@ -76,7 +85,9 @@ for (const dialect of TEST_DIALECTS) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('imports a Moodle XML file: preview with the skipped essay, confirm, fix the flagged alt text, publish', { timeout: 300_000 }, async () => {
+    it('imports a Moodle XML file: preview with the skipped essay, confirm, fix the flagged alt text, publish', {
+      timeout: 300_000,
+    }, async () => {
       await page.goto(`/drafts/${draftId}/test`);
       await page.getByRole('heading', { name: 'Test settings' }).waitFor();
       // Listening from now on: Playwright intercepts the file chooser only once a listener is set.
@@ -117,7 +128,10 @@ for (const dialect of TEST_DIALECTS) {
       await page.setViewportSize({ width: 1366, height: 900 });
 
       // Nothing is stored before confirming.
-      assert.equal((await api<{ draft: DraftView }>(page, 'GET', `/api/drafts/${draftId}`)).draft.content.test.categories.length, 0);
+      assert.equal(
+        (await api<{ draft: DraftView }>(page, 'GET', `/api/drafts/${draftId}`)).draft.content.test.categories.length,
+        0,
+      );
 
       await dialog.getByRole('textbox', { name: 'Name of the new category' }).fill('From Moodle');
       await dialog.getByRole('button', { name: 'Import 1 question' }).click();
@@ -151,8 +165,8 @@ for (const dialect of TEST_DIALECTS) {
       await imageGroup.getByRole('img', { name: 'A red CO2 extinguisher' }).waitFor({ timeout: 60_000 });
       await waitFor(
         async () =>
-          (await api<{ draft: DraftView }>(page, 'GET', `/api/drafts/${draftId}`)).draft.content.test.categories[0]?.children[0]?.questions[0]?.image
-            ?.alt === 'A red CO2 extinguisher',
+          (await api<{ draft: DraftView }>(page, 'GET', `/api/drafts/${draftId}`)).draft.content.test.categories[0]
+            ?.children[0]?.questions[0]?.image?.alt === 'A red CO2 extinguisher',
         'the alt text to be saved',
         30_000,
         250,

@@ -22,10 +22,16 @@ const confirmQuery = z
     categoryId: z.uuid().optional(),
     newCategory: z.string().trim().min(1).max(200).optional(),
   })
-  .refine((q) => (q.categoryId === undefined) !== (q.newCategory === undefined), 'Give either categoryId or newCategory');
+  .refine(
+    (q) => (q.categoryId === undefined) !== (q.newCategory === undefined),
+    'Give either categoryId or newCategory',
+  );
 
 const TOO_LARGE = (size: number) =>
-  tooLarge(`This file is ${formatBytes(size)}; an import file may be at most ${formatBytes(MAX_IMPORT_BYTES)}.`, 'import_too_large');
+  tooLarge(
+    `This file is ${formatBytes(size)}; an import file may be at most ${formatBytes(MAX_IMPORT_BYTES)}.`,
+    'import_too_large',
+  );
 
 export function registerQuizRoutes(app: FastifyInstance, deps: { transfer: QuizTransferService }): void {
   const { transfer } = deps;
@@ -52,18 +58,21 @@ export function registerQuizRoutes(app: FastifyInstance, deps: { transfer: QuizT
 
   // The import file arrives as the body, read here with its own limit (the app's JSON limit is 1 MB).
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/octet-stream', async (request: import('fastify').FastifyRequest, payload: NodeJS.ReadableStream) => {
-      const declared = Number(request.headers['content-length'] ?? 0);
-      if (declared > MAX_IMPORT_BYTES) throw TOO_LARGE(declared);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of payload) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_IMPORT_BYTES) throw TOO_LARGE(size);
-        chunks.push(chunk as Buffer);
-      }
-      return Buffer.concat(chunks);
-    });
+    scope.addContentTypeParser(
+      'application/octet-stream',
+      async (request: import('fastify').FastifyRequest, payload: NodeJS.ReadableStream) => {
+        const declared = Number(request.headers['content-length'] ?? 0);
+        if (declared > MAX_IMPORT_BYTES) throw TOO_LARGE(declared);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of payload) {
+          size += (chunk as Buffer).length;
+          if (size > MAX_IMPORT_BYTES) throw TOO_LARGE(size);
+          chunks.push(chunk as Buffer);
+        }
+        return Buffer.concat(chunks);
+      },
+    );
 
     const body = (raw: unknown) => (Buffer.isBuffer(raw) ? new Uint8Array(raw) : new Uint8Array());
 
@@ -80,7 +89,12 @@ export function registerQuizRoutes(app: FastifyInstance, deps: { transfer: QuizT
         importTargetSchema,
         query.categoryId ? { categoryId: query.categoryId } : { newCategory: query.newCategory },
       );
-      return transfer.confirm(me(request.user), id, { bytes: body(request.body), fileName: query.name, revision: query.revision, target });
+      return transfer.confirm(me(request.user), id, {
+        bytes: body(request.body),
+        fileName: query.name,
+        revision: query.revision,
+        target,
+      });
     });
   });
 }

@@ -48,10 +48,20 @@ describe('test set schema', () => {
     assert.equal(testSetSchema.safeParse(testSet([nest(MAX_CATEGORY_DEPTH)])).success, true);
     const tooDeep = testSetSchema.safeParse(testSet([nest(MAX_CATEGORY_DEPTH + 1)]));
     assert.equal(tooDeep.success, false);
-    assert.deepEqual(
-      tooDeep.error?.issues[0]?.path,
-      ['categories', 0, 'children', 0, 'children', 0, 'children', 0, 'children', 0, 'children', 0],
-    );
+    assert.deepEqual(tooDeep.error?.issues[0]?.path, [
+      'categories',
+      0,
+      'children',
+      0,
+      'children',
+      0,
+      'children',
+      0,
+      'children',
+      0,
+      'children',
+      0,
+    ]);
     assert.ok(codes(validateTestSet(testSet([nest(MAX_CATEGORY_DEPTH + 1)]))).includes('category-too-deep'));
   });
 });

@@ -66,7 +66,10 @@ export function createQuizTransferService(deps: {
     for (const image of parsed.images) {
       const checked = await deps.assets.checkEmbedded({ name: image.name, bytes: image.bytes, kind: 'image' });
       if (!checked.ok) {
-        throw invalid(`The embedded image ${image.name} was refused: ${checked.reason} Nothing was imported.`, 'import_bad_image');
+        throw invalid(
+          `The embedded image ${image.name} was refused: ${checked.reason} Nothing was imported.`,
+          'import_bad_image',
+        );
       }
       image.mime = checked.mime;
     }
@@ -82,17 +85,34 @@ export function createQuizTransferService(deps: {
       if (!row.blob_key || !row.mime) continue;
       const chunks: Buffer[] = [];
       for await (const chunk of await deps.blobStore.read(row.blob_key)) chunks.push(chunk as Buffer);
-      out.set(row.id, { assetId: row.id, name: exportName(row.original_name, row.mime, taken), mime: row.mime, bytes: Buffer.concat(chunks) });
+      out.set(row.id, {
+        assetId: row.id,
+        name: exportName(row.original_name, row.mime, taken),
+        mime: row.mime,
+        bytes: Buffer.concat(chunks),
+      });
     }
     return out;
   }
 
   async function exportFile(testSet: TestSet, title: string, format: ExportFormat): Promise<ExportFile> {
-    const base = (title.trim() || 'test').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
+    const base =
+      (title.trim() || 'test')
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 80) || 'test';
     if (format === 'gift') {
-      return { fileName: `${base}.gift.txt`, contentType: 'text/plain; charset=utf-8', body: toGift(testSet, title.trim() || 'Test') };
+      return {
+        fileName: `${base}.gift.txt`,
+        contentType: 'text/plain; charset=utf-8',
+        body: toGift(testSet, title.trim() || 'Test'),
+      };
     }
-    return { fileName: `${base}.moodle.xml`, contentType: 'application/xml; charset=utf-8', body: toMoodleXml(testSet, await exportImages(testSet)) };
+    return {
+      fileName: `${base}.moodle.xml`,
+      contentType: 'application/xml; charset=utf-8',
+      body: toMoodleXml(testSet, await exportImages(testSet)),
+    };
   }
 
   return {
@@ -129,7 +149,9 @@ export function createQuizTransferService(deps: {
     ): Promise<{ draft: DraftView; added: number; categoryId: string }> {
       const draft = await importableDraft(user, draftId);
       if (draft.revision !== input.revision) {
-        throw conflict('This draft was changed since the preview. Reload it and import again.', 'conflict', { current: draft });
+        throw conflict('This draft was changed since the preview. Reload it and import again.', 'conflict', {
+          current: draft,
+        });
       }
       const parsed = await read(input.bytes, input.fileName);
       const added = importedQuestions(parsed).length;

@@ -51,10 +51,21 @@ for (const dialect of TEST_DIALECTS) {
     let other: TestClient;
     let png: Buffer;
 
-    const newDraft = async (client = author) => ((await client.post('/api/drafts')).json() as { draft: DraftView }).draft;
-    const assetCount = async () => Number((await app.runtime.db.selectFrom('assets').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const newDraft = async (client = author) =>
+      ((await client.post('/api/drafts')).json() as { draft: DraftView }).draft;
+    const assetCount = async () =>
+      Number(
+        (
+          await app.runtime.db
+            .selectFrom('assets')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const preview = (client: TestClient, draftId: string, bytes: Buffer, name: string) =>
-      client.request('POST', `/api/drafts/${draftId}/test/import/preview?name=${encodeURIComponent(name)}`, bytes, { headers: OCTETS });
+      client.request('POST', `/api/drafts/${draftId}/test/import/preview?name=${encodeURIComponent(name)}`, bytes, {
+        headers: OCTETS,
+      });
     const confirm = (client: TestClient, draftId: string, bytes: Buffer, query: string) =>
       client.request('POST', `/api/drafts/${draftId}/test/import?${query}`, bytes, { headers: OCTETS });
 
@@ -64,7 +75,9 @@ for (const dialect of TEST_DIALECTS) {
       author = (await createSignedInUser(app, admin, 'author')).client;
       other = (await createSignedInUser(app, admin, 'author')).client;
       await app.runtime.queue.startWorkers(app.runtime.registry, { concurrency: 2 });
-      png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#cc2200' } }).png().toBuffer();
+      png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#cc2200' } })
+        .png()
+        .toBuffer();
     });
     after(() => app.close());
 
@@ -76,15 +89,27 @@ for (const dialect of TEST_DIALECTS) {
       const p = res.json().preview as ImportPreview;
       assert.equal(p.format, 'moodle-xml');
       assert.equal(p.questionCount, 1);
-      assert.deepEqual(p.categories.map((c) => [c.name, c.children.map((x) => x.name)]), [['Safety', ['Fire']]]);
+      assert.deepEqual(
+        p.categories.map((c) => [c.name, c.children.map((x) => x.name)]),
+        [['Safety', ['Fire']]],
+      );
       const q = p.categories[0]?.children[0]?.questions[0];
       assert.equal(q?.text, 'Which extinguisher?');
-      assert.deepEqual(q?.answers.map((a) => [a.text, a.fraction, a.feedback]), [
-        ['CO2', 1, 'Right'],
-        ['Water', -0.5, 'Never on electrics'],
-      ]);
+      assert.deepEqual(
+        q?.answers.map((a) => [a.text, a.fraction, a.feedback]),
+        [
+          ['CO2', 1, 'Right'],
+          ['Water', -0.5, 'Never on electrics'],
+        ],
+      );
       assert.match(q?.problems[0]?.message ?? '', /diagram\.png has no alt text/);
-      assert.deepEqual(p.skipped, [{ name: 'Describe a fire drill', kind: 'essay', reason: 'Lectern has no essay questions (they are marked by hand).' }]);
+      assert.deepEqual(p.skipped, [
+        {
+          name: 'Describe a fire drill',
+          kind: 'essay',
+          reason: 'Lectern has no essay questions (they are marked by hand).',
+        },
+      ]);
       assert.equal(p.images[0]?.mime, 'image/png');
       assert.match(p.images[0]?.dataUrl ?? '', /^data:image\/png;base64,iVBOR/);
       assert.equal(await assetCount(), before, 'no asset stored');
@@ -93,7 +118,12 @@ for (const dialect of TEST_DIALECTS) {
 
     it('confirm adds the questions into a new category in one save; the image becomes the author’s processed asset', async () => {
       const draft = await newDraft();
-      const res = await confirm(author, draft.id, moodleWithImage(png, 'A CO2 extinguisher'), 'name=bank.xml&revision=1&newCategory=From%20Moodle');
+      const res = await confirm(
+        author,
+        draft.id,
+        moodleWithImage(png, 'A CO2 extinguisher'),
+        'name=bank.xml&revision=1&newCategory=From%20Moodle',
+      );
       assert.equal(res.statusCode, 200, res.body);
       const { draft: saved, added } = res.json() as { draft: DraftView; added: number };
       assert.equal(added, 1);
@@ -105,11 +135,21 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(q?.kind, 'single');
       assert.equal(q?.image?.alt, 'A CO2 extinguisher');
       const assetId = q?.image?.assetId ?? '';
-      await waitFor(async () => (await author.get(`/api/assets/${assetId}`)).json().asset?.state === 'ready', 'image processed', 30_000, 100);
+      await waitFor(
+        async () => (await author.get(`/api/assets/${assetId}`)).json().asset?.state === 'ready',
+        'image processed',
+        30_000,
+        100,
+      );
       const asset = (await author.get(`/api/assets/${assetId}`)).json().asset;
       assert.equal(asset.kind, 'image');
       assert.equal(asset.originalName, 'diagram.png');
-      const link = await app.runtime.db.selectFrom('draft_assets').selectAll().where('draft_id', '=', draft.id).where('asset_id', '=', assetId).executeTakeFirst();
+      const link = await app.runtime.db
+        .selectFrom('draft_assets')
+        .selectAll()
+        .where('draft_id', '=', draft.id)
+        .where('asset_id', '=', assetId)
+        .executeTakeFirst();
       assert.ok(link, 'the draft keeps its imported image');
       assert.equal((await other.get(`/api/assets/${assetId}`)).statusCode, 404, 'the image is the author’s');
     });
@@ -117,13 +157,24 @@ for (const dialect of TEST_DIALECTS) {
     it('confirm adds GIFT questions into an existing category', async () => {
       const draft = await newDraft();
       const categoryId = crypto.randomUUID();
-      const first = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, test: { categories: [{ id: categoryId, name: 'Mine' }] } });
+      const first = await author.patch(`/api/drafts/${draft.id}`, {
+        revision: 1,
+        test: { categories: [{ id: categoryId, name: 'Mine' }] },
+      });
       assert.equal(first.statusCode, 200, first.body);
-      const res = await confirm(author, draft.id, fixture('questions.gift.txt'), `name=q.gift&revision=2&categoryId=${categoryId}`);
+      const res = await confirm(
+        author,
+        draft.id,
+        fixture('questions.gift.txt'),
+        `name=q.gift&revision=2&categoryId=${categoryId}`,
+      );
       assert.equal(res.statusCode, 200, res.body);
       const [mine] = (res.json().draft as DraftView).content.test.categories;
       assert.equal(mine?.id, categoryId);
-      assert.deepEqual(mine?.questions.map((q) => q.kind), ['single', 'multiple', 'true-false', 'true-false', 'true-false']);
+      assert.deepEqual(
+        mine?.questions.map((q) => q.kind),
+        ['single', 'multiple', 'true-false', 'true-false', 'true-false'],
+      );
     });
 
     it('a stale revision, an unknown category or another author’s draft change nothing', async () => {
@@ -131,10 +182,18 @@ for (const dialect of TEST_DIALECTS) {
       const before = await assetCount();
       const stale = await confirm(author, draft.id, moodleWithImage(png, 'x'), 'name=b.xml&revision=7&newCategory=X');
       assert.equal(stale.statusCode, 409, stale.body);
-      const unknown = await confirm(author, draft.id, moodleWithImage(png, 'x'), `name=b.xml&revision=1&categoryId=${crypto.randomUUID()}`);
+      const unknown = await confirm(
+        author,
+        draft.id,
+        moodleWithImage(png, 'x'),
+        `name=b.xml&revision=1&categoryId=${crypto.randomUUID()}`,
+      );
       assert.equal(unknown.statusCode, 404, unknown.body);
       assert.equal((await preview(other, draft.id, moodleWithImage(png, 'x'), 'b.xml')).statusCode, 404);
-      assert.equal((await confirm(admin, draft.id, moodleWithImage(png, 'x'), 'name=b.xml&revision=1&newCategory=X')).statusCode, 403);
+      assert.equal(
+        (await confirm(admin, draft.id, moodleWithImage(png, 'x'), 'name=b.xml&revision=1&newCategory=X')).statusCode,
+        403,
+      );
       assert.equal(await assetCount(), before);
       assert.equal((await author.get(`/api/drafts/${draft.id}`)).json().draft.revision, 1);
     });
@@ -144,14 +203,34 @@ for (const dialect of TEST_DIALECTS) {
       const before = await assetCount();
       const cases: [string, Buffer, number, RegExp][] = [
         ['malformed XML', Buffer.from('<quiz><question></quiz>'), 400, /not well-formed XML/],
-        ['XXE', Buffer.from('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz>&x;</quiz>'), 400, /XXE/],
-        ['billion laughs', Buffer.from('<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><quiz>&b;</quiz>'), 400, /entity expansion/],
-        ['a text file posing as a PNG', moodleWithImage(Buffer.from('#!/bin/sh\necho not an image\n'), 'x'), 400, /diagram\.png was refused/],
+        [
+          'XXE',
+          Buffer.from('<?xml version="1.0"?><!DOCTYPE q [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz>&x;</quiz>'),
+          400,
+          /XXE/,
+        ],
+        [
+          'billion laughs',
+          Buffer.from(
+            '<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><quiz>&b;</quiz>',
+          ),
+          400,
+          /entity expansion/,
+        ],
+        [
+          'a text file posing as a PNG',
+          moodleWithImage(Buffer.from('#!/bin/sh\necho not an image\n'), 'x'),
+          400,
+          /diagram\.png was refused/,
+        ],
         ['a GIFT file in UTF-16', Buffer.from('\ufeff::Q::Sure?{T}', 'utf16le'), 400, /UTF-16/],
         ['a GIFT file in Windows-1252', Buffer.from('::Q::Caf\xe9?{T}', 'latin1'), 400, /not UTF-8/],
       ];
       for (const [what, bytes, status, message] of cases) {
-        for (const res of [await preview(author, draft.id, bytes, 'x'), await confirm(author, draft.id, bytes, 'name=x&revision=1&newCategory=X')]) {
+        for (const res of [
+          await preview(author, draft.id, bytes, 'x'),
+          await confirm(author, draft.id, bytes, 'name=x&revision=1&newCategory=X'),
+        ]) {
           assert.equal(res.statusCode, status, `${what}: ${res.body}`);
           assert.match(res.json().message, message, what);
         }
@@ -166,7 +245,12 @@ for (const dialect of TEST_DIALECTS) {
 
     it('exports a draft as Moodle XML (image embedded) and GIFT; importing the export gives the same test set', async () => {
       const source = await newDraft();
-      const imported = await confirm(author, source.id, moodleWithImage(png, 'A CO2 extinguisher'), 'name=bank.xml&revision=1&newCategory=Bank');
+      const imported = await confirm(
+        author,
+        source.id,
+        moodleWithImage(png, 'A CO2 extinguisher'),
+        'name=bank.xml&revision=1&newCategory=Bank',
+      );
       assert.equal(imported.statusCode, 200, imported.body);
       const original = (imported.json().draft as DraftView).content.test.categories;
 
@@ -184,11 +268,21 @@ for (const dialect of TEST_DIALECTS) {
       const strip = (cs: QuizCategory[]): unknown =>
         cs.map((c) => ({
           name: c.name,
-          questions: c.questions.map((q) => ({ ...q, id: 0, image: q.image && { alt: q.image.alt }, answers: q.answers.map((a) => ({ ...a, id: 0 })) })),
+          questions: c.questions.map((q) => ({
+            ...q,
+            id: 0,
+            image: q.image && { alt: q.image.alt },
+            answers: q.answers.map((a) => ({ ...a, id: 0 })),
+          })),
           children: strip(c.children),
         }));
       const target = await newDraft();
-      const again = await confirm(author, target.id, Buffer.from(xml.body), 'name=export.xml&revision=1&newCategory=Again');
+      const again = await confirm(
+        author,
+        target.id,
+        Buffer.from(xml.body),
+        'name=export.xml&revision=1&newCategory=Again',
+      );
       assert.equal(again.statusCode, 200, again.body);
       const back = (again.json().draft as DraftView).content.test.categories[0]?.children ?? [];
       // The export's top category is "Bank" (the first import's target): the same tree below it.
@@ -197,7 +291,12 @@ for (const dialect of TEST_DIALECTS) {
 
     it('exports a published course version’s test set for its author only', async () => {
       const draft = await newDraft();
-      const res = await confirm(author, draft.id, fixture('questions.aiken.txt'), 'name=a.txt&revision=1&newCategory=Aiken');
+      const res = await confirm(
+        author,
+        draft.id,
+        fixture('questions.aiken.txt'),
+        'name=a.txt&revision=1&newCategory=Aiken',
+      );
       assert.equal(res.statusCode, 200, res.body);
       const saved = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, basics: BASICS });
       assert.equal(saved.statusCode, 200, saved.body);

@@ -10,14 +10,20 @@ const comment = (s: string) => `// ${s.replace(/\s+/g, ' ')}`;
 const plain = (s: string) => (/[<>&]/.test(s) ? `[plain]${esc(s)}` : esc(s));
 
 function words(text: string): string {
-  const flat = text.replace(/[#*_`>[\]()!]/g, '').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[#*_`>[\]()!]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= 60 ? flat || 'Question' : `${flat.slice(0, 59).trimEnd()}…`;
 }
 
 function question(q: Question): string[] {
   const lines: string[] = [];
   const images = [q.image, ...q.answers.map((a) => a.image)].filter((i) => i !== null);
-  for (const image of images) lines.push(comment(`The image “${image.alt || 'without alt text'}” is not included: GIFT files cannot hold images.`));
+  for (const image of images)
+    lines.push(
+      comment(`The image “${image.alt || 'without alt text'}” is not included: GIFT files cannot hold images.`),
+    );
   if (q.kind === 'multiple' && q.allOrNothing) {
     lines.push(comment('All-or-nothing grading is not included: GIFT cannot say it; the answers keep their marks.'));
   }
@@ -45,7 +51,10 @@ function question(q: Question): string[] {
 }
 
 export function toGift(testSet: TestSet, title: string): string {
-  const out: string[] = [comment(`${title}: exported from Lectern as GIFT. Images are not included (GIFT cannot hold them).`), ''];
+  const out: string[] = [
+    comment(`${title}: exported from Lectern as GIFT. Images are not included (GIFT cannot hold them).`),
+    '',
+  ];
   const category = (c: QuizCategory, path: string[]) => {
     const here = [...path, c.name.replace(/\//g, '//')];
     out.push(`$CATEGORY: $course$/top/${here.join('/')}`, '');

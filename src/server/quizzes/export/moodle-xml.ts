@@ -11,7 +11,10 @@ const percent = (fraction: number) => String(Math.round(fraction * 100 * 1e5) / 
 const segment = (name: string) => name.replace(/\//g, '//');
 
 function words(text: string): string {
-  const flat = text.replace(/[#*_`>[\]()!]/g, '').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[#*_`>[\]()!]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= 60 ? flat || 'Question' : `${flat.slice(0, 59).trimEnd()}…`;
 }
 
@@ -28,14 +31,23 @@ export function toMoodleXml(testSet: TestSet, images: ReadonlyMap<string, Export
   };
 
   const question = (q: Question) => {
-    const type = q.kind === 'true-false' ? 'truefalse' : q.kind === 'multiple' && q.allOrNothing ? 'multichoiceset' : 'multichoice';
+    const type =
+      q.kind === 'true-false'
+        ? 'truefalse'
+        : q.kind === 'multiple' && q.allOrNothing
+          ? 'multichoiceset'
+          : 'multichoice';
     const img = imageTag(q.image);
     const text = img.ref ? `${q.text}\n\n${img.ref}` : q.text;
     out.push(`  <question type="${type}">`);
     out.push(`    <name><text>${xml(words(q.text))}</text></name>`);
     out.push(`    <questiontext format="markdown"><text>${cdata(text)}</text>${img.file}</questiontext>`);
     out.push(`    <generalfeedback format="plain_text"><text>${cdata(q.generalFeedback)}</text></generalfeedback>`);
-    out.push('    <defaultgrade>1.0000000</defaultgrade>', '    <penalty>0.0000000</penalty>', '    <hidden>0</hidden>');
+    out.push(
+      '    <defaultgrade>1.0000000</defaultgrade>',
+      '    <penalty>0.0000000</penalty>',
+      '    <hidden>0</hidden>',
+    );
     if (type !== 'truefalse') {
       out.push(`    <single>${q.kind === 'single' ? 'true' : 'false'}</single>`);
       out.push(`    <shuffleanswers>${shuffle ? 'true' : 'false'}</shuffleanswers>`);

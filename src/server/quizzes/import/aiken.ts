@@ -13,7 +13,10 @@ const OPTION = /^([A-Z])[.)]\s+(.*)$/;
 const ANSWER = /^ANSWER:\s*([A-Z])\s*$/i;
 
 export function parseAiken(source: string): ParsedImport {
-  const lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = source
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const questions: ImportQuestion[] = [];
   const skipped: SkippedQuestion[] = [];
   let text: string[] = [];
@@ -36,7 +39,11 @@ export function parseAiken(source: string): ParsedImport {
     if (answer) {
       const letter = (answer[1] ?? '').toUpperCase();
       if (text.length === 0) {
-        skipped.push({ name: `ANSWER: ${letter}`, kind: 'aiken', reason: 'An ANSWER line came without a question before it.' });
+        skipped.push({
+          name: `ANSWER: ${letter}`,
+          kind: 'aiken',
+          reason: 'An ANSWER line came without a question before it.',
+        });
         reset();
         continue;
       }
@@ -52,7 +59,12 @@ export function parseAiken(source: string): ParsedImport {
         image: null,
         allOrNothing: false,
         generalFeedback: '',
-        answers: options.map((o) => ({ text: o.text, image: null, fraction: o.letter === letter ? 1 : 0, feedback: '' })),
+        answers: options.map((o) => ({
+          text: o.text,
+          image: null,
+          fraction: o.letter === letter ? 1 : 0,
+          feedback: '',
+        })),
         shuffleAnswers: true,
       };
       const unfit = unfitReason(question);

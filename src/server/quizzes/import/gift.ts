@@ -150,7 +150,8 @@ function questionOf(block: string): ImportQuestion {
   const questionText = format === 'plain' ? restore(rawText).trim() : asMarkdown(restore(rawText), format);
   name = name || firstWords(questionText) || 'Untitled question';
   const kind = kindOf(body);
-  if (kind !== 'truefalse' && kind !== 'multichoice') throw new Skip(kind, REASONS[kind] ?? `Lectern has no ${kind} questions.`);
+  if (kind !== 'truefalse' && kind !== 'multichoice')
+    throw new Skip(kind, REASONS[kind] ?? `Lectern has no ${kind} questions.`);
   const parsed = kind === 'truefalse' ? trueFalse(body) : choices(body, problems);
   const full = parsed.answers.filter((a) => Math.abs(a.fraction - 1) <= 0.0001).length;
   const question: Omit<ImportQuestion, 'problems'> = {
@@ -207,5 +208,12 @@ export function parseGift(source: string): ParsedImport {
       skipped.push({ name: name || 'Untitled question', kind: err.kind, reason: err.message });
     }
   }
-  return { format: 'gift', questions: loose, categories: tree.finish(MAX_CATEGORY_DEPTH, notes), images: [], skipped, notes };
+  return {
+    format: 'gift',
+    questions: loose,
+    categories: tree.finish(MAX_CATEGORY_DEPTH, notes),
+    images: [],
+    skipped,
+    notes,
+  };
 }

@@ -22,7 +22,8 @@ function only<T>(items: readonly T[], what: string): T {
   return items[0] as T;
 }
 const answers = (q: ImportQuestion) => q.answers.map((a) => [a.text, a.fraction, a.feedback]);
-const names = (cs: readonly ImportCategory[]): unknown => cs.map((c) => [c.name, c.questions.map((q) => q.name), names(c.children)]);
+const names = (cs: readonly ImportCategory[]): unknown =>
+  cs.map((c) => [c.name, c.questions.map((q) => q.name), names(c.children)]);
 
 describe('Moodle XML fixtures', () => {
   it('multichoice.xml: the question plays an MP3, so it is skipped by name with the reason', () => {
@@ -64,7 +65,11 @@ describe('Moodle XML fixtures', () => {
     );
     assert.deepEqual(
       parsed.images.map((i) => [i.name, i.mime, [...i.bytes.subarray(0, 2)]]),
-      ['flag-uk.jpg', 'flag-france.jpg', 'flag-german.jpg', 'flag-denmark.jpg'].map((n) => [n, 'image/jpeg', [0xff, 0xd8]]),
+      ['flag-uk.jpg', 'flag-france.jpg', 'flag-german.jpg', 'flag-denmark.jpg'].map((n) => [
+        n,
+        'image/jpeg',
+        [0xff, 0xd8],
+      ]),
       'the bytes are the decoded JPEGs',
     );
     assert.equal(q.shuffleAnswers, true);
@@ -81,7 +86,10 @@ describe('Moodle XML fixtures', () => {
     for (const q of [no, yes]) {
       assert.equal(q.kind, 'true-false');
       assert.deepEqual(q.image, { file: 'logo.jpg', alt: 'Moodle logo' });
-      assert.match(q.text, /^Moodle is an acronym for Modular Object-Oriented Dynamic Learning E(ducation|nvironment)\.$/);
+      assert.match(
+        q.text,
+        /^Moodle is an acronym for Modular Object-Oriented Dynamic Learning E(ducation|nvironment)\.$/,
+      );
       assert.match(q.generalFeedback, /^For further information, see the documentation about Moodle/);
       assert.equal(q.problems.length, 3);
       assert.ok(q.problems.every((p) => p.severity === 'warning' && /feedback holds text only/.test(p.message)));
@@ -104,10 +112,21 @@ describe('Moodle XML fixtures', () => {
   it('nested_categories_with_questions.xml: the tree, the essay skipped by name', () => {
     const parsed = parse('nested_categories_with_questions.xml');
     assert.deepEqual(names(parsed.categories), [
-      ['Iota', ['Iota Question'], [['Kappa', ['Kappa Question'], [['Lambda', ['Lambda Question'], []]]], ['Mu', ['Mu Question'], []]]],
+      [
+        'Iota',
+        ['Iota Question'],
+        [
+          ['Kappa', ['Kappa Question'], [['Lambda', ['Lambda Question'], []]]],
+          ['Mu', ['Mu Question'], []],
+        ],
+      ],
     ]);
     assert.deepEqual(parsed.skipped, [
-      { name: 'Kappa Essay Question', kind: 'essay', reason: 'Lectern has no essay questions (they are marked by hand).' },
+      {
+        name: 'Kappa Essay Question',
+        kind: 'essay',
+        reason: 'Lectern has no essay questions (they are marked by hand).',
+      },
     ]);
     for (const q of importedQuestions(parsed)) {
       assert.equal(q.kind, 'true-false');
@@ -123,12 +142,19 @@ describe('Moodle XML fixtures', () => {
   it('sample_questions_with_old_image_tag.xml: the 1.9 <image> imported and flagged for alt text, the cloze skipped', () => {
     const parsed = parse('sample_questions_with_old_image_tag.xml');
     assert.deepEqual(parsed.skipped, [
-      { name: 'cloze question with image', kind: 'cloze', reason: 'Lectern has no embedded-answers (cloze) questions.' },
+      {
+        name: 'cloze question with image',
+        kind: 'cloze',
+        reason: 'Lectern has no embedded-answers (cloze) questions.',
+      },
     ]);
     const q = only(importedQuestions(parsed), 'question');
     assert.equal(q.name, 'mcq with image');
     assert.equal(q.kind, 'single');
-    assert.equal(q.text, 'This is a multichoice question with an image in the old "image" field that was used in Moodle 1.9');
+    assert.equal(
+      q.text,
+      'This is a multichoice question with an image in the old "image" field that was used in Moodle 1.9',
+    );
     assert.deepEqual(q.image, { file: 'moodle.png', alt: '' });
     assert.deepEqual(answers(q), [
       ['wrong answer', 0, ''],
@@ -137,7 +163,10 @@ describe('Moodle XML fixtures', () => {
     ]);
     assert.equal(q.shuffleAnswers, true, 'the first of its two <shuffleanswers> says 1');
     assert.deepEqual(q.problems, [
-      { severity: 'error', message: 'The image moodle.png has no alt text: describe it for learners who cannot see it.' },
+      {
+        severity: 'error',
+        message: 'The image moodle.png has no alt text: describe it for learners who cannot see it.',
+      },
     ]);
     const image = only(parsed.images, 'image');
     assert.equal(image.name, 'moodle.png');
@@ -155,7 +184,20 @@ describe('Moodle XML rules', () => {
 
   it('fractions as Moodle writes them map onto its grade choices; multiple when <single>false', () => {
     const parsed = parseImport(
-      text(wrap(mc([answer('33.33333', 'a'), answer('33.33333', 'b'), answer('33.33333', 'c'), answer('-25', 'd'), answer('0', 'e')].join(''), '<single>false</single><shuffleanswers>0</shuffleanswers>'))),
+      text(
+        wrap(
+          mc(
+            [
+              answer('33.33333', 'a'),
+              answer('33.33333', 'b'),
+              answer('33.33333', 'c'),
+              answer('-25', 'd'),
+              answer('0', 'e'),
+            ].join(''),
+            '<single>false</single><shuffleanswers>0</shuffleanswers>',
+          ),
+        ),
+      ),
     );
     const q = only(importedQuestions(parsed), 'question');
     assert.equal(q.kind, 'multiple');
@@ -181,7 +223,20 @@ describe('Moodle XML rules', () => {
     const cat = (p: string) => `<question type="category"><category><text>${p}</text></category></question>`;
     const tf = (n: string) =>
       `<question type="truefalse"><name><text>${n}</text></name><questiontext format="plain_text"><text>${n}?</text></questiontext>${answer('100', 'true')}${answer('0', 'false')}</question>`;
-    const parsed = parseImport(text(wrap([cat('$course$/top/A/B'), tf('b1'), cat('$course$/top/A'), tf('a1'), cat('$course$/top/A/B/C'), tf('c1')].join(''))));
+    const parsed = parseImport(
+      text(
+        wrap(
+          [
+            cat('$course$/top/A/B'),
+            tf('b1'),
+            cat('$course$/top/A'),
+            tf('a1'),
+            cat('$course$/top/A/B/C'),
+            tf('c1'),
+          ].join(''),
+        ),
+      ),
+    );
     assert.deepEqual(names(parsed.categories), [['A', ['a1'], [['B', ['b1'], [['C', ['c1'], []]]]]]]);
   });
 
@@ -205,14 +260,19 @@ describe('Moodle XML rules', () => {
   });
 
   it('an image with no alt text is flagged; two images in one question text skip it', () => {
-    const png = readFileSync(path.join(FIXTURES, 'moodle', 'sample_questions_with_old_image_tag.xml'), 'utf8').match(/<image_base64>\s*([^<]+)/)?.[1]?.trim() ?? '';
+    const png =
+      readFileSync(path.join(FIXTURES, 'moodle', 'sample_questions_with_old_image_tag.xml'), 'utf8')
+        .match(/<image_base64>\s*([^<]+)/)?.[1]
+        ?.trim() ?? '';
     const withImages = (img: string) =>
       `<question type="multichoice"><name><text>I</text></name><questiontext format="html"><text><![CDATA[<p>See ${img}</p>]]></text><file name="a.png" encoding="base64">${png}</file><file name="b.png" encoding="base64">${png}</file></questiontext>${answer('100', 'x')}${answer('0', 'y')}</question>`;
     const flagged = parseImport(text(wrap(withImages('<img src="@@PLUGINFILE@@/a.png">'))));
     const q = only(importedQuestions(flagged), 'question');
     assert.deepEqual(q.image, { file: 'a.png', alt: '' });
     assert.equal(q.problems[0]?.severity, 'error');
-    const two = parseImport(text(wrap(withImages('<img src="@@PLUGINFILE@@/a.png" alt="A"><img src="@@PLUGINFILE@@/b.png" alt="B">'))));
+    const two = parseImport(
+      text(wrap(withImages('<img src="@@PLUGINFILE@@/a.png" alt="A"><img src="@@PLUGINFILE@@/b.png" alt="B">'))),
+    );
     assert.match(only(two.skipped, 'skip').reason, /2 images/);
     assert.deepEqual(two.images, []);
   });
@@ -220,7 +280,16 @@ describe('Moodle XML rules', () => {
   it('every kind Lectern lacks is skipped by name and kind', () => {
     const kinds = ['essay', 'shortanswer', 'matching', 'numerical', 'cloze', 'description', 'calculated', 'ddwtos'];
     const parsed = parseImport(
-      text(wrap(kinds.map((k) => `<question type="${k}"><name><text>${k} one</text></name><questiontext><text>x</text></questiontext></question>`).join(''))),
+      text(
+        wrap(
+          kinds
+            .map(
+              (k) =>
+                `<question type="${k}"><name><text>${k} one</text></name><questiontext><text>x</text></questiontext></question>`,
+            )
+            .join(''),
+        ),
+      ),
     );
     assert.deepEqual(
       parsed.skipped.map((s) => [s.name, s.kind]),
@@ -334,7 +403,10 @@ describe('Aiken fixture (questions.aiken.txt)', () => {
       ['Eloy Lafuente', 0, ''],
       ['Tim Hunt', 0, ''],
     ]);
-    assert.equal(second.text, 'Moodle\'s abilities include handling user input that includes <html class="cool"> & images:');
+    assert.equal(
+      second.text,
+      'Moodle\'s abilities include handling user input that includes <html class="cool"> & images:',
+    );
     assert.deepEqual(answers(second), [
       ['True', 1, ''],
       ['False', 0, ''],
@@ -343,8 +415,14 @@ describe('Aiken fixture (questions.aiken.txt)', () => {
 
   it('a question without an ANSWER line is skipped, the next one still imports', () => {
     const parsed = parseImport(text('Broken?\nA) x\nB) y\n\nGood?\nA. yes\nB. no\nANSWER: A\n'), 'q.txt');
-    assert.deepEqual(parsed.skipped.map((s) => s.reason), ['It has no ANSWER line.']);
-    assert.deepEqual(parsed.questions.map((q) => q.text), ['Good?']);
+    assert.deepEqual(
+      parsed.skipped.map((s) => s.reason),
+      ['It has no ANSWER line.'],
+    );
+    assert.deepEqual(
+      parsed.questions.map((q) => q.text),
+      ['Good?'],
+    );
   });
 });
 
@@ -356,25 +434,40 @@ describe('hostile input: a clear error, nothing parsed', () => {
     );
 
   it('malformed XML', () => {
-    refuses(text('<?xml version="1.0"?><quiz><question type="truefalse"><name></question></quiz>'), 'import_malformed', /not well-formed XML.*line/);
+    refuses(
+      text('<?xml version="1.0"?><quiz><question type="truefalse"><name></question></quiz>'),
+      'import_malformed',
+      /not well-formed XML.*line/,
+    );
   });
 
   it('an external entity (XXE)', () => {
     refuses(
-      text('<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><quiz><question type="category"><category><text>&xxe;</text></category></question></quiz>'),
+      text(
+        '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><quiz><question type="category"><category><text>&xxe;</text></category></question></quiz>',
+      ),
       'import_doctype',
       /DOCTYPE or entities/,
     );
   });
 
   it('entity expansion ("billion laughs")', () => {
-    const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('');
-    refuses(text(`<?xml version="1.0"?><!DOCTYPE lolz [${lol}]><quiz>&lol9;</quiz>`), 'import_doctype', /entity expansion/);
+    const lol = [
+      '<!ENTITY lol "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
+    ].join('');
+    refuses(
+      text(`<?xml version="1.0"?><!DOCTYPE lolz [${lol}]><quiz>&lol9;</quiz>`),
+      'import_doctype',
+      /entity expansion/,
+    );
   });
 
   it('an entity reference without a DOCTYPE stays text, never expanded', () => {
     const parsed = parseImport(
-      text('<quiz><question type="truefalse"><name><text>&xxe;</text></name><questiontext format="plain_text"><text>&xxe; &amp;amp;</text></questiontext><answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>'),
+      text(
+        '<quiz><question type="truefalse"><name><text>&xxe;</text></name><questiontext format="plain_text"><text>&xxe; &amp;amp;</text></questiontext><answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>',
+      ),
     );
     assert.equal(importedQuestions(parsed)[0]?.text, '&xxe; &amp;');
   });
@@ -394,7 +487,9 @@ describe('hostile input: a clear error, nothing parsed', () => {
 
   it('an embedded image that is not base64 at all', () => {
     refuses(
-      text('<quiz><question type="multichoice"><questiontext><text><![CDATA[<img src="@@PLUGINFILE@@/a.png" alt="a">]]></text><file name="a.png" encoding="base64">not*base64!</file></questiontext></question></quiz>'),
+      text(
+        '<quiz><question type="multichoice"><questiontext><text><![CDATA[<img src="@@PLUGINFILE@@/a.png" alt="a">]]></text><file name="a.png" encoding="base64">not*base64!</file></questiontext></question></quiz>',
+      ),
       'import_bad_image',
       /a\.png is not valid base64/,
     );
@@ -509,7 +604,9 @@ function importInto(parsed: ParsedImport) {
 
 describe('round trip: import(export(x)) = x', () => {
   const png = Buffer.from(
-    readFileSync(path.join(FIXTURES, 'moodle', 'sample_questions_with_old_image_tag.xml'), 'utf8').match(/<image_base64>\s*([^<]+)/)?.[1]?.trim() ?? '',
+    readFileSync(path.join(FIXTURES, 'moodle', 'sample_questions_with_old_image_tag.xml'), 'utf8')
+      .match(/<image_base64>\s*([^<]+)/)?.[1]
+      ?.trim() ?? '',
     'base64',
   );
   const images = new Map<string, ExportImage>([
@@ -553,7 +650,10 @@ describe('round trip: import(export(x)) = x', () => {
       q.allOrNothing = false;
       for (const a of q.answers) a.image = null;
     }
-    assert.deepEqual(comparable(back.categories, back.fileOf), comparable(holdable.categories, () => 'none'));
+    assert.deepEqual(
+      comparable(back.categories, back.fileOf),
+      comparable(holdable.categories, () => 'none'),
+    );
   });
 });
 
@@ -587,7 +687,8 @@ describe('placing an import in the test set', () => {
     const parsed = parseImport(text(deep));
     assert.match(parsed.notes[0] ?? '', /nested at most 5 deep/);
     const placed = placeImport(testSetSchema.parse({}), parsed, { newCategory: 'New' }, new Map());
-    const depthOf = (cs: TestSet['categories'], d = 1): number => Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
+    const depthOf = (cs: TestSet['categories'], d = 1): number =>
+      Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
     assert.equal(depthOf(placed.testSet.categories), 5);
     assert.equal(importedQuestionsOf(placed.testSet).length, 1);
     assert.deepEqual(testSetSchema.safeParse(placed.testSet).success, true);
@@ -603,7 +704,8 @@ describe('placing an import in the test set', () => {
     const mid = placed.testSet.categories[0]?.children[0];
     assert.equal(mid?.id, midId);
     assert.equal(placed.categoryId, midId);
-    const depthOf = (cs: TestSet['categories'], d = 1): number => Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
+    const depthOf = (cs: TestSet['categories'], d = 1): number =>
+      Math.max(0, ...cs.map((c) => Math.max(d, depthOf(c.children, d + 1))));
     assert.equal(depthOf(placed.testSet.categories), 5);
     assert.equal(testSetSchema.safeParse(placed.testSet).success, true);
     assert.throws(() => placeImport(existing, parsed, { categoryId: uuid() }, new Map()), /No such category/);

@@ -1,7 +1,12 @@
 // Reads an import file: size first, then the text encoding, then the format (Moodle XML, GIFT or
 // Aiken, from the content and the file's name), then the format's parser. Pure: no I/O; the
 // server checks the images' bytes (src/server/quizzes/import-service.ts).
-import { IMPORT_FORMAT_NAMES, type ImportFormat, MAX_IMPORT_BYTES, type ParsedImport } from '../../../shared/quiz-import.ts';
+import {
+  IMPORT_FORMAT_NAMES,
+  type ImportFormat,
+  MAX_IMPORT_BYTES,
+  type ParsedImport,
+} from '../../../shared/quiz-import.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
 import { parseAiken } from './aiken.ts';
 import { ImportError } from './errors.ts';
@@ -14,10 +19,16 @@ export { ImportError } from './errors.ts';
 export function decodeImportText(bytes: Uint8Array): string {
   const b = bytes;
   if (b[0] === 0xff && b[1] === 0xfe) {
-    throw new ImportError('This file is UTF-16 (little-endian) text. Save it as UTF-8 and import it again.', 'import_encoding');
+    throw new ImportError(
+      'This file is UTF-16 (little-endian) text. Save it as UTF-8 and import it again.',
+      'import_encoding',
+    );
   }
   if (b[0] === 0xfe && b[1] === 0xff) {
-    throw new ImportError('This file is UTF-16 (big-endian) text. Save it as UTF-8 and import it again.', 'import_encoding');
+    throw new ImportError(
+      'This file is UTF-16 (big-endian) text. Save it as UTF-8 and import it again.',
+      'import_encoding',
+    );
   }
   const head = b.subarray(0, 4096);
   let zeros = 0;
@@ -55,12 +66,16 @@ export function detectFormat(text: string, fileName = ''): ImportFormat {
 
 export function parseImport(bytes: Uint8Array, fileName = ''): ParsedImport {
   if (bytes.byteLength > MAX_IMPORT_BYTES) {
-    throw new ImportError(`This file is ${formatBytes(bytes.byteLength)}; an import file may be at most ${formatBytes(MAX_IMPORT_BYTES)}.`, 'import_too_large');
+    throw new ImportError(
+      `This file is ${formatBytes(bytes.byteLength)}; an import file may be at most ${formatBytes(MAX_IMPORT_BYTES)}.`,
+      'import_too_large',
+    );
   }
   if (bytes.byteLength === 0) throw new ImportError('The file is empty.', 'import_empty');
   const text = decodeImportText(bytes);
   const format = detectFormat(text, fileName);
-  const parsed = format === 'moodle-xml' ? parseMoodleXml(text) : format === 'gift' ? parseGift(text) : parseAiken(text);
+  const parsed =
+    format === 'moodle-xml' ? parseMoodleXml(text) : format === 'gift' ? parseGift(text) : parseAiken(text);
   const count = parsed.questions.length + countIn(parsed.categories);
   if (count === 0 && parsed.skipped.length === 0) {
     throw new ImportError(`This ${IMPORT_FORMAT_NAMES[format]} file has no questions.`, 'import_no_questions');

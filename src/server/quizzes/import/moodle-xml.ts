@@ -164,13 +164,20 @@ function oneImage(ctx: Context, images: FoundImage[], where: string): ImportImag
   const [image] = images as [FoundImage];
   const prefix = '@@PLUGINFILE@@/';
   if (!image.src.startsWith(prefix)) {
-    throw new Skip(`${where} shows an image from another site (${firstWords(image.src, 80)}); only images embedded in the file can be imported.`);
+    throw new Skip(
+      `${where} shows an image from another site (${firstWords(image.src, 80)}); only images embedded in the file can be imported.`,
+    );
   }
   let file = decodeURIComponent(image.src.slice(prefix.length));
   file = ctx.files.renamed.get(file) ?? file;
-  if (!ctx.files.images.has(file)) throw new Skip(`${where} shows ${file}, which is not embedded in the file as an image.`);
+  if (!ctx.files.images.has(file))
+    throw new Skip(`${where} shows ${file}, which is not embedded in the file as an image.`);
   const alt = (image.alt ?? '').trim();
-  if (alt === '') ctx.problems.push({ severity: 'error', message: `The image ${file} has no alt text: describe it for learners who cannot see it.` });
+  if (alt === '')
+    ctx.problems.push({
+      severity: 'error',
+      message: `The image ${file} has no alt text: describe it for learners who cannot see it.`,
+    });
   return { file, alt };
 }
 
@@ -224,7 +231,10 @@ function answerOf(ctx: Context, node: Node, index: number): ImportAnswer {
   const grade = fractionFromPercent(percent);
   if (!grade) throw new Skip(`${where} is worth ${node['@_fraction']}%, outside -100%…100%.`);
   if (grade.note) ctx.problems.push({ severity: 'warning', message: `${where}: ${grade.note}` });
-  const format: TextFormat = textFormat(typeof node['@_format'] === 'string' ? (node['@_format'] as string) : undefined, 'moodle');
+  const format: TextFormat = textFormat(
+    typeof node['@_format'] === 'string' ? (node['@_format'] as string) : undefined,
+    'moodle',
+  );
   collectFiles(ctx, (node.file as Node[] | undefined) ?? []);
   const raw = textOf(node.text);
   refuseOtherFiles(raw, where);
@@ -242,7 +252,10 @@ function questionOf(node: Node, type: string, files: Files): ImportQuestion {
   let answers = ((node.answer as Node[] | undefined) ?? []).map((a, i) => answerOf(ctx, a, i));
   if (type === 'truefalse') {
     // Moodle shows its own True/False whatever the stored words ("true", "false").
-    answers = answers.map((a) => ({ ...a, text: /^true$/i.test(a.text) ? 'True' : /^false$/i.test(a.text) ? 'False' : a.text }));
+    answers = answers.map((a) => ({
+      ...a,
+      text: /^true$/i.test(a.text) ? 'True' : /^false$/i.test(a.text) ? 'False' : a.text,
+    }));
   }
   let kind: ImportQuestion['kind'];
   let allOrNothing = false;
@@ -252,7 +265,16 @@ function questionOf(node: Node, type: string, files: Files): ImportQuestion {
     allOrNothing = true;
   } else kind = flag(plainChild(node, 'single'), true) ? 'single' : 'multiple';
   const shuffleAnswers = flag(plainChild(node, 'shuffleanswers'), true);
-  const question: Omit<ImportQuestion, 'problems'> = { name, kind, text, image, allOrNothing, generalFeedback, answers, shuffleAnswers };
+  const question: Omit<ImportQuestion, 'problems'> = {
+    name,
+    kind,
+    text,
+    image,
+    allOrNothing,
+    generalFeedback,
+    answers,
+    shuffleAnswers,
+  };
   const unfit = unfitReason(question);
   if (unfit) throw new Skip(`${unfit[0]?.toUpperCase()}${unfit.slice(1)}`);
   const problems = [...ctx.problems, ...questionProblems(question)];
@@ -333,10 +355,16 @@ export function parseMoodleXml(text: string): ParsedImport {
   refuseDoctype(text);
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) {
-    throw new ImportError(`This is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`, 'import_malformed');
+    throw new ImportError(
+      `This is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`,
+      'import_malformed',
+    );
   }
   if (rootName(text) !== 'quiz') {
-    throw new ImportError('This XML file is not a Moodle question file (it has no <quiz> element).', 'import_not_moodle');
+    throw new ImportError(
+      'This XML file is not a Moodle question file (it has no <quiz> element).',
+      'import_not_moodle',
+    );
   }
   const files = new Files();
   const tree = new CategoryTree();
@@ -356,9 +384,16 @@ export function parseMoodleXml(text: string): ParsedImport {
       current = parts.length > 0 ? tree.at(parts).questions : loose;
       continue;
     }
-    const name = plainChild(node, 'name') || firstWords(decodeEntities(richText(node.questiontext).text.replace(/<[^>]*>/g, ''))) || 'Untitled question';
+    const name =
+      plainChild(node, 'name') ||
+      firstWords(decodeEntities(richText(node.questiontext).text.replace(/<[^>]*>/g, ''))) ||
+      'Untitled question';
     if (type !== 'multichoice' && type !== 'truefalse' && type !== 'multichoiceset') {
-      skipped.push({ name, kind: type || 'unknown', reason: KIND_REASONS[type] ?? `Lectern has no ${type || 'unnamed'} questions.` });
+      skipped.push({
+        name,
+        kind: type || 'unknown',
+        reason: KIND_REASONS[type] ?? `Lectern has no ${type || 'unnamed'} questions.`,
+      });
       continue;
     }
     try {

@@ -2,7 +2,20 @@
 // server parses it and stores nothing), choose where it goes, then confirm. Confirming saves any
 // pending edit first, then sends the file again with the draft's revision: the server stores the
 // images and saves the test set in one step, and the wizard continues from the saved draft.
-import { Alert, Button, FileButton, Group, Loader, Modal, Paper, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  FileButton,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { type DragEvent, useId, useState } from 'react';
@@ -55,7 +68,12 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
   function choose(chosen: File | null) {
     if (!chosen) return;
     setFile(chosen);
-    setNewName(chosen.name.replace(/\.(xml|txt|gift)$/i, '').replace(/\.(gift|moodle)$/i, '').slice(0, 200) || 'Imported questions');
+    setNewName(
+      chosen.name
+        .replace(/\.(xml|txt|gift)$/i, '')
+        .replace(/\.(gift|moodle)$/i, '')
+        .slice(0, 200) || 'Imported questions',
+    );
     confirm.reset();
     preview.mutate(chosen);
   }
@@ -83,7 +101,11 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
     mode === 'new' ? (newName.trim() ? { newCategory: newName.trim() } : null) : categoryId ? { categoryId } : null;
   const data = preview.data;
   const importable = data ? data.questionCount : 0;
-  const confirmError = confirm.error ? (confirm.error instanceof Error && !('status' in confirm.error) ? confirm.error.message : errorMessage(confirm.error)) : null;
+  const confirmError = confirm.error
+    ? confirm.error instanceof Error && !('status' in confirm.error)
+      ? confirm.error.message
+      : errorMessage(confirm.error)
+    : null;
 
   return (
     <Modal.Root opened={opened} onClose={close} size="xl" transitionProps={{ duration: 0 }}>
@@ -110,8 +132,8 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
             >
               <Stack gap="xs" align="flex-start">
                 <Text size="sm" id={`${ids}-hint`}>
-                  A Moodle XML, GIFT or Aiken file, up to {formatBytes(MAX_IMPORT_BYTES)}. Drop it here or choose it. Nothing is added
-                  before you confirm.
+                  A Moodle XML, GIFT or Aiken file, up to {formatBytes(MAX_IMPORT_BYTES)}. Drop it here or choose it.
+                  Nothing is added before you confirm.
                 </Text>
                 <FileButton onChange={choose} accept={ACCEPT}>
                   {(props) => (
@@ -138,8 +160,11 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
             {data && (
               <Stack gap="md">
                 <Text role="status" fw={600}>
-                  {file?.name} ({IMPORT_FORMAT_NAMES[data.format]}): {importable} {importable === 1 ? 'question' : 'questions'} to import
-                  {data.images.length > 0 ? `, ${data.images.length} ${data.images.length === 1 ? 'image' : 'images'}` : ''}
+                  {file?.name} ({IMPORT_FORMAT_NAMES[data.format]}): {importable}{' '}
+                  {importable === 1 ? 'question' : 'questions'} to import
+                  {data.images.length > 0
+                    ? `, ${data.images.length} ${data.images.length === 1 ? 'image' : 'images'}`
+                    : ''}
                   {data.skipped.length > 0 ? `; ${data.skipped.length} not imported` : ''}.
                 </Text>
                 <ImportPreviewList preview={data} />
@@ -152,7 +177,13 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
                     <Stack gap="xs" mt="xs">
                       <Radio value="new" label="A new category" />
                       {mode === 'new' && (
-                        <TextInput label="Name of the new category" value={newName} onChange={(e) => setNewName(e.currentTarget.value)} maxLength={200} required />
+                        <TextInput
+                          label="Name of the new category"
+                          value={newName}
+                          onChange={(e) => setNewName(e.currentTarget.value)}
+                          maxLength={200}
+                          required
+                        />
                       )}
                       <Radio value="existing" label="A category of this test" disabled={locations.length === 0} />
                       {mode === 'existing' && (

@@ -26,7 +26,17 @@ function PreviewImage({ image, images }: { image: ImportImageRef; images: Images
   );
 }
 
-function QuestionItem({ question, number, images, headingOrder }: { question: ImportQuestion; number: number; images: Images; headingOrder: 3 }) {
+function QuestionItem({
+  question,
+  number,
+  images,
+  headingOrder,
+}: {
+  question: ImportQuestion;
+  number: number;
+  images: Images;
+  headingOrder: 3;
+}) {
   return (
     <Paper withBorder p="sm" radius="sm" component="li" style={{ listStyle: 'none' }}>
       <Stack gap="xs">
@@ -49,7 +59,12 @@ function QuestionItem({ question, number, images, headingOrder }: { question: Im
               <Text span fw={answer.fraction > 0 ? 600 : 400} size="sm" style={{ overflowWrap: 'anywhere' }}>
                 {answer.text}
               </Text>{' '}
-              <Text span size="sm" c={answer.fraction < 0 ? 'red.9' : answer.fraction > 0 ? undefined : 'gray.7'} fw={answer.fraction > 0 ? 600 : 400}>
+              <Text
+                span
+                size="sm"
+                c={answer.fraction < 0 ? 'red.9' : answer.fraction > 0 ? undefined : 'gray.7'}
+                fw={answer.fraction > 0 ? 600 : 400}
+              >
                 ({fractionLabel(answer.fraction)})
               </Text>
               {answer.feedback && (
@@ -109,7 +124,14 @@ export function ImportPreviewList({ preview }: { preview: ImportPreview }) {
       </Stack>
     );
   const category = (c: ImportCategoryView, depth: number, path: string) => (
-    <Stack key={path} gap="xs" component="section" aria-label={`Category ${c.name}`} pl={depth > 1 ? 'sm' : 0} style={depth > 1 ? { borderLeft: '2px solid var(--mantine-color-gray-3)' } : undefined}>
+    <Stack
+      key={path}
+      gap="xs"
+      component="section"
+      aria-label={`Category ${c.name}`}
+      pl={depth > 1 ? 'sm' : 0}
+      style={depth > 1 ? { borderLeft: '2px solid var(--mantine-color-gray-3)' } : undefined}
+    >
       <Text fw={700} size="sm" style={{ overflowWrap: 'anywhere' }}>
         Category: {c.name}{' '}
         <Text span c="gray.7" size="sm">

@@ -39,7 +39,13 @@ export function TestTransfer({ draftId, saver, testSet }: { draftId: string; sav
           <Menu.Item onClick={() => void download('gift')}>GIFT (text only, no images)</Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <ImportDialog opened={importing} onClose={() => setImporting(false)} draftId={draftId} saver={saver} testSet={testSet} />
+      <ImportDialog
+        opened={importing}
+        onClose={() => setImporting(false)}
+        draftId={draftId}
+        saver={saver}
+        testSet={testSet}
+      />
     </Group>
   );
 }

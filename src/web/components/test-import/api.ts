@@ -16,7 +16,12 @@ export interface ImportResult {
   categoryId: string;
 }
 
-export function confirmImport(draftId: string, file: File, revision: number, target: ImportTarget): Promise<ImportResult> {
+export function confirmImport(
+  draftId: string,
+  file: File,
+  revision: number,
+  target: ImportTarget,
+): Promise<ImportResult> {
   const params = new URLSearchParams({ name: file.name, revision: String(revision) });
   if ('categoryId' in target) params.set('categoryId', target.categoryId);
   else params.set('newCategory', target.newCategory);
