@@ -192,12 +192,14 @@ export function parseGift(source: string): ParsedImport {
   const skipped: SkippedQuestion[] = [];
   const notes: string[] = [];
   for (const raw of blocks) {
-    const block = protect(raw.trim());
-    const category = /^\$CATEGORY:\s*(.*)$/m.exec(block);
-    if (category && block.startsWith('$CATEGORY:')) {
+    let block = protect(raw.trim());
+    const category = /^\$CATEGORY:[ \t]*(.*)(?:\n|$)/.exec(block);
+    if (category) {
       const parts = categoryPath(restore(category[1] ?? ''));
       target = parts.length > 0 ? tree.at(parts).questions : loose;
-      continue;
+      // A question written on the next line, without a blank line between, is still read.
+      block = block.slice(category[0].length).trim();
+      if (block === '') continue;
     }
     try {
       target.push(questionOf(block));

@@ -357,6 +357,11 @@ describe('GIFT fixture (questions.gift.txt)', () => {
 });
 
 describe('GIFT rules', () => {
+  it('a question right below its $CATEGORY line (no blank line) is read into it', () => {
+    const parsed = parseImport(text('$CATEGORY: $course$/Quick\n::Q::Is it?{T}\n'), 'q.gift');
+    assert.deepEqual(names(parsed.categories), [['Quick', ['Q'], []]]);
+  });
+
   it('$CATEGORY, escapes, [markdown], {F}, and ~%-50% penalties', () => {
     const parsed = parseImport(
       text(
