@@ -23,6 +23,7 @@ import type { TestSet } from '../../../shared/quiz.ts';
 import { categoryLocations } from '../../../shared/quiz-editing.ts';
 import { IMPORT_FORMAT_NAMES, type ImportTarget, MAX_IMPORT_BYTES } from '../../../shared/quiz-import.ts';
 import { formatBytes } from '../../../shared/format-bytes.ts';
+import { ApiError } from '../../api.ts';
 import { errorMessage } from '../../forms.ts';
 import type { DraftSaver } from '../wizard/draft-saver.ts';
 import { confirmImport, previewImport } from './api.ts';
@@ -36,6 +37,10 @@ export interface ImportDialogProps {
   testSet: TestSet;
 }
 
+/** The server's message, or ours (a local check) as it is. */
+const messageOf = (error: unknown) =>
+  error instanceof ApiError || !(error instanceof Error) ? errorMessage(error) : error.message;
+
 const ACCEPT = '.xml,.txt,.gift,text/xml,application/xml,text/plain';
 
 export function ImportDialog({ opened, onClose, draftId, saver, testSet }: ImportDialogProps) {
@@ -47,7 +52,17 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
   const [dragging, setDragging] = useState(false);
   const locations = categoryLocations(testSet.categories);
 
-  const preview = useMutation({ mutationFn: (chosen: File) => previewImport(draftId, chosen) });
+  const preview = useMutation({
+    mutationFn: async (chosen: File) => {
+      // Refused here too, so a huge file is not sent only to be refused.
+      if (chosen.size > MAX_IMPORT_BYTES) {
+        throw new Error(
+          `This file is ${formatBytes(chosen.size)}; an import file may be at most ${formatBytes(MAX_IMPORT_BYTES)}.`,
+        );
+      }
+      return previewImport(draftId, chosen);
+    },
+  });
   const confirm = useMutation({
     mutationFn: async ({ chosen, target }: { chosen: File; target: ImportTarget }) => {
       if (!(await saver.flush())) {
@@ -101,11 +116,7 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
     mode === 'new' ? (newName.trim() ? { newCategory: newName.trim() } : null) : categoryId ? { categoryId } : null;
   const data = preview.data;
   const importable = data ? data.questionCount : 0;
-  const confirmError = confirm.error
-    ? confirm.error instanceof Error && !('status' in confirm.error)
-      ? confirm.error.message
-      : errorMessage(confirm.error)
-    : null;
+  const confirmError = confirm.error ? messageOf(confirm.error) : null;
 
   return (
     <Modal.Root opened={opened} onClose={close} size="xl" transitionProps={{ duration: 0 }}>
@@ -153,7 +164,7 @@ export function ImportDialog({ opened, onClose, draftId, saver, testSet }: Impor
             )}
             {preview.isError && (
               <Alert color="red" title={`${file?.name ?? 'The file'} cannot be imported`} role="alert">
-                {errorMessage(preview.error)} Nothing was changed.
+                {messageOf(preview.error)} Nothing was changed.
               </Alert>
             )}
 
