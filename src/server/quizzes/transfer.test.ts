@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { DraftView } from '../../shared/drafts.ts';
 import type { QuizCategory } from '../../shared/quiz.ts';
-import type { ImportPreview } from '../../shared/quiz-import.ts';
+import { importPreviewSchema } from '../../shared/quiz-import.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { FIXTURES } from '../testing/fixtures.ts';
@@ -86,7 +86,8 @@ for (const dialect of TEST_DIALECTS) {
       const before = await assetCount();
       const res = await preview(author, draft.id, moodleWithImage(png, null), 'bank.xml');
       assert.equal(res.statusCode, 200, res.body);
-      const p = res.json().preview as ImportPreview;
+      // The answer keeps to the shared schema the browser reads it by.
+      const p = importPreviewSchema.parse(res.json().preview);
       assert.equal(p.format, 'moodle-xml');
       assert.equal(p.questionCount, 1);
       assert.deepEqual(
