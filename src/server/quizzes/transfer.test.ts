@@ -312,3 +312,44 @@ for (const dialect of TEST_DIALECTS) {
     });
   });
 }
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`[${dialect}] test-set import over the author's storage quota`, () => {
+    let app: TestApp;
+    let author: TestClient;
+
+    before(async () => {
+      // About 1 KB of storage: the embedded image does not fit.
+      app = await createTestApp(dialect, { QUOTA_STORED_GB: String(1 / 1024 / 1024) });
+      author = (await createSignedInUser(app, await setUpAdmin(app), 'author')).client;
+    });
+    after(() => app.close());
+
+    it('refuses the confirm with the quota’s message; no image, blob or question is left', async () => {
+      const png = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#123456' } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      const draft = ((await author.post('/api/drafts')).json() as { draft: DraftView }).draft;
+      const res = await author.request(
+        'POST',
+        `/api/drafts/${draft.id}/test/import?name=b.xml&revision=1&newCategory=X`,
+        moodleWithImage(png, 'A square'),
+        { headers: OCTETS },
+      );
+      assert.equal(res.statusCode, 413, res.body);
+      assert.equal(res.json().error, 'quota_exceeded');
+      const count = async (table: 'assets' | 'blobs') =>
+        Number(
+          (
+            await app.runtime.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      assert.equal(await count('assets'), 0);
+      assert.equal(await count('blobs'), 0);
+      assert.equal((await author.get(`/api/drafts/${draft.id}`)).json().draft.revision, 1);
+    });
+  });
+}
