@@ -277,6 +277,13 @@ function questionOf(node: Node, type: string, files: Files): ImportQuestion {
   };
   const unfit = unfitReason(question);
   if (unfit) throw new Skip(`${unfit[0]?.toUpperCase()}${unfit.slice(1)}`);
+  if (!shuffleAnswers && kind !== 'true-false') {
+    ctx.problems.push({
+      severity: 'warning',
+      message:
+        'In Moodle this question kept its answers in order; in Lectern the test’s “Shuffle answers” setting decides for every question.',
+    });
+  }
   const problems = [...ctx.problems, ...questionProblems(question)];
   // The rules already flag a blank alt text; the import's own message says which file.
   const seen = new Set<string>();
