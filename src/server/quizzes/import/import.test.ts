@@ -508,6 +508,39 @@ describe('hostile input: a clear error, nothing parsed', () => {
     );
   });
 
+  it('a broken %-escape in an image link is a skipped question, not a failure', () => {
+    const parsed = parseImport(
+      text(
+        '<quiz><question type="multichoice"><name><text>Bad link</text></name><questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/a%E0%A4%A.png" alt="a">]]></text></questiontext><answer fraction="100"><text>x</text></answer><answer fraction="0"><text>y</text></answer></question></quiz>',
+      ),
+    );
+    assert.match(only(parsed.skipped, 'skip').reason, /a%E0%A4%A\.png, which is not embedded/);
+  });
+
+  it('elements nested 100,000 deep: refused, no stack overflow', () => {
+    const n = 100_000;
+    refuses(
+      text(`<quiz><question type="truefalse">${'<a>'.repeat(n)}${'</a>'.repeat(n)}</question></quiz>`),
+      'import_malformed',
+      /cannot be read/,
+    );
+  });
+
+  it('markup built to make patterns rescan the text (unclosed <a, <!--, <img, ![) is read in linear time', () => {
+    const evil = ['<a href="x">', '<!--', '<img src="x"', '![', '<script>', 'href="@@PLUGINFILE@@/']
+      .map((piece) => piece.repeat(40_000))
+      .join('');
+    const started = performance.now();
+    const parsed = parseImport(
+      text(
+        `<quiz><question type="multichoice"><name><text>Evil</text></name><questiontext format="html"><text><![CDATA[${evil}]]></text></questiontext><answer fraction="100"><text>a</text></answer><answer fraction="0"><text>b</text></answer></question></quiz>`,
+      ),
+    );
+    const ms = performance.now() - started;
+    assert.equal(parsed.skipped.length + importedQuestions(parsed).length, 1);
+    assert.ok(ms < 20_000, `took ${Math.round(ms)} ms`);
+  });
+
   it('a file that is no question file', () => {
     assert.throws(() => parseImport(text('just some words'), 'notes.txt'), /not a Moodle XML, GIFT or Aiken/);
     assert.throws(() => parseImport(text('<html><body>hi</body></html>'), 'page.xml'), /not a Moodle question file/);

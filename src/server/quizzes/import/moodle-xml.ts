@@ -23,6 +23,7 @@ import {
   asMarkdown,
   asPlain,
   decodeEntities,
+  decodePath,
   embeddedLinks,
   type FoundImage,
   firstWords,
@@ -168,7 +169,7 @@ function oneImage(ctx: Context, images: FoundImage[], where: string): ImportImag
       `${where} shows an image from another site (${firstWords(image.src, 80)}); only images embedded in the file can be imported.`,
     );
   }
-  let file = decodeURIComponent(image.src.slice(prefix.length));
+  let file = decodePath(image.src.slice(prefix.length));
   file = ctx.files.renamed.get(file) ?? file;
   if (!ctx.files.images.has(file))
     throw new Skip(`${where} shows ${file}, which is not embedded in the file as an image.`);
@@ -219,7 +220,7 @@ function feedbackText(ctx: Context, node: unknown, where: string): string {
     const name = image.src.replace(/^@@PLUGINFILE@@\//, '');
     ctx.problems.push({
       severity: 'warning',
-      message: `${where} showed the image ${decodeURIComponent(name)}${image.alt ? ` (“${image.alt}”)` : ''}; feedback holds text only, so it was left out.`,
+      message: `${where} showed the image ${decodePath(name)}${image.alt ? ` (“${image.alt}”)` : ''}; feedback holds text only, so it was left out.`,
     });
   }
   return asPlain(taken.text, format);
@@ -382,7 +383,16 @@ export function parseMoodleXml(text: string): ParsedImport {
   // One question parsed at a time (the file is known to be well-formed): a bank of thousands never
   // lives in memory as one tree.
   for (const segment of questionElements(text)) {
-    const node = ((parser.parse(segment) as Node).question as Node[] | undefined)?.[0];
+    let node: Node | undefined;
+    try {
+      node = ((parser.parse(segment) as Node).question as Node[] | undefined)?.[0];
+    } catch (err) {
+      // The parser's own limits (elements nested hundreds deep): the file is refused whole.
+      throw new ImportError(
+        `This XML file cannot be read: ${err instanceof Error ? err.message : String(err)}.`,
+        'import_malformed',
+      );
+    }
     if (!node) continue;
     const type = String(node['@_type'] ?? '').trim();
     if (type === 'category') {
@@ -393,7 +403,7 @@ export function parseMoodleXml(text: string): ParsedImport {
     }
     const name =
       plainChild(node, 'name') ||
-      firstWords(decodeEntities(richText(node.questiontext).text.replace(/<[^>]*>/g, ''))) ||
+      firstWords(decodeEntities(richText(node.questiontext).text.replace(/<[^<>]*>/g, ''))) ||
       'Untitled question';
     if (type !== 'multichoice' && type !== 'truefalse' && type !== 'multichoiceset') {
       skipped.push({

@@ -71,8 +71,8 @@ export interface FoundImage {
   alt: string | null;
 }
 
-const IMG_TAG = /<img\b[^>]*>/gi;
-const MD_IMAGE = /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
+const IMG_TAG = /<img\b[^<>]*>/gi;
+const MD_IMAGE = /!\[([^\]\n]{0,300})\]\(([^)\s]{1,2000})(?:\s+"[^"\n]{0,300}")?\)/g;
 
 function attribute(tag: string, name: string): string | null {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
@@ -96,77 +96,108 @@ export function takeImages(text: string, format: TextFormat): { text: string; im
   return { text: rest, images };
 }
 
+/** A file name from a URL path ("my%20picture.png"); a broken escape is kept as written, never an error. */
+export function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Links to embedded files that are not images (`<a href="@@PLUGINFILE@@/x.mp3">`, `<source src=…>`…). */
 export function embeddedLinks(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:href|src|data)\s*=\s*["']@@PLUGINFILE@@\/([^"']+)["']/gi)) {
-    out.push(decodeURIComponent(m[1] ?? ''));
+  for (const m of text.matchAll(/(?:href|src|data)\s*=\s*["']@@PLUGINFILE@@\/([^"'<>]{1,1000})["']/gi)) {
+    out.push(decodePath(m[1] ?? ''));
   }
   return out;
+}
+
+// Every pattern below stops at the next "<" or is bounded, and blocks are cut with indexOf: an
+// import file's text is hostile input, and a pattern that rescans to the end of the text from each
+// "<" (an unclosed <a, <!--, <img) would take quadratic time.
+
+/** The text without `open`…`close` blocks (comments, scripts); an unclosed one runs to the end. */
+function cutBlocks(text: string, open: RegExp, close: string): string {
+  let out = '';
+  let at = 0;
+  const lower = text.toLowerCase();
+  open.lastIndex = 0;
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    out += text.slice(at, m.index);
+    const end = lower.indexOf(close, m.index + m[0].length);
+    if (end < 0) return out;
+    at = end + close.length;
+    open.lastIndex = at;
+  }
+  return out + text.slice(at);
+}
+
+function withoutBlocks(html: string): string {
+  return cutBlocks(cutBlocks(cutBlocks(html, /<!--/g, '-->'), /<script\b/gi, '</script>'), /<style\b/gi, '</style>');
 }
 
 function tidy(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
-    .replace(/[ \t\u00a0]+\n/g, '\n')
-    .replace(/\n[ \t]+/g, '\n')
-    .replace(/[ \t]{2,}/g, ' ')
+    .split('\n')
+    .map((line) => line.trim().replace(/[ \t\u00a0]{2,}/g, ' '))
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
 
 /** HTML as Markdown: paragraphs, line breaks, bold, italics, links, lists and code kept; other tags dropped. */
 export function htmlToMarkdown(html: string): string {
-  let s = html.replace(/\s+/g, ' ');
+  let s = withoutBlocks(html.replace(/\s+/g, ' '));
   s = s
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|h[1-6]|ul|ol|table|blockquote|pre)\s*>/gi, '\n\n')
-    .replace(/<(p|div|h[1-6]|ul|ol|table|blockquote|pre)\b[^>]*>/gi, '\n\n')
-    .replace(/<li\b[^>]*>/gi, '\n- ')
+    .replace(/<(p|div|h[1-6]|ul|ol|table|blockquote|pre)\b[^<>]*>/gi, '\n\n')
+    .replace(/<li\b[^<>]*>/gi, '\n- ')
     .replace(/<\/li\s*>/gi, '')
     .replace(/<\/tr\s*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
-    .replace(/<(strong|b)\b[^>]*>\s*/gi, '**')
-    .replace(/\s*<\/(strong|b)\s*>/gi, '**')
-    .replace(/<(em|i)\b[^>]*>\s*/gi, '_')
-    .replace(/\s*<\/(em|i)\s*>/gi, '_')
-    .replace(/<code\b[^>]*>/gi, '`')
+    .replace(/<(strong|b)\b[^<>]*> ?/gi, '**')
+    .replace(/ ?<\/(strong|b)\s*>/gi, '**')
+    .replace(/<(em|i)\b[^<>]*> ?/gi, '_')
+    .replace(/ ?<\/(em|i)\s*>/gi, '_')
+    .replace(/<code\b[^<>]*>/gi, '`')
     .replace(/<\/code\s*>/gi, '`')
-    .replace(/<a\b[^>]*\shref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, d, q, inner: string) => {
-      const href = decodeEntities(d ?? q ?? '');
-      const label = inner.replace(/<[^>]*>/g, '').trim();
-      return /^(https?:|mailto:)/i.test(href) ? `[${label}](${href})` : label;
-    })
-    .replace(/<\/?[a-z][^>]*>/gi, '');
+    .replace(
+      /<a\b[^<>]*\shref\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')[^<>]*>([^<]*)<\/a\s*>/gi,
+      (_m, d, q, inner: string) => {
+        const href = decodeEntities(d ?? q ?? '');
+        const label = inner.trim();
+        return /^(https?:|mailto:)/i.test(href) ? `[${label}](${href})` : label;
+      },
+    )
+    .replace(/<\/?[a-z][^<>]*>/gi, '');
   // An emphasis left empty by a removed image ("** **") is dropped.
-  s = s.replace(/\*\*\s*\*\*/g, '').replace(/(^|\s)__(\s|$)/g, '$1$2');
+  s = s.replace(/\*\* ?\*\*/g, '').replace(/(^|\s)__(\s|$)/g, '$1$2');
   return tidy(decodeEntities(s));
 }
 
 /** HTML as plain text (answers and feedback hold no formatting). */
 export function htmlToText(html: string): string {
-  const s = html
-    .replace(/\s+/g, ' ')
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
+  const s = withoutBlocks(html.replace(/\s+/g, ' '))
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?(p|div|h[1-6]|ul|ol|li|tr|table|blockquote|pre)\b[^>]*>/gi, '\n')
-    .replace(/<\/?[a-z][^>]*>/gi, '');
+    .replace(/<\/?(p|div|h[1-6]|ul|ol|li|tr|table|blockquote|pre)\b[^<>]*>/gi, '\n')
+    .replace(/<\/?[a-z][^<>]*>/gi, '');
   return tidy(decodeEntities(s));
 }
 
 /** A text in `format` as a question's Markdown. */
 export function asMarkdown(text: string, format: TextFormat): string {
   if (format === 'html') return htmlToMarkdown(text);
-  if (format === 'moodle') return /<[a-z][^>]*>/i.test(text) ? htmlToMarkdown(text) : tidy(text);
+  if (format === 'moodle') return /<[a-z][^<>]*>/i.test(text) ? htmlToMarkdown(text) : tidy(text);
   return text.replace(/\r\n?/g, '\n').trim();
 }
 
 /** A text in `format` as plain text (answers, feedback). */
 export function asPlain(text: string, format: TextFormat): string {
-  if (format === 'html' || (format === 'moodle' && /<[a-z][^>]*>/i.test(text))) return htmlToText(text);
+  if (format === 'html' || (format === 'moodle' && /<[a-z][^<>]*>/i.test(text))) return htmlToText(text);
   return text.replace(/\r\n?/g, '\n').trim();
 }
 
