@@ -57,9 +57,11 @@ export function decodeImportText(bytes: Uint8Array): string {
 export function detectFormat(text: string, fileName = ''): ImportFormat {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('<') || /\.xml$/i.test(fileName)) return 'moodle-xml';
-  const hasAnswerLines = /^\s*ANSWER:\s*[A-Z]\s*$/im.test(text);
+  // Patterns that stay on one line: the text is hostile input, and one that crossed lines could rescan it.
+  const hasAnswerLines = /^[ \t]*ANSWER:[ \t]*[A-Z][ \t]*\r?$/im.test(text);
   if (hasAnswerLines && !/[^\\]\{/.test(text)) return 'aiken';
-  if (/\{[\s\S]*\}/.test(text)) return 'gift';
+  const open = text.indexOf('{');
+  if (open >= 0 && text.lastIndexOf('}') > open) return 'gift';
   if (hasAnswerLines) return 'aiken';
   throw new ImportError('This file is not a Moodle XML, GIFT or Aiken question file.', 'import_unknown_format');
 }
