@@ -208,6 +208,23 @@ for (const dialect of TEST_DIALECTS) {
       await publish.click();
       await page.waitForURL(/\/courses\/[0-9a-f-]{36}$/);
       await page.getByRole('heading', { level: 1, name: 'Imported fire safety' }).waitFor();
+
+      // The published version's test, as GIFT: the question is there, the image said to be left out.
+      await page.getByRole('button', { name: 'Export the test' }).click();
+      const gift = page.waitForEvent('download');
+      await page.getByRole('menuitem', { name: 'GIFT (text only, no images)' }).click();
+      const giftText = await new Promise<string>((resolve, reject) => {
+        void gift
+          .then((d) => d.createReadStream())
+          .then((stream) => {
+            const chunks: Buffer[] = [];
+            stream.on('data', (c: Buffer) => chunks.push(c));
+            stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+            stream.on('error', reject);
+          }, reject);
+      });
+      assert.match(giftText, /Which extinguisher is this\?\{/);
+      assert.match(giftText, /The image “A red CO2 extinguisher” is not included: GIFT files cannot hold images\./);
     });
   });
 }

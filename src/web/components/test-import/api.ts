@@ -33,3 +33,7 @@ export type ExportFormat = 'moodle-xml' | 'gift';
 export function exportUrl(draftId: string, format: ExportFormat): string {
   return `${draftPath(draftId)}/export?format=${format}`;
 }
+
+export function versionExportUrl(courseId: string, version: number, format: ExportFormat): string {
+  return `/api/courses/${encodeURIComponent(courseId)}/versions/${version}/test/export?format=${format}`;
+}

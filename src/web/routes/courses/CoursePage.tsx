@@ -11,6 +11,7 @@ import { derivativeUrl, isSettled } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
+import { VersionExport } from '../../components/test-import/VersionExport.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { coursesApi } from '../../courses-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -141,6 +142,9 @@ export function CoursePage() {
           <Button variant="default" onClick={() => void edit()} loading={busy}>
             Edit course (new version)
           </Button>
+        )}
+        {editor && user.role !== 'learner' && course.testSummary.questionCount > 0 && (
+          <VersionExport courseId={id} version={course.version} />
         )}
         {editor && course.latestVersion > 1 && (
           <Select
