@@ -22,6 +22,7 @@ import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
 import { registerLearningRoutes } from './learning/routes.ts';
+import { registerQuizRoutes } from './quizzes/routes.ts';
 import { registerQuotaRoutes } from './quotas/routes.ts';
 import type { Services } from './services.ts';
 import type { StorageState } from './storage/prepare.ts';
@@ -49,7 +50,25 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, attempts, learning, certificates, credentials, quotas, gc, uploads, blobStore, queue, bus } = services;
+  const {
+    auth,
+    users,
+    assets,
+    media,
+    drafts,
+    courses,
+    quizTransfer,
+    attempts,
+    learning,
+    certificates,
+    credentials,
+    quotas,
+    gc,
+    uploads,
+    blobStore,
+    queue,
+    bus,
+  } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -128,6 +147,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   });
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
+  registerQuizRoutes(app, { transfer: quizTransfer });
   registerAttemptRoutes(app, { attempts });
   registerLearningRoutes(app, { learning });
   // Public verification: 60 requests a minute per address (per node).

@@ -13,6 +13,14 @@ export function mayManage(actor: Actor, thing: { ownerId: string }): boolean {
   return actor.id === thing.ownerId || actor.role === 'admin';
 }
 
+/**
+ * Questions may be imported into a draft by its author only, not an administrator: the imported
+ * images become the author's files and count against their quota.
+ */
+export function mayImportInto(actor: Actor, draft: { ownerId: string }): boolean {
+  return actor.id === draft.ownerId;
+}
+
 /** Authors and administrators make courses and upload their files. */
 export function mayAuthor(actor: Actor): boolean {
   return actor.role === 'author' || actor.role === 'admin';

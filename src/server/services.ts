@@ -34,6 +34,7 @@ import { createLearningService } from './learning/service.ts';
 import { createMediaRepository } from './media/repository.ts';
 import { createMediaService } from './media/service.ts';
 import { createQuotasRepository } from './quotas/repository.ts';
+import { createQuizTransferService } from './quizzes/service.ts';
 import { createQuotasService } from './quotas/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import type { UploadStore } from './uploads/store.ts';
@@ -89,6 +90,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
   const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
+  const quizTransfer = createQuizTransferService({ drafts, draftRows, assets, assetRows, courses, blobStore });
   const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
 
   const blobDeletion = createBlobDeletion({ db, blobStore });
@@ -130,7 +132,25 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, attempts, learning, certificates, credentials, quotas, gc, uploads, blobStore, queue, bus };
+  return {
+    auth,
+    users,
+    assets,
+    media,
+    drafts,
+    courses,
+    quizTransfer,
+    attempts,
+    learning,
+    certificates,
+    credentials,
+    quotas,
+    gc,
+    uploads,
+    blobStore,
+    queue,
+    bus,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -69,7 +69,13 @@ export interface RequestOptions {
   keepalive?: boolean;
 }
 
-async function send<T>(method: Method, path: string, body?: unknown, token?: string, options: RequestOptions = {}): Promise<T> {
+async function send<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  token?: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers['x-csrf-token'] = token;
@@ -124,6 +130,47 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
     if (error instanceof ApiError && error.status === 401 && error.code === 'unauthenticated') {
       unauthenticatedHandler?.();
     }
+    throw error;
+  }
+}
+
+/**
+ * Sends a file's bytes as the body (application/octet-stream), with the CSRF token, answering JSON;
+ * for routes that read a whole file at once (a question import).
+ */
+export async function requestBytes<T>(path: string, file: Blob): Promise<T> {
+  const post = async (token: string) => {
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/octet-stream', 'x-csrf-token': token },
+        credentials: 'same-origin',
+        body: file,
+      });
+    } catch {
+      throw new ApiError(0, {
+        error: 'network_error',
+        message: 'Could not reach the server. Check your connection and try again.',
+      });
+    }
+    const data: unknown = await response.json().catch(() => null);
+    if (response.ok) return data as T;
+    throw new ApiError(response.status, toErrorBody(response.status, data));
+  };
+  try {
+    try {
+      return await post(await getCsrfToken());
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403 && error.code === 'csrf_invalid') {
+        resetCsrfToken();
+        return await post(await getCsrfToken());
+      }
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && error.code === 'unauthenticated')
+      unauthenticatedHandler?.();
     throw error;
   }
 }

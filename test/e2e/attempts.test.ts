@@ -18,7 +18,8 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import type { AttemptView } from '../../src/shared/attempts.ts';
 import type { QuizSettings, TestSetInput } from '../../src/shared/quiz.ts';
 import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
-import { expectAccessible, expectNoSidewaysScroll, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 

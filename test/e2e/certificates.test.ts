@@ -15,7 +15,8 @@ import sharp from 'sharp';
 import type { CertificateView } from '../../src/shared/certificates.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
-import { expectAccessible, expectNoSidewaysScroll, launchBrowser } from './support/browser.ts';
+import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 

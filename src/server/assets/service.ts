@@ -2,7 +2,7 @@
 // (real type from the bytes, stored as a blob), processed into derivatives, served, deleted.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -12,7 +12,7 @@ import { formatBytes } from '../../shared/format-bytes.ts';
 import { createBlobDeletion } from '../blobs/deletion.ts';
 import { blobEtag, type FileToServe } from '../blobs/file-to-serve.ts';
 import type { DB } from '../db/types.ts';
-import { conflict, notFound, tooLarge } from '../errors.ts';
+import { conflict, invalid, notFound, tooLarge } from '../errors.ts';
 import { type Actor, mayManage, mayReadFile } from '../policies.ts';
 import type { JobContext, JobQueue } from '../jobs/queue.ts';
 import type { UploadQuota } from '../quotas/service.ts';
@@ -356,6 +356,91 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         await releaseBlobs(claimed ? dropped : newBlobs(stored));
         if (claimed) for (const d of stored) if (d.put) await ensureStored(d.put.key, d.path);
         await announce(assetId);
+      });
+    },
+
+    /**
+     * Checks that bytes from another file (an image embedded in a question import) are what they
+     * claim, as an upload's ingest would: the real type from the bytes, the real kind's limit.
+     */
+    async checkEmbedded(input: { name: string; bytes: Uint8Array; kind: AssetKind }): Promise<Detection & { size: number }> {
+      return withWorkDir(async (dir) => {
+        const file = path.join(dir, 'embedded');
+        await writeFile(file, input.bytes);
+        const detection = refuseScriptedSvg(await detectFile(file, input.kind));
+        if (!detection.ok) return { ...detection, size: input.bytes.byteLength };
+        if (detection.kind !== input.kind) {
+          return { ok: false, reason: `${input.name} is not ${KIND_NOUNS[input.kind]}; it is ${KIND_NOUNS[detection.kind]}.`, size: input.bytes.byteLength };
+        }
+        const limit = deps.limits[detection.kind];
+        if (input.bytes.byteLength > limit) {
+          return { ok: false, reason: overLimitMessage(input.name, input.bytes.byteLength, detection.kind, limit), size: input.bytes.byteLength };
+        }
+        return { ...detection, size: input.bytes.byteLength };
+      });
+    },
+
+    /**
+     * A file that arrived inside another one (an imported question's image) becomes an asset the way
+     * an upload does after its last byte: checked from the bytes, stored as a blob, processed by the
+     * same job; the owner's quota is checked in the transaction that creates the row.
+     */
+    /** A file that arrived inside another (an imported question's image), stored and processed like an upload, for a draft. */
+    async storeEmbedded(
+      owner: UserRow,
+      input: { name: string; bytes: Uint8Array; kind: AssetKind; draftId: string | null },
+    ): Promise<AssetRow> {
+      return withWorkDir(async (dir) => {
+        const file = path.join(dir, 'embedded');
+        await writeFile(file, input.bytes);
+        const detection = refuseScriptedSvg(await detectFile(file, input.kind));
+        if (!detection.ok || detection.kind !== input.kind) {
+          throw invalid(detection.ok ? `${input.name} is not ${KIND_NOUNS[input.kind]}.` : detection.reason, 'embedded_refused');
+        }
+        const limit = deps.limits[detection.kind];
+        if (input.bytes.byteLength > limit) {
+          throw tooLarge(overLimitMessage(input.name, input.bytes.byteLength, detection.kind, limit), 'file_too_large');
+        }
+        const put = await blobStore.put(createReadStream(file));
+        const at = now();
+        const row: AssetRow = {
+          id: randomUUID(),
+          owner_id: owner.id,
+          kind: detection.kind,
+          original_name: input.name,
+          state: 'processing',
+          reason: null,
+          progress: 0,
+          size: put.size,
+          mime: detection.mime,
+          blob_key: put.key,
+          upload_id: null,
+          uploaded_for_draft_at: null,
+          metadata: JSON.stringify({ ext: detection.ext, ...detection.details }),
+          created_at: at,
+          updated_at: at,
+        };
+        try {
+          await claiming(async (trx) => {
+            const { draftId } = input;
+            if (draftId !== null) {
+              const draft = await deps.draftUploads.find(draftId, trx);
+              if (!draft || !mayManage(owner, { ownerId: draft.owner_id })) throw notFound('No such draft.');
+            }
+            await deps.quota?.checkNewUpload(owner.id, put.size, trx);
+            await claim(put, trx);
+            await assets.insert(row, trx);
+            if (draftId !== null) await deps.draftUploads.linkUpload(draftId, row.id, trx);
+            await queue.enqueue(processingJob(detection.kind), { assetId: row.id }, { trx, singletonKey: row.id });
+          });
+        } catch (err) {
+          // Refused (a quota): the blob we stored may now belong to nobody.
+          await releaseBlobs([put.key]);
+          throw err;
+        }
+        await ensureStored(put.key, file);
+        await announce(row.id);
+        return row;
       });
     },
 

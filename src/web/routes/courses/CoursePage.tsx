@@ -14,6 +14,7 @@ import { CertificateSettingsPanel } from '../../components/certificates/Certific
 import { CompletionCertificate } from '../../components/certificates/CompletionCertificate.tsx';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
+import { VersionExport } from '../../components/test-import/VersionExport.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { coursesApi } from '../../courses-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -144,6 +145,9 @@ export function CoursePage() {
           <Button variant="default" onClick={() => void edit()} loading={busy}>
             Edit course (new version)
           </Button>
+        )}
+        {editor && user.role !== 'learner' && course.testSummary.questionCount > 0 && (
+          <VersionExport courseId={id} version={course.version} />
         )}
         {editor && course.latestVersion > 1 && (
           <Select

@@ -4,6 +4,7 @@ import { Stack, Title } from '@mantine/core';
 import { useCallback, useId } from 'react';
 import type { TestSet } from '../../../shared/quiz.ts';
 import { TestSetEditor } from '../../components/test-editor/index.ts';
+import { TestTransfer } from '../../components/test-import/TestTransfer.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
 import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
 import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
@@ -28,6 +29,7 @@ export function TestStep() {
       <Title order={2} size="h3" id={`${ids}-heading`}>
         Test
       </Title>
+      <TestTransfer draftId={snapshot.draftId} saver={saver} testSet={snapshot.content.test} />
       <TestSetEditor
         draftId={snapshot.draftId}
         value={snapshot.content.test}
