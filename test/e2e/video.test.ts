@@ -120,7 +120,10 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     assert.equal(await page.getByLabel('Language').inputValue(), 'en');
     await page.getByLabel('Label').fill('English');
     await page.getByRole('button', { name: 'Attach' }).click();
-    await page.getByRole('table', { name: 'Caption tracks' }).getByRole('cell', { name: 'English', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Caption tracks' })
+      .getByRole('cell', { name: 'English', exact: true })
+      .waitFor();
     await expectAccessible(page, 'video viewer with the captions editor');
   });
 
