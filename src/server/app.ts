@@ -12,6 +12,7 @@ import type { Database } from './db/database.ts';
 import { registerGcRoutes } from './gc/routes.ts';
 import { registerCourseRoutes } from './courses/routes.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
+import { registerEnrolmentRoutes } from './enrolment/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
@@ -47,7 +48,7 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, attempts, learning, quotas, gc, uploads, blobStore, queue, bus } = services;
+  const { auth, users, assets, media, drafts, courses, enrolment, attempts, learning, quotas, gc, uploads, blobStore, queue, bus } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -127,6 +128,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   });
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
+  registerEnrolmentRoutes(app, { enrolment });
   registerAttemptRoutes(app, { attempts });
   registerLearningRoutes(app, { learning });
   registerQuotaRoutes(app, { quotas });

@@ -19,6 +19,18 @@ export interface LearnerRow extends EnrolmentRow {
   display_name: string;
   email: string;
   completed_at: number | null;
+  due_at: number | null;
+}
+
+/** One of a learner's courses, for their dashboard: the enrolment, the version's content and the course. */
+export interface MyEnrolmentRow extends EnrolmentRow {
+  due_at: number | null;
+  content: string;
+  published_at: number;
+  latest_version: number;
+  self_enrolment: 'open' | 'invitation';
+  author_name: string;
+  completed_at: number | null;
 }
 
 export function createLearningRepository(db: Kysely<DB>) {
@@ -160,6 +172,7 @@ export function createLearningRepository(db: Kysely<DB>) {
           'enrolments.enrolled_at',
           'enrolments.last_asset_id',
           'enrolments.last_activity_at',
+          'enrolments.due_at',
           'users.display_name',
           'users.email',
           'course_completions.completed_at',
@@ -167,6 +180,52 @@ export function createLearningRepository(db: Kysely<DB>) {
         .where('enrolments.course_id', '=', courseId)
         .orderBy('enrolments.enrolled_at', 'desc')
         .limit(limit)
+        .execute();
+    },
+
+    /** A learner's enrolments with their version's content, for the dashboard; most recently active first. */
+    myEnrolments(userId: string, limit: number): Promise<MyEnrolmentRow[]> {
+      return db
+        .selectFrom('enrolments')
+        .innerJoin('course_versions', (join) =>
+          join.onRef('course_versions.course_id', '=', 'enrolments.course_id').onRef('course_versions.version', '=', 'enrolments.version'),
+        )
+        .innerJoin('courses', 'courses.id', 'enrolments.course_id')
+        .innerJoin('users', 'users.id', 'courses.owner_id')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'enrolments.user_id')
+            .onRef('course_completions.course_id', '=', 'enrolments.course_id')
+            .onRef('course_completions.version', '=', 'enrolments.version'),
+        )
+        .select([
+          'enrolments.user_id',
+          'enrolments.course_id',
+          'enrolments.version',
+          'enrolments.enrolled_at',
+          'enrolments.last_asset_id',
+          'enrolments.last_activity_at',
+          'enrolments.due_at',
+          'course_versions.content',
+          'course_versions.published_at',
+          'courses.latest_version',
+          'courses.self_enrolment',
+          'users.display_name as author_name',
+          'course_completions.completed_at',
+        ])
+        .where('enrolments.user_id', '=', userId)
+        .orderBy('enrolments.enrolled_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Files a learner has done, in every course: (course, version, asset). */
+    doneOfUser(userId: string): Promise<{ course_id: string; version: number; asset_id: string }[]> {
+      return db
+        .selectFrom('learning_progress')
+        .select(['course_id', 'version', 'asset_id'])
+        .where('user_id', '=', userId)
+        .where('done_at', 'is not', null)
         .execute();
     },
 

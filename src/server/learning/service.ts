@@ -3,6 +3,7 @@
 // course, and completion, recorded once with a job for what hangs on it (certificates, later).
 import type { Kysely } from 'kysely';
 import type { AssetKind, AssetViewer } from '../../shared/assets.ts';
+import type { MyCourseView } from '../../shared/courses.ts';
 import type { LearnerProgressView, LearningView, ProgressReportAnswer, ItemProgressView } from '../../shared/learning.ts';
 import {
   applyReport,
@@ -42,6 +43,7 @@ const WRITE_ATTEMPTS = 8;
 /** A learner's "last activity" is written at most this often per file. */
 const ACTIVITY_RESOLUTION_MS = 60_000;
 const LEARNERS_LIMIT = 1_000;
+const MY_COURSES_LIMIT = 200;
 
 function numberOr(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -109,7 +111,7 @@ export function createLearningService(deps: {
       const kind: AssetKind = asset?.kind ?? 'other';
       const viewer: AssetViewer = asset?.viewer ?? 'download';
       const measure: ItemMeasure = {
-        rule: completionRule(kind, viewer),
+        rule: completionRule(kind, viewer, file.learnerMarksDone === true),
         durationSeconds: numberOr(asset?.metadata.durationSeconds),
         pageCount: numberOr(asset?.metadata.pages),
       };
@@ -290,6 +292,50 @@ export function createLearningService(deps: {
           total: summary.total,
           percent: summary.percent,
           completedAt: iso(r.completed_at),
+          dueAt: iso(r.due_at),
+        });
+      }
+      return out;
+    },
+
+    /** The learner's courses for their dashboard: progress, where to continue, due dates, completion. */
+    async myCourses(user: UserRow): Promise<MyCourseView[]> {
+      const rows = await learning.myEnrolments(user.id, MY_COURSES_LIMIT);
+      const doneBy = new Map<string, Set<string>>();
+      for (const d of await learning.doneOfUser(user.id)) {
+        const key = `${d.course_id}:${d.version}`;
+        doneBy.set(key, (doneBy.get(key) ?? new Set()).add(d.asset_id));
+      }
+      const out: MyCourseView[] = [];
+      for (const r of rows) {
+        const c = await curriculum(r.course_id, r.version);
+        const done = doneBy.get(`${r.course_id}:${r.version}`) ?? new Set<string>();
+        const summary = summarize(c, (id) => done.has(id));
+        const last = r.last_asset_id && c.byId.has(r.last_asset_id) && !done.has(r.last_asset_id) ? r.last_asset_id : null;
+        const { basics } = parseContent(r.content);
+        out.push({
+          course: {
+            id: r.course_id,
+            latestVersion: r.latest_version,
+            title: basics.title,
+            versionLabel: basics.versionLabel,
+            shortDescription: basics.shortDescription,
+            topics: basics.topics,
+            language: basics.language,
+            coverAssetId: basics.coverAssetId,
+            authorName: r.author_name,
+            publishedAt: new Date(r.published_at).toISOString(),
+            enrolledVersion: r.version,
+            draftId: null,
+            selfEnrolment: r.self_enrolment,
+            dueAt: iso(r.due_at),
+          },
+          percent: summary.percent,
+          doneCount: summary.doneCount,
+          total: summary.total,
+          resumeAssetId: last ?? summary.nextAssetId ?? c.items[0]?.assetId ?? null,
+          completedAt: iso(r.completed_at),
+          lastActivityAt: iso(r.last_activity_at),
         });
       }
       return out;

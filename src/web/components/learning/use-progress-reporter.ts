@@ -96,6 +96,7 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
   }, [media, enabled, send]);
 
   const onOpened = useCallback(() => send({ opened: true }), [send]);
+  const onMarkDone = useCallback((done: boolean) => send({ markedDone: done }), [send]);
 
-  return { onPageShown, onMedia: setMedia, onOpened, completedNow, error };
+  return { onPageShown, onMedia: setMedia, onOpened, onMarkDone, completedNow, error };
 }
