@@ -311,7 +311,7 @@ export function createLearningService(deps: {
         const c = await curriculum(r.course_id, r.version);
         const done = doneBy.get(`${r.course_id}:${r.version}`) ?? new Set<string>();
         const summary = summarize(c, (id) => done.has(id));
-        const last = r.last_asset_id && c.byId.has(r.last_asset_id) && !done.has(r.last_asset_id) ? r.last_asset_id : null;
+        const last = r.last_asset_id && c.byId.has(r.last_asset_id) ? r.last_asset_id : null;
         const { basics } = parseContent(r.content);
         out.push({
           course: {
@@ -333,7 +333,8 @@ export function createLearningService(deps: {
           percent: summary.percent,
           doneCount: summary.doneCount,
           total: summary.total,
-          resumeAssetId: last ?? summary.nextAssetId ?? c.items[0]?.assetId ?? null,
+          // As on the course page: where the learner was unless that is done, then the next file to do.
+          resumeAssetId: (last && !done.has(last) ? last : null) ?? summary.nextAssetId ?? last ?? c.items[0]?.assetId ?? null,
           completedAt: iso(r.completed_at),
           lastActivityAt: iso(r.last_activity_at),
         });

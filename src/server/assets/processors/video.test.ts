@@ -371,9 +371,7 @@ describe('video processor', { skip }, () => {
     assert.deepEqual(timedOut, { ok: false, reason: 'Converting the video took too long and was stopped.' });
   });
 
-  it('never opens a file or address other than its input and its own outputs', {
-    skip: skipIfOptedOut('strace'),
-  }, async () => {
+  it('never opens a file or address other than its input and its own outputs', { skip: skipIfOptedOut('strace') }, async () => {
     const log = clip('strace.log');
     const wrap = async (tool: string) => {
       const wrapper = clip(`traced-${tool}`);

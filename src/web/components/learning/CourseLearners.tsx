@@ -50,7 +50,7 @@ export function CourseLearners({ courseId, selfEnrolment }: { courseId: string; 
           {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
           {learners && learners.length > 0 && (
             <TableScroller minWidth={720} label="Learners of this course">
-              <Table aria-labelledby="enrolled-heading" striped>
+              <Table aria-labelledby="learners-heading" striped>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">Learner</Table.Th>

@@ -29,15 +29,7 @@ export interface AssetViewerProps {
   onShown?: () => void;
 }
 
-export function AssetViewer({
-  asset,
-  name,
-  editable = false,
-  initialPage,
-  onPageShown,
-  onMedia,
-  onShown,
-}: AssetViewerProps) {
+export function AssetViewer({ asset, name, editable = false, initialPage, onPageShown, onMedia, onShown }: AssetViewerProps) {
   const shownRef = useRef(onShown);
   shownRef.current = onShown;
   const shownOnMount = asset.viewer === 'html' || asset.viewer === 'image' || asset.viewer === 'flash';
@@ -56,14 +48,7 @@ export function AssetViewer({
         />
       );
     case 'html':
-      return (
-        <iframe
-          className="preview-frame"
-          sandbox=""
-          title={`Preview of ${name}`}
-          src={derivativeUrl(asset.id, 'html')}
-        />
-      );
+      return <iframe className="preview-frame" sandbox="" title={`Preview of ${name}`} src={derivativeUrl(asset.id, 'html')} />;
     case 'image': {
       const description = asset.metadata.description;
       return (
