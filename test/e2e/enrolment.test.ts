@@ -50,8 +50,11 @@ async function checkBothWidths(page: Page, what: string, name: string): Promise<
   const viewport = page.viewportSize();
   for (const size of [WIDE, PHONE_VIEWPORT]) {
     await page.setViewportSize(size);
-    await shot(page, name);
+    // The navigation slides away on a phone: wait for running transitions to end.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
     await noHorizontalOverflow(page, `${what} at ${size.width} px`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, name);
     await expectAccessible(page, `${what} at ${size.width} px`);
   }
   if (viewport) await page.setViewportSize(viewport);
@@ -90,6 +93,7 @@ for (const dialect of TEST_DIALECTS) {
       for (const [email, role, name] of [
         ['grace@example.org', 'author', 'Grace Author'],
         ['lin@example.org', 'learner', 'Lin Learner'],
+        ['max@example.org', 'learner', 'Max Learner'],
       ] as const) {
         assert.equal(
           (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
@@ -242,13 +246,16 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { name: 'Chemical handling', level: 1 }).waitFor();
       assert.equal(await page.getByRole('radio', { name: /By invitation only/ }).isChecked(), true);
       const panel = page.getByRole('form', { name: 'Enrol learners' });
+      // One person picked by name, one by a pasted address.
+      await panel.getByLabel('People').fill('max');
+      await page.getByRole('option', { name: 'Max Learner <max@example.org>' }).click();
       await panel.getByLabel('Email addresses').fill('lin@example.org\nnobody@example.org');
       // Yesterday: the learner's dashboard shows it overdue.
       const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
       const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
       await panel.getByLabel('Due date (optional)').fill(day);
       await panel.getByRole('button', { name: 'Enrol' }).click();
-      await panel.getByRole('status').filter({ hasText: '1 person enrolled.' }).waitFor();
+      await panel.getByRole('status').filter({ hasText: '2 people enrolled.' }).waitFor();
       await panel.getByText('nobody@example.org: No account uses this address.').waitFor();
       assert.equal(
         await panel.getByLabel('Email addresses').inputValue(),

@@ -214,10 +214,10 @@ function EnrolPanel({ courseId }: { courseId: string }) {
         <TextInput
           type="date"
           label="Due date (optional)"
-          description="Learners see it on their dashboard; past it, the course shows as overdue."
+          description="Shown to learners; once past, the course shows as overdue."
           value={due}
           onChange={(e) => setDue(e.currentTarget.value)}
-          w={220}
+          maw={320}
         />
         <Group>
           <Button type="submit" loading={busy}>
