@@ -217,7 +217,7 @@ for (const dialect of TEST_DIALECTS) {
       // The author's markdown, rendered: emphasis and a list, not asterisks.
       await card.locator('strong', { hasText: 'before' }).waitFor();
       assert.equal(await card.getByRole('listitem').count(), 2);
-      assert.doesNotMatch(await card.innerText(), /\*\*/);
+      assert.doesNotMatch((await card.textContent()) ?? '', /\*\*/);
       await page.getByRole('searchbox', { name: 'Search' }).fill('');
       await page.getByLabel('Language').selectOption({ label: 'French' });
       await page.getByRole('status').filter({ hasText: '1 course found.' }).waitFor();
