@@ -211,7 +211,13 @@ export function createLearningService(deps: {
      * changes nothing (and writes nothing). Concurrent reports on the same file both land (revisions).
      */
     async report(user: UserRow, courseId: string, report: ProgressReport): Promise<ProgressReportAnswer> {
-      const enrolment = await enrolled(user, courseId);
+      // One read for the common case (enrolment, this file's row, the done files, completion), then one write.
+      const snapshot = await learning.reportSnapshot(user.id, courseId, report.assetId);
+      if (!snapshot) {
+        await enrolled(user, courseId); // says "not enrolled"
+        throw conflict('Your enrolment changed while this was saved. Try again.');
+      }
+      const { enrolment } = snapshot;
       const { version } = enrolment;
       const c = await curriculum(courseId, version);
       const measure = c.byId.get(report.assetId);
@@ -219,12 +225,15 @@ export function createLearningService(deps: {
       const at = now();
       let facts = NO_FACTS;
       let doneChanged = false;
+      let isDone = snapshot.done.has(report.assetId);
       for (let attempt = 1; ; attempt++) {
-        const row = await learning.findProgress(user.id, courseId, version, report.assetId);
+        // After a lost race, read the row again.
+        const row = attempt === 1 ? snapshot.row : await learning.findProgress(user.id, courseId, version, report.assetId);
         const before = factsOf(row);
         facts = applyReport(before, report, measure);
         const done = itemProgress(facts, measure).state === 'done';
         const wasDone = row?.done_at !== null && row?.done_at !== undefined;
+        isDone = wasDone;
         if (row && sameFacts(before, facts)) break;
         const next: ProgressRow = {
           user_id: user.id,
@@ -243,6 +252,7 @@ export function createLearningService(deps: {
         const written = row ? await learning.updateProgress(next, row.revision) : await learning.insertProgress(next);
         if (written) {
           doneChanged = done !== wasDone;
+          isDone = done;
           break;
         }
         if (attempt >= WRITE_ATTEMPTS) throw conflict('Too many progress reports at once for this file. Try again.');
@@ -255,8 +265,11 @@ export function createLearningService(deps: {
         const result = await completeIfDone(user.id, courseId, version, c);
         return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
       }
-      const { done, completedAt } = await learning.doneAndCompletion(user.id, courseId, version);
-      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(completedAt), completedNow: false };
+      // The done files as read, with this one as it now stands.
+      const done = new Set(snapshot.done);
+      if (isDone) done.add(report.assetId);
+      else done.delete(report.assetId);
+      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(snapshot.completedAt), completedNow: false };
     },
 
     /** A course's learners with their progress, for its author and administrators. */
