@@ -268,6 +268,16 @@ for (const dialect of TEST_DIALECTS) {
         .getByText(/^Overdue since/)
         .waitFor();
       await checkBothWidths(page, 'the enrol panel', 'enrol-panel');
+
+      // The per-file setting is carried from the version into the next draft's Files step.
+      await page.getByRole('button', { name: 'Edit course (new version)' }).click();
+      await page.waitForURL(/\/drafts\/[^/]+\/basics$/);
+      await page.goto(page.url().replace(/basics$/, 'files'));
+      const marks = page.getByRole('checkbox', { name: 'Learner marks it as done' });
+      await marks.first().waitFor();
+      assert.deepEqual([await marks.nth(0).isChecked(), await marks.nth(1).isChecked()], [true, false]);
+      await page.getByText('Instead of: done once opened.').first().waitFor();
+      await expectAccessible(page, 'the Files step with learner-marked files');
       await context.close();
     });
 
