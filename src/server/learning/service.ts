@@ -225,9 +225,11 @@ export function createLearningService(deps: {
       const at = now();
       let facts = NO_FACTS;
       let doneChanged = false;
+      let raced = false;
       let isDone = snapshot.done.has(report.assetId);
       for (let attempt = 1; ; attempt++) {
         // After a lost race, read the row again.
+        raced = attempt > 1;
         const row = attempt === 1 ? snapshot.row : await learning.findProgress(user.id, courseId, version, report.assetId);
         const before = factsOf(row);
         facts = applyReport(before, report, measure);
@@ -261,15 +263,18 @@ export function createLearningService(deps: {
         await learning.touchEnrolment(user.id, courseId, report.assetId, at);
       }
       const item = present(report.assetId, measure, facts);
-      if (doneChanged) {
-        const result = await completeIfDone(user.id, courseId, version, c);
-        return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
-      }
       // The done files as read, with this one as it now stands.
       const done = new Set(snapshot.done);
       if (isDone) done.add(report.assetId);
       else done.delete(report.assetId);
-      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(snapshot.completedAt), completedNow: false };
+      const progress = summarize(c, (id) => done.has(id));
+      // Read again when the snapshot may be behind: this report changed what is done, or another report on
+      // the same file (the player's pause and end arrive together) may be recording the completion now.
+      if (doneChanged || raced || (progress.complete && snapshot.completedAt === null)) {
+        const result = await completeIfDone(user.id, courseId, version, c);
+        return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
+      }
+      return { item, progress, completedAt: iso(snapshot.completedAt), completedNow: false };
     },
 
     /** A course's learners with their progress, for its author and administrators. */

@@ -32,7 +32,8 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
                 ...current.learning,
                 items: current.learning.items.map((i) => (i.assetId === answer.item.assetId ? answer.item : i)),
                 progress: answer.progress,
-                completedAt: answer.completedAt,
+                // Completion is recorded once and never undone: an answer that crossed the completing one keeps it.
+                completedAt: answer.completedAt ?? current.learning.completedAt,
               },
             }
           : current,
