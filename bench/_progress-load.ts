@@ -1,7 +1,9 @@
 // The load generator of `npm run bench -- progress`, in its own process so that it does not share
-// the server's event loop. Reads its plan as JSON from argv[2], prints one JSON line of results.
+// the server's event loop. Reads its plan from the JSON file named by argv[2], prints one JSON line of results.
 // Each simulated learner reports the next 10 seconds of video played (a played range and the
 // position), as the player does every 10 s while a video plays.
+
+import { readFileSync } from 'node:fs';
 
 interface Plan {
   base: string;
@@ -15,7 +17,7 @@ interface Plan {
   measureMs: number;
 }
 
-const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
+const plan = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Plan;
 const url = `${plan.base}/api/courses/${plan.courseId}/progress`;
 const latencies: number[] = [];
 let errors = 0;

@@ -5,6 +5,8 @@
 // - saturated: every learner back to back: throughput and latency at capacity.
 // Goal (issue 14): ≥ 2,000 reports/s and p99 ≤ 50 ms on SQLite on this machine.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createSignedInUser, createTestApp, setUpAdmin } from '../src/server/testing/app.ts';
@@ -78,9 +80,12 @@ async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: 
 
     const load = async (mode: 'paced' | 'saturated', measureMs: number): Promise<LoadResult> => {
       const plan = { base, courseId, assetId, learners, mode, intervalMs: 10_000, warmupMs: mode === 'paced' ? 10_000 : 2_000, measureMs };
-      const { stdout } = await run(process.execPath, [path.join(import.meta.dirname, '_progress-load.ts'), JSON.stringify(plan)], {
+      // The plan goes through a file: 500 learners' cookies and tokens are more than one argument may hold (E2BIG).
+      const planFile = path.join(await mkdtemp(path.join(tmpdir(), 'lectern-bench-progress-')), 'plan.json');
+      await writeFile(planFile, JSON.stringify(plan));
+      const { stdout } = await run(process.execPath, [path.join(import.meta.dirname, '_progress-load.ts'), planFile], {
         maxBuffer: 1 << 20,
-      });
+      }).finally(() => rm(path.dirname(planFile), { recursive: true, force: true }));
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
     };
     const paced = await load('paced', 20_000);

@@ -14,6 +14,7 @@ import type { Database } from './db/database.ts';
 import { registerGcRoutes } from './gc/routes.ts';
 import { registerCourseRoutes } from './courses/routes.ts';
 import { registerDraftRoutes } from './drafts/routes.ts';
+import { registerEnrolmentRoutes } from './enrolment/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
@@ -57,6 +58,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     media,
     drafts,
     courses,
+    enrolment,
     quizTransfer,
     attempts,
     learning,
@@ -148,6 +150,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
   registerQuizRoutes(app, { transfer: quizTransfer });
+  registerEnrolmentRoutes(app, { enrolment });
   registerAttemptRoutes(app, { attempts });
   registerLearningRoutes(app, { learning });
   // Public verification: 60 requests a minute per address (per node).

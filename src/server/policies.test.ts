@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { courseStanding, mayAuthor, mayManage, mayReadFile } from './policies.ts';
+import { courseStanding, mayAuthor, mayManage, mayReadFile, mayEnrolSelf, mayEnrolOthers } from './policies.ts';
 
 const admin = { id: 'a', role: 'admin' as const };
 const author = { id: 'b', role: 'author' as const };
@@ -41,5 +41,15 @@ describe('policies', () => {
     assert.equal(await mayReadFile(learner, file, throughCourse(true)), true);
     assert.equal(await mayReadFile(learner, file, throughCourse(false)), false);
     assert.equal(asked, 2);
+  });
+  it('lets anyone enrol in an open course; by invitation, only its managers and learners who left', () => {
+    const open = { ownerId: author.id, selfEnrolment: 'open' as const };
+    const invitation = { ownerId: author.id, selfEnrolment: 'invitation' as const };
+    assert.equal(mayEnrolSelf(learner, open, false), true);
+    assert.equal(mayEnrolSelf(learner, invitation, false), false);
+    assert.equal(mayEnrolSelf(otherAuthor, invitation, false), false);
+    assert.equal(mayEnrolSelf(learner, invitation, true), true);
+    assert.equal(mayEnrolSelf(admin, invitation, false), true);
+    assert.deepEqual([admin, author, otherAuthor, learner].map((a) => mayEnrolOthers(a, open)), [true, true, false, false]);
   });
 });

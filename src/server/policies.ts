@@ -44,3 +44,20 @@ export function courseStanding(actor: Actor, course: { ownerId: string }, enroll
 export function mayReadFile(actor: Actor, file: { ownerId: string }, usedByACourseOfTheReader: () => Promise<boolean>): Promise<boolean> {
   return mayManage(actor, file) ? Promise.resolve(true) : usedByACourseOfTheReader();
 }
+
+/**
+ * Whether a reader may enrol themselves: in an open course; in one by invitation only, whoever manages
+ * it, and a learner who was enrolled before and left (enrolling again resumes their history).
+ */
+export function mayEnrolSelf(
+  actor: Actor,
+  course: { ownerId: string; selfEnrolment: 'open' | 'invitation' },
+  enrolledBefore: boolean,
+): boolean {
+  return course.selfEnrolment === 'open' || enrolledBefore || mayManage(actor, course);
+}
+
+/** Enrolling others, their due dates and the course's enrolment setting: whoever manages the course. */
+export function mayEnrolOthers(actor: Actor, course: { ownerId: string }): boolean {
+  return mayManage(actor, course);
+}

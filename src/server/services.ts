@@ -24,6 +24,8 @@ import { createCoursesService } from './courses/service.ts';
 import type { Database } from './db/database.ts';
 import { createDraftsRepository } from './drafts/repository.ts';
 import { createDraftsService } from './drafts/service.ts';
+import { createEnrolmentRepository } from './enrolment/repository.ts';
+import { createEnrolmentService } from './enrolment/service.ts';
 import type { EventBus } from './events/bus.ts';
 import { createGcRepository } from './gc/repository.ts';
 import { DAY_MS, defaultPolicy } from './gc/rules.ts';
@@ -89,6 +91,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const media = createMediaService({ assets, media: createMediaRepository(db) });
   const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
+  const enrolment = createEnrolmentService({ db, enrolment: createEnrolmentRepository(db), courses: courseRows });
   const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
   const quizTransfer = createQuizTransferService({ drafts, draftRows, assets, assetRows, courses, blobStore });
   const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
@@ -139,6 +142,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     media,
     drafts,
     courses,
+    enrolment,
     quizTransfer,
     attempts,
     learning,

@@ -25,6 +25,8 @@ export const draftFileSchema = z.object({
   title: z.string().trim().min(1, 'A file needs a title').max(200),
   description: z.string().max(5000),
   required: z.boolean(),
+  /** The learner marks it as done, instead of the rule its kind follows (played, every page seen, opened). */
+  learnerMarksDone: z.boolean().optional(),
 });
 export type DraftFile = z.infer<typeof draftFileSchema>;
 

@@ -50,4 +50,6 @@ export interface LearnerProgressView {
   total: number;
   percent: number;
   completedAt: string | null;
+  /** When they should have finished, or null. */
+  dueAt: string | null;
 }

@@ -1,16 +1,22 @@
-// What learners (and everyone signed in) do with published courses: browse, read a version, enrol.
-import type { CourseSummary, CourseVersionView } from '../shared/courses.ts';
+// What learners (and everyone signed in) do with published courses: browse and search, read a version.
+// Enrolling is in enrolment-api.ts.
+import type { CatalogAnswer, CatalogQuery, CourseVersionView } from '../shared/courses.ts';
 import { request } from './api.ts';
 
 const base = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
 
 export const catalogApi = {
-  list: () => request<{ courses: CourseSummary[] }>('GET', '/api/courses'),
+  /** The catalog, searched: words of the title, topics or description; a topic; a language. */
+  list: (query: CatalogQuery = {}) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+    const search = params.toString();
+    return request<CatalogAnswer>('GET', `/api/courses${search ? `?${search}` : ''}`);
+  },
   /** The reader's version: their enrolled one, the latest for others (authors: the latest). */
   view: (courseId: string) => request<{ course: CourseVersionView }>('GET', base(courseId)),
   version: (courseId: string, version: number) =>
     request<{ course: CourseVersionView }>('GET', `${base(courseId)}/versions/${version}`),
-  enrol: (courseId: string) => request<{ enrolledVersion: number }>('POST', `${base(courseId)}/enrolment`),
 };
 
 /** A file of a course, viewed from that course. */

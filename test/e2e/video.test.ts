@@ -120,7 +120,10 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     assert.equal(await page.getByLabel('Language').inputValue(), 'en');
     await page.getByLabel('Label').fill('English');
     await page.getByRole('button', { name: 'Attach' }).click();
-    await page.getByRole('table', { name: 'Caption tracks' }).getByRole('cell', { name: 'English', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Caption tracks' })
+      .getByRole('cell', { name: 'English', exact: true })
+      .waitFor();
     await expectAccessible(page, 'video viewer with the captions editor');
   });
 
@@ -198,5 +201,56 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     assert.ok(resumed.time < 10, String(resumed.time));
     await page.getByRole('button', { name: 'Start over' }).click();
     await waitForState(page, (s) => s.time < 1, 'started over');
+  });
+
+  it('saves the position when the viewer leaves the page without pausing', async () => {
+    const id = /\/files\/([0-9a-f-]{36})/.exec(viewerUrl)?.[1] ?? '';
+    await page.goto(viewerUrl);
+    await page.locator('video').waitFor();
+    await waitForState(page, (s) => s.src !== '', 'the source is set');
+    // Seeking while paused saves nothing by itself; only leaving does.
+    await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
+      await new Promise<void>((resolve) => {
+        v.addEventListener('seeked', () => resolve(), { once: true });
+        v.currentTime = 13;
+      });
+    });
+    await page.goto('about:blank');
+    await waitFor(
+      async () => {
+        const answer = await context.request.get(`${server.url}/api/videos/${id}/position`);
+        return ((await answer.json()) as { seconds: number | null }).seconds === 13;
+      },
+      'the position saved on leaving',
+      15_000,
+    );
+  });
+
+  it('tells the viewer when the video cannot be played, natively and through hls.js', async () => {
+    for (const withHlsJs of [false, true]) {
+      const other = await context.newPage();
+      if (withHlsJs) {
+        await other.addInitScript(() => {
+          const original = HTMLMediaElement.prototype.canPlayType;
+          HTMLMediaElement.prototype.canPlayType = function (type: string) {
+            return /mpegurl/i.test(type) ? '' : original.call(this, type);
+          };
+        });
+      }
+      // Every media byte damaged, the playlists intact: what a stream that does not decode looks like.
+      await other.route(/\/derivatives\/hls-[^/]*-data$/, (route) =>
+        route.fulfill({ status: 200, contentType: 'video/mp4', body: Buffer.alloc(4096, 0x5a) }),
+      );
+      await other.goto(viewerUrl);
+      await other.locator('video').evaluate((v: HTMLVideoElement) => {
+        v.muted = true;
+        void v.play().catch(() => {});
+      });
+      await other
+        .getByRole('alert')
+        .filter({ hasText: /The video cannot be played|cannot play this video/ })
+        .waitFor({ timeout: 30_000 });
+      await other.close();
+    }
   });
 });

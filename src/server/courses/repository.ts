@@ -1,5 +1,6 @@
 // All SQL of published courses, their versions and enrolments.
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { LIKE_ESCAPE } from './search.ts';
 import type { CourseVersionsTable, CoursesTable, DB } from '../db/types.ts';
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -13,6 +14,16 @@ export interface CatalogRow {
   content: string;
   published_at: number;
   author_name: string;
+  self_enrolment: 'open' | 'invitation';
+}
+
+/** The catalog's filters, already turned into LIKE patterns (search.ts). */
+export interface CatalogFilter {
+  ownerId?: string;
+  limit: number;
+  words?: string[];
+  topic?: string;
+  language?: string;
 }
 
 // PostgreSQL takes at most 65535 parameters per statement; rows of 3 columns stay well under it.
@@ -46,7 +57,7 @@ export function createCoursesRepository(db: Kysely<DB>) {
       return row?.latest_version;
     },
 
-    async insertVersion(row: CourseVersionRow, assetIds: readonly string[], trx: Kysely<DB>): Promise<void> {
+    async insertVersion(row: Insertable<CourseVersionsTable>, assetIds: readonly string[], trx: Kysely<DB>): Promise<void> {
       await trx.insertInto('course_versions').values(row).execute();
       for (let i = 0; i < assetIds.length; i += INSERT_BATCH) {
         const batch = assetIds.slice(i, i + INSERT_BATCH);
@@ -76,8 +87,8 @@ export function createCoursesRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    /** Latest versions of all courses (or one author's), newest first. */
-    catalog(filter: { ownerId?: string; limit: number }): Promise<CatalogRow[]> {
+    /** Latest versions of all courses (or one author's), newest first, matching every word, the topic and the language. */
+    catalog(filter: CatalogFilter): Promise<CatalogRow[]> {
       let query = db
         .selectFrom('courses')
         .innerJoin('course_versions', (join) =>
@@ -91,11 +102,40 @@ export function createCoursesRepository(db: Kysely<DB>) {
           'course_versions.content',
           'course_versions.published_at',
           'users.display_name as author_name',
+          'courses.self_enrolment',
         ])
         .orderBy('course_versions.published_at', 'desc')
         .limit(filter.limit);
       if (filter.ownerId) query = query.where('courses.owner_id', '=', filter.ownerId);
+      for (const word of filter.words ?? []) {
+        query = query.where(sql<boolean>`course_versions.search_text like ${word} escape ${LIKE_ESCAPE}`);
+      }
+      if (filter.topic) query = query.where(sql<boolean>`course_versions.topics_key like ${filter.topic} escape ${LIKE_ESCAPE}`);
+      if (filter.language) query = query.where('course_versions.language', '=', filter.language);
       return query.execute();
+    },
+
+    /** Contents and languages of the latest versions, for the catalog's filters. */
+    facets(limit: number): Promise<{ content: string; language: string | null }[]> {
+      return db
+        .selectFrom('courses')
+        .innerJoin('course_versions', (join) =>
+          join.onRef('course_versions.course_id', '=', 'courses.id').onRef('course_versions.version', '=', 'courses.latest_version'),
+        )
+        .select(['course_versions.content', 'course_versions.language'])
+        .limit(limit)
+        .execute();
+    },
+
+    /** When this learner left this course (their history is kept), or undefined. */
+    leftAt(userId: string, courseId: string): Promise<number | undefined> {
+      return db
+        .selectFrom('past_enrolments')
+        .select('left_at')
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .executeTakeFirst()
+        .then((r) => r?.left_at);
     },
 
     authorName(userId: string): Promise<string | undefined> {
@@ -107,22 +147,13 @@ export function createCoursesRepository(db: Kysely<DB>) {
         .then((r) => r?.display_name);
     },
 
-    enrolmentsOf(userId: string, courseIds: readonly string[]): Promise<{ course_id: string; version: number }[]> {
+    enrolmentsOf(userId: string, courseIds: readonly string[]): Promise<{ course_id: string; version: number; due_at: number | null }[]> {
       if (courseIds.length === 0) return Promise.resolve([]);
       return db
         .selectFrom('enrolments')
-        .select(['course_id', 'version'])
+        .select(['course_id', 'version', 'due_at'])
         .where('user_id', '=', userId)
         .where('course_id', 'in', courseIds)
-        .execute();
-    },
-
-    /** Enrols the learner in this version unless already enrolled (then their version stays). */
-    async enrol(userId: string, courseId: string, version: number, now: number): Promise<void> {
-      await db
-        .insertInto('enrolments')
-        .values({ user_id: userId, course_id: courseId, version, enrolled_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'course_id']).doNothing())
         .execute();
     },
 

@@ -1,7 +1,8 @@
-// HTTP for published courses: publishing a draft, editing a course, the catalog, a course's versions
-// and enrolment.
+// HTTP for published courses: publishing a draft, editing a course, the catalog (searched) and a course's
+// versions. Enrolment has its own routes (enrolment/routes.ts).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { catalogQuerySchema } from '../../shared/courses.ts';
 import { parseInput } from '../http/errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { CoursesService } from './service.ts';
@@ -23,7 +24,7 @@ export function registerCourseRoutes(app: FastifyInstance, deps: { courses: Cour
   });
 
   app.get('/api/courses', { config: { access: 'signed-in' } }, async (request) => {
-    return { courses: await courses.catalog(me(request.user)) };
+    return courses.catalog(me(request.user), parseInput(catalogQuerySchema, request.query));
   });
 
   app.get('/api/courses/mine', { config: { access: AUTHORS } }, async (request) => {
@@ -38,11 +39,6 @@ export function registerCourseRoutes(app: FastifyInstance, deps: { courses: Cour
   app.get('/api/courses/:id/versions/:version', { config: { access: 'signed-in' } }, async (request) => {
     const { id, version } = parseInput(versionParams, request.params);
     return { course: await courses.view(me(request.user), id, version) };
-  });
-
-  app.post('/api/courses/:id/enrolment', { config: { access: 'signed-in' } }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    return courses.enrol(me(request.user), id);
   });
 
   app.post('/api/courses/:id/drafts', { config: { access: AUTHORS } }, async (request, reply) => {

@@ -2,7 +2,7 @@
 // through a new draft, the catalog, enrolment pinned to a version, and what each reader may see.
 import type { Kysely } from 'kysely';
 import type { AssetView } from '../../shared/assets.ts';
-import type { CourseSummary, CourseVersionView, PublishResult } from '../../shared/courses.ts';
+import type { CatalogAnswer, CatalogQuery, CourseSummary, CourseVersionView, PublishResult } from '../../shared/courses.ts';
 import { assetIdsOf, type DraftContent, type DraftView, EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
 import { allQuestions } from '../../shared/quiz.ts';
 import { presentAsset } from '../assets/presenter.ts';
@@ -12,11 +12,20 @@ import type { DraftRow, DraftsRepository } from '../drafts/repository.ts';
 import { type FileState, reviewDraft } from '../drafts/review.ts';
 import { presentDraft } from '../drafts/service.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
-import { courseStanding, mayManage } from '../policies.ts';
+import { courseStanding, mayEnrolSelf, mayManage } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
-import type { CatalogRow, CourseVersionRow, CoursesRepository } from './repository.ts';
+import type { CatalogRow, CourseRow, CourseVersionRow, CoursesRepository } from './repository.ts';
+import { searchColumns, topicPattern, wordPatterns } from './search.ts';
 
 const CATALOG_LIMIT = 500;
+
+/** A reader's enrolment in a course: its version and due date. */
+interface Enrolled {
+  version: number;
+  dueAt: number | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function parseContent(json: string): DraftContent {
   return { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(json) as Partial<DraftContent>) };
@@ -39,7 +48,7 @@ export function createCoursesService(deps: {
     return new Map(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
   }
 
-  function summarize(row: CatalogRow, enrolled: Map<string, number>, draftIds: Map<string, string>): CourseSummary {
+  function summarize(row: CatalogRow, enrolled: Map<string, Enrolled>, draftIds: Map<string, string>): CourseSummary {
     const { basics } = parseContent(row.content);
     return {
       id: row.course_id,
@@ -52,16 +61,26 @@ export function createCoursesService(deps: {
       coverAssetId: basics.coverAssetId,
       authorName: row.author_name,
       publishedAt: new Date(row.published_at).toISOString(),
-      enrolledVersion: enrolled.get(row.course_id) ?? null,
+      enrolledVersion: enrolled.get(row.course_id)?.version ?? null,
       draftId: draftIds.get(row.course_id) ?? null,
+      selfEnrolment: row.self_enrolment,
+      dueAt: iso(enrolled.get(row.course_id)?.dueAt ?? null),
     };
   }
 
-  async function enrolmentMap(user: UserRow, courseIds: string[]): Promise<Map<string, number>> {
-    return new Map((await courses.enrolmentsOf(user.id, courseIds)).map((e) => [e.course_id, e.version]));
+  async function enrolmentMap(user: UserRow, courseIds: string[]): Promise<Map<string, Enrolled>> {
+    return new Map((await courses.enrolmentsOf(user.id, courseIds)).map((e) => [e.course_id, { version: e.version, dueAt: e.due_at }]));
   }
 
-  async function presentVersion(user: UserRow, row: CourseVersionRow, latestVersion: number, enrolledVersion: number | null, ownerId: string): Promise<CourseVersionView> {
+  async function presentVersion(
+    user: UserRow,
+    row: CourseVersionRow,
+    course: CourseRow,
+    enrolment: Enrolled | undefined,
+  ): Promise<CourseVersionView> {
+    const ownerId = course.owner_id;
+    const enrolledVersion = enrolment?.version ?? null;
+    const leftAt = enrolment ? undefined : await courses.leftAt(user.id, course.id);
     const content = parseContent(row.content);
     const ids = assetIdsOf(content);
     const [assetRows, derivatives] = [await deps.assetRows.findMany(ids), await deps.assetRows.derivativesOf(ids)];
@@ -81,8 +100,12 @@ export function createCoursesService(deps: {
       },
       publishedAt: new Date(row.published_at).toISOString(),
       authorName: (await courses.authorName(row.published_by)) ?? '',
-      latestVersion,
+      latestVersion: course.latest_version,
       enrolledVersion,
+      selfEnrolment: course.self_enrolment,
+      mayEnrol: enrolment === undefined && mayEnrolSelf(user, { ownerId, selfEnrolment: course.self_enrolment }, leftAt !== undefined),
+      dueAt: iso(enrolment?.dueAt ?? null),
+      leftAt: iso(leftAt ?? null),
     };
   }
 
@@ -169,21 +192,40 @@ export function createCoursesService(deps: {
       return { draft: presentDraft(row), created: true };
     },
 
-    /** Published courses, newest first, with the reader's enrolment. */
-    async catalog(user: UserRow): Promise<CourseSummary[]> {
-      const rows = await courses.catalog({ limit: CATALOG_LIMIT });
+    /**
+     * Published courses, newest first, with the reader's enrolment: those whose title, topics or short
+     * description hold every word of `q`, with the topic and in the language asked; and the catalog's
+     * topics and languages for the filters.
+     */
+    async catalog(user: UserRow, query: CatalogQuery = {}): Promise<CatalogAnswer> {
+      const rows = await courses.catalog({
+        limit: CATALOG_LIMIT,
+        words: query.q ? wordPatterns(query.q) : undefined,
+        topic: query.topic ? topicPattern(query.topic) : undefined,
+        language: query.language || undefined,
+      });
       const enrolled = await enrolmentMap(
         user,
         rows.map((r) => r.course_id),
       );
       // A learner on an older version sees that version's title and description.
       for (const row of rows) {
-        const version = enrolled.get(row.course_id);
+        const version = enrolled.get(row.course_id)?.version;
         if (version === undefined || version === row.latest_version) continue;
         const theirs = await courses.findVersion(row.course_id, version);
         if (theirs) Object.assign(row, { content: theirs.content, published_at: theirs.published_at });
       }
-      return rows.map((r) => summarize(r, enrolled, new Map()));
+      // Every course's topics, not only those found, so a filter can be widened again; one spelling per topic.
+      const facets = await courses.facets(CATALOG_LIMIT);
+      const topics = new Map<string, string>();
+      for (const f of facets) {
+        for (const t of parseContent(f.content).basics.topics) if (t.trim()) topics.set(t.trim().toLowerCase(), t.trim());
+      }
+      return {
+        courses: rows.map((r) => summarize(r, enrolled, new Map())),
+        topics: [...topics.values()].sort((a, b) => a.localeCompare(b)),
+        languages: [...new Set(facets.map((f) => f.language).filter((l): l is string => !!l))].sort(),
+      };
     },
 
     /** The author's own courses (an admin's too), with any open draft editing each. */
@@ -200,7 +242,8 @@ export function createCoursesService(deps: {
     async view(user: UserRow, courseId: string, version?: number): Promise<CourseVersionView> {
       const course = await courses.findCourse(courseId);
       if (!course) throw notFound('No such course.');
-      const enrolledVersion = (await enrolmentMap(user, [courseId])).get(courseId) ?? null;
+      const enrolment = (await enrolmentMap(user, [courseId])).get(courseId);
+      const enrolledVersion = enrolment?.version ?? null;
       const editor = courseStanding(user, { ownerId: course.owner_id }, enrolledVersion) === 'author';
       // Others may see their own version and the latest one; older versions are the author's.
       if (version !== undefined && !editor && version !== enrolledVersion && version !== course.latest_version) {
@@ -209,16 +252,7 @@ export function createCoursesService(deps: {
       const wanted = version ?? (editor ? course.latest_version : (enrolledVersion ?? course.latest_version));
       const row = await courses.findVersion(courseId, wanted);
       if (!row) throw notFound('No such course version.');
-      return presentVersion(user, row, course.latest_version, enrolledVersion, course.owner_id);
-    },
-
-    /** Enrols the reader in the latest version; a learner already enrolled keeps their version. */
-    async enrol(user: UserRow, courseId: string): Promise<{ enrolledVersion: number }> {
-      const course = await courses.findCourse(courseId);
-      if (!course) throw notFound('No such course.');
-      await courses.enrol(user.id, courseId, course.latest_version, now());
-      const enrolled = (await enrolmentMap(user, [courseId])).get(courseId);
-      return { enrolledVersion: enrolled ?? course.latest_version };
+      return presentVersion(user, row, course, enrolment);
     },
 
     /** Whether this user may read an asset through a course: enrolled in a version using it, or owning the course. */
@@ -245,6 +279,7 @@ export function createCoursesService(deps: {
         version,
         title: content.basics.title,
         content: JSON.stringify(content),
+        ...searchColumns(content.basics),
         source_draft_id: draft.id,
         published_by: user.id,
         published_at: at,

@@ -99,6 +99,13 @@ export const REFERENCES: readonly Reference[] = [
     note: 'Where a learner left off keeps nothing; the player starts at the first file when it is gone.',
   },
   {
+    table: 'past_enrolments',
+    column: 'last_asset_id',
+    target: 'asset',
+    keeps: false,
+    note: 'Where a learner who left the course had stopped keeps nothing, as for a current enrolment.',
+  },
+  {
     table: 'assets',
     column: 'blob_key',
     target: 'blob',

@@ -3,6 +3,7 @@
 import type { ColumnType } from 'kysely';
 import type { Role } from '../../shared/accounts.ts';
 import type { AssetKind, AssetState } from '../../shared/assets.ts';
+import type { Generated } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -172,6 +173,8 @@ export interface CoursesTable {
   certificate_validity_months: ColumnType<number | null, number | null | undefined, number | null>;
   /** JSON (CertificateTemplate); null: the default look. Optional on insert (null). */
   certificate_template: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'open': anyone signed in may enrol; 'invitation': only its author or an administrator enrols learners. */
+  self_enrolment: Generated<'open' | 'invitation'>;
 }
 
 export interface CourseVersionsTable {
@@ -183,6 +186,11 @@ export interface CourseVersionsTable {
   source_draft_id: string;
   published_by: string;
   published_at: number;
+  /** Lower-cased title, topics and short description, for the catalog's search (courses/search.ts). */
+  search_text: string | null;
+  /** Lower-cased topics between newlines: "\nfire\nfirst aid\n". */
+  topics_key: string | null;
+  language: string | null;
 }
 
 export interface CourseVersionAssetsTable {
@@ -198,6 +206,23 @@ export interface EnrolmentsTable {
   enrolled_at: number;
   last_asset_id: string | null;
   last_activity_at: number | null;
+  /** When the learner should have finished (set by whoever enrolled them), or null. */
+  due_at: number | null;
+  /** Who enrolled the learner; null when they enrolled themselves. */
+  enrolled_by: string | null;
+}
+
+/** An enrolment the learner left: kept, so enrolling again resumes the same version where they were. */
+export interface PastEnrolmentsTable {
+  user_id: string;
+  course_id: string;
+  version: number;
+  enrolled_at: number;
+  enrolled_by: string | null;
+  due_at: number | null;
+  last_asset_id: string | null;
+  last_activity_at: number | null;
+  left_at: number;
 }
 
 export interface LearningProgressTable {
@@ -345,6 +370,7 @@ export interface DB {
   course_versions: CourseVersionsTable;
   course_version_assets: CourseVersionAssetsTable;
   enrolments: EnrolmentsTable;
+  past_enrolments: PastEnrolmentsTable;
   learning_progress: LearningProgressTable;
   course_completions: CourseCompletionsTable;
   gc_runs: GcRunsTable;

@@ -1,5 +1,5 @@
 // All SQL of learning: per-file progress rows, where a learner left a course, and completions.
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { CourseCompletionsTable, DB, LearningProgressTable } from '../db/types.ts';
 
 export type ProgressRow = Selectable<LearningProgressTable>;
@@ -18,6 +18,18 @@ export interface EnrolmentRow {
 export interface LearnerRow extends EnrolmentRow {
   display_name: string;
   email: string;
+  completed_at: number | null;
+  due_at: number | null;
+}
+
+/** One of a learner's courses, for their dashboard: the enrolment, the version's content and the course. */
+export interface MyEnrolmentRow extends EnrolmentRow {
+  due_at: number | null;
+  content: string;
+  published_at: number;
+  latest_version: number;
+  self_enrolment: 'open' | 'invitation';
+  author_name: string;
   completed_at: number | null;
 }
 
@@ -76,25 +88,85 @@ export function createLearningRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Done files of one learner and, in the same query, the completion if recorded (a completion
-     * implies a done file, so none is missed when no file is done).
+     * Everything a progress report needs, in one query: the enrolment, the reported file's progress row,
+     * which files of the enrolled version are done, and the completion if recorded. Undefined when not
+     * enrolled. Only the reported file's row carries its (possibly long) played ranges and pages.
      */
-    async doneAndCompletion(userId: string, courseId: string, version: number): Promise<{ done: Set<string>; completedAt: number | null }> {
+    async reportSnapshot(
+      userId: string,
+      courseId: string,
+      assetId: string,
+    ): Promise<{ enrolment: EnrolmentRow; row: ProgressRow | undefined; done: Set<string>; completedAt: number | null } | undefined> {
+      const mine = (column: 'played' | 'pages_seen' | 'opened_at' | 'marked_done_at' | 'position' | 'revision' | 'updated_at') =>
+        sql<string | number | null>`case when learning_progress.asset_id = ${assetId} then learning_progress.${sql.raw(column)} end`;
       const rows = await db
-        .selectFrom('learning_progress')
+        .selectFrom('enrolments')
+        .leftJoin('learning_progress', (join) =>
+          join
+            .onRef('learning_progress.user_id', '=', 'enrolments.user_id')
+            .onRef('learning_progress.course_id', '=', 'enrolments.course_id')
+            .onRef('learning_progress.version', '=', 'enrolments.version'),
+        )
         .leftJoin('course_completions', (join) =>
           join
-            .onRef('course_completions.user_id', '=', 'learning_progress.user_id')
-            .onRef('course_completions.course_id', '=', 'learning_progress.course_id')
-            .onRef('course_completions.version', '=', 'learning_progress.version'),
+            .onRef('course_completions.user_id', '=', 'enrolments.user_id')
+            .onRef('course_completions.course_id', '=', 'enrolments.course_id')
+            .onRef('course_completions.version', '=', 'enrolments.version'),
         )
-        .select(['learning_progress.asset_id', 'course_completions.completed_at'])
-        .where('learning_progress.user_id', '=', userId)
-        .where('learning_progress.course_id', '=', courseId)
-        .where('learning_progress.version', '=', version)
-        .where('learning_progress.done_at', 'is not', null)
+        .select([
+          'enrolments.user_id',
+          'enrolments.course_id',
+          'enrolments.version',
+          'enrolments.enrolled_at',
+          'enrolments.last_asset_id',
+          'enrolments.last_activity_at',
+          'course_completions.completed_at',
+          'learning_progress.asset_id',
+          'learning_progress.done_at',
+          mine('played').as('played'),
+          mine('pages_seen').as('pages_seen'),
+          mine('opened_at').as('opened_at'),
+          mine('marked_done_at').as('marked_done_at'),
+          mine('position').as('position'),
+          mine('revision').as('revision'),
+          mine('updated_at').as('updated_at'),
+        ])
+        .where('enrolments.user_id', '=', userId)
+        .where('enrolments.course_id', '=', courseId)
         .execute();
-      return { done: new Set(rows.map((r) => r.asset_id)), completedAt: rows[0]?.completed_at ?? null };
+      const first = rows[0];
+      if (!first) return undefined;
+      const enrolment: EnrolmentRow = {
+        user_id: first.user_id,
+        course_id: first.course_id,
+        version: first.version,
+        enrolled_at: Number(first.enrolled_at),
+        last_asset_id: first.last_asset_id,
+        last_activity_at: first.last_activity_at === null ? null : Number(first.last_activity_at),
+      };
+      const done = new Set<string>();
+      let row: ProgressRow | undefined;
+      const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      for (const r of rows) {
+        if (r.asset_id === null) continue;
+        if (r.done_at !== null) done.add(r.asset_id);
+        if (r.asset_id !== assetId) continue;
+        row = {
+          user_id: userId,
+          course_id: courseId,
+          version: first.version,
+          asset_id: assetId,
+          played: String(r.played),
+          pages_seen: String(r.pages_seen),
+          opened_at: num(r.opened_at),
+          marked_done_at: num(r.marked_done_at),
+          position: num(r.position),
+          done_at: num(r.done_at),
+          revision: Number(r.revision),
+          updated_at: Number(r.updated_at),
+        };
+      }
+      return { enrolment, row, done, completedAt: num(first.completed_at) };
     },
 
     /** Inserts the first row of a file; false when another report inserted it first. */
@@ -160,6 +232,7 @@ export function createLearningRepository(db: Kysely<DB>) {
           'enrolments.enrolled_at',
           'enrolments.last_asset_id',
           'enrolments.last_activity_at',
+          'enrolments.due_at',
           'users.display_name',
           'users.email',
           'course_completions.completed_at',
@@ -167,6 +240,52 @@ export function createLearningRepository(db: Kysely<DB>) {
         .where('enrolments.course_id', '=', courseId)
         .orderBy('enrolments.enrolled_at', 'desc')
         .limit(limit)
+        .execute();
+    },
+
+    /** A learner's enrolments with their version's content, for the dashboard; most recently active first. */
+    myEnrolments(userId: string, limit: number): Promise<MyEnrolmentRow[]> {
+      return db
+        .selectFrom('enrolments')
+        .innerJoin('course_versions', (join) =>
+          join.onRef('course_versions.course_id', '=', 'enrolments.course_id').onRef('course_versions.version', '=', 'enrolments.version'),
+        )
+        .innerJoin('courses', 'courses.id', 'enrolments.course_id')
+        .innerJoin('users', 'users.id', 'courses.owner_id')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'enrolments.user_id')
+            .onRef('course_completions.course_id', '=', 'enrolments.course_id')
+            .onRef('course_completions.version', '=', 'enrolments.version'),
+        )
+        .select([
+          'enrolments.user_id',
+          'enrolments.course_id',
+          'enrolments.version',
+          'enrolments.enrolled_at',
+          'enrolments.last_asset_id',
+          'enrolments.last_activity_at',
+          'enrolments.due_at',
+          'course_versions.content',
+          'course_versions.published_at',
+          'courses.latest_version',
+          'courses.self_enrolment',
+          'users.display_name as author_name',
+          'course_completions.completed_at',
+        ])
+        .where('enrolments.user_id', '=', userId)
+        .orderBy('enrolments.enrolled_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** Files a learner has done, in every course: (course, version, asset). */
+    doneOfUser(userId: string): Promise<{ course_id: string; version: number; asset_id: string }[]> {
+      return db
+        .selectFrom('learning_progress')
+        .select(['course_id', 'version', 'asset_id'])
+        .where('user_id', '=', userId)
+        .where('done_at', 'is not', null)
         .execute();
     },
 

@@ -26,6 +26,10 @@ export function registerLearningRoutes(app: FastifyInstance, deps: { learning: L
     return learning.report(me(request.user), id, report);
   });
 
+  app.get('/api/me/courses', { config: { access: 'signed-in' } }, async (request) => {
+    return { courses: await learning.myCourses(me(request.user)) };
+  });
+
   app.get('/api/courses/:id/learners', { config: { access: AUTHORS } }, async (request) => {
     const { id } = parseInput(idParams, request.params);
     return { learners: await learning.learners(me(request.user), id) };

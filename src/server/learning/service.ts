@@ -3,6 +3,7 @@
 // course, and completion, recorded once with a job for what hangs on it (certificates, later).
 import type { Kysely } from 'kysely';
 import type { AssetKind, AssetViewer } from '../../shared/assets.ts';
+import type { MyCourseView } from '../../shared/courses.ts';
 import type { LearnerProgressView, LearningView, ProgressReportAnswer, ItemProgressView } from '../../shared/learning.ts';
 import {
   applyReport,
@@ -42,6 +43,7 @@ const WRITE_ATTEMPTS = 8;
 /** A learner's "last activity" is written at most this often per file. */
 const ACTIVITY_RESOLUTION_MS = 60_000;
 const LEARNERS_LIMIT = 1_000;
+const MY_COURSES_LIMIT = 200;
 
 function numberOr(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -109,7 +111,7 @@ export function createLearningService(deps: {
       const kind: AssetKind = asset?.kind ?? 'other';
       const viewer: AssetViewer = asset?.viewer ?? 'download';
       const measure: ItemMeasure = {
-        rule: completionRule(kind, viewer),
+        rule: completionRule(kind, viewer, file.learnerMarksDone === true),
         durationSeconds: numberOr(asset?.metadata.durationSeconds),
         pageCount: numberOr(asset?.metadata.pages),
       };
@@ -209,7 +211,13 @@ export function createLearningService(deps: {
      * changes nothing (and writes nothing). Concurrent reports on the same file both land (revisions).
      */
     async report(user: UserRow, courseId: string, report: ProgressReport): Promise<ProgressReportAnswer> {
-      const enrolment = await enrolled(user, courseId);
+      // One read for the common case (enrolment, this file's row, the done files, completion), then one write.
+      const snapshot = await learning.reportSnapshot(user.id, courseId, report.assetId);
+      if (!snapshot) {
+        await enrolled(user, courseId); // says "not enrolled"
+        throw conflict('Your enrolment changed while this was saved. Try again.');
+      }
+      const { enrolment } = snapshot;
       const { version } = enrolment;
       const c = await curriculum(courseId, version);
       const measure = c.byId.get(report.assetId);
@@ -217,12 +225,17 @@ export function createLearningService(deps: {
       const at = now();
       let facts = NO_FACTS;
       let doneChanged = false;
+      let raced = false;
+      let isDone = snapshot.done.has(report.assetId);
       for (let attempt = 1; ; attempt++) {
-        const row = await learning.findProgress(user.id, courseId, version, report.assetId);
+        // After a lost race, read the row again.
+        raced = attempt > 1;
+        const row = attempt === 1 ? snapshot.row : await learning.findProgress(user.id, courseId, version, report.assetId);
         const before = factsOf(row);
         facts = applyReport(before, report, measure);
         const done = itemProgress(facts, measure).state === 'done';
         const wasDone = row?.done_at !== null && row?.done_at !== undefined;
+        isDone = wasDone;
         if (row && sameFacts(before, facts)) break;
         const next: ProgressRow = {
           user_id: user.id,
@@ -241,6 +254,7 @@ export function createLearningService(deps: {
         const written = row ? await learning.updateProgress(next, row.revision) : await learning.insertProgress(next);
         if (written) {
           doneChanged = done !== wasDone;
+          isDone = done;
           break;
         }
         if (attempt >= WRITE_ATTEMPTS) throw conflict('Too many progress reports at once for this file. Try again.');
@@ -249,12 +263,18 @@ export function createLearningService(deps: {
         await learning.touchEnrolment(user.id, courseId, report.assetId, at);
       }
       const item = present(report.assetId, measure, facts);
-      if (doneChanged) {
+      // The done files as read, with this one as it now stands.
+      const done = new Set(snapshot.done);
+      if (isDone) done.add(report.assetId);
+      else done.delete(report.assetId);
+      const progress = summarize(c, (id) => done.has(id));
+      // Read again when the snapshot may be behind: this report changed what is done, or another report on
+      // the same file (the player's pause and end arrive together) may be recording the completion now.
+      if (doneChanged || raced || (progress.complete && snapshot.completedAt === null)) {
         const result = await completeIfDone(user.id, courseId, version, c);
         return { item, progress: result.progress, completedAt: iso(result.completedAt), completedNow: result.completedNow };
       }
-      const { done, completedAt } = await learning.doneAndCompletion(user.id, courseId, version);
-      return { item, progress: summarize(c, (id) => done.has(id)), completedAt: iso(completedAt), completedNow: false };
+      return { item, progress, completedAt: iso(snapshot.completedAt), completedNow: false };
     },
 
     /** A course's learners with their progress, for its author and administrators. */
@@ -290,6 +310,51 @@ export function createLearningService(deps: {
           total: summary.total,
           percent: summary.percent,
           completedAt: iso(r.completed_at),
+          dueAt: iso(r.due_at),
+        });
+      }
+      return out;
+    },
+
+    /** The learner's courses for their dashboard: progress, where to continue, due dates, completion. */
+    async myCourses(user: UserRow): Promise<MyCourseView[]> {
+      const rows = await learning.myEnrolments(user.id, MY_COURSES_LIMIT);
+      const doneBy = new Map<string, Set<string>>();
+      for (const d of await learning.doneOfUser(user.id)) {
+        const key = `${d.course_id}:${d.version}`;
+        doneBy.set(key, (doneBy.get(key) ?? new Set()).add(d.asset_id));
+      }
+      const out: MyCourseView[] = [];
+      for (const r of rows) {
+        const c = await curriculum(r.course_id, r.version);
+        const done = doneBy.get(`${r.course_id}:${r.version}`) ?? new Set<string>();
+        const summary = summarize(c, (id) => done.has(id));
+        const last = r.last_asset_id && c.byId.has(r.last_asset_id) ? r.last_asset_id : null;
+        const { basics } = parseContent(r.content);
+        out.push({
+          course: {
+            id: r.course_id,
+            latestVersion: r.latest_version,
+            title: basics.title,
+            versionLabel: basics.versionLabel,
+            shortDescription: basics.shortDescription,
+            topics: basics.topics,
+            language: basics.language,
+            coverAssetId: basics.coverAssetId,
+            authorName: r.author_name,
+            publishedAt: new Date(r.published_at).toISOString(),
+            enrolledVersion: r.version,
+            draftId: null,
+            selfEnrolment: r.self_enrolment,
+            dueAt: iso(r.due_at),
+          },
+          percent: summary.percent,
+          doneCount: summary.doneCount,
+          total: summary.total,
+          // As on the course page: where the learner was unless that is done, then the next file to do.
+          resumeAssetId: (last && !done.has(last) ? last : null) ?? summary.nextAssetId ?? last ?? c.items[0]?.assetId ?? null,
+          completedAt: iso(r.completed_at),
+          lastActivityAt: iso(r.last_activity_at),
         });
       }
       return out;

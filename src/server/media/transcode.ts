@@ -128,6 +128,30 @@ export async function remuxFaststart(
   return result.code === 0 && ((await stat(out).catch(() => null))?.size ?? 0) > 0;
 }
 
+/**
+ * Decodes the streams a copy would reuse and stops at the first error (`-xerror`): a stream damaged in the
+ * middle plays as a poster and nothing in a browser, so it is encoded (errors concealed) instead of copied.
+ * Decoding is much cheaper than encoding, and nothing is written.
+ */
+export async function decodeCheck(
+  probe: ProbedVideo,
+  file: string,
+  options: { ffmpeg: string; cwd: string; signal: AbortSignal; timeoutMs: number },
+): Promise<{ clean: true } | { clean: false; error: string }> {
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-xerror', ...inputArgs(probe, file)];
+  args.push('-map', `0:${probe.video.index}`);
+  if (probe.audio) args.push('-map', `0:${probe.audio.index}`);
+  args.push('-f', 'null', '-');
+  const result = await runTool(options.ffmpeg, args, {
+    cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  const stderr = result.stderr.trim();
+  if (result.code === 0 && stderr === '') return { clean: true };
+  return { clean: false, error: stderr.split('\n').slice(-1)[0] || `ffmpeg exited with ${result.code}` };
+}
+
 /** A JPEG still from a tenth of the way in (at most 5 s), at most 1280 wide; false when none could be made. */
 export async function extractPoster(
   probe: ProbedVideo,

@@ -1,25 +1,111 @@
 // The start page, different for each role.
-import { Anchor, Box, Card, SimpleGrid, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Box,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { AuthorDashboard } from '../components/wizard/AuthorDashboard.tsx';
-import { CourseCard, useCatalog } from './courses/CatalogPage.tsx';
+import { dueState, dueText } from '../components/learning/due.ts';
+import { enrolmentApi } from '../enrolment-api.ts';
+import { errorMessage } from '../forms.ts';
+import { formatDateTime } from '../format.ts';
+import { learnPath } from '../learning-api.ts';
+import { queryKeys } from '../server-state/keys.ts';
+import { CourseCard } from './courses/CatalogPage.tsx';
 import { useCurrentUser } from '../session.tsx';
 
 function LearnerHome() {
-  const { courses, error } = useCatalog();
-  const enrolled = courses?.filter((c) => c.enrolledVersion !== null) ?? [];
+  const query = useQuery({
+    queryKey: queryKeys.myCourses,
+    queryFn: async () => (await enrolmentApi.myCourses()).courses,
+  });
+  const mine = query.data ?? null;
+  const now = Date.now();
+  const studying = mine?.filter((m) => !m.completedAt) ?? [];
+  const completed = mine?.filter((m) => m.completedAt) ?? [];
   return (
     <>
       <PageTitle>My learning</PageTitle>
-      {error && <Text role="alert">Could not load your courses: {error}</Text>}
-      {courses && enrolled.length === 0 && <Text>You are not enrolled in any course yet.</Text>}
-      {enrolled.length > 0 && (
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-          {enrolled.map((course) => (
-            <CourseCard key={course.id} course={course} />
-          ))}
-        </SimpleGrid>
+      {query.error && <Text role="alert">Could not load your courses: {errorMessage(query.error)}</Text>}
+      {!mine && !query.error && (
+        <Center py="lg" role="status">
+          <Loader size="sm" aria-hidden="true" />
+          <Text ml="sm">Loading your courses…</Text>
+        </Center>
+      )}
+      {mine && mine.length === 0 && <Text>You are not enrolled in any course yet.</Text>}
+      {studying.length > 0 && (
+        <section aria-labelledby="studying-heading">
+          <Title order={2} size="h3" id="studying-heading" mb="sm">
+            My courses
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {studying.map((m) => (
+              <CourseCard key={m.course.id} course={m.course} headingLevel={3}>
+                <Stack gap={6} mt="sm">
+                  {m.course.dueAt && (
+                    <Text
+                      size="sm"
+                      fw={600}
+                      className={dueState(m.course.dueAt, now) === 'overdue' ? 'due--overdue' : undefined}
+                    >
+                      {dueText(m.course.dueAt, now)}
+                    </Text>
+                  )}
+                  <Group gap="sm" wrap="nowrap">
+                    <Progress
+                      value={m.percent}
+                      flex={1}
+                      aria-label={`Files done in ${m.course.title}`}
+                      color="blue.8"
+                    />
+                    <Text size="sm" className="nowrap">
+                      {m.doneCount} of {m.total} files
+                    </Text>
+                  </Group>
+                  {m.resumeAssetId && (
+                    <Button
+                      component={Link}
+                      to={learnPath(m.course.id, m.resumeAssetId)}
+                      aria-label={`${m.lastActivityAt ? 'Continue' : 'Start'}: ${m.course.title}`}
+                      className="dashboard__continue"
+                    >
+                      {m.lastActivityAt ? 'Continue' : 'Start'}
+                    </Button>
+                  )}
+                </Stack>
+              </CourseCard>
+            ))}
+          </SimpleGrid>
+        </section>
+      )}
+      {completed.length > 0 && (
+        <section aria-labelledby="completed-heading">
+          <Title order={2} size="h3" id="completed-heading" mt="lg" mb="sm">
+            Completed
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {completed.map((m) => (
+              <CourseCard key={m.course.id} course={m.course} headingLevel={3}>
+                <Text size="sm" mt="sm" fw={500} c="#1d6a31">
+                  ✓ Completed on {formatDateTime(m.completedAt ?? '')}
+                </Text>
+              </CourseCard>
+            ))}
+          </SimpleGrid>
+        </section>
       )}
       <Text mt="md">
         Find courses in the{' '}

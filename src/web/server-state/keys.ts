@@ -11,6 +11,10 @@ export const queryKeys = {
   authorDrafts: ['drafts', 'mine'] as const,
   authorCourses: ['courses', 'mine'] as const,
   catalog: ['courses', 'catalog'] as const,
+  /** The catalog searched (under `catalog`, so invalidating the catalog refreshes every search). */
+  catalogSearch: (q: string, topic: string, language: string) => ['courses', 'catalog', q, topic, language] as const,
+  /** The signed-in learner's courses with progress (the dashboard). */
+  myCourses: ['courses', 'my-learning'] as const,
   /** A course as the reader sees it (their version; `version` for an author's older one). */
   course: (courseId: string, version?: number) => ['courses', courseId, version ?? 'current'] as const,
   /** The signed-in learner's progress through a course. */

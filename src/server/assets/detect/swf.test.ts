@@ -100,6 +100,37 @@ describe('detectFile: other SWF headers', () => {
     });
   });
 
+  it('refuses an SWF whose header declares far more than the file holds (2 GB declared, 40 bytes held)', async () => {
+    for (const signature of ['FWS', 'CWS', 'ZWS']) {
+      const data = Buffer.from(await readFile(swf('expressInstall.swf'))).subarray(0, 40);
+      data.write(signature, 0, 'latin1');
+      data.writeUInt32LE(2 * 1024 ** 3, 4);
+      assert.deepEqual(
+        await detectFile(await put(dir, `huge-${signature}.swf`, data), 'flash'),
+        {
+          ok: false,
+          reason: 'This Flash file is damaged or cut off: its header declares 2.0 GB but the file holds 40 bytes.',
+        },
+        signature,
+      );
+    }
+  });
+
+  it("refuses an uncompressed SWF cut short, and accepts a compressed one within deflate's ratio", async () => {
+    const cws = await readFile(swf('expressInstall.swf'));
+    const fws = Buffer.concat([Buffer.from('FWS'), cws.subarray(3, 8), inflateSync(cws.subarray(8))]);
+    const padded = Buffer.concat([fws, Buffer.alloc(4096)]);
+    padded.writeUInt32LE(padded.length, 4);
+    const cut = await detectFile(await put(dir, 'cut.swf', padded.subarray(0, 2000)), 'flash');
+    assert.deepEqual(cut, {
+      ok: false,
+      reason: 'This Flash file is damaged or cut off: its header declares 5.3 KB but the file holds 2.0 KB.',
+    });
+    const ratio = Buffer.from(cws);
+    ratio.writeUInt32LE(cws.length * 1000, 4);
+    assert.equal((await detectFile(await put(dir, 'ratio.swf', ratio), 'flash')).ok, true);
+  });
+
   it('refuses a CWS file whose compressed data is garbage', async () => {
     const data = Buffer.concat([Buffer.from('CWS'), Buffer.from([10, 0, 1, 0, 0]), Buffer.alloc(64, 0xff)]);
     assert.deepEqual(await detectFile(await put(dir, 'bad.swf', data), 'flash'), {

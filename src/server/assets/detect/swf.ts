@@ -7,6 +7,17 @@ import { known, type Sniffed } from './types.ts';
 const COMPRESSION = { FWS: 'none', CWS: 'zlib', ZWS: 'lzma' } as const;
 type Signature = keyof typeof COMPRESSION;
 
+// How many times the file's size its declared (uncompressed) length may be: ~1 for FWS, deflate's
+// ceiling for CWS, and a generous bound for LZMA, whose ratio on real movies stays far below it.
+const MAX_RATIO = { none: 1, zlib: 1100, lzma: 10_000 } as const;
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GB`;
+}
+
 const CUT = 'This Flash file is cut off: its header is incomplete (incomplete upload or damaged file).';
 
 export interface SwfFrame {
@@ -64,6 +75,16 @@ export function sniffSwf(head: Buffer, fileSize: number): Sniffed | null {
     return {
       type: 'broken',
       reason: `This Flash file's header is invalid (it declares a length of ${declaredLength} bytes).`,
+    };
+  }
+  // The declared length is the uncompressed size: an uncompressed file holds all of it, and no compressor
+  // shrinks a real movie a thousandfold (deflate's ceiling is ~1032:1). Far more than that means most of
+  // the file is missing, and Ruffle would play a blank stage.
+  const ceiling = fileSize * MAX_RATIO[compression] + 1024;
+  if (declaredLength > ceiling) {
+    return {
+      type: 'broken',
+      reason: `This Flash file is damaged or cut off: its header declares ${formatBytes(declaredLength)} but the file holds ${formatBytes(fileSize)}.`,
     };
   }
   const details: Record<string, unknown> = { compression, version, declaredLength };

@@ -144,6 +144,11 @@ describe('video processor', { skip }, () => {
     ]);
     const whole = await readFile(clip('h264-aac.mp4'));
     await writeFile(clip('truncated.mp4'), whole.subarray(0, Math.floor(whole.length / 2)));
+    // Damaged in the middle: 2 KB of the media data overwritten, the container itself intact.
+    const damaged = Buffer.from(whole);
+    const middle = Math.floor(damaged.length * 0.45);
+    for (let i = 0; i < 2048; i++) damaged[middle + i] = (i * 37) & 0xff;
+    await writeFile(clip('damaged.mp4'), damaged);
     await writeFile(clip('text.mp4'), 'Lecture notes, not a video.\n'.repeat(40));
     await writeFile(clip('playlist.mp4'), PLAYLIST);
     const header = Buffer.alloc(12);
@@ -260,6 +265,39 @@ describe('video processor', { skip }, () => {
       ok: false,
       reason: 'The video was refused: longer than 2 s.',
     });
+  });
+
+  it('encodes a stream damaged in the middle instead of copying it, and drops its fast-path MP4', async () => {
+    const { result, earlies } = await run('damaged.mp4');
+    assertReady(result);
+    assert.equal(earlies.length, 1, 'the container is intact: the fast path ran');
+    assert.deepEqual(result.drop, [FAST_PATH_ROLE]);
+    assert.deepEqual(renditions(result), ['320x240', '160x120'], 'nothing copied');
+    assert.equal(result.metadata.reencodedDamage, true);
+    assert.match(result.note ?? '', /damaged/);
+    // What is served decodes without a single error.
+    const served = await mkdtemp(path.join(dir, 'served-damaged-'));
+    for (const d of result.derivatives) await copyFile(d.path, path.join(served, d.role));
+    const decoded = await runTool(
+      'ffmpeg',
+      ['-v', 'error', '-xerror', ...HLS_DEMUXER, '-i', path.join(served, 'hls'), '-map', '0', '-f', 'null', '-'],
+      { cwd: served, timeoutMs: 60_000, signal: signal() },
+    );
+    assert.equal(decoded.code, 0, decoded.stderr);
+    assert.equal(decoded.stderr.trim(), '');
+  });
+
+  it('fails a damaged stream that cannot be encoded either, with the reason', async () => {
+    const wrapper = clip('ffmpeg-without-ladder-2');
+    await writeFile(
+      wrapper,
+      '#!/bin/sh\ncase "$*" in *-var_stream_map*) echo "simulated" >&2; exit 1;; esac\nexec ffmpeg "$@"\n',
+    );
+    await chmod(wrapper, 0o755);
+    const broken = createVideoProcessor({ ffmpeg: wrapper }, { ladder: { heights: [120] } });
+    const { result } = await run('damaged.mp4', { processor: broken });
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.reason, /damaged: its picture does not decode cleanly/);
   });
 
   it('keeps the fast-path MP4 playable when the ladder cannot be made', async () => {

@@ -12,7 +12,14 @@ import {
 } from '../../media/ladder.ts';
 import { moovBeforeMdat } from '../../media/hls.ts';
 import { type ProbeVideoOptions, probeVideo } from '../../media/probe.ts';
-import { extractPoster, keyframeStats, LadderError, makeLadder, remuxFaststart } from '../../media/transcode.ts';
+import {
+  decodeCheck,
+  extractPoster,
+  keyframeStats,
+  LadderError,
+  makeLadder,
+  remuxFaststart,
+} from '../../media/transcode.ts';
 import { DEFAULT_TOOLS, ToolError, type ToolPaths, toolAvailable } from './run-tool.ts';
 import type { DerivativeFile, Processor, ProcessResult } from './types.ts';
 
@@ -25,6 +32,8 @@ export interface VideoProcessorOptions {
 export const FAST_PATH_ROLE = 'mp4';
 
 const NO_FFMPEG = 'Video processing needs ffmpeg, which is not installed on this server — download the file.';
+const DAMAGED =
+  'The video is damaged: its picture does not decode cleanly, and it could not be re-encoded. Export it again and upload the new file.';
 const SENTENCES: Record<string, string> = {
   'not a video': 'This is not a video file we can read.',
   'no video stream': 'The file has no video stream.',
@@ -61,6 +70,8 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
 
     // Set once the fast-path MP4 is stored: the video plays even if its ladder cannot be made.
     let playsAsMp4 = false;
+    // Set when the source does not decode cleanly: nothing of it is copied, and its fast-path MP4 goes.
+    let damaged = false;
     try {
       const drop: string[] = [];
       if (probe.fastPath && early) {
@@ -88,16 +99,25 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
         derivatives.push({ role: 'poster', path: poster, mime: 'image/jpeg' });
       }
 
+      // Only streams that would be copied (here or in the fast path) need the decode check: the others are
+      // decoded by the ladder's own run, which conceals damage in what it encodes.
       const mayCopy = probe.video.codec === 'h264' && probe.video.rotation === 0;
-      const keyframes = mayCopy ? await keyframeStats(probe, file, { ffprobe, cwd: workDir, signal }) : null;
-      const copyTop = canCopyVideo(probe, ladder, keyframes);
+      const check =
+        mayCopy || playsAsMp4
+          ? await decodeCheck(probe, file, { ffmpeg, cwd: workDir, signal, timeoutMs: ladder.timeoutMs })
+          : null;
+      damaged = check !== null && !check.clean;
+      if (damaged && playsAsMp4 && !drop.includes(FAST_PATH_ROLE)) drop.push(FAST_PATH_ROLE);
+      const keyframes =
+        mayCopy && !damaged ? await keyframeStats(probe, file, { ffprobe, cwd: workDir, signal }) : null;
+      const copyTop = !damaged && canCopyVideo(probe, ladder, keyframes);
       const renditions = planRenditions(probe, ladder, copyTop);
       const made = await makeLadder({
         probe,
         file,
         outDir: workDir,
         renditions,
-        audio: planAudio(probe),
+        audio: damaged ? (probe.audio ? 'encode' : 'none') : planAudio(probe),
         webm: ladder.webm,
         tools: { ffmpeg, ffprobe },
         signal,
@@ -108,9 +128,15 @@ export function createVideoProcessor(tools: Partial<ToolPaths> = {}, options: Vi
       metadata.renditions = made.renditions;
       metadata.playable = true;
       metadata.hls = true;
+      if (damaged) {
+        metadata.reencodedDamage = true;
+        const note = 'Parts of this video are damaged; it was re-encoded, and the damaged moments may show blocks.';
+        return { ok: true, derivatives, metadata, drop, note };
+      }
       return { ok: true, derivatives, metadata, drop };
     } catch (err) {
       if (err instanceof LadderError) {
+        if (damaged) return { ok: false, reason: DAMAGED };
         if (playsAsMp4) {
           const note = 'The streaming versions could not be made; the video plays as one MP4 file.';
           return { ok: true, derivatives: [], metadata: { ...metadata, playable: true, hls: false }, note };

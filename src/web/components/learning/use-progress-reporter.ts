@@ -32,7 +32,8 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
                 ...current.learning,
                 items: current.learning.items.map((i) => (i.assetId === answer.item.assetId ? answer.item : i)),
                 progress: answer.progress,
-                completedAt: answer.completedAt,
+                // Completion is recorded once and never undone: an answer that crossed the completing one keeps it.
+                completedAt: answer.completedAt ?? current.learning.completedAt,
               },
             }
           : current,
@@ -96,6 +97,7 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
   }, [media, enabled, send]);
 
   const onOpened = useCallback(() => send({ opened: true }), [send]);
+  const onMarkDone = useCallback((done: boolean) => send({ markedDone: done }), [send]);
 
-  return { onPageShown, onMedia: setMedia, onOpened, completedNow, error };
+  return { onPageShown, onMedia: setMedia, onOpened, onMarkDone, completedNow, error };
 }

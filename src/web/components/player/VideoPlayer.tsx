@@ -8,7 +8,15 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { AssetView } from '../../../shared/assets.ts';
 import { type CaptionTrackView, resumeAt } from '../../../shared/video.ts';
 import { derivativeUrl, hasDerivative } from '../../assets-api.ts';
-import { formatTime, PLAYBACK_SPEEDS, shouldSave, videoSource } from './sources.ts';
+import {
+  formatTime,
+  PLAYBACK_SPEEDS,
+  playbackErrorMessage,
+  playbackFailure,
+  shouldSave,
+  videoSource,
+} from './sources.ts';
+import { getCsrfToken } from '../../api.ts';
 import { captionFileUrl, videoApi } from './video-api.ts';
 
 export interface VideoPlayerProps {
@@ -57,6 +65,8 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true, onMedia }:
   useEffect(() => {
     saved.current = undefined;
     if (!rememberPosition) return;
+    // The save on leaving must go out at once: a token fetched only then would arrive after the page is gone.
+    void getCsrfToken().catch(() => {});
     let active = true;
     videoApi
       .position(asset.id)
@@ -87,7 +97,7 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true, onMedia }:
         // No worker: the page's Content-Security-Policy allows scripts from our origin only, not blob: workers.
         hls = new Hls({ enableWorker: false, capLevelToPlayerSize: true });
         hls.on(Hls.Events.ERROR, (_event, data) => {
-          if (data.fatal) setError('The video stopped loading. Check the connection and reload the page.');
+          if (data.fatal) setError(playbackErrorMessage(playbackFailure({ hlsType: data.type })));
         });
         hls.loadSource(sourceUrl);
         hls.attachMedia(video);
@@ -170,7 +180,10 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true, onMedia }:
         onRateChange={(e) => setSpeed(String(e.currentTarget.playbackRate))}
         // The browser's own player (native HLS, MP4) fails silently otherwise: say so.
         onError={(e) => {
-          if (e.currentTarget.error && e.currentTarget.hasAttribute('src')) setError('The video cannot be played: it may be damaged. Download the original instead.');
+          const failed = e.currentTarget.error;
+          // A removed source (switching sources, leaving) is not the viewer's problem.
+          if (failed && e.currentTarget.hasAttribute('src'))
+            setError(playbackErrorMessage(playbackFailure({ mediaErrorCode: failed.code })));
         }}
       >
         {readyTracks.map((t) => (

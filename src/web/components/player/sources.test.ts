@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AssetView } from '../../../shared/assets.ts';
 import { resumeAt } from '../../../shared/video.ts';
-import { formatTime, shouldSave, videoSource } from './sources.ts';
+import { formatTime, playbackErrorMessage, playbackFailure, shouldSave, videoSource } from './sources.ts';
 
 const video = (state: AssetView['state'], roles: string[]): AssetView => ({
   id: 'v1',
@@ -49,5 +49,18 @@ describe('the video player', () => {
     assert.equal(shouldSave(10, 12), false);
     assert.equal(shouldSave(10, 15), true);
     assert.equal(shouldSave(10, 2), true); // a seek back
+  });
+});
+
+describe('playback errors', () => {
+  it('names the same failure for the native player and hls.js', () => {
+    assert.equal(playbackFailure({ mediaErrorCode: 3 }), 'decode');
+    assert.equal(playbackFailure({ hlsType: 'mediaError' }), 'decode');
+    assert.equal(playbackFailure({ mediaErrorCode: 2 }), 'network');
+    assert.equal(playbackFailure({ hlsType: 'networkError' }), 'network');
+    assert.equal(playbackFailure({ mediaErrorCode: 4 }), 'unsupported');
+    assert.equal(playbackFailure({ hlsType: 'muxError' }), 'other');
+    assert.match(playbackErrorMessage('decode'), /video cannot be played: the file is damaged/);
+    assert.match(playbackErrorMessage('network', 'audio'), /^The audio stopped loading/);
   });
 });

@@ -32,3 +32,34 @@ export const SAVE_EVERY_SECONDS = 5;
 export function shouldSave(lastSaved: number | null, now: number): boolean {
   return lastSaved === null || Math.abs(now - lastSaved) >= SAVE_EVERY_SECONDS;
 }
+
+export type PlaybackFailure = 'network' | 'decode' | 'unsupported' | 'other';
+
+/**
+ * What went wrong, from the media element's error code (1 aborted, 2 network, 3 decode, 4 source not
+ * supported) or hls.js's fatal error type; the same words whichever player met it.
+ */
+export function playbackFailure(source: { mediaErrorCode?: number; hlsType?: string }): PlaybackFailure {
+  if (source.hlsType !== undefined) {
+    if (source.hlsType === 'networkError') return 'network';
+    if (source.hlsType === 'mediaError') return 'decode';
+    return 'other';
+  }
+  if (source.mediaErrorCode === 2) return 'network';
+  if (source.mediaErrorCode === 3) return 'decode';
+  if (source.mediaErrorCode === 4) return 'unsupported';
+  return 'other';
+}
+
+export function playbackErrorMessage(failure: PlaybackFailure, what: 'video' | 'audio' = 'video'): string {
+  switch (failure) {
+    case 'network':
+      return `The ${what} stopped loading. Check your connection and reload the page.`;
+    case 'decode':
+      return `The ${what} cannot be played: the file is damaged. Download the original, or ask the author to upload it again.`;
+    case 'unsupported':
+      return `This browser cannot play this ${what}. Download the original instead.`;
+    default:
+      return `The ${what} cannot be played. Reload the page, or download the original.`;
+  }
+}

@@ -1,10 +1,11 @@
 // A ready file in the viewer that suits it: PDF (and Office shown as PDF), Word preview, image,
 // audio, video, Flash, or a note to download it. Used by the file page and the course player, which
 // follows what the learner does through the optional callbacks.
-import { Text } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { Alert, Stack, Text } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
 import type { AssetView } from '../../../shared/assets.ts';
 import { derivativeUrl, hasDerivative, originalUrl } from '../../assets-api.ts';
+import { playbackErrorMessage, playbackFailure } from '../player/sources.ts';
 import { VideoSection } from '../player/VideoSection.tsx';
 import { FlashViewer } from './FlashViewer.tsx';
 import { PdfViewer } from './PdfViewer.tsx';
@@ -61,17 +62,7 @@ export function AssetViewer({ asset, name, editable = false, initialPage, onPage
       );
     }
     case 'audio':
-      return (
-        // biome-ignore lint/a11y/useMediaCaption: captions are added with the media pipeline; audio has none yet
-        <audio
-          ref={onMedia}
-          className="media-preview"
-          controls
-          preload="metadata"
-          aria-label={name}
-          src={hasDerivative(asset, 'audio') ? derivativeUrl(asset.id, 'audio') : originalUrl(asset.id)}
-        />
-      );
+      return <AudioPlayer asset={asset} name={name} onMedia={onMedia} />;
     case 'video':
       return <VideoSection asset={asset} editable={editable} onMedia={onMedia} />;
     case 'flash':
@@ -86,4 +77,38 @@ export function AssetViewer({ asset, name, editable = false, initialPage, onPage
     default:
       return <Text>This file can't be shown in the browser. Download it to open it.</Text>;
   }
+}
+
+function AudioPlayer({
+  asset,
+  name,
+  onMedia,
+}: {
+  asset: AssetView;
+  name: string;
+  onMedia?: (media: HTMLMediaElement | null) => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Stack gap="xs">
+      {/* biome-ignore lint/a11y/useMediaCaption: captions are added with the media pipeline; audio has none yet */}
+      <audio
+        ref={onMedia}
+        className="media-preview"
+        controls
+        preload="metadata"
+        aria-label={name}
+        src={hasDerivative(asset, 'audio') ? derivativeUrl(asset.id, 'audio') : originalUrl(asset.id)}
+        onError={(e) => {
+          const failed = e.currentTarget.error;
+          if (failed) setError(playbackErrorMessage(playbackFailure({ mediaErrorCode: failed.code }), 'audio'));
+        }}
+      />
+      {error && (
+        <Alert color="red" variant="light" role="alert">
+          {error}
+        </Alert>
+      )}
+    </Stack>
+  );
 }

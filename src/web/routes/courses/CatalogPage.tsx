@@ -1,16 +1,55 @@
-// The catalog: every published course (its latest version), and whether the reader is enrolled.
-import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { Link } from 'react-router';
+// The catalog: every published course (its latest version) as a card with its cover and its short
+// description rendered, searched by words of the title, topics and description, filtered by topic and
+// language, and whether the reader is enrolled.
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import type { CourseSummary } from '../../../shared/courses.ts';
 import { derivativeUrl } from '../../assets-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
+import { Markdown } from '../../markdown.tsx';
 import { queryKeys } from '../../server-state/keys.ts';
 
-export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary; headingLevel?: 2 | 3 }) {
+const languageNames =
+  typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'language' }) : null;
+
+/** "fr" → "French"; an unknown tag is shown as it is. */
+export function languageName(tag: string): string {
+  try {
+    return languageNames?.of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+export function CourseCard({
+  course,
+  headingLevel = 2,
+  children,
+}: {
+  course: CourseSummary;
+  headingLevel?: 2 | 3;
+  children?: ReactNode;
+}) {
   const headingId = `course-${course.id}-title`;
   return (
     <Card withBorder padding="lg" component="article" aria-labelledby={headingId}>
@@ -26,49 +65,122 @@ export function CourseCard({ course, headingLevel = 2 }: { course: CourseSummary
       </Title>
       <Group gap="xs" mt="xs">
         <Badge variant="light">Version {course.enrolledVersion ?? course.latestVersion}</Badge>
-        {course.enrolledVersion !== null && <Badge color="green" variant="light">Enrolled</Badge>}
+        {course.enrolledVersion !== null && (
+          <Badge color="green" variant="light">
+            Enrolled
+          </Badge>
+        )}
+        {course.selfEnrolment === 'invitation' && course.enrolledVersion === null && (
+          <Badge color="gray" variant="light">
+            By invitation
+          </Badge>
+        )}
       </Group>
       {course.shortDescription && (
-        <Text mt="xs" lineClamp={3}>
-          {course.shortDescription.replace(/[#*_`>[\]]/g, '')}
+        <div className="card-description">
+          {/* The author's markdown as text a reader reads: emphasis and lists kept, headings below the card's. */}
+          <Markdown headingLevel={headingLevel === 2 ? 3 : 4} fz="sm">
+            {course.shortDescription}
+          </Markdown>
+        </div>
+      )}
+      {course.topics.length > 0 && (
+        <Text mt="xs" size="sm">
+          <Text span fw={500}>
+            Topics:
+          </Text>{' '}
+          {course.topics.join(', ')}
         </Text>
       )}
-      <Text mt="xs" size="sm" c="dimmed">
-        By {course.authorName} · published {formatDateTime(course.publishedAt)}
+      <Text mt="xs" size="sm" c="gray.7">
+        By {course.authorName} · {languageName(course.language)} · published {formatDateTime(course.publishedAt)}
       </Text>
+      {children}
     </Card>
   );
 }
 
-export function useCatalog() {
-  const query = useQuery({ queryKey: queryKeys.catalog, queryFn: async () => (await catalogApi.list()).courses });
-  return {
-    courses: query.data ?? null,
-    error: query.error ? errorMessage(query.error) : null,
-    reload: query.refetch,
-  };
-}
-
 export function CatalogPage() {
-  const { courses, error, reload } = useCatalog();
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const topic = params.get('topic') ?? '';
+  const language = params.get('language') ?? '';
+  const [debouncedQ] = useDebouncedValue(q, 300);
+  const query = useQuery({
+    queryKey: queryKeys.catalogSearch(debouncedQ.trim(), topic, language),
+    queryFn: () => catalogApi.list({ q: debouncedQ.trim(), topic, language }),
+    placeholderData: keepPreviousData,
+  });
+  const answer = query.data ?? null;
+  const courses = answer?.courses ?? null;
+  const filtered = q.trim() !== '' || topic !== '' || language !== '';
+  const set = (key: string, value: string) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+
   return (
     <Stack>
       <PageTitle>Course catalog</PageTitle>
-      {error && (
+      <search aria-label="Find a course">
+        <Group align="flex-end" gap="sm" className="catalog-filters">
+          <TextInput
+            type="search"
+            label="Search"
+            description="Words of the title, topics or description"
+            value={q}
+            onChange={(e) => set('q', e.currentTarget.value)}
+            className="catalog-filters__search"
+          />
+          <NativeSelect
+            label="Topic"
+            value={topic}
+            onChange={(e) => set('topic', e.currentTarget.value)}
+            data={[
+              { value: '', label: 'Any topic' },
+              ...(answer?.topics ?? (topic ? [topic] : [])).map((t) => ({ value: t, label: t })),
+            ]}
+          />
+          <NativeSelect
+            label="Language"
+            value={language}
+            onChange={(e) => set('language', e.currentTarget.value)}
+            data={[
+              { value: '', label: 'Any language' },
+              ...(answer?.languages ?? (language ? [language] : [])).map((l) => ({ value: l, label: languageName(l) })),
+            ]}
+          />
+          {filtered && (
+            <Button variant="subtle" onClick={() => setParams({}, { replace: true })}>
+              Clear
+            </Button>
+          )}
+        </Group>
+      </search>
+      {query.error && (
         <Group>
-          <Text role="alert">Could not load the catalog: {error}</Text>
-          <Button variant="default" onClick={() => void reload()}>
+          <Text role="alert">Could not load the catalog: {errorMessage(query.error)}</Text>
+          <Button variant="default" onClick={() => void query.refetch()}>
             Try again
           </Button>
         </Group>
       )}
-      {!courses && !error && (
+      {!courses && !query.error && (
         <Center py="lg" role="status">
           <Loader size="sm" aria-hidden="true" />
           <Text ml="sm">Loading the courses…</Text>
         </Center>
       )}
-      {courses?.length === 0 && <Text>No course has been published yet.</Text>}
+      <Text role="status" size="sm" c="gray.7">
+        {courses && filtered ? (courses.length === 1 ? '1 course found.' : `${courses.length} courses found.`) : ''}
+      </Text>
+      {courses?.length === 0 && !filtered && <Text>No course has been published yet.</Text>}
       {courses && courses.length > 0 && (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {courses.map((course) => (

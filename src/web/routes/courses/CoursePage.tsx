@@ -1,6 +1,6 @@
 // A published course: the version the reader is enrolled in (learners keep theirs when a new one is
 // published), or the latest with an Enrol button; its author may read any version and start editing.
-import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -12,9 +12,11 @@ import { catalogApi } from '../../catalog-api.ts';
 import { TestBlock } from '../../components/attempt/TestBlock.tsx';
 import { CertificateSettingsPanel } from '../../components/certificates/CertificateSettingsPanel.tsx';
 import { CompletionCertificate } from '../../components/certificates/CompletionCertificate.tsx';
+import { CourseLearners } from '../../components/learning/CourseLearners.tsx';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
-import { TableScroller } from '../../components/TableScroller.tsx';
+import { dueState, dueText } from '../../components/learning/due.ts';
 import { VersionExport } from '../../components/test-import/VersionExport.tsx';
+import { enrolmentApi } from '../../enrolment-api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { coursesApi } from '../../courses-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -34,6 +36,7 @@ export function CoursePage() {
   const client = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [confirmLeave, setConfirmLeave] = useState(false);
 
   const courseQuery = useQuery({
     queryKey: queryKeys.course(id, version),
@@ -87,8 +90,24 @@ export function CoursePage() {
     setBusy(true);
     setActionError(null);
     try {
-      await catalogApi.enrol(id);
+      await enrolmentApi.enrol(id);
       await load();
+      await client.invalidateQueries({ queryKey: ['courses'] });
+    } catch (err) {
+      setActionError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function leave() {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await enrolmentApi.leave(id);
+      setConfirmLeave(false);
+      client.removeQueries({ queryKey: queryKeys.learning(id) });
+      await client.invalidateQueries({ queryKey: ['courses'] });
     } catch (err) {
       setActionError(errorMessage(err));
     } finally {
@@ -131,15 +150,23 @@ export function CoursePage() {
           {actionError}
         </Alert>
       )}
+      {studying && course.dueAt && !learning?.completedAt && (
+        <Text fw={500} className={dueState(course.dueAt, Date.now()) === 'overdue' ? 'due--overdue' : undefined}>
+          {dueText(course.dueAt, Date.now())}
+        </Text>
+      )}
       {studying && learning && <LearnerProgress courseId={id} learning={learning} />}
       {studying && !learning && learningQuery.error && (
         <Text role="alert">Your progress could not be loaded: {errorMessage(learningQuery.error)}</Text>
       )}
       <Group>
-        {!enrolled && (
+        {!enrolled && course.mayEnrol && (
           <Button onClick={() => void enrol()} loading={busy} size="md">
-            Enrol in this course
+            {course.leftAt ? 'Enrol again (resume where you were)' : 'Enrol in this course'}
           </Button>
+        )}
+        {!enrolled && !course.mayEnrol && !editor && (
+          <Text>This course is by invitation only: its author enrols its learners. Ask them to enrol you.</Text>
         )}
         {editor && user.role !== 'learner' && (
           <Button variant="default" onClick={() => void edit()} loading={busy}>
@@ -160,6 +187,9 @@ export function CoursePage() {
           />
         )}
       </Group>
+      {!enrolled && course.leftAt && (
+        <Text size="sm">You left this course on {formatDateTime(course.leftAt)}. Your progress is kept.</Text>
+      )}
       {enrolled && course.latestVersion > (course.enrolledVersion ?? 0) && course.version === course.enrolledVersion && (
         <Text size="sm">
           A newer version (version {course.latestVersion}) has been published since you enrolled; you keep
@@ -196,7 +226,32 @@ export function CoursePage() {
         {!mayOpenFiles && <Text mt="xs">Enrol to open the course material.</Text>}
       </section>
 
-      {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
+      {studying && (
+        <section aria-labelledby="leave-heading">
+          <Title order={2} size="h3" id="leave-heading">
+            Leave the course
+          </Title>
+          {confirmLeave ? (
+            <Stack gap="xs" mt="xs">
+              <Text>Leave this course? Your progress is kept: enrolling again resumes where you were.</Text>
+              <Group>
+                <Button color="red.8" onClick={() => void leave()} loading={busy}>
+                  Leave the course
+                </Button>
+                <Button variant="default" onClick={() => setConfirmLeave(false)}>
+                  Stay enrolled
+                </Button>
+              </Group>
+            </Stack>
+          ) : (
+            <Button variant="default" mt="xs" onClick={() => setConfirmLeave(true)}>
+              Leave this course…
+            </Button>
+          )}
+        </section>
+      )}
+
+      {editor && user.role !== 'learner' && <CourseLearners courseId={id} selfEnrolment={course.selfEnrolment} />}
       {editor && user.role !== 'learner' && <CertificateSettingsPanel courseId={id} />}
 
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && studying && <TestBlock courseId={id} />}
@@ -262,58 +317,11 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
       )}
       <Text size="sm" c="gray.7" mt="sm" maw="60ch">
         How a file counts as done: a video or a recording once you have played 90% of it (skipping ahead does not
-        count); a document once every page has been on screen; anything else once opened.
+        count); a document once every page has been on screen; anything else once opened; and a file the author
+        chose so when you mark it as done.
         {progress.requiredCount !== progress.total ? ' The course is complete when every required file is done' : ' The course is complete when every file is done'}
         {learning.hasTest ? ' and the test is passed.' : '.'}
       </Text>
-    </section>
-  );
-}
-
-/** For the course's author: who is enrolled, how far along, and who completed it. */
-function CourseLearners({ courseId }: { courseId: string }) {
-  const query = useQuery({ queryKey: queryKeys.courseLearners(courseId), queryFn: () => learningApi.learners(courseId) });
-  const learners = query.data?.learners ?? null;
-  return (
-    <section aria-labelledby="learners-heading">
-      <Title order={2} size="h3" id="learners-heading">
-        Learners
-      </Title>
-      {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
-      {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
-      {learners && learners.length > 0 && (
-        <TableScroller minWidth={640} label="Learners of this course">
-          <Table aria-labelledby="learners-heading" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Learner</Table.Th>
-                <Table.Th scope="col">Version</Table.Th>
-                <Table.Th scope="col">Progress</Table.Th>
-                <Table.Th scope="col">Last activity</Table.Th>
-                <Table.Th scope="col">Completed</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {learners.map((l) => (
-                <Table.Tr key={l.userId}>
-                  <Table.Td>
-                    {l.name}
-                    <Text size="sm" c="gray.7">
-                      {l.email}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{l.version}</Table.Td>
-                  <Table.Td className="nowrap">
-                    {l.percent}% ({l.doneCount} of {l.total} files)
-                  </Table.Td>
-                  <Table.Td>{l.lastActivityAt ? formatDateTime(l.lastActivityAt) : 'Not started'}</Table.Td>
-                  <Table.Td>{l.completedAt ? formatDateTime(l.completedAt) : '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroller>
-      )}
     </section>
   );
 }

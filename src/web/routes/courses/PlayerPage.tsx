@@ -139,6 +139,19 @@ export function PlayerPage() {
             </Text>
           )}
           <FileBody asset={file.asset} title={file.title} item={item} reporter={reporter} key={assetId} />
+          {item?.rule === 'manual' && (
+            <Group gap="sm">
+              {item.state === 'done' ? (
+                <Button variant="default" onClick={() => reporter.onMarkDone(false)}>
+                  Mark as not done
+                </Button>
+              ) : (
+                <Button color="green.8" onClick={() => reporter.onMarkDone(true)}>
+                  Mark as done
+                </Button>
+              )}
+            </Group>
+          )}
         </Stack>
         {wide && (
           <aside className="player__aside" aria-labelledby="curriculum-heading-side">

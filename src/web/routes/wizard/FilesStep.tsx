@@ -23,6 +23,7 @@ import { type ReactNode, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { AssetView } from '../../../shared/assets.ts';
 import { type DraftFile, draftFileSchema } from '../../../shared/drafts.ts';
+import { completionRule } from '../../../shared/progress.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
 import { videoSource } from '../../components/player/sources.ts';
@@ -218,6 +219,12 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
           checked={file.required}
           onChange={(event) => onChange({ required: event.currentTarget.checked })}
         />
+        <Checkbox
+          label="Learner marks it as done"
+          description={`Instead of: ${automaticRule(asset)}`}
+          checked={file.learnerMarksDone === true}
+          onChange={(event) => onChange({ learnerMarksDone: event.currentTarget.checked })}
+        />
         {problems.map((problem) => (
           <Text
             key={problem.code}
@@ -268,4 +275,17 @@ function FileState({ asset, upload }: { asset: AssetView | undefined; upload: Up
       )}
     </Stack>
   );
+}
+
+/** How the file counts as done unless the learner marks it (the rules of shared/progress.ts, in words). */
+function automaticRule(asset: AssetView | undefined): string {
+  if (!asset) return 'done by the rule of its kind.';
+  switch (completionRule(asset.kind, asset.viewer)) {
+    case 'media':
+      return 'done once 90% of it has been played.';
+    case 'pages':
+      return 'done once every page has been on screen.';
+    default:
+      return 'done once opened.';
+  }
 }

@@ -216,7 +216,10 @@ export function ReviewStep() {
                         </Text>
                       )}
                     </Table.Th>
-                    <Table.Td>{file.required ? 'Required' : 'Optional'}</Table.Td>
+                    <Table.Td>
+                      {file.required ? 'Required' : 'Optional'}
+                      {file.learnerMarksDone ? ' · learner marks it as done' : ''}
+                    </Table.Td>
                     <Table.Td>
                       {asset ? <AssetStateBadge asset={asset} /> : <Badge color="gray">Checking</Badge>}
                     </Table.Td>

@@ -1,0 +1,322 @@
+// Finding and joining courses, and the learner's dashboard, in Chromium: the catalog's search finds a
+// course by a topic with its cover showing before enrolling; a course by invitation only cannot be joined
+// from its page; its author enrols learners by address with a due date (an unknown address named); the
+// learner sees it on the dashboard as overdue, marks a file done, leaves, enrols again and resumes. At
+// 1366 px and 390 px: axe clean, no horizontal overflow. LECTERN_SCREENSHOTS=dir saves screenshots.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
+import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { type RunningServer, startServer } from './support/server.ts';
+import { signInPage, TEST_PASSWORD } from './support/session.ts';
+
+const SHOTS = process.env.LECTERN_SCREENSHOTS;
+const WIDE = { width: 1366, height: 900 } as const;
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
+}
+
+async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
+  // Right after a resize the layout may still be settling (the navigation collapsing): give it a moment.
+  await page
+    .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 })
+    .catch(() => {});
+  const { scroll, width, wide } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+    // The innermost elements reaching past the window, to say what overflows.
+    wide: [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`),
+  }));
+  assert.ok(
+    scroll <= width,
+    `${what}: the page is ${scroll} px wide in a ${width} px window; past it: ${wide.join('; ')}`,
+  );
+}
+
+/** Axe and overflow at both widths, with a screenshot at each. */
+async function checkBothWidths(page: Page, what: string, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  for (const size of [WIDE, PHONE_VIEWPORT]) {
+    await page.setViewportSize(size);
+    // The navigation slides away on a phone: wait for running transitions to end.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+    await noHorizontalOverflow(page, `${what} at ${size.width} px`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, name);
+    await expectAccessible(page, `${what} at ${size.width} px`);
+  }
+  if (viewport) await page.setViewportSize(viewport);
+}
+
+const imageShown = (img: ReturnType<Page['locator']>) =>
+  eventually(
+    async () => (await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)) === true,
+    'the image to show',
+    15_000,
+  );
+
+for (const dialect of TEST_DIALECTS) {
+  describe(`[${dialect}] browser: finding, joining and leaving courses`, () => {
+    let server: RunningServer;
+    let browser: Browser;
+    let dir: string;
+    let author: ApiClient;
+    const courses = { open: '', invitation: '' };
+
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-enrolment-'));
+      server = await startServer(dialect);
+      browser = await launchBrowser();
+      const admin = await apiClient(server.url);
+      assert.equal(
+        (
+          await admin.request('POST', '/api/setup', {
+            email: 'ada@example.org',
+            displayName: 'Ada Admin',
+            password: TEST_PASSWORD,
+          })
+        ).status,
+        201,
+      );
+      for (const [email, role, name] of [
+        ['grace@example.org', 'author', 'Grace Author'],
+        ['lin@example.org', 'learner', 'Lin Learner'],
+        ['max@example.org', 'learner', 'Max Learner'],
+      ] as const) {
+        assert.equal(
+          (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
+            .status,
+          201,
+        );
+      }
+      author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
+      const png = async (name: string, colour: string) => {
+        const file = path.join(dir, name);
+        await sharp({ create: { width: 600, height: 400, channels: 3, background: colour } })
+          .png()
+          .toFile(file);
+        return file;
+      };
+      const publish = async (
+        basics: Record<string, unknown>,
+        files: (draftId: string) => Promise<Record<string, unknown>[]>,
+      ) => {
+        const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
+        const list = await files(draft.id);
+        for (const f of list) {
+          await eventually(
+            async () =>
+              ((await author.request('GET', `/api/assets/${f.assetId}`)).json() as { asset: { state: string } }).asset
+                .state === 'ready',
+            `${f.title} to be ready`,
+            120_000,
+          );
+        }
+        const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
+          revision: 1,
+          basics: { versionLabel: '', language: 'en', coverAssetId: null, ...basics },
+          files: list,
+          test: { settings: { enabled: false }, categories: [] },
+        });
+        assert.equal(saved.status, 200, saved.text);
+        const published = await author.request('POST', `/api/drafts/${draft.id}/publish`);
+        assert.equal(published.status, 200, published.text);
+        return (published.json() as { courseId: string }).courseId;
+      };
+      const cover = await png('cover.png', '#2255aa');
+      let coverId = '';
+      courses.open = await publish(
+        {
+          title: 'Fire safety',
+          shortDescription: 'What to do **before** the alarm:\n\n- walk\n- close the doors',
+          topics: ['Evacuation', 'First aid'],
+        },
+        async (draftId) => {
+          coverId = await author.upload(cover, 'image', { draftId });
+          return [
+            {
+              assetId: await author.upload(await png('map.png', '#aa5522'), 'image', { draftId }),
+              title: 'The floor plan',
+              description: '',
+              required: true,
+            },
+          ];
+        },
+      );
+      // The cover is set once uploaded: a second save is simpler than waiting before the first.
+      const edit = (await author.request('POST', `/api/courses/${courses.open}/drafts`)).json() as {
+        draft: { id: string; revision: number; content: { basics: object } };
+      };
+      const withCover = await author.request('PATCH', `/api/drafts/${edit.draft.id}`, {
+        revision: edit.draft.revision,
+        basics: { ...edit.draft.content.basics, coverAssetId: coverId },
+      });
+      assert.equal(withCover.status, 200, withCover.text);
+      assert.equal((await author.request('POST', `/api/drafts/${edit.draft.id}/publish`)).status, 200);
+      courses.invitation = await publish(
+        {
+          title: 'Chemical handling',
+          shortDescription: 'Storing and moving *solvents*.',
+          topics: ['Chemicals'],
+          language: 'fr',
+        },
+        async (draftId) => [
+          {
+            assetId: await author.upload(await png('checklist.png', '#22aa55'), 'image', { draftId }),
+            title: 'The checklist',
+            description: 'Tick every box on site.',
+            required: true,
+            learnerMarksDone: true,
+          },
+          {
+            assetId: await author.upload(await png('labels.png', '#5522aa'), 'image', { draftId }),
+            title: 'Hazard labels',
+            description: '',
+            required: true,
+          },
+        ],
+      );
+      assert.equal(
+        (await author.request('PUT', `/api/courses/${courses.invitation}/settings`, { selfEnrolment: 'invitation' }))
+          .status,
+        200,
+      );
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('finds a course by a topic, its cover and description showing, before enrolling', {
+      timeout: 180_000,
+    }, async () => {
+      const context = await browser.newContext({ baseURL: server.url, viewport: WIDE });
+      context.setDefaultTimeout(30_000);
+      const page = await signInPage(context, 'lin@example.org');
+      await page.goto('/courses');
+      await page.getByRole('article', { name: 'Chemical handling' }).waitFor();
+      await page.getByRole('searchbox', { name: 'Search' }).fill('first aid');
+      await page.getByRole('status').filter({ hasText: '1 course found.' }).waitFor();
+      const card = page.getByRole('article', { name: 'Fire safety' });
+      await card.waitFor();
+      assert.equal(await page.getByRole('article', { name: 'Chemical handling' }).count(), 0);
+      await imageShown(card.locator('img'));
+      // The author's markdown, rendered: emphasis and a list, not asterisks.
+      await card.locator('strong', { hasText: 'before' }).waitFor();
+      assert.equal(await card.getByRole('listitem').count(), 2);
+      assert.doesNotMatch((await card.textContent()) ?? '', /\*\*/);
+      await page.getByRole('searchbox', { name: 'Search' }).fill('');
+      await page.getByLabel('Language').selectOption({ label: 'French' });
+      await page.getByRole('status').filter({ hasText: '1 course found.' }).waitFor();
+      await page.getByRole('article', { name: 'Chemical handling' }).getByText('By invitation').waitFor();
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await page.getByLabel('Topic').selectOption('Evacuation');
+      await page.getByRole('status').filter({ hasText: '1 course found.' }).waitFor();
+      await page.getByRole('article', { name: 'Fire safety' }).waitFor();
+      await checkBothWidths(page, 'the catalog, filtered', 'catalog');
+
+      // By invitation only: no way in from the course page.
+      await page.goto(`/courses/${courses.invitation}`);
+      await page.getByRole('heading', { name: 'Chemical handling', level: 1 }).waitFor();
+      await page.getByText('This course is by invitation only').waitFor();
+      assert.equal(await page.getByRole('button', { name: /Enrol/ }).count(), 0);
+      await context.close();
+    });
+
+    it('the author enrols by address with a due date; each address that cannot be is named', {
+      timeout: 180_000,
+    }, async () => {
+      const context = await browser.newContext({ baseURL: server.url, viewport: WIDE });
+      context.setDefaultTimeout(30_000);
+      const page = await signInPage(context, 'grace@example.org');
+      await page.goto(`/courses/${courses.invitation}`);
+      await page.getByRole('heading', { name: 'Chemical handling', level: 1 }).waitFor();
+      assert.equal(await page.getByRole('radio', { name: /By invitation only/ }).isChecked(), true);
+      const panel = page.getByRole('form', { name: 'Enrol learners' });
+      // One person picked by name, one by a pasted address.
+      await panel.getByLabel('People').fill('max');
+      await page.getByRole('option', { name: 'Max Learner <max@example.org>' }).click();
+      await panel.getByLabel('Email addresses').fill('lin@example.org\nnobody@example.org');
+      // Yesterday: the learner's dashboard shows it overdue.
+      const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
+      const day = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
+      await panel.getByLabel('Due date (optional)').fill(day);
+      await panel.getByRole('button', { name: 'Enrol' }).click();
+      await panel.getByRole('status').filter({ hasText: '2 people enrolled.' }).waitFor();
+      await panel.getByText('nobody@example.org: No account uses this address.').waitFor();
+      assert.equal(
+        await panel.getByLabel('Email addresses').inputValue(),
+        'nobody@example.org',
+        'what failed stays to be corrected',
+      );
+      await page
+        .getByRole('table', { name: 'Learners' })
+        .getByRole('row', { name: /Lin Learner/ })
+        .getByText(/^Overdue since/)
+        .waitFor();
+      await checkBothWidths(page, 'the enrol panel', 'enrol-panel');
+
+      // The per-file setting is carried from the version into the next draft's Files step.
+      await page.getByRole('button', { name: 'Edit course (new version)' }).click();
+      await page.waitForURL(/\/drafts\/[^/]+\/basics$/);
+      await page.goto(page.url().replace(/basics$/, 'files'));
+      const marks = page.getByRole('checkbox', { name: 'Learner marks it as done' });
+      await marks.first().waitFor();
+      assert.deepEqual([await marks.nth(0).isChecked(), await marks.nth(1).isChecked()], [true, false]);
+      await page.getByText('Instead of: done once opened.').first().waitFor();
+      await expectAccessible(page, 'the Files step with learner-marked files');
+      await context.close();
+    });
+
+    it('the learner sees it on the dashboard, marks a file done, leaves, enrols again and resumes', {
+      timeout: 180_000,
+    }, async () => {
+      const context = await browser.newContext({ baseURL: server.url, viewport: WIDE });
+      context.setDefaultTimeout(30_000);
+      const page = await signInPage(context, 'lin@example.org');
+      await page.goto('/');
+      const card = page.getByRole('article', { name: 'Chemical handling' });
+      await card.getByText(/^Overdue since/).waitFor();
+      const colour = await card.getByText(/^Overdue since/).evaluate((e) => getComputedStyle(e).color);
+      assert.equal(colour, 'rgb(166, 27, 27)', 'overdue in dark red (6.5:1 on white)');
+      await card.getByText('0 of 2 files').waitFor();
+      await checkBothWidths(page, 'the dashboard', 'dashboard');
+
+      await card.getByRole('link', { name: 'Start: Chemical handling' }).click();
+      await page.getByRole('heading', { name: 'The checklist', level: 1 }).waitFor();
+      // Opened is not enough for this file: the learner says when it is done.
+      await page.getByRole('status').filter({ hasText: 'Mark it as done when you have finished.' }).first().waitFor();
+      await page.getByRole('button', { name: 'Mark as done' }).click();
+      await page.getByRole('status').filter({ hasText: '✓ Done' }).first().waitFor();
+      await page.getByRole('button', { name: 'Mark as not done' }).waitFor();
+      await page.getByText('1 of 2 files done').waitFor();
+      await expectAccessible(page, 'the player with a file the learner marks done', { alsoOnPhone: true });
+
+      await page.goto(`/courses/${courses.invitation}`);
+      await page.getByRole('button', { name: 'Leave this course…' }).click();
+      await page.getByRole('button', { name: 'Leave the course' }).click();
+      await page.getByText(/^You left this course on/).waitFor();
+      await page.goto('/');
+      await page.getByText('You are not enrolled in any course yet.').waitFor();
+      await page.goto(`/courses/${courses.invitation}`);
+      await page.getByRole('button', { name: 'Enrol again (resume where you were)' }).click();
+      await page.getByText('1 of 2 files done').waitFor();
+      await page.getByRole('link', { name: 'Continue', exact: true }).click();
+      await page.getByRole('heading', { name: 'Hazard labels', level: 1 }).waitFor();
+      await context.close();
+    });
+  });
+}
