@@ -99,9 +99,12 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const blobDeletion = createBlobDeletion({ db, blobStore });
   const certificateRows = createCertificatesRepository(db);
   // The instance's signing keys; in scale-out every node must be given the same (CREDENTIAL_SIGNING_KEYS).
-  const credentials = credentialServiceFromConfig(config, (range) => certificateRows.revokedStatusIndexes(range), {
-    requireConfiguredKeys: config.storage.driver === 's3',
-  });
+  const credentials = credentialServiceFromConfig(config, (range) => certificateRows.revokedStatusIndexes(range));
+  if (credentials.keys.source === 'data-dir' && config.storage.driver === 's3') {
+    logger.warn(
+      'CREDENTIAL_SIGNING_KEYS is not set: this node signs certificates with its own key from DATA_DIR. In scale-out give every node the same key set (docs/credentials.md).',
+    );
+  }
   const certificates = createCertificatesService({
     db,
     certificates: certificateRows,
