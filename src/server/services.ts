@@ -81,7 +81,14 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
   const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
-  const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
+  // Passing the test may complete the course: learning decides and records it once.
+  const attempts = createAttemptsService({
+    db,
+    attempts: createAttemptsRepository(db),
+    queue,
+    graceMs: config.attempts.graceMs,
+    completion: learning,
+  });
 
   const gc = createGcService({
     repo: createGcRepository(db, config.database.dialect),

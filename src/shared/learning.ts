@@ -50,4 +50,6 @@ export interface LearnerProgressView {
   total: number;
   percent: number;
   completedAt: string | null;
+  /** Their grade for the test by its grading method and whether it passes; null without a test or a graded attempt. */
+  test: { percent: number; passed: boolean } | null;
 }

@@ -11,7 +11,6 @@ import {
   allowanceSchema,
   attemptDeadline,
   attemptsLeft,
-  countingGrade,
   decideSave,
   drawLayout,
   NO_ALLOWANCE,
@@ -23,6 +22,7 @@ import {
   seenCounts,
   type TestOverview,
   testOverviewSchema,
+  testResult,
 } from '../../shared/attempts.ts';
 import { allQuestions, type Question, type TestSet } from '../../shared/quiz.ts';
 import { gradeAttempt } from '../../shared/quiz-grading.ts';
@@ -61,6 +61,8 @@ export interface CourseAttemptRow {
 }
 
 const noSuchAttempt = () => notFound('No such attempt.');
+/** The course's close date (epoch ms), or null. */
+const closesAtOf = (testSet: TestSet): number | null => (testSet.settings.closesAt === null ? null : Date.parse(testSet.settings.closesAt));
 /** The kind of error each refusal of a save stands for. */
 const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
 
@@ -69,6 +71,8 @@ export function createAttemptsService(deps: {
   attempts: AttemptsRepository;
   queue: Pick<JobQueue, 'enqueue'>;
   graceMs: number;
+  /** Told after each submission: passing the test may complete the course (learning records it once). */
+  completion?: { testSubmitted(attempt: { userId: string; courseId: string; version: number }): Promise<unknown> };
   now?: () => number;
 }) {
   const { db, attempts: repo, graceMs } = deps;
@@ -132,7 +136,8 @@ export function createAttemptsService(deps: {
     const found = await repo.find(id);
     if (!found) return undefined;
     const { testSet, byId } = await testOf(found.course_id, found.version);
-    return db.transaction().execute(async (trx) => {
+    let submittedNow = false;
+    const result = await db.transaction().execute(async (trx) => {
       const at = now();
       const row = userId ? await repo.lockOwn(id, userId, at, trx) : await repo.lock(id, at, trx);
       if (!row || row.state === 'submitted') return row;
@@ -152,8 +157,17 @@ export function createAttemptsService(deps: {
         updated_at: at,
       };
       await repo.update(id, values, trx);
+      submittedNow = true;
       return { ...row, ...values };
     });
+    // After the commit: completion reads the graded attempts. A crash in between is caught up by
+    // the deadline job or the learner's next look at their progress (learning.view).
+    if (submittedNow && result) await courseMayBeComplete(result);
+    return result;
+  }
+
+  async function courseMayBeComplete(row: Pick<AttemptRow, 'user_id' | 'course_id' | 'version'>): Promise<void> {
+    await deps.completion?.testSubmitted({ userId: row.user_id, courseId: row.course_id, version: row.version });
   }
 
   /** A learner's attempts, with any open one past deadline + grace submitted first. */
@@ -209,9 +223,9 @@ export function createAttemptsService(deps: {
       const visibilities = await Promise.all(rows.map((r) => visibilityFor(r, rows, testSet, allowance)));
       const graded = rows.filter((r) => r.state === 'submitted' && r.percent !== null);
       const scoresShown = graded.every((r) => visibilities[rows.indexOf(r)]?.score);
-      const percent = countingGrade(
+      const result = testResult(
         graded.map((r) => ({ number: r.number, percent: r.percent as number })),
-        s.gradingMethod,
+        s,
       );
       const lastSubmitted = Math.max(...rows.map((r) => r.submitted_at ?? 0), 0);
       const next = nextStartAt(lastSubmitted || null, s.minutesBetweenAttempts);
@@ -232,7 +246,8 @@ export function createAttemptsService(deps: {
         gradingMethod: s.gradingMethod,
         layout: s.layout,
         openAttemptId: rows.find((r) => r.state === 'open')?.id ?? null,
-        grade: percent !== null && scoresShown ? { percent, passed: percent >= s.passMarkPercent } : null,
+        closesAt: s.closesAt,
+        grade: result !== null && scoresShown ? result : null,
         attempts: rows.map((r, i) => presentSummary(r, visibilities[i] ?? FULL_VISIBILITY)),
       });
     },
@@ -261,6 +276,10 @@ export function createAttemptsService(deps: {
           retryAfterSeconds: seconds,
         });
       }
+      const closesAt = closesAtOf(testSet);
+      if (closesAt !== null && at >= closesAt) {
+        throw conflict(`This test closed on ${new Date(closesAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`, 'test_closed');
+      }
       const seed = randomInt(0, 2 ** 31);
       const layout = drawLayout(testSet, seed, seenCounts(rows.map(parseLayout)));
       const row: AttemptRow = {
@@ -273,7 +292,7 @@ export function createAttemptsService(deps: {
         seed,
         layout: JSON.stringify(layout),
         started_at: at,
-        deadline_at: attemptDeadline({ startedAt: at, timeLimitMinutes: s.timeLimitMinutes, allowance }),
+        deadline_at: attemptDeadline({ startedAt: at, timeLimitMinutes: s.timeLimitMinutes, allowance, closesAt }),
         submitted_at: null,
         submitted_by: null,
         score: null,
@@ -369,8 +388,10 @@ export function createAttemptsService(deps: {
     /** The deadline job: submits the attempt if it is still open at deadline + grace. */
     async submitOverdue(attemptId: string): Promise<void> {
       const row = await repo.find(attemptId);
-      if (row?.state !== 'open') return;
-      await submitRow(attemptId, 'deadline');
+      if (!row) return;
+      if (row.state === 'open') await submitRow(attemptId, 'deadline');
+      // A retry after a failed completion check (or a learner's own submission) checks it again: it records once.
+      else await courseMayBeComplete(row);
     },
 
     /** Every attempt at a course's test, for its author and admins. */
@@ -406,8 +427,10 @@ export function createAttemptsService(deps: {
           const row = await repo.lock(attemptId, at, trx);
           if (!row) throw noSuchAttempt();
           if (row.state !== 'submitted') throw conflict('This attempt is still open.');
+          const closesAt = closesAtOf(testSet);
+          if (closesAt !== null && at >= closesAt) throw conflict('The course has closed: a reopened attempt would have no time.', 'test_closed');
           const allowance = await allowanceOf(row.user_id, row.course_id, trx);
-          const deadline = attemptDeadline({ startedAt: at, timeLimitMinutes: testSet.settings.timeLimitMinutes, allowance });
+          const deadline = attemptDeadline({ startedAt: at, timeLimitMinutes: testSet.settings.timeLimitMinutes, allowance, closesAt });
           await repo.update(
             attemptId,
             {
@@ -465,7 +488,12 @@ export function createAttemptsService(deps: {
         await repo.putAllowance(row, trx);
         const open = (await repo.ofLearner(learnerId, courseId, trx)).find((r) => r.state === 'open');
         if (!open || !test || open.version !== openBefore?.version) return;
-        const deadline = attemptDeadline({ startedAt: open.started_at, timeLimitMinutes: test.testSet.settings.timeLimitMinutes, allowance });
+        const deadline = attemptDeadline({
+          startedAt: open.started_at,
+          timeLimitMinutes: test.testSet.settings.timeLimitMinutes,
+          allowance,
+          closesAt: closesAtOf(test.testSet),
+        });
         if (deadline === open.deadline_at) return;
         await repo.update(open.id, { deadline_at: deadline, updated_at: at }, trx);
         await scheduleDeadline({ id: open.id, deadline_at: deadline }, trx);
