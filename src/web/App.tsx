@@ -8,7 +8,9 @@ import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminGcPage } from './routes/AdminGcPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { AuthorAttemptPage } from './routes/courses/AuthorAttemptPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
+import { CourseAttemptsPage } from './routes/courses/CourseAttemptsPage.tsx';
 import { CoursePage } from './routes/courses/CoursePage.tsx';
 import { PlayerPage } from './routes/courses/PlayerPage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
@@ -50,6 +52,8 @@ const router = createBrowserRouter([
               { path: 'files', element: <FilesPage /> },
               { path: 'files/:id', element: <FileViewerPage /> },
               { path: 'drafts/:id/:step?', element: <WizardPage /> },
+              { path: 'courses/:id/attempts', element: <CourseAttemptsPage /> },
+              { path: 'courses/:id/attempts/:attemptId', element: <AuthorAttemptPage /> },
             ],
           },
           {

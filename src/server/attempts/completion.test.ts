@@ -31,7 +31,10 @@ for (const dialect of TEST_DIALECTS) {
         files: [{ assetId: fileId, title: 'The rules', description: '', required: true }],
         test: testSet([category(qs)], { passMarkPercent: 60, ...settings }),
       };
-      await app.db.insertInto('courses').values({ id, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at }).execute();
+      await app.db
+        .insertInto('courses')
+        .values({ id, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at })
+        .execute();
       await app.db
         .insertInto('course_versions')
         .values({
@@ -50,18 +53,33 @@ for (const dialect of TEST_DIALECTS) {
     }
 
     /** Starts (or resumes) an attempt and answers the first `rightCount` questions right, the rest wrong. */
-    async function answer(learner: TestClient, courseId: string, qs: Question[], rightCount: number): Promise<AttemptView> {
+    async function answer(
+      learner: TestClient,
+      courseId: string,
+      qs: Question[],
+      rightCount: number,
+    ): Promise<AttemptView> {
       const started = await learner.post(`/api/courses/${courseId}/attempts`);
       assert.ok([200, 201].includes(started.statusCode), started.body);
       const attempt = started.json().attempt as AttemptView;
       for (const [i, q] of qs.entries()) {
-        const chosen = q.answers.find((a) => (i < rightCount ? a.fraction > 0 : a.fraction <= 0)) as Question['answers'][number];
-        const saved = await learner.request('PUT', `/api/attempts/${attempt.id}/answers/${q.id}`, { sequence: Date.now(), answerIds: [chosen.id] });
+        const chosen = q.answers.find((a) =>
+          i < rightCount ? a.fraction > 0 : a.fraction <= 0,
+        ) as Question['answers'][number];
+        const saved = await learner.request('PUT', `/api/attempts/${attempt.id}/answers/${q.id}`, {
+          sequence: Date.now(),
+          answerIds: [chosen.id],
+        });
         assert.equal(saved.statusCode, 200, saved.body);
       }
       return attempt;
     }
-    async function take(learner: TestClient, courseId: string, qs: Question[], rightCount: number): Promise<AttemptView> {
+    async function take(
+      learner: TestClient,
+      courseId: string,
+      qs: Question[],
+      rightCount: number,
+    ): Promise<AttemptView> {
       const attempt = await answer(learner, courseId, qs, rightCount);
       const submitted = await learner.post(`/api/attempts/${attempt.id}/submit`);
       assert.equal(submitted.statusCode, 200, submitted.body);
@@ -75,7 +93,8 @@ for (const dialect of TEST_DIALECTS) {
       return r.json() as ProgressReportAnswer;
     };
     const completions = async (courseId: string) =>
-      (await app.db.selectFrom('course_completions').select('user_id').where('course_id', '=', courseId).execute()).length;
+      (await app.db.selectFrom('course_completions').select('user_id').where('course_id', '=', courseId).execute())
+        .length;
     /** Course-completed jobs queued for this course (whatever their state). */
     const completedJobs = async () =>
       (await app.runtime.queue.counts())
@@ -106,7 +125,11 @@ for (const dialect of TEST_DIALECTS) {
 
       // The file first, then a failed attempt (not complete), then a passed one (complete).
       const two = await course({ attemptsAllowed: 3 });
-      assert.equal((await openFile(two.learner, two.id, two.fileId)).progress.complete, false, 'the test is not passed yet');
+      assert.equal(
+        (await openFile(two.learner, two.id, two.fileId)).progress.complete,
+        false,
+        'the test is not passed yet',
+      );
       await take(two.learner, two.id, two.qs, 1);
       view = await progress(two.learner, two.id);
       assert.equal(view.progress.complete, false, '33% is under the pass mark');
@@ -121,7 +144,12 @@ for (const dialect of TEST_DIALECTS) {
       await take(two.learner, two.id, two.qs, 3);
       assert.equal((await progress(two.learner, two.id)).completedAt, completedAt);
       assert.equal(await completions(two.id), 1);
-      await waitFor(async () => (await completedJobs()) === jobsBefore + 2, 'one course-completed job per completion', 30_000, 100);
+      await waitFor(
+        async () => (await completedJobs()) === jobsBefore + 2,
+        'one course-completed job per completion',
+        30_000,
+        100,
+      );
 
       // The author's list shows the counting grade.
       const learners = (await author.get(`/api/courses/${two.id}/learners`)).json().learners as LearnerProgressView[];
@@ -167,15 +195,28 @@ for (const dialect of TEST_DIALECTS) {
       await openFile(c.learner, c.id, c.fileId);
       const attempt = await answer(c.learner, c.id, c.qs, 3);
       // Its minute is up (it started 61 s ago); an accommodation change requeues the deadline job.
-      await app.db.updateTable('quiz_attempts').set({ started_at: Date.now() - 61_000 }).where('id', '=', attempt.id).execute();
+      await app.db
+        .updateTable('quiz_attempts')
+        .set({ started_at: Date.now() - 61_000 })
+        .where('id', '=', attempt.id)
+        .execute();
       const put = await author.request('PUT', `/api/courses/${c.id}/learners/${c.learnerId}/allowance`, {
         timeMultiplier: 1,
         extraMinutes: 0,
         extraAttempts: 0,
       });
       assert.equal(put.statusCode, 200, put.body);
-      await waitFor(async () => (await completions(c.id)) === 1, 'the job submitted the attempt and recorded completion', 30_000, 100);
-      const row = await app.db.selectFrom('quiz_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
+      await waitFor(
+        async () => (await completions(c.id)) === 1,
+        'the job submitted the attempt and recorded completion',
+        30_000,
+        100,
+      );
+      const row = await app.db
+        .selectFrom('quiz_attempts')
+        .selectAll()
+        .where('id', '=', attempt.id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.submitted_by, 'deadline');
       assert.equal(row.percent, 100);
     });
@@ -185,7 +226,11 @@ for (const dialect of TEST_DIALECTS) {
       const c = await course({ timeLimitMinutes: 60, closesAt });
       const started = await c.learner.post(`/api/courses/${c.id}/attempts`);
       assert.equal(started.statusCode, 201, started.body);
-      assert.equal((started.json().attempt as AttemptView).deadline, closesAt, 'the close date, not start + 60 minutes');
+      assert.equal(
+        (started.json().attempt as AttemptView).deadline,
+        closesAt,
+        'the close date, not start + 60 minutes',
+      );
       const overview = (await c.learner.get(`/api/courses/${c.id}/test`)).json().test;
       assert.equal(overview.closesAt, closesAt);
 

@@ -112,6 +112,10 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    allowancesOfCourse(courseId: string): Promise<AllowanceRow[]> {
+      return db.selectFrom('quiz_allowances').selectAll().where('course_id', '=', courseId).execute();
+    },
+
     async putAllowance(row: AllowanceRow, trx: Kysely<DB> = db): Promise<void> {
       await trx
         .insertInto('quiz_allowances')

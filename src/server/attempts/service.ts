@@ -24,6 +24,7 @@ import {
   testOverviewSchema,
   testResult,
 } from '../../shared/attempts.ts';
+import type { AuthorAttemptView, CourseAttemptRow, CourseAttemptsView } from '../../shared/attempts-admin.ts';
 import { allQuestions, type Question, type TestSet } from '../../shared/quiz.ts';
 import { gradeAttempt } from '../../shared/quiz-grading.ts';
 import { parseContent } from '../courses/service.ts';
@@ -39,26 +40,7 @@ const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
 const TEST_CACHE_SIZE = 200;
 
-export interface AuthorAttemptView {
-  attempt: AttemptView;
-  learner: { id: string; displayName: string; email: string };
-  /** Seconds from start to submission; null while open. */
-  timeTakenSeconds: number | null;
-}
-
-export interface CourseAttemptRow {
-  id: string;
-  learner: { id: string; displayName: string; email: string };
-  number: number;
-  state: 'open' | 'submitted';
-  startedAt: string;
-  deadline: string | null;
-  submittedAt: string | null;
-  submittedBy: 'learner' | 'deadline' | null;
-  timeTakenSeconds: number | null;
-  percent: number | null;
-  passed: boolean | null;
-}
+export type { AuthorAttemptView, CourseAttemptRow };
 
 const noSuchAttempt = () => notFound('No such attempt.');
 /** The course's close date (epoch ms), or null. */
@@ -395,10 +377,16 @@ export function createAttemptsService(deps: {
     },
 
     /** Every attempt at a course's test, for its author and admins. */
-    async listForCourse(user: UserRow, courseId: string): Promise<CourseAttemptRow[]> {
+    async listForCourse(user: UserRow, courseId: string): Promise<CourseAttemptsView> {
       await requireManager(user, courseId);
       const rows = await repo.ofCourse(courseId, COURSE_LIST_LIMIT);
-      return rows.map((r) => ({
+      const allowances = Object.fromEntries(
+        (await repo.allowancesOfCourse(courseId)).map((a) => [
+          a.user_id,
+          { timeMultiplier: a.time_multiplier, extraMinutes: a.extra_minutes, extraAttempts: a.extra_attempts },
+        ]),
+      );
+      const attempts = rows.map((r): CourseAttemptRow => ({
         id: r.id,
         learner: { id: r.user_id, displayName: r.display_name, email: r.email },
         number: r.number,
@@ -411,6 +399,7 @@ export function createAttemptsService(deps: {
         percent: r.percent,
         passed: r.passed === null ? null : r.passed === 1,
       }));
+      return { attempts, allowances };
     },
 
     /**

@@ -8,6 +8,7 @@ import type { CourseVersionView } from '../../../shared/courses.ts';
 import { ApiError } from '../../api.ts';
 import type { LearningView } from '../../../shared/learning.ts';
 import { derivativeUrl, isSettled } from '../../assets-api.ts';
+import { courseAttemptsPath } from '../../attempts-admin-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
@@ -189,7 +190,9 @@ export function CoursePage() {
         {!mayOpenFiles && <Text mt="xs">Enrol to open the course material.</Text>}
       </section>
 
-      {editor && user.role !== 'learner' && <CourseLearners courseId={id} />}
+      {editor && user.role !== 'learner' && (
+        <CourseLearners courseId={id} hasTest={course.testSummary.enabled && course.testSummary.questionCount > 0} />
+      )}
 
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && (
         <section aria-labelledby="test-heading">
@@ -260,7 +263,7 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
 }
 
 /** For the course's author: who is enrolled, how far along, and who completed it. */
-function CourseLearners({ courseId }: { courseId: string }) {
+function CourseLearners({ courseId, hasTest }: { courseId: string; hasTest: boolean }) {
   const query = useQuery({ queryKey: queryKeys.courseLearners(courseId), queryFn: () => learningApi.learners(courseId) });
   const learners = query.data?.learners ?? null;
   return (
@@ -268,6 +271,11 @@ function CourseLearners({ courseId }: { courseId: string }) {
       <Title order={2} size="h3" id="learners-heading">
         Learners
       </Title>
+      {hasTest && (
+        <Anchor component={Link} to={courseAttemptsPath(courseId)}>
+          Test attempts: answers, reopening, extra attempts and extra time
+        </Anchor>
+      )}
       {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
       {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
       {learners && learners.length > 0 && (
@@ -278,6 +286,7 @@ function CourseLearners({ courseId }: { courseId: string }) {
                 <Table.Th scope="col">Learner</Table.Th>
                 <Table.Th scope="col">Version</Table.Th>
                 <Table.Th scope="col">Progress</Table.Th>
+                {hasTest && <Table.Th scope="col">Test</Table.Th>}
                 <Table.Th scope="col">Last activity</Table.Th>
                 <Table.Th scope="col">Completed</Table.Th>
               </Table.Tr>
@@ -295,6 +304,9 @@ function CourseLearners({ courseId }: { courseId: string }) {
                   <Table.Td className="nowrap">
                     {l.percent}% ({l.doneCount} of {l.total} files)
                   </Table.Td>
+                  {hasTest && (
+                    <Table.Td className="nowrap">{l.test ? `${l.test.percent}% · ${l.test.passed ? 'passed' : 'not passed'}` : '—'}</Table.Td>
+                  )}
                   <Table.Td>{l.lastActivityAt ? formatDateTime(l.lastActivityAt) : 'Not started'}</Table.Td>
                   <Table.Td>{l.completedAt ? formatDateTime(l.completedAt) : '—'}</Table.Td>
                 </Table.Tr>
