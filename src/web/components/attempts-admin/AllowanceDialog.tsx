@@ -30,17 +30,22 @@ interface Props {
 
 export function AllowanceDialog({ courseId, learner, onClose, onSaved }: Props) {
   return (
-    <Modal
-      opened={learner !== null}
-      onClose={onClose}
-      title={learner ? `Extra time for ${learner.name}` : ''}
-      transitionProps={{ duration: 0 }}
-    >
-      {/* Keyed by learner: the form starts from their current allowance each time it opens. */}
-      {learner && (
-        <AllowanceForm key={learner.id} courseId={courseId} learner={learner} onClose={onClose} onSaved={onSaved} />
-      )}
-    </Modal>
+    <Modal.Root opened={learner !== null} onClose={onClose} transitionProps={{ duration: 0 }}>
+      <Modal.Overlay />
+      <Modal.Content>
+        {/* role none: a <header> directly in the dialog would count as a second page banner. */}
+        <Modal.Header role="none">
+          <Modal.Title>{learner ? `Extra time for ${learner.name}` : ''}</Modal.Title>
+          <Modal.CloseButton aria-label="Close" />
+        </Modal.Header>
+        <Modal.Body>
+          {/* Keyed by learner: the form starts from their current allowance each time it opens. */}
+          {learner && (
+            <AllowanceForm key={learner.id} courseId={courseId} learner={learner} onClose={onClose} onSaved={onSaved} />
+          )}
+        </Modal.Body>
+      </Modal.Content>
+    </Modal.Root>
   );
 }
 

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import type { AttemptView } from '../../../shared/attempts.ts';
 import { attemptsAdminApi, courseAttemptsPath, formatDuration } from '../../attempts-admin-api.ts';
 import { derivativeUrl } from '../../assets-api.ts';
-import { AttemptStateBadge, ResultText } from '../../components/attempts-admin/badges.tsx';
+import { AttemptStateBadge, ResultText, RIGHT_COLOR } from '../../components/attempts-admin/badges.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
@@ -19,7 +19,13 @@ const OUTCOME_LABELS = {
   wrong: 'Wrong',
   unanswered: 'Not answered',
 } as const;
-const OUTCOME_COLORS = { right: 'green.9', 'partly-right': 'yellow.9', wrong: 'red.9', unanswered: 'gray.8' } as const;
+// Outline badges on white: these keep at least 4.5:1 (Mantine's green.9 and yellow.9 do not).
+const OUTCOME_COLORS = {
+  right: RIGHT_COLOR,
+  'partly-right': '#8a4b00',
+  wrong: '#a61e1e',
+  unanswered: 'gray.8',
+} as const;
 
 /** A question's mark as a reader says it: "1 of 1", "0.5 of 1", "−0.33 of 1". */
 function markText(mark: number): string {
@@ -146,7 +152,7 @@ function QuestionCard({
         </Title>
         <Group gap="xs">
           {review?.outcome && (
-            <Badge variant="light" color={OUTCOME_COLORS[review.outcome]}>
+            <Badge variant="outline" color={OUTCOME_COLORS[review.outcome]} tt="none">
               {OUTCOME_LABELS[review.outcome]}
             </Badge>
           )}
@@ -165,12 +171,12 @@ function QuestionCard({
                 {a.text}
               </Text>
               {chosen.has(a.id) && (
-                <Badge size="sm" variant="outline" color="dark">
+                <Badge size="sm" variant="outline" color="dark" tt="none">
                   Chosen
                 </Badge>
               )}
               {right.has(a.id) && (
-                <Badge size="sm" variant="light" color="green.9">
+                <Badge size="sm" variant="outline" color={RIGHT_COLOR} tt="none">
                   Right answer
                 </Badge>
               )}
