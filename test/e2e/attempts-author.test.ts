@@ -19,14 +19,31 @@ import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
 const SHOTS = process.env.LECTERN_SCREENSHOTS;
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
+/** Resizes and waits for the layout's transitions (the navigation collapsing or opening) to end. */
+async function resize(page: Page, viewport: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize(viewport);
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+}
+
+async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
+}
+
+/** At 1366 and 390 px: nothing wider than the window; with LECTERN_SCREENSHOTS, a screenshot of each. */
+async function checkWidths(page: Page, name: string): Promise<void> {
   for (const viewport of [{ width: 1366, height: 900 }, PHONE_VIEWPORT]) {
-    await page.setViewportSize(viewport);
+    await resize(page, viewport);
+    await noHorizontalOverflow(page, `${name} at ${viewport.width} px`);
+    if (!SHOTS) continue;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, `${name}-${viewport.width}.png`), fullPage: true });
   }
-  await page.setViewportSize({ width: 1366, height: 900 });
+  await resize(page, { width: 1366, height: 900 });
 }
 
 const uuid = () => crypto.randomUUID();
@@ -179,7 +196,7 @@ for (const dialect of TEST_DIALECTS) {
       await row.getByText('Submitted', { exact: true }).waitFor();
       await learnerCard.getByText('No extra time or attempts.').waitFor();
       await expectAccessible(page, 'the course’s test attempts', { alsoOnPhone: true });
-      await shot(page, 'attempts-list');
+      await checkWidths(page, 'attempts-list');
 
       // The attempt's answers: what was chosen, the right answers, each question's grade.
       await row.getByRole('link', { name: 'Attempt 1 of Lin Learner: see the answers' }).click();
@@ -189,11 +206,11 @@ for (const dialect of TEST_DIALECTS) {
       await q1.getByText('1 of 1 mark').waitFor();
       const q2 = page.getByRole('article', { name: 'Question 2' });
       await q2.getByText('Wrong', { exact: true }).waitFor();
-      assert.match(await q2.innerText(), /The blue one\s*Chosen/);
-      assert.match(await q2.innerText(), /The red one\s*Right answer/);
+      assert.match((await q2.textContent()) ?? '', /The blue one\s*Chosen/);
+      assert.match((await q2.textContent()) ?? '', /The red one\s*Right answer/);
       await page.getByText(/Score: 1 of 2 marks/).waitFor();
       await expectAccessible(page, 'one attempt’s answers', { alsoOnPhone: true });
-      await shot(page, 'attempt-answers');
+      await checkWidths(page, 'attempt-answers');
       await page.getByRole('link', { name: 'Back to the test attempts' }).click();
 
       // Reopen, by keyboard: the attempt is open again and the learner resumes it.
@@ -219,6 +236,7 @@ for (const dialect of TEST_DIALECTS) {
       const dialog = page.getByRole('dialog', { name: 'Extra time for Lin Learner' });
       await dialog.waitFor();
       await expectAccessible(page, 'the extra time dialog', { alsoOnPhone: true });
+      await checkWidths(page, 'extra-time-dialog');
       const multiplier = dialog.getByRole('textbox', { name: 'Time limit multiplied by' });
       assert.equal(
         await multiplier.evaluate((el) => document.activeElement === el),
@@ -238,6 +256,7 @@ for (const dialect of TEST_DIALECTS) {
       const list = (await author.request('GET', `/api/courses/${courseId}/attempts`)).json() as CourseAttemptsView;
       assert.deepEqual(list.allowances[learnerId], { timeMultiplier: 1.5, extraMinutes: 10, extraAttempts: 1 });
       await expectAccessible(page, 'the attempts after the changes', { alsoOnPhone: true });
+      await checkWidths(page, 'attempts-after');
       await context.close();
     });
 
@@ -255,7 +274,7 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('radio', { name: 'After their last attempt' }).check();
       await page.getByLabel('Course closes on').fill('2031-06-30T17:00');
       await expectAccessible(page, 'the test settings', { alsoOnPhone: true });
-      await shot(page, 'test-settings');
+      await checkWidths(page, 'test-settings');
       await eventually(
         async () => {
           const view = (await author.request('GET', `/api/drafts/${draft.id}`)).json() as {
