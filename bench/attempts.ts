@@ -127,7 +127,10 @@ async function bare(): Promise<LoadResult> {
 const loadBefore = loadavg()[0] ?? 0;
 const baseline = await bare();
 const sqlite = await bench('sqlite');
-const postgres = await bench('postgres');
+// BENCH_DIALECTS=sqlite while profiling: PostgreSQL's figures are then those of SQLite's run.
+const postgres = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').includes('postgres')
+  ? await bench('postgres')
+  : sqlite;
 console.log(
   JSON.stringify({
     learners: LEARNERS,

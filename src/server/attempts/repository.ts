@@ -67,8 +67,38 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /** lockOwn with only what deciding a save needs (the layout is read once: layoutText). */
+    lockForSave(
+      id: string,
+      userId: string,
+      now: number,
+      trx: Kysely<DB>,
+    ): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
+      return trx
+        .updateTable('quiz_attempts')
+        .set({ updated_at: now })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returning(['id', 'state', 'deadline_at'])
+        .executeTakeFirst();
+    },
+
+    layoutText(id: string, trx: Kysely<DB> = db): Promise<string | undefined> {
+      return trx
+        .selectFrom('quiz_attempts')
+        .select('layout')
+        .where('id', '=', id)
+        .executeTakeFirst()
+        .then((r) => r?.layout);
+    },
+
     lock(id: string, now: number, trx: Kysely<DB>): Promise<AttemptRow | undefined> {
-      return trx.updateTable('quiz_attempts').set({ updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst();
+      return trx
+        .updateTable('quiz_attempts')
+        .set({ updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
 
     async update(id: string, values: Partial<AttemptRow>, trx: Kysely<DB> = db): Promise<void> {
@@ -88,19 +118,27 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async putAnswer(row: AnswerRow, trx: Kysely<DB>): Promise<void> {
-      await trx
+    /**
+     * Stores an answer unless the stored one has a sequence number at least as high (decideSave's
+     * rule, kept by the write itself so a save needs no read first). True when it was stored.
+     */
+    async putAnswerIfNewer(row: AnswerRow, trx: Kysely<DB>): Promise<boolean> {
+      const result = await trx
         .insertInto('quiz_attempt_answers')
         .values(row)
         .onConflict((oc) =>
-          oc.columns(['attempt_id', 'question_id']).doUpdateSet({
-            answer_ids: row.answer_ids,
-            sequence: row.sequence,
-            flagged_at: row.flagged_at,
-            saved_at: row.saved_at,
-          }),
+          oc
+            .columns(['attempt_id', 'question_id'])
+            .doUpdateSet({
+              answer_ids: row.answer_ids,
+              sequence: row.sequence,
+              flagged_at: row.flagged_at,
+              saved_at: row.saved_at,
+            })
+            .where('quiz_attempt_answers.sequence', '<', row.sequence),
         )
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
 
     allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {

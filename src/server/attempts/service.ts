@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   type Allowance,
+  type AttemptLayout,
   type AttemptView,
   acceptsUntil,
   allowanceSchema,
@@ -39,14 +40,21 @@ import type { AllowanceRow, AttemptRow, AttemptsRepository } from './repository.
 const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
 const TEST_CACHE_SIZE = 200;
+/** Parsed layouts of attempts being answered (about 5 kB each). */
+const LAYOUT_CACHE_SIZE = 5_000;
 
 export type { AuthorAttemptView, CourseAttemptRow };
 
 const noSuchAttempt = () => notFound('No such attempt.');
 /** The course's close date (epoch ms), or null. */
-const closesAtOf = (testSet: TestSet): number | null => (testSet.settings.closesAt === null ? null : Date.parse(testSet.settings.closesAt));
+const closesAtOf = (testSet: TestSet): number | null =>
+  testSet.settings.closesAt === null ? null : Date.parse(testSet.settings.closesAt);
 /** The kind of error each refusal of a save stands for. */
-const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
+const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = {
+  400: 'invalid',
+  404: 'not_found',
+  409: 'conflict',
+};
 
 export function createAttemptsService(deps: {
   db: Kysely<DB>;
@@ -60,6 +68,7 @@ export function createAttemptsService(deps: {
   const { db, attempts: repo, graceMs } = deps;
   const now = deps.now ?? Date.now;
   const tests = new Map<string, { testSet: TestSet; byId: Map<string, Question> }>();
+  const layouts = new Map<string, AttemptLayout>();
 
   async function testOf(courseId: string, version: number) {
     const key = `${courseId}:${version}`;
@@ -92,7 +101,25 @@ export function createAttemptsService(deps: {
     );
   }
 
-  const overdue = (row: AttemptRow, at = now()) => {
+  /**
+   * An attempt's layout, parsed once: it is fixed when the attempt starts (a reopened attempt keeps
+   * it), so each answer save need not read and parse it again.
+   */
+  async function layoutOf(attemptId: string, trx: Kysely<DB>): Promise<AttemptLayout> {
+    const cached = layouts.get(attemptId);
+    if (cached) return cached;
+    const text = await repo.layoutText(attemptId, trx);
+    if (text === undefined) throw noSuchAttempt();
+    return remember(attemptId, parseLayout({ layout: text }));
+  }
+
+  function remember(attemptId: string, layout: AttemptLayout): AttemptLayout {
+    if (layouts.size >= LAYOUT_CACHE_SIZE) layouts.delete(layouts.keys().next().value as string);
+    layouts.set(attemptId, layout);
+    return layout;
+  }
+
+  const overdue = (row: Pick<AttemptRow, 'state' | 'deadline_at'>, at = now()) => {
     const due = acceptsUntil(row.deadline_at, graceMs);
     return row.state === 'open' && due !== null && at > due;
   };
@@ -125,7 +152,9 @@ export function createAttemptsService(deps: {
       if (!row || row.state === 'submitted') return row;
       if (by === 'deadline' && !overdue(row, at)) return row;
       const questions = parseLayout(row).flatMap((l) => byId.get(l.questionId) ?? []);
-      const responses = new Map((await repo.answers(id, trx)).map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]));
+      const responses = new Map(
+        (await repo.answers(id, trx)).map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]),
+      );
       const grade = gradeAttempt(questions, responses, testSet.settings.passMarkPercent);
       const values = {
         state: 'submitted' as const,
@@ -165,11 +194,15 @@ export function createAttemptsService(deps: {
 
   async function visibilityFor(row: AttemptRow, rows: readonly AttemptRow[], testSet: TestSet, allowance: Allowance) {
     const left = attemptsLeft(testSet.settings.attemptsAllowed, allowance.extraAttempts, rows.length);
-    return reviewVisibility(testSet.settings, { state: row.state, deadlineAt: row.deadline_at }, {
-      now: now(),
-      attemptsLeft: left,
-      hasOpenAttempt: rows.some((r) => r.state === 'open'),
-    });
+    return reviewVisibility(
+      testSet.settings,
+      { state: row.state, deadlineAt: row.deadline_at },
+      {
+        now: now(),
+        attemptsLeft: left,
+        hasOpenAttempt: rows.some((r) => r.state === 'open'),
+      },
+    );
   }
 
   async function learnerView(row: AttemptRow): Promise<AttemptView> {
@@ -248,7 +281,10 @@ export function createAttemptsService(deps: {
       const allowance = await allowanceOf(user.id, courseId);
       if (attemptsLeft(s.attemptsAllowed, allowance.extraAttempts, rows.length) === 0) {
         const allowed = (s.attemptsAllowed ?? 0) + allowance.extraAttempts;
-        throw conflict(`You have used all ${allowed} attempt${allowed === 1 ? '' : 's'} at this test.`, 'no_attempts_left');
+        throw conflict(
+          `You have used all ${allowed} attempt${allowed === 1 ? '' : 's'} at this test.`,
+          'no_attempts_left',
+        );
       }
       const at = now();
       const next = nextStartAt(Math.max(...rows.map((r) => r.submitted_at ?? 0), 0) || null, s.minutesBetweenAttempts);
@@ -260,7 +296,10 @@ export function createAttemptsService(deps: {
       }
       const closesAt = closesAtOf(testSet);
       if (closesAt !== null && at >= closesAt) {
-        throw conflict(`This test closed on ${new Date(closesAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`, 'test_closed');
+        throw conflict(
+          `This test closed on ${new Date(closesAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+          'test_closed',
+        );
       }
       const seed = randomInt(0, 2 ** 31);
       const layout = drawLayout(testSet, seed, seenCounts(rows.map(parseLayout)));
@@ -296,6 +335,7 @@ export function createAttemptsService(deps: {
         if (!other) throw err;
         return { attempt: await learnerView(other), created: false };
       }
+      remember(row.id, layout);
       return { attempt: await learnerView(row), created: true };
     },
 
@@ -321,20 +361,20 @@ export function createAttemptsService(deps: {
     ): Promise<SaveAnswerResult> {
       const result = await db.transaction().execute(async (trx) => {
         const at = now();
-        const row = await repo.lockOwn(attemptId, user.id, at, trx);
+        const row = await repo.lockForSave(attemptId, user.id, at, trx);
         if (!row) throw noSuchAttempt();
-        const stored = await repo.answer(attemptId, questionId, trx);
+        // Whether this save is accepted (decideSave); whether it is newer than the stored answer is
+        // decided by the write itself, the same rule (a higher sequence wins), with no read before it.
         const decision = decideSave({
           state: row.state,
           deadlineAt: row.deadline_at,
-          layout: parseLayout(row),
-          stored,
+          layout: await layoutOf(attemptId, trx),
+          stored: undefined,
           save: { questionId, answerIds: body.answerIds, sequence: body.sequence },
           now: at,
           graceMs,
         });
         if (!decision.ok) throw new DomainError(SAVE_REFUSAL_KINDS[decision.status], decision.code, decision.message);
-        if (!decision.apply && stored) return { row, answer: stored, applied: false, at };
         const answer = {
           attempt_id: attemptId,
           question_id: questionId,
@@ -343,8 +383,10 @@ export function createAttemptsService(deps: {
           flagged_at: body.flagged ? at : null,
           saved_at: at,
         };
-        await repo.putAnswer(answer, trx);
-        return { row, answer, applied: true, at };
+        if (await repo.putAnswerIfNewer(answer, trx)) return { row, answer, applied: true, at };
+        // A newer answer (or this one again) is stored: it stays, and the page is told which.
+        const stored = await repo.answer(attemptId, questionId, trx);
+        return { row, answer: stored ?? answer, applied: false, at };
       });
       return saveAnswerResultSchema.parse({
         questionId,
@@ -386,19 +428,21 @@ export function createAttemptsService(deps: {
           { timeMultiplier: a.time_multiplier, extraMinutes: a.extra_minutes, extraAttempts: a.extra_attempts },
         ]),
       );
-      const attempts = rows.map((r): CourseAttemptRow => ({
-        id: r.id,
-        learner: { id: r.user_id, displayName: r.display_name, email: r.email },
-        number: r.number,
-        state: r.state,
-        startedAt: new Date(r.started_at).toISOString(),
-        deadline: r.deadline_at === null ? null : new Date(r.deadline_at).toISOString(),
-        submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
-        submittedBy: r.submitted_by,
-        timeTakenSeconds: r.submitted_at === null ? null : Math.round((r.submitted_at - r.started_at) / 1000),
-        percent: r.percent,
-        passed: r.passed === null ? null : r.passed === 1,
-      }));
+      const attempts = rows.map(
+        (r): CourseAttemptRow => ({
+          id: r.id,
+          learner: { id: r.user_id, displayName: r.display_name, email: r.email },
+          number: r.number,
+          state: r.state,
+          startedAt: new Date(r.started_at).toISOString(),
+          deadline: r.deadline_at === null ? null : new Date(r.deadline_at).toISOString(),
+          submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
+          submittedBy: r.submitted_by,
+          timeTakenSeconds: r.submitted_at === null ? null : Math.round((r.submitted_at - r.started_at) / 1000),
+          percent: r.percent,
+          passed: r.passed === null ? null : r.passed === 1,
+        }),
+      );
       return { attempts, allowances };
     },
 
@@ -417,9 +461,15 @@ export function createAttemptsService(deps: {
           if (!row) throw noSuchAttempt();
           if (row.state !== 'submitted') throw conflict('This attempt is still open.');
           const closesAt = closesAtOf(testSet);
-          if (closesAt !== null && at >= closesAt) throw conflict('The course has closed: a reopened attempt would have no time.', 'test_closed');
+          if (closesAt !== null && at >= closesAt)
+            throw conflict('The course has closed: a reopened attempt would have no time.', 'test_closed');
           const allowance = await allowanceOf(row.user_id, row.course_id, trx);
-          const deadline = attemptDeadline({ startedAt: at, timeLimitMinutes: testSet.settings.timeLimitMinutes, allowance, closesAt });
+          const deadline = attemptDeadline({
+            startedAt: at,
+            timeLimitMinutes: testSet.settings.timeLimitMinutes,
+            allowance,
+            closesAt,
+          });
           await repo.update(
             attemptId,
             {
@@ -500,7 +550,14 @@ export function createAttemptsService(deps: {
 
   async function authorView(row: AttemptRow): Promise<AuthorAttemptView> {
     const { testSet } = await testOf(row.course_id, row.version);
-    const attempt = presentAttempt({ row, answers: await repo.answers(row.id), testSet, visibility: FULL_VISIBILITY, now: now(), graceMs });
+    const attempt = presentAttempt({
+      row,
+      answers: await repo.answers(row.id),
+      testSet,
+      visibility: FULL_VISIBILITY,
+      now: now(),
+      graceMs,
+    });
     const learner = await repo.user(row.user_id);
     return {
       attempt,
