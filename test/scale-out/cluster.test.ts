@@ -17,8 +17,7 @@ import { openEventStream } from '../../src/server/testing/sse.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { HttpClient, type LecternProcess, startProcess } from './processes.ts';
 
-const waitUntil = (check: () => Promise<boolean>, what: string, timeoutMs: number) =>
-  waitFor(check, what, timeoutMs, 200);
+const waitUntil = (check: () => Promise<boolean>, what: string, timeoutMs: number) => waitFor(check, what, timeoutMs, 200);
 
 describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
   let testDb: TestDatabase;
@@ -150,13 +149,8 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
       const probe = await admin.request(webA.url as string, 'POST', '/api/admin/jobs/probe');
       assert.equal(probe.status, 202);
       const { jobId } = (await probe.json()) as { jobId: string };
-      await stream.waitFor(
-        (e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'created',
-      );
-      await stream.waitFor(
-        (e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'completed',
-        20_000,
-      );
+      await stream.waitFor((e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'created');
+      await stream.waitFor((e) => (e.data as JobEventData).jobId === jobId && (e.data as JobEventData).state === 'completed', 20_000);
     } finally {
       stream.close();
     }
@@ -204,18 +198,10 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
         (nodes[i] as LecternProcess).url as string,
         'PATCH',
         `/api/uploads/${id}`,
-        {
-          'tus-resumable': '1.0.0',
-          'upload-offset': String(offset),
-          'content-type': 'application/offset+octet-stream',
-        },
+        { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
         body,
       );
-      assert.equal(
-        patched.status,
-        204,
-        `chunk ${i}: ${await patched.text()}\n${(nodes[i] as LecternProcess).stderr().slice(-3000)}`,
-      );
+      assert.equal(patched.status, 204, `chunk ${i}: ${await patched.text()}\n${(nodes[i] as LecternProcess).stderr().slice(-3000)}`);
     }
     let state = '';
     await waitUntil(
@@ -232,6 +218,7 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     const bytes = Buffer.from(await original.arrayBuffer());
     assert.equal(createHash('sha256').update(bytes).digest('hex'), createHash('sha256').update(content).digest('hex'));
   });
+
   it('submits and grades on a worker a test attempt whose deadline passed with the browser closed', async () => {
     const created = async (email: string, role: string) => {
       const r = await admin.request(webA.url as string, 'POST', '/api/admin/users', {

@@ -93,12 +93,7 @@ export function createAttemptsRepository(db: Kysely<DB>) {
     },
 
     lock(id: string, now: number, trx: Kysely<DB>): Promise<AttemptRow | undefined> {
-      return trx
-        .updateTable('quiz_attempts')
-        .set({ updated_at: now })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      return trx.updateTable('quiz_attempts').set({ updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst();
     },
 
     async update(id: string, values: Partial<AttemptRow>, trx: Kysely<DB> = db): Promise<void> {

@@ -50,11 +50,7 @@ const noSuchAttempt = () => notFound('No such attempt.');
 const closesAtOf = (testSet: TestSet): number | null =>
   testSet.settings.closesAt === null ? null : Date.parse(testSet.settings.closesAt);
 /** The kind of error each refusal of a save stands for. */
-const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = {
-  400: 'invalid',
-  404: 'not_found',
-  409: 'conflict',
-};
+const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
 
 export function createAttemptsService(deps: {
   db: Kysely<DB>;
@@ -152,9 +148,7 @@ export function createAttemptsService(deps: {
       if (!row || row.state === 'submitted') return row;
       if (by === 'deadline' && !overdue(row, at)) return row;
       const questions = parseLayout(row).flatMap((l) => byId.get(l.questionId) ?? []);
-      const responses = new Map(
-        (await repo.answers(id, trx)).map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]),
-      );
+      const responses = new Map((await repo.answers(id, trx)).map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]));
       const grade = gradeAttempt(questions, responses, testSet.settings.passMarkPercent);
       const values = {
         state: 'submitted' as const,
@@ -194,15 +188,11 @@ export function createAttemptsService(deps: {
 
   async function visibilityFor(row: AttemptRow, rows: readonly AttemptRow[], testSet: TestSet, allowance: Allowance) {
     const left = attemptsLeft(testSet.settings.attemptsAllowed, allowance.extraAttempts, rows.length);
-    return reviewVisibility(
-      testSet.settings,
-      { state: row.state, deadlineAt: row.deadline_at },
-      {
-        now: now(),
-        attemptsLeft: left,
-        hasOpenAttempt: rows.some((r) => r.state === 'open'),
-      },
-    );
+    return reviewVisibility(testSet.settings, { state: row.state, deadlineAt: row.deadline_at }, {
+      now: now(),
+      attemptsLeft: left,
+      hasOpenAttempt: rows.some((r) => r.state === 'open'),
+    });
   }
 
   async function learnerView(row: AttemptRow): Promise<AttemptView> {
@@ -281,10 +271,7 @@ export function createAttemptsService(deps: {
       const allowance = await allowanceOf(user.id, courseId);
       if (attemptsLeft(s.attemptsAllowed, allowance.extraAttempts, rows.length) === 0) {
         const allowed = (s.attemptsAllowed ?? 0) + allowance.extraAttempts;
-        throw conflict(
-          `You have used all ${allowed} attempt${allowed === 1 ? '' : 's'} at this test.`,
-          'no_attempts_left',
-        );
+        throw conflict(`You have used all ${allowed} attempt${allowed === 1 ? '' : 's'} at this test.`, 'no_attempts_left');
       }
       const at = now();
       const next = nextStartAt(Math.max(...rows.map((r) => r.submitted_at ?? 0), 0) || null, s.minutesBetweenAttempts);
@@ -428,21 +415,19 @@ export function createAttemptsService(deps: {
           { timeMultiplier: a.time_multiplier, extraMinutes: a.extra_minutes, extraAttempts: a.extra_attempts },
         ]),
       );
-      const attempts = rows.map(
-        (r): CourseAttemptRow => ({
-          id: r.id,
-          learner: { id: r.user_id, displayName: r.display_name, email: r.email },
-          number: r.number,
-          state: r.state,
-          startedAt: new Date(r.started_at).toISOString(),
-          deadline: r.deadline_at === null ? null : new Date(r.deadline_at).toISOString(),
-          submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
-          submittedBy: r.submitted_by,
-          timeTakenSeconds: r.submitted_at === null ? null : Math.round((r.submitted_at - r.started_at) / 1000),
-          percent: r.percent,
-          passed: r.passed === null ? null : r.passed === 1,
-        }),
-      );
+      const attempts: CourseAttemptRow[] = rows.map((r) => ({
+        id: r.id,
+        learner: { id: r.user_id, displayName: r.display_name, email: r.email },
+        number: r.number,
+        state: r.state,
+        startedAt: new Date(r.started_at).toISOString(),
+        deadline: r.deadline_at === null ? null : new Date(r.deadline_at).toISOString(),
+        submittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
+        submittedBy: r.submitted_by,
+        timeTakenSeconds: r.submitted_at === null ? null : Math.round((r.submitted_at - r.started_at) / 1000),
+        percent: r.percent,
+        passed: r.passed === null ? null : r.passed === 1,
+      }));
       return { attempts, allowances };
     },
 
@@ -550,14 +535,7 @@ export function createAttemptsService(deps: {
 
   async function authorView(row: AttemptRow): Promise<AuthorAttemptView> {
     const { testSet } = await testOf(row.course_id, row.version);
-    const attempt = presentAttempt({
-      row,
-      answers: await repo.answers(row.id),
-      testSet,
-      visibility: FULL_VISIBILITY,
-      now: now(),
-      graceMs,
-    });
+    const attempt = presentAttempt({ row, answers: await repo.answers(row.id), testSet, visibility: FULL_VISIBILITY, now: now(), graceMs });
     const learner = await repo.user(row.user_id);
     return {
       attempt,
