@@ -84,7 +84,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   // Passing the test may complete the course: learning decides and records it once.
   const attempts = createAttemptsService({
     db,
-    attempts: createAttemptsRepository(db),
+    attempts: createAttemptsRepository(db, config.database.dialect),
     queue,
     graceMs: config.attempts.graceMs,
     completion: learning,

@@ -227,8 +227,9 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
         role,
         password: 'correct horse battery staple',
       });
-      assert.equal(r.status, 201, await r.text());
-      return ((await r.json()) as { user: { id: string } }).user.id;
+      const text = await r.text();
+      assert.equal(r.status, 201, text);
+      return (JSON.parse(text) as { user: { id: string } }).user.id;
     };
     const authorId = await created('teacher@example.org', 'author');
     await created('pupil@example.org', 'learner');

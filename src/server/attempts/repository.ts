@@ -1,5 +1,6 @@
 // All SQL of test attempts, their answers and learners' allowances.
 import type { Kysely, Selectable } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
 import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTable } from '../db/types.ts';
 
 export type AttemptRow = Selectable<QuizAttemptsTable>;
@@ -17,7 +18,8 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export function createAttemptsRepository(db: Kysely<DB>) {
+export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect']) {
+  const postgres = dialect === 'postgres';
   return {
     isUniqueViolation,
 
@@ -67,20 +69,14 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    /** lockOwn with only what deciding a save needs (the layout is read once: layoutText). */
-    lockForSave(
-      id: string,
-      userId: string,
-      now: number,
-      trx: Kysely<DB>,
-    ): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
-      return trx
-        .updateTable('quiz_attempts')
-        .set({ updated_at: now })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .returning(['id', 'state', 'deadline_at'])
-        .executeTakeFirst();
+    /**
+     * What deciding a save needs, the attempt taking turns with a submission as lockOwn does, but
+     * without rewriting the attempt's row (its layout is kilobytes): on PostgreSQL the row is locked
+     * (FOR UPDATE); SQLite needs no lock, as its one connection runs one transaction at a time.
+     */
+    lockForSave(id: string, userId: string, trx: Kysely<DB>): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
+      const query = trx.selectFrom('quiz_attempts').select(['id', 'state', 'deadline_at']).where('id', '=', id).where('user_id', '=', userId);
+      return (postgres ? query.forUpdate() : query).executeTakeFirst();
     },
 
     layoutText(id: string, trx: Kysely<DB> = db): Promise<string | undefined> {

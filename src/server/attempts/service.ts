@@ -348,7 +348,7 @@ export function createAttemptsService(deps: {
     ): Promise<SaveAnswerResult> {
       const result = await db.transaction().execute(async (trx) => {
         const at = now();
-        const row = await repo.lockForSave(attemptId, user.id, at, trx);
+        const row = await repo.lockForSave(attemptId, user.id, trx);
         if (!row) throw noSuchAttempt();
         // Whether this save is accepted (decideSave); whether it is newer than the stored answer is
         // decided by the write itself, the same rule (a higher sequence wins), with no read before it.
