@@ -10,6 +10,7 @@ import { createDatabase, type Database } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
 import { createPgBossJobQueue } from '../../src/server/jobs/pgboss.ts';
 import type { JobQueue } from '../../src/server/jobs/queue.ts';
+import { category, question, testSet } from '../../src/server/quizzes/testkit.ts';
 import { createS3BlobStore } from '../../src/server/storage/s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/server/testing/databases.ts';
 import { type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
@@ -220,8 +221,15 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
   });
 
   it('submits and grades on a worker a test attempt whose deadline passed with the browser closed', async () => {
+    // Its own administrator's session: set up here when this test runs alone.
+    const ops = new HttpClient();
+    const credentials = { email: 'ops@example.org', displayName: 'Ops', password: 'correct horse battery staple' };
+    if ((await ops.request(webA.url as string, 'POST', '/api/setup', credentials)).status !== 201) {
+      const login = await ops.request(webA.url as string, 'POST', '/api/auth/login', { email: credentials.email, password: credentials.password });
+      assert.equal(login.status, 200);
+    }
     const created = async (email: string, role: string) => {
-      const r = await admin.request(webA.url as string, 'POST', '/api/admin/users', {
+      const r = await ops.request(webA.url as string, 'POST', '/api/admin/users', {
         email,
         displayName: email,
         role,
@@ -246,27 +254,9 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     // A published course with a one-question test and a one-minute limit, written directly.
     const at = Date.now();
     const courseId = crypto.randomUUID();
-    const [questionId, rightId, wrongId] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
-    const test = {
-      settings: { timeLimitMinutes: 1, passMarkPercent: 50 },
-      categories: [
-        {
-          id: crypto.randomUUID(),
-          name: 'All',
-          questions: [
-            {
-              id: questionId,
-              kind: 'single',
-              text: 'Which?',
-              answers: [
-                { id: rightId, text: 'This', fraction: 1 },
-                { id: wrongId, text: 'That', fraction: 0 },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const q = question('single', [1, 0]);
+    const [questionId, rightId] = [q.id, q.answers[0]?.id as string];
+    const test = testSet([category([q])], { timeLimitMinutes: 1, passMarkPercent: 50 });
     const basics = {
       title: 'Cluster test',
       versionLabel: '',
