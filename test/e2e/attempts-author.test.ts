@@ -187,6 +187,8 @@ for (const dialect of TEST_DIALECTS) {
         .getByRole('row', { name: /Lin Learner/ })
         .getByText('50% · not passed')
         .waitFor();
+      await expectAccessible(page, 'the course page with its learners and their test grades', { alsoOnPhone: true });
+      await checkWidths(page, 'course-learners');
       await page.getByRole('link', { name: /Test attempts/ }).click();
 
       await page.getByRole('heading', { name: 'Test attempts: Fire safety', level: 1 }).waitFor();
