@@ -5,6 +5,7 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAssetRoutes } from './assets/routes.ts';
 import { registerAttemptRoutes } from './attempts/routes.ts';
+import { registerCertificateRoutes } from './certificates/routes.ts';
 import { registerMediaRoutes } from './media/routes.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import type { Config } from './config.ts';
@@ -47,7 +48,7 @@ export interface LecternApp {
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function buildApp({ config, db, logger, storageState, services }: AppDependencies): Promise<LecternApp> {
-  const { auth, users, assets, media, drafts, courses, attempts, learning, quotas, gc, uploads, blobStore, queue, bus } = services;
+  const { auth, users, assets, media, drafts, courses, attempts, learning, certificates, quotas, gc, uploads, blobStore, queue, bus } = services;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.trustProxy,
@@ -123,12 +124,13 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     uploads,
     maxSize: Math.max(...Object.values(config.uploadLimits)),
     trustProxy: config.trustProxy,
-    drafts: { check: (user, draftId) => drafts.get(user, draftId), link: drafts.linkUpload },
   });
   registerDraftRoutes(app, { drafts });
   registerCourseRoutes(app, { courses });
   registerAttemptRoutes(app, { attempts });
   registerLearningRoutes(app, { learning });
+  // Public verification: 60 requests a minute per address (per node).
+  registerCertificateRoutes(app, { certificates, blobStore, verifyRate: { limit: 60, windowMs: 60_000 } });
   registerQuotaRoutes(app, { quotas });
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 

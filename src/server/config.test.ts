@@ -78,4 +78,14 @@ describe('configuration', () => {
   it('marks cookies secure when served over https', () => {
     assert.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://school.example' }).secureCookies, true);
   });
+
+  it('names the credential issuer after PUBLIC_URL unless told, and takes signing keys from the environment', () => {
+    const dir = dataDir();
+    assert.deepEqual(loadConfig({ DATA_DIR: dir, PUBLIC_URL: 'https://learn.example.org' }).credentials, {
+      issuerName: 'learn.example.org',
+      signingKeys: undefined,
+    });
+    const given = loadConfig({ DATA_DIR: dir, CREDENTIAL_ISSUER_NAME: ' Example Academy ', CREDENTIAL_SIGNING_KEYS: '{"keys":[]}' });
+    assert.deepEqual(given.credentials, { issuerName: 'Example Academy', signingKeys: '{"keys":[]}' });
+  });
 });

@@ -24,6 +24,10 @@ const envSchema = z.object({
     .refine((v) => /^(postgres|postgresql|sqlite):/.test(v), 'must start with postgres:// or sqlite:')
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The credential signing keys as a JWK Set (JSON); generated into DATA_DIR when unset.
+  CREDENTIAL_SIGNING_KEYS: z.string().min(1).optional(),
+  // The issuer's name in signed credentials; the PUBLIC_URL host when unset.
+  CREDENTIAL_ISSUER_NAME: z.string().trim().min(1).max(200).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 30).default(8 * 60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(7 * 24),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
@@ -138,6 +142,8 @@ export interface Config {
   gc: { cron: string; graceHours: number; draftMaxAgeDays: number; uploadMaxAgeDays: number };
   /** Taking a test: answers are still accepted this long after an attempt's deadline (then the job submits it). */
   attempts: { graceMs: number };
+  /** Signed credentials: the issuer's name, and the signing keys when configuration gives them (else DATA_DIR). */
+  credentials: { issuerName: string; signingKeys?: string };
 }
 
 export class ConfigError extends Error {}
@@ -201,6 +207,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadMaxAgeDays: e.GC_UPLOAD_MAX_AGE_DAYS,
     },
     attempts: { graceMs: e.ATTEMPT_GRACE_SECONDS * 1000 },
+    credentials: {
+      issuerName: e.CREDENTIAL_ISSUER_NAME ?? new URL(publicUrl).host,
+      signingKeys: e.CREDENTIAL_SIGNING_KEYS,
+    },
   };
 }
 

@@ -63,7 +63,7 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
   const uploads =
     config.storage.driver === 's3' ? await scaleOutUploads(config, db) : createFileUploadStore(config.uploadsDir);
   const services = createServices({ config, db, blobStore, uploads, queue, bus, logger });
-  const { assets, attempts, auth, gc, learning } = services;
+  const { assets, attempts, auth, certificates, gc, learning } = services;
 
   // Every job in the catalog gets exactly one handler here; a gap or a double stops the start.
   const registry = createJobRegistry([
@@ -75,7 +75,12 @@ export async function createRuntime(config: Config, logger: FastifyBaseLogger): 
     handle('attempts.submit-overdue', ({ attemptId }) => attempts.submitOverdue(attemptId)),
     handle('learning.course-completed', async (completion) => {
       await learning.confirmCompletion(completion);
+      await queue.enqueue('certificates.issue', completion, { singletonKey: `${completion.userId}:${completion.courseId}:${completion.version}` });
       logger.info(completion, 'course completed');
+    }),
+    handle('certificates.issue', async (completion) => {
+      const certificate = await certificates.issue(completion);
+      logger.info({ certificate: certificate.id, ...completion }, 'certificate issued');
     }),
     handle('gc.collect', async ({ dryRun, trigger }) => {
       const result = await gc.run({ dryRun, trigger });

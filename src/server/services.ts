@@ -11,6 +11,11 @@ import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts'
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
 import { createBlobDeletion } from './blobs/deletion.ts';
+import { certificateFonts } from './certificates/fonts.ts';
+import { createCourseLogoLoader } from './certificates/logo.ts';
+import { renderCertificatePdf } from './certificates/render.ts';
+import { createCertificatesRepository } from './certificates/repository.ts';
+import { createCertificatesService } from './certificates/service.ts';
 import type { Config } from './config.ts';
 import { createCoursesRepository } from './courses/repository.ts';
 import { createCoursesService } from './courses/service.ts';
@@ -67,6 +72,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     limits: config.uploadLimits,
     quota: quotas,
     video: config.video,
+    draftUploads: draftRows,
     readableThroughCourses: async (userId, assetId) =>
       (await courseRows.enrolledVersionUses(userId, assetId)) ||
       (await courseRows.ownedCourseUses(userId, assetId)) ||
@@ -90,10 +96,31 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     completion: learning,
   });
 
+  const blobDeletion = createBlobDeletion({ db, blobStore });
+  const certificateRows = createCertificatesRepository(db);
+  const certificates = createCertificatesService({
+    db,
+    certificates: certificateRows,
+    blobStore,
+    blobs: blobDeletion,
+    claimBlob: assetRows.claimBlob,
+    render: renderCertificatePdf,
+    fonts: certificateFonts,
+    courseLogo: createCourseLogoLoader({ certificates: certificateRows, assetRows, blobStore }),
+    publicUrl: config.publicUrl,
+    // attachCredential: the signed Open Badges credential (certificates/credential/) is wired here.
+    onIssued: (certificate) => {
+      bus
+        .publish({ type: 'certificate', audience: { userIds: [certificate.user_id] }, data: { certificateId: certificate.id, courseId: certificate.course_id } })
+        .catch((err) => logger.warn({ err }, 'could not publish a certificate event'));
+    },
+    warn: (data, message) => logger.warn(data, message),
+  });
+
   const gc = createGcService({
     repo: createGcRepository(db, config.database.dialect),
     blobStore,
-    blobs: createBlobDeletion({ db, blobStore }),
+    blobs: blobDeletion,
     uploads,
     cancelAssetWork: async (assetId) => {
       for (const job of ASSET_JOBS) await queue.cancelByKey(job, assetId);
@@ -103,7 +130,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     unfinishedUploadMaxAgeMs: config.gc.uploadMaxAgeDays * DAY_MS,
   });
 
-  return { auth, users, assets, media, drafts, courses, attempts, learning, quotas, gc, uploads, blobStore, queue, bus };
+  return { auth, users, assets, media, drafts, courses, attempts, learning, certificates, quotas, gc, uploads, blobStore, queue, bus };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -76,7 +76,14 @@ export interface DraftView {
   baseVersion: number | null;
   revision: number;
   step: WizardStep;
+  /** The steps the author has opened, in wizard order (the current one included). */
+  visitedSteps: WizardStep[];
   content: DraftContent;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The visited steps once `step` is opened too, in wizard order; anything unknown is dropped. */
+export function withVisited(visited: readonly unknown[], step: WizardStep): WizardStep[] {
+  return WIZARD_STEPS.filter((s) => s === step || visited.includes(s));
 }

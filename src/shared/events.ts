@@ -18,4 +18,6 @@ export interface Audience {
 
 export type LiveEvent =
   | { type: 'job'; audience: Audience; data: JobEventData }
-  | { type: 'asset'; audience: Audience; data: AssetView };
+  | { type: 'asset'; audience: Audience; data: AssetView }
+  /** A certificate became downloadable (its holder's My certificates and course page update). */
+  | { type: 'certificate'; audience: Audience; data: { certificateId: string; courseId: string } };

@@ -13,6 +13,7 @@ import {
   duplicateQuestion,
   FRACTION_CHOICES,
   findCategory,
+  hasSimpleGrading,
   findQuestion,
   imagesDropped,
   fractionLabel,
@@ -28,7 +29,9 @@ import {
   removeAnswer,
   removeCategory,
   removeQuestion,
+  setCorrectAnswers,
   setOnlyCorrect,
+  simplifyGrading,
   updateCategory,
   updateQuestion,
 } from './quiz-editing.ts';
@@ -185,6 +188,31 @@ describe('answers', () => {
       flipped.answers.map((a) => a.fraction),
       [0, 1],
     );
+  });
+
+  it('tells plain grading (a correct radio or checkboxes) from partial credit and penalties', () => {
+    assert.equal(hasSimpleGrading(question('single', [0, 1, 0])), true);
+    assert.equal(hasSimpleGrading(question('single', [1, 0.5, 0])), false, 'partial credit');
+    assert.equal(hasSimpleGrading(question('multiple', [0.5, 0.5, 0])), true);
+    assert.equal(hasSimpleGrading(question('multiple', [1 / 3, 1 / 3, 1 / 3, 0])), true);
+    assert.equal(hasSimpleGrading(question('multiple', [0.5, 0.5, -1])), false, 'a penalty');
+    assert.equal(hasSimpleGrading(question('multiple', [0.7, 0.3, 0])), false, 'unequal shares');
+    assert.equal(hasSimpleGrading(newQuestion('single')), true, 'new questions start plain');
+    assert.equal(hasSimpleGrading(newQuestion('multiple')), true);
+  });
+
+  it('marks the correct answers of a multiple-choice question with equal shares Moodle can write', () => {
+    const q = question('multiple', [0.5, 0.5, 0, 0]);
+    const three = setCorrectAnswers(q, [q.answers[0]?.id ?? '', q.answers[2]?.id ?? '', q.answers[3]?.id ?? '']);
+    assert.deepEqual(three.answers.map((a) => a.fraction), [0.3333333, 0, 0.3333333, 0.3333333]);
+    assert.deepEqual(validateTestSet(testSet([category([three])])).filter((p) => p.severity === 'error'), []);
+    const none = setCorrectAnswers(q, []);
+    assert.deepEqual(none.answers.map((a) => a.fraction), [0, 0, 0, 0]);
+  });
+
+  it('simplifies grading to the nearest plain one', () => {
+    assert.deepEqual(simplifyGrading(question('single', [0.5, 1, 0])).answers.map((a) => a.fraction), [0, 1, 0]);
+    assert.deepEqual(simplifyGrading(question('multiple', [0.7, 0.3, -1])).answers.map((a) => a.fraction), [0.5, 0.5, 0]);
   });
 
   it('moves items within bounds', () => {

@@ -347,6 +347,51 @@ export function moveAnswer(question: Question, id: string, to: number): Question
   return { ...question, answers: moveItem(question.answers, from, to) };
 }
 
+/**
+ * Whether a question's grades are the plain kind the simple editor shows (a "correct" radio or
+ * checkboxes): single choice with one answer at 100% and the rest at 0; multiple choice with the
+ * correct answers sharing 100% equally and the rest at 0. Anything else (partial credit, penalties)
+ * needs the advanced grade menus.
+ */
+export function hasSimpleGrading(question: Question): boolean {
+  const positive = question.answers.filter((a) => a.fraction > 0);
+  if (question.answers.some((a) => a.fraction < 0)) return false;
+  if (question.kind === 'single') return positive.length === 1 && Math.abs((positive[0]?.fraction ?? 0) - 1) <= FRACTION_TOLERANCE;
+  if (question.kind === 'multiple' && !question.allOrNothing) {
+    const share = equalShare(positive.length);
+    return positive.length > 0 && positive.every((a) => Math.abs(a.fraction - share) <= FRACTION_TOLERANCE);
+  }
+  return true;
+}
+
+/** 100% shared by `count` answers, as Moodle's grade menu writes it (33.33333%). */
+function equalShare(count: number): number {
+  if (count === 0) return 0;
+  return matchFraction(1 / count) ?? 1 / count;
+}
+
+/** Multiple choice: these answers are the correct ones and share 100% equally; the others are worth nothing. */
+export function setCorrectAnswers(question: Question, ids: readonly string[]): Question {
+  const chosen = question.answers.filter((a) => ids.includes(a.id));
+  const share = equalShare(chosen.length);
+  return { ...question, answers: question.answers.map((a) => ({ ...a, fraction: ids.includes(a.id) ? share : 0 })) };
+}
+
+/** The nearest plain grading: single choice keeps its best answer, multiple choice its answers worth something. */
+export function simplifyGrading(question: Question): Question {
+  if (question.kind === 'single') {
+    const best = question.answers.reduce((a, b) => (b.fraction > a.fraction ? b : a), question.answers[0] as Answer);
+    return setOnlyCorrect(question, best.id);
+  }
+  if (question.kind === 'multiple') {
+    return setCorrectAnswers(
+      question,
+      question.answers.filter((a) => a.fraction > 0).map((a) => a.id),
+    );
+  }
+  return question;
+}
+
 /** Makes one answer the right one (100%) and every other worth nothing: true/false and all-or-nothing helpers. */
 export function setOnlyCorrect(question: Question, id: string): Question {
   return { ...question, answers: question.answers.map((a) => ({ ...a, fraction: a.id === id ? 1 : 0 })) };

@@ -8,6 +8,11 @@ import { AccountPage } from './routes/AccountPage.tsx';
 import { AdminGcPage } from './routes/AdminGcPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
+import { AttemptPage } from './routes/attempts/AttemptPage.tsx';
+import { ResultPage } from './routes/attempts/ResultPage.tsx';
+import { AdminCertificatesPage } from './routes/certificates/AdminCertificatesPage.tsx';
+import { MyCertificatesPage } from './routes/certificates/MyCertificatesPage.tsx';
+import { VerifyPage } from './routes/certificates/VerifyPage.tsx';
 import { AuthorAttemptPage } from './routes/courses/AuthorAttemptPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
 import { CourseAttemptsPage } from './routes/courses/CourseAttemptsPage.tsx';
@@ -34,16 +39,21 @@ const router = createBrowserRouter([
         children: [
           { path: 'setup', element: <SetupPage /> },
           { path: 'login', element: <LoginPage /> },
+          // Public: an employer verifies a certificate without an account.
+          { path: 'verify/:code?', element: <VerifyPage /> },
           {
             element: <RequireAuth />,
             children: [
               { index: true, element: <HomePage /> },
               { path: 'account', element: <AccountPage /> },
+              { path: 'certificates', element: <MyCertificatesPage /> },
               { path: 'courses', element: <CatalogPage /> },
               { path: 'courses/:id', element: <CoursePage /> },
               { path: 'courses/:id/versions/:version', element: <CoursePage /> },
               { path: 'courses/:courseId/files/:id', element: <FileViewerPage /> },
               { path: 'courses/:courseId/learn/:assetId', element: <PlayerPage /> },
+              { path: 'attempts/:id', element: <AttemptPage /> },
+              { path: 'attempts/:id/result', element: <ResultPage /> },
             ],
           },
           {
@@ -62,6 +72,7 @@ const router = createBrowserRouter([
               { path: 'admin/users', element: <AdminUsersPage /> },
               { path: 'admin/jobs', element: <AdminJobsPage /> },
               { path: 'admin/storage', element: <AdminGcPage /> },
+              { path: 'admin/certificates', element: <AdminCertificatesPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

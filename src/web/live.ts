@@ -25,6 +25,8 @@ const EVENT_SCHEMAS = {
   }) satisfies z.ZodType<JobEventData>,
   // A file of the signed-in user changed (upload finished, processing progress, ready, failed).
   asset: assetViewSchema,
+  // A certificate of the signed-in learner became downloadable.
+  certificate: z.object({ certificateId: z.string(), courseId: z.string() }),
 };
 
 type EventSchemas = typeof EVENT_SCHEMAS;

@@ -16,6 +16,8 @@ export const theme = createTheme({
   primaryShade: { light: 8, dark: 8 },
   // Show the focus ring for keyboard users only, but always for them.
   focusRing: 'auto',
+  // Transitions (the phone menu sliding in, modals, collapses) are off for people who ask for less motion.
+  respectReducedMotion: true,
   defaultRadius: 'md',
   components: {
     // Every field in our forms is required (forms say so), and the "*" would otherwise be

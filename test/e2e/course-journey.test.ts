@@ -14,13 +14,12 @@ import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { apiClient } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
-import { signInPage, TEST_PASSWORD } from './support/session.ts';
+import { seedPeople } from './support/people.ts';
+import { signInPage } from './support/session.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
-const PASSWORD = TEST_PASSWORD;
 const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
 
 
@@ -53,14 +52,7 @@ for (const dialect of TEST_DIALECTS) {
       await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc2222' } }).png().toFile(png);
       server = await startServer(dialect);
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-      ] as const) {
-        assert.equal((await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: PASSWORD })).status, 201);
-      }
+      await seedPeople(server.url);
     });
     after(async () => {
       await browser?.close();
@@ -173,7 +165,10 @@ for (const dialect of TEST_DIALECTS) {
       for (const title of ['single-paragraph.docx', 'tables.docx', 'welcome.mp4']) {
         await learner.getByRole('listitem').filter({ hasText: title }).first().waitFor();
       }
-      await learner.getByText('6 questions in the set').waitFor();
+      // The test is the last step, with its rules and a Start button.
+      const testBlock = learner.getByRole('region', { name: 'Test', exact: true });
+      await testBlock.getByText(/^6 questions, /).waitFor();
+      await testBlock.getByRole('button', { name: 'Start the test' }).waitFor();
 
       // The author edits the course and publishes version 2.
       await page.goto('/');

@@ -8,12 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
-import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
-import { signInPage, TEST_PASSWORD } from './support/session.ts';
+import { seedPeople } from './support/people.ts';
+import { signInPage } from './support/session.ts';
 
-const PASSWORD = TEST_PASSWORD;
 
 async function makePdf(dir: string): Promise<string> {
   const doc = await PDFDocument.create();
@@ -37,16 +37,7 @@ for (const dialect of TEST_DIALECTS) {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-courses-'));
       server = await startServer(dialect);
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-      ] as const) {
-        const created = await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: PASSWORD });
-        assert.equal(created.status, 201, created.text);
-      }
-      author = await signIn(server.url, 'grace@example.org', PASSWORD);
+      ({ author } = await seedPeople(server.url));
 
       // Version 1, published through the API (the wizard has its own browser tests).
       const draft = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };

@@ -15,9 +15,10 @@ import { MARKER_NAME } from '../../src/server/storage/blob-store.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { LOCAL_S3_BUCKET, type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { type ApiClient, apiClient, signIn } from './support/api.ts';
+import { type ApiClient, signIn } from './support/api.ts';
 import { launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { seedPeople } from './support/people.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -88,10 +89,7 @@ for (const dialect of TEST_DIALECTS) {
       if (store === 's3') s3 = await startLocalS3();
       server = await startServer(dialect, s3 ? s3.env(`cancel-${Date.now()}`) : {});
       browser = await launchBrowser();
-      admin = await apiClient(server.url);
-      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: PASSWORD })).status, 201);
-      const created = await admin.request('POST', '/api/admin/users', { email: 'grace@example.org', displayName: 'Grace Author', role: 'author', password: PASSWORD });
-      assert.equal(created.status, 201, created.text);
+      ({ admin } = await seedPeople(server.url, { learner: false }));
       const context = await browser.newContext({ baseURL: server.url });
       context.setDefaultTimeout(20_000);
       page = await context.newPage();

@@ -15,10 +15,11 @@ import sharp from 'sharp';
 import type { LearnerProgressView } from '../../src/shared/learning.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
-import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
-import { signInPage, TEST_PASSWORD } from './support/session.ts';
+import { seedPeople } from './support/people.ts';
+import { signInPage } from './support/session.ts';
 
 const SHOTS = process.env.LECTERN_SCREENSHOTS;
 
@@ -79,15 +80,7 @@ for (const dialect of TEST_DIALECTS) {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-learning-'));
       server = await startServer(dialect);
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal((await admin.request('POST', '/api/setup', { email: 'ada@example.org', displayName: 'Ada Admin', password: TEST_PASSWORD })).status, 201);
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-      ] as const) {
-        assert.equal((await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD })).status, 201);
-      }
-      author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
+      ({ author } = await seedPeople(server.url));
       const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
       const png = path.join(dir, 'map.png');
       await sharp({ create: { width: 600, height: 400, channels: 3, background: '#2255aa' } }).png().toFile(png);

@@ -12,10 +12,9 @@ import sharp from 'sharp';
 import type { DraftView } from '../../src/shared/drafts.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectAccessible, launchBrowser, pickUpByKeyboard, sortingAnnounced } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
-
 
 async function api<T>(page: Page, method: 'GET' | 'POST', url: string): Promise<T> {
   const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
@@ -117,23 +116,8 @@ for (const dialect of TEST_DIALECTS) {
       await page.keyboard.type(text);
     }
 
-    /** dnd-kit's announcements (its live regions) say when each key has been taken into account. */
-    const announced = (text: string) => page.locator('[id^="DndLiveRegion"]').getByText(text).waitFor();
-
-    /**
-     * Picks up an item by keyboard (Space on its drag handle) so that the next arrow key moves it.
-     * dnd-kit's keyboard sensor measures the lists after the pick-up (the "is over position N."
-     * announcement comes once that is done) and only listens for the arrow keys from a zero-delay timer
-     * it starts at the pick-up; Chromium runs input before timers, so an arrow key sent right away can
-     * arrive before that listener and is lost. Timers of equal delay run in order: one started here
-     * runs after dnd-kit's.
-     */
-    async function pickUp(handle: Locator, overAnnouncement: string) {
-      await handle.focus();
-      await page.keyboard.press('Space');
-      await announced(overAnnouncement);
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
-    }
+    const announced = (text: string) => sortingAnnounced(page, text);
+    const pickUp = (handle: Locator, overAnnouncement: string) => pickUpByKeyboard(page, handle, overAnnouncement);
 
     before(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-test-editor-'));
@@ -256,7 +240,16 @@ for (const dialect of TEST_DIALECTS) {
     it('shows a multiple-choice question whose grades do not add up, then accepts the fix', async () => {
       // Questions opened while being added stay open; question 2 is the multiple-choice one.
       assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
-      const grade = (n: number) => questionItem('Basics', 2).getByRole('combobox', { name: `Grade for answer ${n}` });
+      const item = questionItem('Basics', 2);
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[1]?.answers.map((a) => a.fraction));
+      // Plain grading first: "correct" checkboxes share 100% equally.
+      await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).check();
+      await waitForSaved(page, draftId, 'three correct answers', (d) => fractions(d) === '[0.3333333,0.3333333,0.3333333]');
+      await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).uncheck();
+      await waitForSaved(page, draftId, 'two correct answers', (d) => fractions(d) === '[0.5,0.5,0]');
+      // Partial credit needs Moodle's grade menus.
+      await item.getByRole('switch', { name: 'Advanced grading' }).check();
+      const grade = (n: number) => item.getByRole('combobox', { name: `Grade for answer ${n}` });
       await grade(2).selectOption({ label: '30%' });
       const message = 'The correct answers’ marks add up to 80%; they must add up to 100%.';
       // Shown once above the answers (and read with each grade, as its description).
@@ -289,6 +282,20 @@ for (const dialect of TEST_DIALECTS) {
         const q = d.content.test.categories[0]?.questions[1];
         return JSON.stringify(q?.answers.map((a) => a.fraction)) === '[0.5,0.3,0.2]';
       });
+    });
+
+    it('moves the single-choice answer with one click', async () => {
+      const toggle = questionToggle('Basics', 1);
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      const item = questionItem('Basics', 1);
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[0]?.answers.map((a) => a.fraction));
+      const before = fractions(await savedDraft(page, draftId));
+      await item.getByRole('radio', { name: 'Answer 2 is correct' }).check();
+      await waitForSaved(page, draftId, 'answer 2 correct', (d) => fractions(d) === '[0,1,0]');
+      assert.equal(await item.getByRole('radio', { name: 'Answer 1 is correct' }).isChecked(), false);
+      await item.getByRole('radio', { name: 'Answer 1 is correct' }).check();
+      await waitForSaved(page, draftId, 'answer 1 correct again', (d) => fractions(d) === before);
+      await expectAccessible(page, 'the plain grading of a single-choice question');
     });
 
     it('previews a question as a learner sees it', async () => {
@@ -331,12 +338,12 @@ for (const dialect of TEST_DIALECTS) {
       // The drag handle, by keyboard: space picks up, arrow down moves, space drops.
       await pickUp(
         category('Advanced').getByRole('button', { name: 'Drag question 1 to reorder it' }),
-        'Question 1 is over position 1.',
+        'Question 1 is over position 1 of 3.',
       );
       await page.keyboard.press('ArrowDown');
-      await announced('Question 1 is over position 2.');
+      await announced('Question 1 is over position 2 of 3.');
       await page.keyboard.press('Space');
-      await announced('Question 1 dropped at position 2.');
+      await announced('Question 1 dropped at position 2 of 3.');
       await waitFor(async () => (await questionTexts('Advanced'))[1] === before[2], 'the keyboard drag', 5_000);
       const expected = [
         'Advanced: a single choice question',
@@ -354,12 +361,12 @@ for (const dialect of TEST_DIALECTS) {
       const categoryNames = () => page.locator('[id^="category-heading-"]').allTextContents();
       await pickUp(
         page.getByRole('button', { name: 'Drag category Advanced to reorder it' }),
-        'Category Advanced is over position 2.',
+        'Category Advanced is over position 2 of 2.',
       );
       await page.keyboard.press('ArrowUp');
-      await announced('Category Advanced is over position 1.');
+      await announced('Category Advanced is over position 1 of 2.');
       await page.keyboard.press('Space');
-      await announced('Category Advanced dropped at position 1.');
+      await announced('Category Advanced dropped at position 1 of 2.');
       const namesAre = (expected: string[]) => async () =>
         JSON.stringify(await categoryNames()) === JSON.stringify(expected);
       await waitFor(namesAre(['Advanced', 'Basics']), 'Advanced above Basics', 5_000);

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { FIXTURES } from '../../src/server/testing/fixtures.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
-import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { expectAccessible, launchBrowser, pickUpByKeyboard, sortingAnnounced } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
@@ -73,12 +73,24 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { name: 'Drafts' }).waitFor();
       await page.getByText('No drafts.').waitFor();
       await expectAccessible(page, 'dashboard');
+      // The wizard loads the draft's review (which lists the missing title) as it opens.
+      const reviewed = page.waitForResponse((r) => /^\/api\/drafts\/[^/]+\/review$/.test(new URL(r.url()).pathname));
       await page.getByRole('button', { name: 'New course' }).click();
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
       draftId = new URL(page.url()).pathname.split('/')[2] ?? '';
       await page.getByRole('heading', { level: 1, name: 'Basics · Untitled course' }).waitFor();
       const flow = page.getByRole('navigation', { name: 'Course steps' });
       assert.equal(await flow.getByRole('link', { name: /^Basics/ }).getAttribute('aria-current'), 'step');
+      // "New course" puts the focus on Title, and a new draft shows no problem before the author acts.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-path') === 'basics.title');
+      await flow.getByRole('link', { name: /^Basics\W+in progress$/ }).waitFor();
+      for (const later of ['Files', 'Test', 'Review']) {
+        await flow.getByRole('link', { name: new RegExp(`^${later}\\W+not visited yet$`) }).waitFor();
+      }
+      assert.ok((await reviewed).ok());
+      // Two frames: the review's problems are rendered by then.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      assert.equal(await page.locator('main [aria-invalid="true"]').count(), 0, 'no field is marked before the author acts');
       await expectAccessible(page, 'basics step');
 
       // The title stays empty for now: the review will ask for it.
@@ -165,11 +177,9 @@ for (const dialect of TEST_DIALECTS) {
       // dnd-kit's keyboard path: Space picks the file up, an arrow moves it, Space drops it.
       const first = before[0] ?? '';
       const handle = page.getByRole('button', { name: `Reorder ${first}` });
-      await handle.focus();
-      await page.keyboard.press('Space');
-      await page.getByText(`Picked up ${first}, position 1 of 2.`).waitFor({ state: 'attached' });
+      await pickUpByKeyboard(page, handle, `${first} is over position 1 of 2.`);
       await page.keyboard.press('ArrowDown');
-      await page.getByText(`${first} moved to position 2 of 2.`).waitFor({ state: 'attached' });
+      await sortingAnnounced(page, `${first} is over position 2 of 2.`);
       await page.keyboard.press('Space');
       await page.waitForFunction(
         (name) =>
@@ -259,8 +269,8 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByRole('heading', { level: 1, name: 'Review · Untitled course' }).waitFor();
       await page.getByText('The course needs a title.').waitFor();
       const flow = page.getByRole('navigation', { name: 'Course steps' });
-      await flow.getByRole('link', { name: /^Basics\W+has problems$/ }).waitFor();
-      await flow.getByRole('link', { name: /^Test\W+has problems$/ }).waitFor();
+      await flow.getByRole('link', { name: /^Basics\W+needs attention$/ }).waitFor();
+      await flow.getByRole('link', { name: /^Test\W+needs attention$/ }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Publish the course' }).isDisabled(), true);
       await page.getByText('Learn to').waitFor();
       await expectAccessible(page, 'review step');

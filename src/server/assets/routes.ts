@@ -1,10 +1,9 @@
 // HTTP for file assets: list, view, delete, and the bytes (original and derivatives).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HttpError, parseInput } from '../http/errors.ts';
+import { parseInput } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { contentDisposition } from '../uploads/names.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { AssetsService } from './service.ts';
 
@@ -36,30 +35,11 @@ export function registerAssetRoutes(app: FastifyInstance, deps: { assets: Assets
   // The original, always downloadable under its original name.
   app.get('/api/assets/:id/original', { config: { access: READERS } }, async (request, reply) => {
     const { id } = parseInput(idParams, request.params);
-    const asset = await assets.get(me(request.user), id);
-    if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
-    return sendBlob(request, reply, blobStore, {
-      key: asset.blob_key,
-      size: asset.size,
-      mime: asset.mime,
-      etag: asset.blob_key.slice(-64),
-      disposition: contentDisposition('attachment', asset.original_name),
-    });
+    return sendBlob(request, reply, blobStore, await assets.original(me(request.user), id));
   });
 
   app.get('/api/assets/:id/derivatives/:role', { config: { access: READERS } }, async (request, reply) => {
     const { id, role } = parseInput(derivativeParams, request.params);
-    const asset = await assets.get(me(request.user), id);
-    const derivative = await assets.derivative(asset.id, role);
-    if (!derivative) throw new HttpError(404, 'not_found', 'This file has no such preview.');
-    const base = asset.original_name.replace(/\.[^.]*$/, '');
-    return sendBlob(request, reply, blobStore, {
-      key: derivative.blob_key,
-      size: derivative.size,
-      mime: derivative.mime,
-      etag: derivative.blob_key.slice(-64),
-      disposition: contentDisposition('inline', `${base} (${role})`),
-      sanitizedMarkup: role === 'html',
-    });
+    return sendBlob(request, reply, blobStore, await assets.derivativeFile(me(request.user), id, role));
   });
 }

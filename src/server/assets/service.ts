@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { AssetKind, AssetView } from '../../shared/assets.ts';
 import { formatBytes } from '../../shared/format-bytes.ts';
 import { createBlobDeletion } from '../blobs/deletion.ts';
+import { blobEtag, type FileToServe } from '../blobs/file-to-serve.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, notFound, tooLarge } from '../errors.ts';
 import { type Actor, mayManage, mayReadFile } from '../policies.ts';
@@ -40,6 +41,14 @@ export interface AssetsServiceDeps {
   quota?: UploadQuota;
   /** The video ladder (heights, WebM, time limit); defaults when absent. */
   video?: VideoProcessorOptions['ladder'];
+  /** The drafts an upload can be made for (the wizard's files and images). */
+  draftUploads: DraftUploads;
+}
+
+/** What starting an upload for a draft needs of the drafts: whose it is, and the link that makes it the draft's. */
+export interface DraftUploads {
+  find(draftId: string, trx: Kysely<DB>): Promise<{ owner_id: string } | undefined>;
+  linkUpload(draftId: string, assetId: string, trx: Kysely<DB>): Promise<void>;
 }
 
 type StoredDerivative = DerivativeFile & { key: string; size: number; put: PutResult | null };
@@ -166,8 +175,14 @@ export function createAssetsService(deps: AssetsServiceDeps) {
   const mayAccess = (user: Actor, asset: AssetRow) => mayManage(user, { ownerId: asset.owner_id });
 
   return {
-    /** At upload creation, before any byte arrives: size, kind and the owner's quotas are checked here. */
-    async startUpload(owner: UserRow, input: { id: string; name: string; kind: AssetKind; size: number }): Promise<AssetRow> {
+    /**
+     * At upload creation, before any byte arrives: size, kind, the draft it is for and the owner's
+     * quotas are checked, and the asset row and its draft link are written, in one transaction.
+     */
+    async startUpload(
+      owner: UserRow,
+      input: { id: string; name: string; kind: AssetKind; size: number; draftId: string | null },
+    ): Promise<AssetRow> {
       const limit = deps.limits[input.kind];
       if (input.size > limit) {
         throw tooLarge(overLimitMessage(input.name, input.size, input.kind, limit), 'file_too_large');
@@ -190,9 +205,15 @@ export function createAssetsService(deps: AssetsServiceDeps) {
         created_at: at,
         updated_at: at,
       };
+      const { draftId } = input;
       await db.transaction().execute(async (trx) => {
+        if (draftId !== null) {
+          const draft = await deps.draftUploads.find(draftId, trx);
+          if (!draft || !mayManage(owner, { ownerId: draft.owner_id })) throw notFound('No such draft.');
+        }
         await deps.quota?.checkNewUpload(owner.id, input.size, trx);
         await assets.insert(row, trx);
+        if (draftId !== null) await deps.draftUploads.linkUpload(draftId, row.id, trx);
       });
       await announce(row.id);
       return row;
@@ -361,6 +382,36 @@ export function createAssetsService(deps: AssetsServiceDeps) {
 
     derivative(assetId: string, role: string) {
       return assets.findDerivative(assetId, role);
+    },
+
+    /** The original bytes, always downloaded under the name it was uploaded with. */
+    async original(user: UserRow, id: string): Promise<FileToServe> {
+      const asset = await this.get(user, id);
+      if (!asset.blob_key || !asset.mime) throw conflict('The file is still being uploaded or checked.', 'not_ready');
+      return {
+        key: asset.blob_key,
+        size: asset.size,
+        mime: asset.mime,
+        etag: blobEtag(asset.blob_key),
+        disposition: 'attachment',
+        fileName: asset.original_name,
+      };
+    },
+
+    /** A derivative (preview, rendition, playlist) shown in place, named after the original and its role. */
+    async derivativeFile(user: UserRow, id: string, role: string): Promise<FileToServe> {
+      const asset = await this.get(user, id);
+      const derivative = await assets.findDerivative(asset.id, role);
+      if (!derivative) throw notFound('This file has no such preview.');
+      return {
+        key: derivative.blob_key,
+        size: derivative.size,
+        mime: derivative.mime,
+        etag: blobEtag(derivative.blob_key),
+        disposition: 'inline',
+        fileName: `${asset.original_name.replace(/\.[^.]*$/, '')} (${role})`,
+        sanitizedMarkup: role === 'html',
+      };
     },
 
     /** Deletes at once: running work cancelled, partial upload removed, blobs nobody else uses deleted. */

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AttemptView, SaveAnswerResult, TestOverview } from '../../shared/attempts.ts';
-import { EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
 import type { Question, QuizSettings } from '../../shared/quiz.ts';
 import { category, question, testSet } from '../quizzes/testkit.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
+import { insertPublishedCourse } from '../testing/factories.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const SECRET = 'SECRET';
@@ -69,21 +69,7 @@ for (const dialect of TEST_DIALECTS) {
     async function course(settings: Partial<QuizSettings> = {}, enrol: TestClient[] = [learner]) {
       const qs = questions();
       const set = testSet([category(qs)], { passMarkPercent: 60, shuffleAnswers: true, ...settings });
-      const id = crypto.randomUUID();
-      const at = Date.now();
-      await app.db.insertInto('courses').values({ id, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at }).execute();
-      await app.db
-        .insertInto('course_versions')
-        .values({
-          course_id: id,
-          version: 1,
-          title: 'Fire safety',
-          content: JSON.stringify({ ...EMPTY_DRAFT_CONTENT, basics: { ...EMPTY_DRAFT_CONTENT.basics, title: 'Fire safety' }, test: set }),
-          source_draft_id: crypto.randomUUID(),
-          published_by: authorId,
-          published_at: at,
-        })
-        .execute();
+      const { id } = await insertPublishedCourse(app.db, { ownerId: authorId, title: 'Fire safety', test: set });
       for (const client of enrol) assert.equal((await client.post(`/api/courses/${id}/enrolment`)).statusCode, 200);
       return { id, qs };
     }

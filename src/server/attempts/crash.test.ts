@@ -8,12 +8,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningServer, startServer } from '../../../test/e2e/support/server.ts';
 import type { AttemptView } from '../../shared/attempts.ts';
-import { EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
 import type { Question } from '../../shared/quiz.ts';
 import { createDatabase } from '../db/database.ts';
 import { category, question, testSet } from '../quizzes/testkit.ts';
 import { STRONG_PASSWORD } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
+import { insertPublishedCourse } from '../testing/factories.ts';
 
 /** A fetch client with a cookie jar and the CSRF token, like a browser tab. */
 class HttpClient {
@@ -78,20 +78,12 @@ for (const dialect of TEST_DIALECTS) {
       const courseId = crypto.randomUUID();
       const db = createDatabase(server.database);
       try {
-        const at = Date.now();
-        await db.insertInto('courses').values({ id: courseId, owner_id: users.author as string, latest_version: 1, created_at: at, updated_at: at }).execute();
-        await db
-          .insertInto('course_versions')
-          .values({
-            course_id: courseId,
-            version: 1,
-            title: 'Crash course',
-            content: JSON.stringify({ ...EMPTY_DRAFT_CONTENT, test: testSet([category(qs)], { timeLimitMinutes: 60 }) }),
-            source_draft_id: crypto.randomUUID(),
-            published_by: users.author as string,
-            published_at: at,
-          })
-          .execute();
+        await insertPublishedCourse(db, {
+          id: courseId,
+          ownerId: users.author as string,
+          title: 'Crash course',
+          test: testSet([category(qs)], { timeLimitMinutes: 60 }),
+        });
       } finally {
         await db.destroy();
       }

@@ -1,5 +1,5 @@
 // All SQL of published courses, their versions and enrolments.
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { CourseVersionsTable, CoursesTable, DB } from '../db/types.ts';
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -31,7 +31,7 @@ export function createCoursesRepository(db: Kysely<DB>) {
       return trx.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    async insertCourse(row: CourseRow, trx: Kysely<DB>): Promise<void> {
+    async insertCourse(row: Insertable<CoursesTable>, trx: Kysely<DB>): Promise<void> {
       await trx.insertInto('courses').values(row).execute();
     },
 

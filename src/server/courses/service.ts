@@ -155,6 +155,7 @@ export function createCoursesService(deps: {
         owner_id: user.id,
         revision: 1,
         step: 'basics',
+        visited_steps: JSON.stringify(['basics']),
         content: JSON.stringify(content),
         course_id: courseId,
         base_version: latest.version,

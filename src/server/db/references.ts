@@ -114,6 +114,15 @@ export const REFERENCES: readonly Reference[] = [
     holder: 'a derivative',
     note: 'Thumbnails, converted documents, the playable video and its ladder, WebVTT tracks.',
   },
+  {
+    table: 'certificates',
+    column: 'pdf_blob_key',
+    target: 'blob',
+    keeps: true,
+    holder: 'a certificate',
+    holderColumn: 'id',
+    note: 'An issued certificate’s PDF: the same bytes download for ever, so nothing may take it (not even a revoked one’s).',
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 // Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number);
 // flags are nullable timestamps, which read the same on both dialects.
+import type { ColumnType } from 'kysely';
 import type { Role } from '../../shared/accounts.ts';
 import type { AssetKind, AssetState } from '../../shared/assets.ts';
 
@@ -150,6 +151,8 @@ export interface DraftsTable {
   /** Incremented by every save; a save naming an older revision is refused. */
   revision: number;
   step: 'basics' | 'files' | 'test' | 'review';
+  /** JSON: the steps the author has opened, in wizard order ('[]' by default). */
+  visited_steps: ColumnType<string, string | undefined, string>;
   /** JSON (DraftContent). */
   content: string;
   /** The published course this draft edits, and the version it started from; null for a new course. */
@@ -165,6 +168,10 @@ export interface CoursesTable {
   latest_version: number;
   created_at: number;
   updated_at: number;
+  /** How long the course's certificates stay valid; null: for ever. Optional on insert (null). */
+  certificate_validity_months: ColumnType<number | null, number | null | undefined, number | null>;
+  /** JSON (CertificateTemplate); null: the default look. Optional on insert (null). */
+  certificate_template: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CourseVersionsTable {
@@ -287,6 +294,37 @@ export interface QuizAllowancesTable {
   updated_at: number;
 }
 
+export interface CertificatesTable {
+  id: string;
+  /** The public verification code (Crockford base32, 130 random bits). */
+  code: string;
+  user_id: string;
+  course_id: string;
+  version: number;
+  /** 1 for the first certificate of this learner and version; +1 per recertification or re-issue. */
+  cycle: number;
+  /** Position in the instance's status list, allocated in issue order. */
+  status_index: number;
+  completed_at: number;
+  issued_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  revoked_by: string | null;
+  previous_certificate_id: string | null;
+  /** Null while being issued (reserved, not rendered yet). */
+  pdf_blob_key: string | null;
+  pdf_sha256: string | null;
+  pdf_size: number | null;
+  /** JSON (CertificateSnapshot). */
+  snapshot: string;
+  /** JSON (CertificateTemplate). */
+  template: string;
+  /** The signed Open Badges credential, once attached. */
+  credential_jwt: string | null;
+  created_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -314,4 +352,5 @@ export interface DB {
   quiz_attempts: QuizAttemptsTable;
   quiz_attempt_answers: QuizAttemptAnswersTable;
   quiz_allowances: QuizAllowancesTable;
+  certificates: CertificatesTable;
 }

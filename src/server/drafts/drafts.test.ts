@@ -52,6 +52,12 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(saved.json().draft.content.basics, BASICS);
       assert.equal((await author.get(`/api/drafts/${draft.id}`)).json().draft.step, 'files');
       assert.ok((await author.get('/api/drafts')).json().drafts.some((d: DraftView) => d.id === draft.id));
+      // The steps opened are remembered, in wizard order, for the flowchart's "not visited yet".
+      assert.deepEqual(draft.visitedSteps, ['basics']);
+      const reviewed = await author.patch(`/api/drafts/${draft.id}`, { revision: 2, step: 'review' });
+      assert.deepEqual(reviewed.json().draft.visitedSteps, ['basics', 'files', 'review']);
+      const back = await author.patch(`/api/drafts/${draft.id}`, { revision: 3, step: 'basics' });
+      assert.deepEqual(back.json().draft.visitedSteps, ['basics', 'files', 'review']);
     });
 
     it('refuses a save from a stale tab with the latest version, instead of overwriting it', async () => {
@@ -96,11 +102,12 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.equal(refused.statusCode, 400);
       assert.equal(refused.json().error, 'unknown_file');
-      // An upload naming somebody else's draft is refused before any byte arrives.
+      // An upload naming somebody else's draft is refused before any byte arrives, and leaves no file behind.
       await assert.rejects(
         tusUpload(base, await image('#040506'), { cookie: other.cookieHeader(), csrf: await other.csrf(), filename: 'y.png', kind: 'image', metadata: { draftId: draft.id } }),
         /404/,
       );
+      assert.deepEqual(await app.db.selectFrom('assets').select('id').where('original_name', '=', 'y.png').execute(), []);
     });
 
     it('cancels a draft with every file it uploaded, and keeps a library file it only used', async () => {

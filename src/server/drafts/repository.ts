@@ -23,7 +23,7 @@ export function createDraftsRepository(db: Kysely<DB>) {
     async saveIfCurrent(
       id: string,
       revision: number,
-      patch: Pick<DraftRow, 'content' | 'step'>,
+      patch: Pick<DraftRow, 'content' | 'step' | 'visited_steps'>,
       now: number,
       trx: Kysely<DB> = db,
     ): Promise<boolean> {
@@ -69,14 +69,14 @@ export function createDraftsRepository(db: Kysely<DB>) {
       }
     },
 
-    async linkUpload(draftId: string, assetId: string): Promise<void> {
-      await db
+    async linkUpload(draftId: string, assetId: string, trx: Kysely<DB> = db): Promise<void> {
+      await trx
         .insertInto('draft_assets')
         .values({ draft_id: draftId, asset_id: assetId, relation: 'uploaded', listed_at: null })
         .onConflict((oc) => oc.columns(['draft_id', 'asset_id']).doUpdateSet({ relation: 'uploaded' }))
         .execute();
       // Outlives the draft's rows: the collector then knows the asset was never a library file.
-      await db.updateTable('assets').set({ uploaded_for_draft_at: Date.now() }).where('id', '=', assetId).where('uploaded_for_draft_at', 'is', null).execute();
+      await trx.updateTable('assets').set({ uploaded_for_draft_at: Date.now() }).where('id', '=', assetId).where('uploaded_for_draft_at', 'is', null).execute();
     },
 
     /**

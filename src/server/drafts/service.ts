@@ -7,6 +7,7 @@ import {
   type DraftUpdate,
   type DraftView,
   EMPTY_DRAFT_CONTENT,
+  withVisited,
 } from '../../shared/drafts.ts';
 import type { AssetsRepository } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
@@ -17,6 +18,11 @@ import type { UserRow } from '../users/repository.ts';
 import type { DraftRow, DraftsRepository } from './repository.ts';
 import { type FileState, type ReviewProblem, reviewDraft } from './review.ts';
 
+function parseVisited(json: string): unknown[] {
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed : [];
+}
+
 export function presentDraft(row: DraftRow): DraftView {
   return {
     id: row.id,
@@ -24,6 +30,7 @@ export function presentDraft(row: DraftRow): DraftView {
     baseVersion: row.base_version,
     revision: row.revision,
     step: row.step,
+    visitedSteps: withVisited(parseVisited(row.visited_steps), row.step),
     content: { ...EMPTY_DRAFT_CONTENT, ...(JSON.parse(row.content) as Partial<DraftContent>) },
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -58,6 +65,7 @@ export function createDraftsService(deps: {
         owner_id: owner.id,
         revision: 1,
         step: 'basics',
+        visited_steps: JSON.stringify(['basics']),
         content: JSON.stringify(EMPTY_DRAFT_CONTENT),
         course_id: null,
         base_version: null,
@@ -93,7 +101,10 @@ export function createDraftsService(deps: {
         throw invalid('A file in this draft does not exist or is not yours.', 'unknown_file');
       }
       const saved = await db.transaction().execute(async (trx) => {
-        const ok = await drafts.saveIfCurrent(id, update.revision, { content: JSON.stringify(content), step: update.step ?? draft.step }, now(), trx);
+        const step = update.step ?? draft.step;
+        const visited = JSON.stringify(withVisited(parseVisited(draft.visited_steps), step));
+        const patch = { content: JSON.stringify(content), step, visited_steps: visited };
+        const ok = await drafts.saveIfCurrent(id, update.revision, patch, now(), trx);
         if (ok) await drafts.setUsedAssets(id, assetIds, trx);
         return ok;
       });
@@ -112,13 +123,6 @@ export function createDraftsService(deps: {
       const rows = await deps.assetRows.findMany(assetIdsOf(content));
       const states = new Map<string, FileState>(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
       return reviewDraft(content, states);
-    },
-
-    /** Links an upload started in the wizard to its draft (the draft must be the uploader's). */
-    async linkUpload(user: UserRow, draftId: string, assetId: string): Promise<void> {
-      const draft = await drafts.find(draftId);
-      if (!draft || draft.owner_id !== user.id) throw notFound('No such draft.');
-      await drafts.linkUpload(draftId, assetId);
     },
 
     /** Discards the draft and, at once, every file only it uploaded (running work cancelled). */

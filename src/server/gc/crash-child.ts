@@ -73,6 +73,7 @@ if (mode === 'ingest') {
     queue: runtime.queue,
     publish: () => {},
     limits: config.uploadLimits,
+    draftUploads: createDraftsRepository(runtime.db),
   });
   await assets.ingest(target, { signal: new AbortController().signal });
 } else if (mode === 'publish') {

@@ -3,7 +3,8 @@
 // blob stores. Uploads are not awaited to the end of their processing, so collections interleave
 // with ingests in flight. After every step: every file still live exists, and no stored object
 // that a row references is gone. After cancelling every draft and a final run: not one
-// unreferenced byte remains. (Certificates do not exist yet; when they do, issuing one joins the walk.)
+// unreferenced byte remains. Issuing a certificate (the real issue service: a PDF stored as a blob)
+// joins the walk: its PDF is never taken.
 //
 // GC_RANDOM_OPS (1000) and GC_RANDOM_SEED replay or shorten a walk.
 import assert from 'node:assert/strict';
@@ -137,6 +138,9 @@ for (const dialect of TEST_DIALECTS) {
             }
             for (const d of derivatives)
               if (!stored.has(d.blob_key)) problems.push(`derivative of ${d.asset_id}: object ${d.blob_key} is gone`);
+            const certificates = await db.selectFrom('certificates').select(['id', 'pdf_blob_key']).execute();
+            for (const c of certificates)
+              if (c.pdf_blob_key && !stored.has(c.pdf_blob_key)) problems.push(`certificate ${c.id}: object ${c.pdf_blob_key} is gone`);
             if (problems.length === 0) return;
             if (attempt >= 20 || problems.some((p) => !p.includes('object'))) {
               assert.fail(`after step ${step} (${op}), seed ${seed}: ${problems.join('; ')}`);
@@ -274,6 +278,23 @@ for (const dialect of TEST_DIALECTS) {
             },
           ],
           [
+            'issue a certificate',
+            4,
+            async () => {
+              const courseId = pick(courses);
+              if (!courseId) return;
+              const { latest_version: version } = await db.selectFrom('courses').select('latest_version').where('id', '=', courseId).executeTakeFirstOrThrow();
+              const { id: userId } = await db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirstOrThrow();
+              await db
+                .insertInto('course_completions')
+                .values({ user_id: userId, course_id: courseId, version, completed_at: Date.now() })
+                .onConflict((oc) => oc.columns(['user_id', 'course_id', 'version']).doNothing())
+                .execute();
+              const certificate = await h.app.runtime.services.certificates.issue({ userId, courseId, version });
+              assert.ok(certificate.pdfSha256);
+            },
+          ],
+          [
             'collect at zero grace',
             10,
             async () => {
@@ -315,9 +336,11 @@ for (const dialect of TEST_DIALECTS) {
         const rows = await db.selectFrom('assets').select(['id', 'blob_key']).execute();
         assert.deepEqual(new Set(rows.map((r) => r.id)), expected, 'exactly the library and published files remain');
         const derivatives = await db.selectFrom('asset_derivatives').select('blob_key').execute();
+        const certificatePdfs = await db.selectFrom('certificates').select('pdf_blob_key').execute();
         const referenced = new Set([
           ...rows.map((r) => r.blob_key).filter((k): k is string => !!k),
           ...derivatives.map((d) => d.blob_key),
+          ...certificatePdfs.map((c) => c.pdf_blob_key).filter((k): k is string => !!k),
         ]);
         const blobRows = new Set((await db.selectFrom('blobs').select('key').execute()).map((b) => b.key));
         const stored = await h.storedKeys();

@@ -106,6 +106,46 @@ const SEEDS: Record<string, Seed> = {
       await db.deleteFrom('asset_derivatives').where('asset_id', '=', id).execute();
     };
   },
+  // A revoked certificate keeps its PDF too: the same bytes are downloadable and verifiable for ever.
+  'certificates.pdf_blob_key': async (db, { ownerId }, key) => {
+    const courseId = randomUUID();
+    await db.insertInto('courses').values({ id: courseId, owner_id: ownerId, latest_version: 1, created_at: OLD, updated_at: OLD }).execute();
+    await db
+      .insertInto('course_versions')
+      .values({ course_id: courseId, version: 1, title: 'C', content: '{}', source_draft_id: randomUUID(), published_by: ownerId, published_at: OLD })
+      .execute();
+    const id = randomUUID();
+    const statusIndex = ++counter;
+    await db
+      .insertInto('certificates')
+      .values({
+        id,
+        code: `C${statusIndex}`,
+        user_id: ownerId,
+        course_id: courseId,
+        version: 1,
+        cycle: 1,
+        status_index: statusIndex,
+        completed_at: OLD,
+        issued_at: OLD,
+        expires_at: OLD,
+        revoked_at: OLD,
+        revoked_reason: 'test',
+        revoked_by: ownerId,
+        previous_certificate_id: null,
+        pdf_blob_key: key,
+        pdf_sha256: key.slice(-64),
+        pdf_size: 10,
+        snapshot: '{}',
+        template: '{}',
+        credential_jwt: null,
+        created_at: OLD,
+      })
+      .execute();
+    return async () => {
+      await db.deleteFrom('certificates').where('id', '=', id).execute();
+    };
+  },
 };
 
 const name = (r: Reference) => `${r.table}.${r.column}`;

@@ -1,18 +1,9 @@
 // Sends a stored blob the way browsers and players expect: Range (one range), ETag, nosniff,
 // the detected Content-Type, and a disposition chosen by the caller.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FileToServe } from '../blobs/file-to-serve.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-
-export interface BlobToSend {
-  key: string;
-  size: number;
-  mime: string;
-  /** Content hash: a strong validator that never changes for this key. */
-  etag: string;
-  disposition: string;
-  /** Our own sanitized HTML (the docx preview): shown inline, sandboxed, in a frame of ours. */
-  sanitizedMarkup?: boolean;
-}
+import { contentDisposition } from '../uploads/names.ts';
 
 // Types that could run script in our origin if rendered: always downloaded, never shown inline.
 const ACTIVE_TYPES = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
@@ -44,11 +35,11 @@ export async function sendBlob(
   request: FastifyRequest,
   reply: FastifyReply,
   store: BlobStore,
-  blob: BlobToSend,
+  blob: FileToServe,
 ): Promise<FastifyReply> {
   const etag = `"${blob.etag}"`;
-  const disposition =
-    isActiveContent(blob.mime) && !blob.sanitizedMarkup ? blob.disposition.replace(/^inline/, 'attachment') : blob.disposition;
+  const type = isActiveContent(blob.mime) && !blob.sanitizedMarkup ? 'attachment' : blob.disposition;
+  const disposition = blob.fileName === undefined ? type : contentDisposition(type, blob.fileName);
   reply
     .header('etag', etag)
     .header('accept-ranges', 'bytes')

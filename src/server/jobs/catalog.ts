@@ -70,8 +70,18 @@ export const JOB_CATALOG = {
     attempts: 5,
     timeoutMs: 5 * 60_000,
   }),
-  /** A learner completed a course version (recorded once): what certificates will hang on. */
+  /** A learner completed a course version (recorded once): queues its certificate. */
   'learning.course-completed': define({
+    schema: z.object({ userId: z.string().min(1).max(64), courseId: z.string().min(1).max(64), version: z.number().int().min(1) }),
+    group: 'default',
+    attempts: 5,
+    timeoutMs: 5 * 60_000,
+  }),
+  /**
+   * Issues the learner's certificate of a completed course version (queued by
+   * learning.course-completed): idempotent, one certificate per learner and version (a unique key).
+   */
+  'certificates.issue': define({
     schema: z.object({ userId: z.string().min(1).max(64), courseId: z.string().min(1).max(64), version: z.number().int().min(1) }),
     group: 'default',
     attempts: 5,

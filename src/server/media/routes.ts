@@ -30,14 +30,7 @@ export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaSe
 
   app.get('/api/videos/:id/captions/:captionsId', { config: { access: 'signed-in' } }, async (request, reply) => {
     const { id, captionsId } = parseInput(trackParams, request.params);
-    const vtt = await media.captionsFile(me(request.user), id, captionsId);
-    return sendBlob(request, reply, blobStore, {
-      key: vtt.blob_key,
-      size: vtt.size,
-      mime: 'text/vtt; charset=utf-8',
-      etag: vtt.blob_key.slice(-64),
-      disposition: 'inline',
-    });
+    return sendBlob(request, reply, blobStore, await media.captionsFile(me(request.user), id, captionsId));
   });
 
   app.get('/api/videos/:id/position', { config: { access: 'signed-in' } }, async (request) => {

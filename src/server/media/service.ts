@@ -4,6 +4,7 @@
 import type { CaptionTrackInput, CaptionTrackView } from '../../shared/video.ts';
 import type { AssetRow } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
+import { blobEtag, type FileToServe } from '../blobs/file-to-serve.ts';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { mayManage } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
@@ -82,12 +83,13 @@ export function createMediaService(deps: MediaServiceDeps) {
     },
 
     /** The WebVTT of a track attached to a video the user may watch. */
-    async captionsFile(user: UserRow, videoId: string, captionsId: string) {
+    async captionsFile(user: UserRow, videoId: string, captionsId: string): Promise<FileToServe> {
       await video(user, videoId);
       const attached = await media.findCaption(videoId, captionsId);
       const vtt = attached ? await assets.derivative(captionsId, 'vtt') : undefined;
       if (!vtt) throw notFound('This video has no such captions.');
-      return vtt;
+      const mime = 'text/vtt; charset=utf-8';
+      return { key: vtt.blob_key, size: vtt.size, mime, etag: blobEtag(vtt.blob_key), disposition: 'inline' };
     },
 
     async position(user: UserRow, videoId: string): Promise<number | null> {

@@ -1,7 +1,8 @@
 // tus resumable uploads at /api/uploads. Every request is signed in and authorized; size, kind and
 // ownership are checked when the upload is created, before any byte arrives.
 import type { IncomingMessage } from 'node:http';
-import { EVENTS, Server as TusServer } from '@tus/server';
+import { Server as TusServer } from '@tus/server';
+import type { DataStore } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assetKindSchema } from '../../shared/assets.ts';
 import type { AssetsService } from '../assets/service.ts';
@@ -13,6 +14,26 @@ import type { UploadStore } from './store.ts';
 
 const PATH = '/api/uploads';
 type TusRequest = { runtime?: { node?: { req: IncomingMessage } } };
+
+/**
+ * The data store tus uses, whose removal (a tus termination, under the upload's lock) also removes
+ * the upload's asset before tus answers 204 — its POST_TERMINATE event fires only after the answer
+ * is written, so a client could start its next upload while the cancelled one still counted.
+ */
+function removingAssets(store: DataStore, afterRemove: (uploadId: string) => Promise<void>): DataStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'remove') {
+        return async (uploadId: string) => {
+          await target.remove(uploadId);
+          await afterRemove(uploadId);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** A tus hook's refusal: the status and a sentence the uploader shows. */
 function refuse(status: number, message: string): { status_code: number; body: string } {
@@ -26,8 +47,6 @@ export function registerUploadRoutes(
     uploads: UploadStore;
     maxSize: number;
     trustProxy: boolean;
-    /** Uploads started in the wizard name their draft: checked first, linked once the asset exists. */
-    drafts?: { check(user: UserRow, draftId: string): Promise<unknown>; link(user: UserRow, draftId: string, assetId: string): Promise<void> };
   },
 ): void {
   const users = new WeakMap<IncomingMessage, UserRow>();
@@ -40,7 +59,9 @@ export function registerUploadRoutes(
 
   const tus = new TusServer({
     path: PATH,
-    datastore: deps.uploads.datastore,
+    datastore: removingAssets(deps.uploads.datastore, (id) =>
+      deps.assets.uploadTerminated(id).catch((err) => app.log.warn({ err, id }, 'could not remove a cancelled upload')),
+    ),
     ...(deps.uploads.locker ? { locker: deps.uploads.locker } : {}),
     relativeLocation: true,
     // Same origin only: without this, tus grants every origin (access-control-allow-origin: *).
@@ -60,16 +81,15 @@ export function registerUploadRoutes(
       const kind = assetKindSchema.safeParse(upload.metadata?.kind ?? 'other');
       if (!kind.success) throw refuse(400, 'Unknown file kind.');
       if (upload.size === undefined) throw refuse(400, 'The file size must be known when the upload starts.');
-      const draftId = upload.metadata?.draftId ?? null;
       try {
-        if (draftId) await deps.drafts?.check(user, draftId);
+        // Uploads started in the wizard name their draft.
         await deps.assets.startUpload(user, {
           id: upload.id,
           name: cleanFileName(upload.metadata?.filename ?? upload.metadata?.name),
           kind: kind.data,
           size: upload.size,
+          draftId: upload.metadata?.draftId || null,
         });
-        if (draftId) await deps.drafts?.link(user, draftId, upload.id);
       } catch (err) {
         // The API's one error shape, so the code (too_many_uploads, quota_exceeded…) reaches the uploader too.
         if (err instanceof HttpError) throw refuse(err.statusCode, JSON.stringify({ error: err.code, message: err.message }));
@@ -87,9 +107,6 @@ export function registerUploadRoutes(
       await deps.assets.uploadFinished(upload.id);
       return {};
     },
-  });
-  tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
-    deps.assets.uploadTerminated(id).catch((err) => app.log.warn({ err, id }, 'could not remove a cancelled upload'));
   });
 
   // tus reads the request body itself.

@@ -1,7 +1,7 @@
 // The frame around every page: skip link, header (product name, user menu), navigation for
 // signed-in users, and the main region. Also moves focus to the new page after navigation.
 import { AppShell, Burger, Group } from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery, useReducedMotion } from '@mantine/hooks';
 import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session.tsx';
@@ -24,7 +24,21 @@ export function AppLayout() {
   // Below the "sm" breakpoint the navigation slides out of view; it must then also leave
   // the tab order.
   const isMobile = useMediaQuery('(max-width: 47.99em)') ?? false;
+  const reduceMotion = useReducedMotion();
   const { pathname } = useLocation();
+  const burger = useRef<HTMLButtonElement>(null);
+
+  // Escape closes the open phone menu and gives focus back to its button.
+  useEffect(() => {
+    if (!navOpened) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      closeNav();
+      burger.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpened, closeNav]);
 
   // After client-side navigation, start keyboard and screen reader users at the new page.
   const shownPath = useRef(pathname);
@@ -38,6 +52,7 @@ export function AppLayout() {
 
   return (
     <AppShell
+      transitionDuration={reduceMotion ? 0 : 200}
       header={{ height: 60 }}
       navbar={user ? { width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpened } } : undefined}
       padding="lg"
@@ -57,6 +72,8 @@ export function AppLayout() {
           <Group gap="sm" wrap="nowrap">
             {user && (
               <Burger
+                ref={burger}
+                transitionDuration={reduceMotion ? 0 : undefined}
                 opened={navOpened}
                 onClick={toggleNav}
                 hiddenFrom="sm"

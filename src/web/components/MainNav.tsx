@@ -12,10 +12,12 @@ interface NavItem {
 const ITEMS: NavItem[] = [
   { to: '/', label: 'Home' },
   { to: '/courses', label: 'Courses' },
+  { to: '/certificates', label: 'My certificates' },
   { to: '/files', label: 'Files', roles: ['author', 'admin'] },
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
   { to: '/admin/storage', label: 'Storage clean-up', roles: ['admin'] },
+  { to: '/admin/certificates', label: 'Certificates', roles: ['admin'] },
   { to: '/account', label: 'Account' },
 ];
 

@@ -20,4 +20,12 @@ export const queryKeys = {
   courseAttempts: (courseId: string) => ['attempts-admin', courseId] as const,
   /** One attempt in full, for the course's author. */
   authorAttempt: (attemptId: string) => ['attempts-admin', 'attempt', attemptId] as const,
+  /** A course's test as the signed-in learner sees it: the rules and their attempts. */
+  testOverview: (courseId: string) => ['attempts', 'course', courseId] as const,
+  /** One attempt as its reader may see it. */
+  attempt: (attemptId: string) => ['attempts', 'one', attemptId] as const,
+  myCertificates: ['certificates', 'mine'] as const,
+  adminCertificates: (q: string) => ['admin', 'certificates', q] as const,
+  verification: (code: string) => ['verify', code] as const,
+  certificateSettings: (courseId: string) => ['courses', courseId, 'certificate-settings'] as const,
 };

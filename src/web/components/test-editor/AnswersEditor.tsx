@@ -1,7 +1,9 @@
-// A question's answers: text, image, grade and feedback each, added, removed and reordered. The
-// grade is Moodle's fraction select; true/false asks which answer is right, all-or-nothing only
-// whether each answer is correct. A problem about the grades together is shown once above the
-// answers and describes every grade control.
+// A question's answers: text, image, grade and feedback each, added, removed and reordered. Grading
+// is plain by default: single choice has a "correct" radio per answer (one click moves it), multiple
+// choice "correct" checkboxes that share 100% equally; Moodle's grade menus (partial credit,
+// penalties) are the "advanced grading" option, on by itself for a question that uses them.
+// True/false asks which answer is right, all-or-nothing whether each is correct. A problem about
+// the grades together is shown once above the answers and describes every grade control.
 import {
   ActionIcon,
   Button,
@@ -11,6 +13,7 @@ import {
   Paper,
   Radio,
   Stack,
+  Switch,
   Text,
   Textarea,
   VisuallyHidden,
@@ -21,10 +24,14 @@ import {
   MAX_ANSWERS,
   MIN_ANSWERS,
   moveAnswer,
+  hasSimpleGrading,
   removeAnswer,
+  setCorrectAnswers,
   setOnlyCorrect,
+  simplifyGrading,
   updateAnswer,
 } from '../../../shared/quiz-editing.ts';
+import { useState } from 'react';
 import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
 import { FractionSelect, RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
@@ -52,6 +59,21 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
   const trueFalse = question.kind === 'true-false';
   const allOrNothing = question.kind === 'multiple' && question.allOrNothing;
   const count = question.answers.length;
+  const gradable = !trueFalse && !allOrNothing;
+  // Advanced grading stays on once chosen; a question that needs it (imported, partial credit) opens with it.
+  const [advancedChosen, setAdvancedChosen] = useState(false);
+  const advanced = gradable && (advancedChosen || !hasSimpleGrading(question));
+  const singleCorrect = gradable && !advanced && question.kind === 'single';
+  const multipleCorrect = gradable && !advanced && question.kind === 'multiple';
+  const correctIds = question.answers.filter((a) => a.fraction > 0).map((a) => a.id);
+
+  function setAdvanced(on: boolean) {
+    setAdvancedChosen(on);
+    if (!on && !hasSimpleGrading(question)) {
+      change((q) => simplifyGrading(q));
+      announce('Grades simplified: partial credit and penalties were removed.');
+    }
+  }
 
   function move(answer: Answer, index: number, to: number) {
     change((q) => moveAnswer(q, answer.id, to));
@@ -79,6 +101,14 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
           <Text id={listMessageId} c={listError ? 'red.9' : WARNING_COLOR} size="sm">
             {listMessage}
           </Text>
+        )}
+        {gradable && (
+          <Switch
+            label="Advanced grading"
+            description="Moodle's grade menus: partial credit for an answer, penalties for wrong ones."
+            checked={advanced}
+            onChange={(e) => setAdvanced(e.currentTarget.checked)}
+          />
         )}
         {trueFalse && (
           <Radio.Group
@@ -120,7 +150,30 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
                       }}
                     />
                   </div>
-                  {!trueFalse && !allOrNothing && (
+                  {singleCorrect && (
+                    <Radio
+                      mt="xl"
+                      name={`correct-${question.id}`}
+                      label={`Answer ${n} is correct`}
+                      checked={answer.fraction > 0}
+                      onChange={() => change((q) => setOnlyCorrect(q, answer.id))}
+                      description={listMessage ? <VisuallyHidden>{listMessage}</VisuallyHidden> : undefined}
+                    />
+                  )}
+                  {multipleCorrect && (
+                    <Checkbox
+                      mt="xl"
+                      label={`Answer ${n} is correct`}
+                      checked={answer.fraction > 0}
+                      onChange={(e) => {
+                        const on = e.currentTarget.checked;
+                        const ids = on ? [...correctIds, answer.id] : correctIds.filter((id) => id !== answer.id);
+                        change((q) => setCorrectAnswers(q, ids));
+                      }}
+                      description={listMessage ? <VisuallyHidden>{listMessage}</VisuallyHidden> : undefined}
+                    />
+                  )}
+                  {advanced && (
                     <FractionSelect
                       label={`Grade for answer ${n}`}
                       fraction={answer.fraction}

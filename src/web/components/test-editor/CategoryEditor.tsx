@@ -2,9 +2,6 @@
 // questions, buttons to add each kind of question, and its subcategories (nested up to the limit).
 // Categories move up and down among their siblings (buttons, or dragged by keyboard or mouse);
 // deleting one asks first.
-import { type Announcements, closestCenter, DndContext, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Box, Button, Group, Paper, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { memo, useMemo } from 'react';
 import { MAX_CATEGORY_DEPTH, QUESTION_KINDS, type QuestionKind, type QuizCategory } from '../../../shared/quiz.ts';
@@ -19,12 +16,12 @@ import {
   updateCategory,
 } from '../../../shared/quiz-editing.ts';
 import { availableQuestions } from '../../../shared/quiz-rules.ts';
+import { SortableArea, useSortableItem } from '../sortable/SortableArea.tsx';
 import { draftPath, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { NumberField, RequiredText } from './fields.tsx';
 import { type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { KIND_LABELS } from './QuestionEditor.tsx';
 import { QuestionList } from './QuestionList.tsx';
-import { useSortingSensors } from './sorting.ts';
 
 const NAME_MAX = 200;
 type HeadingOrder = 2 | 3 | 4 | 5 | 6;
@@ -64,9 +61,7 @@ const CategoryEditor = memo(function CategoryEditor({
   const own = [...problems.at(path), ...problems.at(`${path}.id`)];
   const canNest = depth < MAX_CATEGORY_DEPTH;
   const headingKey = keyOf('category', category.id, 'heading');
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
-    id: category.id,
-  });
+  const { itemProps, handleProps, isDragging } = useSortableItem(category.id);
 
   function rename(name: string) {
     update((set) => updateCategory(set, category.id, (c) => ({ ...c, name })));
@@ -123,7 +118,7 @@ const CategoryEditor = memo(function CategoryEditor({
 
   return (
     <Paper
-      ref={setNodeRef}
+      {...itemProps}
       component="section"
       aria-labelledby={headingId}
       withBorder
@@ -131,12 +126,7 @@ const CategoryEditor = memo(function CategoryEditor({
       radius="md"
       bg={depth % 2 === 0 ? 'gray.0' : undefined}
       shadow={isDragging ? 'md' : undefined}
-      style={{
-        transform: CSS.Translate.toString(transform),
-        transition,
-        position: 'relative',
-        zIndex: isDragging ? 2 : undefined,
-      }}
+      style={{ ...itemProps.style, position: 'relative', zIndex: isDragging ? 2 : undefined }}
     >
       <Stack gap="sm">
         <Group justify="space-between" align="center" wrap="nowrap">
@@ -153,12 +143,10 @@ const CategoryEditor = memo(function CategoryEditor({
           </Title>
           <Group gap="xs" wrap="nowrap">
             <ActionIcon
-              ref={setActivatorNodeRef}
+              {...handleProps}
               variant="subtle"
               color="gray"
               aria-label={`Drag category ${category.name} to reorder it`}
-              {...attributes}
-              {...listeners}
               {...focusKey('category', category.id, 'drag')}
             >
               <span aria-hidden="true">⠿</span>
@@ -271,61 +259,34 @@ export function CategoryList({ categories, pathPrefix, depth, headingOrder, empt
   // The same array while the order is the same: a new one would re-render every sortable category.
   const idList = categories.map((c) => c.id).join(' ');
   const ids = useMemo(() => (idList ? idList.split(' ') : []), [idList]);
-  const sensors = useSortingSensors();
-  const nameOf = (id: string | number) => categories.find((c) => c.id === id)?.name ?? 'The category';
-  const positionOf = (id: string | number) => categories.findIndex((c) => c.id === id) + 1;
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up category ${nameOf(active.id)}.`,
-    onDragOver: ({ active, over }) =>
-      over ? `Category ${nameOf(active.id)} is over position ${positionOf(over.id)}.` : undefined,
-    onDragEnd: ({ active, over }) =>
-      over
-        ? `Category ${nameOf(active.id)} dropped at position ${positionOf(over.id)}.`
-        : `Category ${nameOf(active.id)} dropped.`,
-    onDragCancel: ({ active }) => `Moving category ${nameOf(active.id)} was cancelled.`,
-  };
+  const nameOf = (id: string) => `Category ${categories.find((c) => c.id === id)?.name ?? ''}`;
 
-  function onDragEnd({ active, over }: DragEndEvent) {
-    if (!over || active.id === over.id) return;
-    const to = categories.findIndex((c) => c.id === over.id);
-    update((set) => moveCategory(set, String(active.id), to));
-    requestFocus(keyOf('category', String(active.id), 'drag'));
+  function onMove(id: string, to: number) {
+    update((set) => moveCategory(set, id, to));
+    requestFocus(keyOf('category', id, 'drag'));
   }
 
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={closestCenter}
-      onDragEnd={onDragEnd}
-      accessibility={{
-        announcements,
-        screenReaderInstructions: {
-          draggable:
-            'To pick up the category, press space or enter. Use the up and down arrow keys to move it among its siblings, space or enter to drop it, escape to cancel.',
-        },
-      }}
-    >
-      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-        <Stack gap="sm">
-          {categories.map((category, index) => {
-            const path = `${pathPrefix}.${index}`;
-            const neighbour = categories[index + 1] ?? categories[index - 1];
-            return (
-              <CategoryEditor
-                key={category.id}
-                category={category}
-                path={path}
-                depth={depth}
-                index={index}
-                siblingCount={categories.length}
-                afterDeleteFocus={neighbour ? keyOf('category', neighbour.id, 'heading') : emptyFocus}
-                headingOrder={headingOrder}
-                problems={problemsWithin(path)}
-              />
-            );
-          })}
-        </Stack>
-      </SortableContext>
-    </DndContext>
+    <SortableArea ids={ids} nameOf={nameOf} onMove={onMove}>
+      <Stack gap="sm">
+        {categories.map((category, index) => {
+          const path = `${pathPrefix}.${index}`;
+          const neighbour = categories[index + 1] ?? categories[index - 1];
+          return (
+            <CategoryEditor
+              key={category.id}
+              category={category}
+              path={path}
+              depth={depth}
+              index={index}
+              siblingCount={categories.length}
+              afterDeleteFocus={neighbour ? keyOf('category', neighbour.id, 'heading') : emptyFocus}
+              headingOrder={headingOrder}
+              problems={problemsWithin(path)}
+            />
+          );
+        })}
+      </Stack>
+    </SortableArea>
   );
 }

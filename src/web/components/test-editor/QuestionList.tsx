@@ -1,16 +1,13 @@
 // A category's questions: one row each (open to edit, preview, move up/down or drag), reordered by
 // keyboard with the move buttons or with dnd-kit's keyboard sensor (space, arrows, space), or by mouse.
-import { type Announcements, closestCenter, DndContext, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Badge, Button, Group, Paper, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { memo, use, useMemo } from 'react';
 import type { Question } from '../../../shared/quiz.ts';
 import { moveQuestion } from '../../../shared/quiz-editing.ts';
+import { SortableArea, useSortableItem } from '../sortable/SortableArea.tsx';
 import { focusKey, keyOf, marks, OpenQuestionsContext, useEditor } from './context.tsx';
 import { countLabel, type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
-import { useSortingSensors } from './sorting.ts';
 
 interface QuestionListProps {
   categoryId: string;
@@ -28,65 +25,39 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
   // The same array while the order is the same: a new one would re-render every sortable row.
   const idList = questions.map((q) => q.id).join(' ');
   const ids = useMemo(() => (idList ? idList.split(' ') : []), [idList]);
-  const sensors = useSortingSensors();
-  const positionOf = (id: string | number) => questions.findIndex((q) => q.id === id) + 1;
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => `Picked up question ${positionOf(active.id)} of ${categoryName}.`,
-    onDragOver: ({ active, over }) =>
-      over ? `Question ${positionOf(active.id)} is over position ${positionOf(over.id)}.` : undefined,
-    onDragEnd: ({ active, over }) =>
-      over
-        ? `Question ${positionOf(active.id)} dropped at position ${positionOf(over.id)}.`
-        : `Question ${positionOf(active.id)} dropped.`,
-    onDragCancel: ({ active }) => `Moving question ${positionOf(active.id)} was cancelled.`,
-  };
+  const nameOf = (id: string) => `Question ${questions.findIndex((q) => q.id === id) + 1}`;
 
-  function onDragEnd({ active, over }: DragEndEvent) {
-    if (!over || active.id === over.id) return;
-    const to = questions.findIndex((q) => q.id === over.id);
-    update((set) => moveQuestion(set, String(active.id), to));
-    requestFocus(keyOf('question', String(active.id), 'drag'));
+  function onMove(id: string, to: number) {
+    update((set) => moveQuestion(set, id, to));
+    requestFocus(keyOf('question', id, 'drag'));
   }
 
   if (questions.length === 0) {
     return <Text size="sm">No questions in this category yet.</Text>;
   }
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={closestCenter}
-      onDragEnd={onDragEnd}
-      accessibility={{
-        announcements,
-        screenReaderInstructions: {
-          draggable:
-            'To pick up the question, press space or enter. Use the up and down arrow keys to move it, space or enter to drop it, escape to cancel.',
-        },
-      }}
-    >
-      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-        <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
-          {questions.map((question, index) => {
-            const neighbour = questions[index + 1] ?? questions[index - 1];
-            const path = `${categoryPath}.questions.${index}`;
-            return (
-              <QuestionRow
-                key={question.id}
-                question={question}
-                index={index}
-                count={questions.length}
-                path={path}
-                categoryId={categoryId}
-                categoryName={categoryName}
-                open={openIds.has(question.id)}
-                problems={problemsWithin(path)}
-                afterDeleteFocus={neighbour ? keyOf('question', neighbour.id, 'toggle') : emptyFocus}
-              />
-            );
-          })}
-        </Stack>
-      </SortableContext>
-    </DndContext>
+    <SortableArea ids={ids} nameOf={nameOf} onMove={onMove}>
+      <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
+        {questions.map((question, index) => {
+          const neighbour = questions[index + 1] ?? questions[index - 1];
+          const path = `${categoryPath}.questions.${index}`;
+          return (
+            <QuestionRow
+              key={question.id}
+              question={question}
+              index={index}
+              count={questions.length}
+              path={path}
+              categoryId={categoryId}
+              categoryName={categoryName}
+              open={openIds.has(question.id)}
+              problems={problemsWithin(path)}
+              afterDeleteFocus={neighbour ? keyOf('question', neighbour.id, 'toggle') : emptyFocus}
+            />
+          );
+        })}
+      </Stack>
+    </SortableArea>
   );
 }
 
@@ -117,9 +88,7 @@ const QuestionRow = memo(function QuestionRow({
   afterDeleteFocus,
 }: QuestionRowProps) {
   const { setOpen, preview, update, announce, requestFocus } = useEditor();
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
-    id: question.id,
-  });
+  const { itemProps, handleProps, isDragging } = useSortableItem(question.id);
   const name = `Question ${index + 1}`;
   const panelId = `question-panel-${question.id}`;
   const problemCount = countLabel(own);
@@ -136,19 +105,14 @@ const QuestionRow = memo(function QuestionRow({
   const hasErrors = own.some((p) => p.severity === 'error');
 
   return (
-    <li
-      ref={setNodeRef}
-      style={{ transform: CSS.Translate.toString(transform), transition, zIndex: isDragging ? 1 : undefined }}
-    >
+    <li {...itemProps}>
       <Paper withBorder p="xs" radius="sm" shadow={isDragging ? 'md' : undefined}>
         <Group gap="xs" wrap="nowrap" align="center">
           <ActionIcon
-            ref={setActivatorNodeRef}
+            {...handleProps}
             variant="subtle"
             color="gray"
             aria-label={`Drag ${name.toLowerCase()} to reorder it`}
-            {...attributes}
-            {...listeners}
             {...focusKey('question', question.id, 'drag')}
           >
             <span aria-hidden="true">⠿</span>

@@ -1,6 +1,7 @@
 // The author's side of the start page: "New course", the drafts in progress (continue, discard),
 // and the published courses (view, edit as a new version).
-import { Alert, Anchor, Button, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { type UseQueryResult, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useRef, useState } from 'react';
@@ -38,7 +39,10 @@ export function AuthorDashboard() {
   const draftsHeading = useRef<HTMLHeadingElement>(null);
 
   const client = useQueryClient();
-  const draftsQuery = useQuery({ queryKey: queryKeys.authorDrafts, queryFn: async () => (await draftsApi.list()).drafts });
+  const draftsQuery = useQuery({
+    queryKey: queryKeys.authorDrafts,
+    queryFn: async () => (await draftsApi.list()).drafts,
+  });
   const coursesQuery = useQuery({
     queryKey: queryKeys.authorCourses,
     queryFn: async () => (await coursesApi.mine()).courses,
@@ -52,7 +56,8 @@ export function AuthorDashboard() {
     setCreateError(null);
     try {
       const { draft } = await draftsApi.create();
-      navigate(stepPath(draft.id, 'basics'));
+      // Straight to the first thing to type.
+      navigate(stepPath(draft.id, 'basics'), { state: { focus: 'basics.title' } });
     } catch (error) {
       setCreateError(errorMessage(error));
       setCreating(false);
@@ -86,6 +91,67 @@ export function AuthorDashboard() {
     }
   }
 
+  // On a phone each draft and course is a card with its actions in view, not a table row scrolled sideways.
+  const narrow = useMediaQuery('(max-width: 47.99em)') ?? false;
+
+  const draftActions = (draft: DraftView) => (
+    <Group gap="xs">
+      <Button
+        component={Link}
+        to={stepPath(draft.id, draft.step)}
+        size={narrow ? 'sm' : 'xs'}
+        variant="default"
+        aria-label={`Continue ${draftTitle(draft)}`}
+      >
+        Continue
+      </Button>
+      <Button
+        size={narrow ? 'sm' : 'xs'}
+        variant="light"
+        color="red"
+        aria-label={`Discard ${draftTitle(draft)}`}
+        onClick={() => setToDiscard(draft)}
+      >
+        Discard
+      </Button>
+    </Group>
+  );
+
+  const courseActions = (course: CourseSummary) => (
+    <Group gap="xs">
+      <Button
+        component={Link}
+        to={coursePath(course.id)}
+        size={narrow ? 'sm' : 'xs'}
+        variant="subtle"
+        aria-label={`View ${course.title}`}
+      >
+        View
+      </Button>
+      {course.draftId ? (
+        <Button
+          component={Link}
+          to={`/drafts/${encodeURIComponent(course.draftId)}`}
+          size={narrow ? 'sm' : 'xs'}
+          variant="default"
+          aria-label={`Continue editing ${course.title}`}
+        >
+          Continue editing
+        </Button>
+      ) : (
+        <Button
+          size={narrow ? 'sm' : 'xs'}
+          variant="default"
+          aria-label={`Edit ${course.title}`}
+          aria-busy={editingCourse === course.id || undefined}
+          onClick={() => void editCourse(course)}
+        >
+          Edit
+        </Button>
+      )}
+    </Group>
+  );
+
   return (
     <Stack gap="xl">
       <Group>
@@ -107,6 +173,15 @@ export function AuthorDashboard() {
           {(items) =>
             items.length === 0 ? (
               <Text>No drafts. “New course” starts one; it is saved as you go.</Text>
+            ) : narrow ? (
+              <Cards label="Drafts">
+                {items.map((draft) => (
+                  <Card key={draft.id} title={draftTitle(draft)} actions={draftActions(draft)}>
+                    {draft.courseId && `New version ${(draft.baseVersion ?? 0) + 1} · `}
+                    {STEP_LABELS[draft.step]} · saved {formatDateTime(draft.updatedAt)}
+                  </Card>
+                ))}
+              </Cards>
             ) : (
               <TableScroller minWidth={640} label="Drafts (scrolls sideways)">
                 <Table aria-labelledby="drafts-heading" verticalSpacing="sm" striped>
@@ -131,28 +206,7 @@ export function AuthorDashboard() {
                         </Table.Th>
                         <Table.Td>{STEP_LABELS[draft.step]}</Table.Td>
                         <Table.Td>{formatDateTime(draft.updatedAt)}</Table.Td>
-                        <Table.Td>
-                          <Group gap="xs" wrap="nowrap">
-                            <Button
-                              component={Link}
-                              to={stepPath(draft.id, draft.step)}
-                              size="xs"
-                              variant="default"
-                              aria-label={`Continue ${draftTitle(draft)}`}
-                            >
-                              Continue
-                            </Button>
-                            <Button
-                              size="xs"
-                              variant="light"
-                              color="red"
-                              aria-label={`Discard ${draftTitle(draft)}`}
-                              onClick={() => setToDiscard(draft)}
-                            >
-                              Discard
-                            </Button>
-                          </Group>
-                        </Table.Td>
+                        <Table.Td>{draftActions(draft)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -171,6 +225,16 @@ export function AuthorDashboard() {
           {(items) =>
             items.length === 0 ? (
               <Text>You have not published any courses yet.</Text>
+            ) : narrow ? (
+              <Cards label="Published courses">
+                {items.map((course) => (
+                  <Card key={course.id} title={course.title} actions={courseActions(course)}>
+                    Version {course.latestVersion}
+                    {course.versionLabel && ` (${course.versionLabel})`} · published{' '}
+                    {formatDateTime(course.publishedAt)}
+                  </Card>
+                ))}
+              </Cards>
             ) : (
               <TableScroller minWidth={640} label="Published courses (scrolls sideways)">
                 <Table aria-labelledby="courses-heading" verticalSpacing="sm" striped>
@@ -193,39 +257,7 @@ export function AuthorDashboard() {
                           {course.versionLabel && ` (${course.versionLabel})`}
                         </Table.Td>
                         <Table.Td>{formatDateTime(course.publishedAt)}</Table.Td>
-                        <Table.Td>
-                          <Group gap="xs" wrap="nowrap">
-                            <Anchor
-                              component={Link}
-                              to={coursePath(course.id)}
-                              size="sm"
-                              aria-label={`View ${course.title}`}
-                            >
-                              View
-                            </Anchor>
-                            {course.draftId ? (
-                              <Button
-                                component={Link}
-                                to={`/drafts/${encodeURIComponent(course.draftId)}`}
-                                size="xs"
-                                variant="default"
-                                aria-label={`Continue editing ${course.title}`}
-                              >
-                                Continue editing
-                              </Button>
-                            ) : (
-                              <Button
-                                size="xs"
-                                variant="default"
-                                aria-label={`Edit ${course.title}`}
-                                aria-busy={editingCourse === course.id || undefined}
-                                onClick={() => void editCourse(course)}
-                              >
-                                Edit
-                              </Button>
-                            )}
-                          </Group>
-                        </Table.Td>
+                        <Table.Td>{courseActions(course)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -277,4 +309,24 @@ function Loaded<T>({
     );
   }
   return <>{children(state.items)}</>;
+}
+
+function Cards({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }} aria-label={label}>
+      {children}
+    </Stack>
+  );
+}
+
+function Card({ title, actions, children }: { title: string; actions: ReactNode; children: ReactNode }) {
+  return (
+    <Paper component="li" withBorder p="sm" radius="md">
+      <Text fw={600}>{title}</Text>
+      <Text size="sm" c="dimmed" mb="xs">
+        {children}
+      </Text>
+      {actions}
+    </Paper>
+  );
 }

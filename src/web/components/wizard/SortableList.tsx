@@ -1,26 +1,8 @@
-// A list the author reorders by dragging a handle with the mouse or touch, by keyboard on the same
-// handle (Space to pick up, arrows to move, Space to drop, Escape to cancel; dnd-kit), or with the
-// plain "Move up" / "Move down" buttons. Every move is announced by name, not by id.
-import {
-  type Announcements,
-  closestCenter,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  type UniqueIdentifier,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
+// A simple list the author reorders (topics, course files): each row gets a handle to drag with the
+// mouse, touch or keyboard (SortableArea) and plain "Move up" / "Move down" buttons.
 import { ActionIcon, Group } from '@mantine/core';
-import { type ReactNode, useRef } from 'react';
+import type { ReactNode } from 'react';
+import { SortableArea, useSortableItem } from '../sortable/SortableArea.tsx';
 import classes from './wizard.module.css';
 
 export interface SortableListProps<T> {
@@ -36,75 +18,31 @@ export interface SortableListProps<T> {
 }
 
 export function SortableList<T>({ items, getId, getLabel, onMove, renderItem, label }: SortableListProps<T>) {
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
   const ids = items.map(getId);
-  const indexOf = (id: UniqueIdentifier) => ids.indexOf(String(id));
-  const nameOf = (id: UniqueIdentifier) => {
-    const index = indexOf(id);
+  const nameOf = (id: string) => {
+    const index = ids.indexOf(id);
     const item = items[index];
     return item === undefined ? 'The item' : getLabel(item, index);
   };
-  const position = (id: UniqueIdentifier | undefined) =>
-    id === undefined ? '' : `position ${indexOf(id) + 1} of ${items.length}`;
-
-  // dnd-kit reports the item over itself right after the pick-up: that would replace "Picked up".
-  const justPickedUp = useRef(false);
-  const announcements: Announcements = {
-    onDragStart: ({ active }) => {
-      justPickedUp.current = true;
-      return `Picked up ${nameOf(active.id)}, ${position(active.id)}.`;
-    },
-    onDragOver: ({ active, over }) => {
-      const first = justPickedUp.current;
-      justPickedUp.current = false;
-      if (!over || (first && over.id === active.id)) return undefined;
-      return `${nameOf(active.id)} moved to ${position(over.id)}.`;
-    },
-    onDragEnd: ({ active, over }) => (over ? `${nameOf(active.id)} dropped at ${position(over.id)}.` : undefined),
-    onDragCancel: ({ active }) => `Moving ${nameOf(active.id)} was cancelled.`,
-  };
-
-  function onDragEnd({ active, over }: DragEndEvent) {
-    if (!over || active.id === over.id) return;
-    const from = indexOf(active.id);
-    const to = indexOf(over.id);
-    if (from !== -1 && to !== -1) onMove(from, to);
-  }
 
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={closestCenter}
-      onDragEnd={onDragEnd}
-      accessibility={{
-        announcements,
-        screenReaderInstructions: {
-          draggable:
-            'To reorder, press Space to pick up the item, the arrow keys to move it, Space again to drop it, or Escape to cancel.',
-        },
-      }}
-    >
-      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-        <ol className={classes.sortableList} aria-label={label}>
-          {items.map((item, index) => (
-            <SortableRow
-              key={ids[index]}
-              id={ids[index] ?? String(index)}
-              name={getLabel(item, index)}
-              isFirst={index === 0}
-              isLast={index === items.length - 1}
-              onMoveUp={() => onMove(index, index - 1)}
-              onMoveDown={() => onMove(index, index + 1)}
-            >
-              {(handle) => renderItem(item, index, handle)}
-            </SortableRow>
-          ))}
-        </ol>
-      </SortableContext>
-    </DndContext>
+    <SortableArea ids={ids} nameOf={nameOf} onMove={(id, to) => onMove(ids.indexOf(id), to)}>
+      <ol className={classes.sortableList} aria-label={label}>
+        {items.map((item, index) => (
+          <SortableRow
+            key={ids[index]}
+            id={ids[index] ?? String(index)}
+            name={getLabel(item, index)}
+            isFirst={index === 0}
+            isLast={index === items.length - 1}
+            onMoveUp={() => onMove(index, index - 1)}
+            onMoveDown={() => onMove(index, index + 1)}
+          >
+            {(handle) => renderItem(item, index, handle)}
+          </SortableRow>
+        ))}
+      </ol>
+    </SortableArea>
   );
 }
 
@@ -119,19 +57,15 @@ interface SortableRowProps {
 }
 
 function SortableRow({ id, name, isFirst, isLast, onMoveUp, onMoveDown, children }: SortableRowProps) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
-    id,
-  });
+  const { itemProps, handleProps } = useSortableItem(id);
   // At either end the button stays focusable (a disabled button would drop keyboard focus) and says why it does nothing.
   const handle = (
     <Group gap={4} wrap="nowrap" className={classes.reorderControls}>
       <ActionIcon
-        ref={setActivatorNodeRef}
+        {...handleProps}
         variant="subtle"
         color="gray"
         className={classes.dragHandle}
-        {...attributes}
-        {...listeners}
         aria-label={`Reorder ${name}`}
         title="Drag, or press Space then the arrow keys"
       >
@@ -162,12 +96,7 @@ function SortableRow({ id, name, isFirst, isLast, onMoveUp, onMoveDown, children
     </Group>
   );
   return (
-    <li
-      ref={setNodeRef}
-      className={classes.sortableItem}
-      data-dragging={isDragging || undefined}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
-    >
+    <li {...itemProps} className={classes.sortableItem}>
       {children(handle)}
     </li>
   );

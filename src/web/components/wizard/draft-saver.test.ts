@@ -23,6 +23,7 @@ class FakeServer {
     baseVersion: null,
     revision: 1,
     step: 'basics',
+  visitedSteps: ['basics'],
     content: EMPTY_DRAFT_CONTENT,
     createdAt: new Date(0).toISOString(),
     updatedAt: new Date(0).toISOString(),

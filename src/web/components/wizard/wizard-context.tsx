@@ -2,7 +2,7 @@
 // problems, and the live state of the draft's files.
 import { createContext, useContext, useEffect, useEffectEvent, useRef, useState, useSyncExternalStore } from 'react';
 import type { AssetView } from '../../../shared/assets.ts';
-import type { DraftView } from '../../../shared/drafts.ts';
+import type { DraftView, WizardStep } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { ApiError } from '../../api.ts';
 import { assetsApi, furtherAlong, isSettled } from '../../assets-api.ts';
@@ -18,6 +18,8 @@ export interface WizardContextValue {
   baseVersion: number | null;
   /** The review's problems, or null until loaded. */
   problems: ReviewProblem[] | null;
+  /** The steps the author has opened; a step's problems show once a later one was (problemsRevealed). */
+  visited: readonly WizardStep[];
   reviewError: string | null;
   refreshReview: () => void;
   /** The server's view of the draft's files (and cover), by asset id. */

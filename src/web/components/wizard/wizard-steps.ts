@@ -4,8 +4,12 @@ import { type DraftContent, WIZARD_STEPS, type WizardStep } from '../../../share
 import { allQuestions } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 
-/** todo: nothing done yet; complete: done; warning: done, with notes that do not block; error: blocks publishing. */
-export type StepState = 'todo' | 'complete' | 'warning' | 'error';
+/**
+ * not-visited: never opened; in-progress: opened, not finished (or being worked on now with problems
+ * still to fix); complete: opened and nothing blocks it; attention: the author went on from it (or
+ * opened the review) and it has problems that block publishing.
+ */
+export type StepState = 'not-visited' | 'in-progress' | 'complete' | 'attention';
 
 export const STEP_LABELS: Record<WizardStep, string> = {
   basics: 'Basics',
@@ -15,10 +19,10 @@ export const STEP_LABELS: Record<WizardStep, string> = {
 };
 
 export const STEP_STATE_LABELS: Record<StepState, string> = {
-  todo: 'not started',
+  'not-visited': 'not visited yet',
+  'in-progress': 'in progress',
   complete: 'complete',
-  warning: 'has warnings',
-  error: 'has problems',
+  attention: 'needs attention',
 };
 
 function begun(step: Exclude<WizardStep, 'review'>, content: DraftContent): boolean {
@@ -33,29 +37,43 @@ function begun(step: Exclude<WizardStep, 'review'>, content: DraftContent): bool
 }
 
 /**
+ * Whether a step's problems are shown yet: once the author has gone on from it (opened a later
+ * step). Before that, a step the author is still filling in shows no red.
+ */
+export function problemsRevealed(step: WizardStep, visited: readonly WizardStep[]): boolean {
+  const index = WIZARD_STEPS.indexOf(step);
+  return visited.some((s) => WIZARD_STEPS.indexOf(s) > index);
+}
+
+/**
  * Each step's state. `problems` is null while the review is not loaded: the steps then show only
- * what the content says. Review is complete when nothing blocks publishing.
+ * what the content says. `visited` are the steps the author has opened (the current one included).
  */
 export function stepStates(
   content: DraftContent,
   problems: readonly ReviewProblem[] | null,
+  visited: readonly WizardStep[],
+  current: WizardStep,
 ): Record<WizardStep, StepState> {
   const states = {} as Record<WizardStep, StepState>;
-  let anyError = false;
+  const seen = (step: WizardStep) => step === current || visited.includes(step);
+  const blocked = (step: WizardStep) => problems?.some((p) => p.step === step && p.severity === 'error') ?? false;
+  let anyBlocked = false;
   for (const step of WIZARD_STEPS) {
     if (step === 'review') continue;
-    const own = problems?.filter((p) => p.step === step) ?? [];
-    const state: StepState = own.some((p) => p.severity === 'error')
-      ? 'error'
-      : !begun(step, content)
-        ? 'todo'
-        : own.length > 0
-          ? 'warning'
-          : 'complete';
-    if (state === 'error') anyError = true;
-    states[step] = state;
+    const errors = blocked(step);
+    anyBlocked ||= errors;
+    if (!seen(step)) states[step] = 'not-visited';
+    else if (errors) states[step] = problemsRevealed(step, visited) ? 'attention' : 'in-progress';
+    else states[step] = begun(step, content) ? 'complete' : 'in-progress';
   }
-  states.review = problems === null || anyError ? 'todo' : problems.length > 0 ? 'warning' : 'complete';
+  states.review = !seen('review')
+    ? 'not-visited'
+    : problems === null
+      ? 'in-progress'
+      : anyBlocked
+        ? 'attention'
+        : 'complete';
   return states;
 }
 

@@ -10,6 +10,9 @@ import type { LearningView } from '../../../shared/learning.ts';
 import { derivativeUrl, isSettled } from '../../assets-api.ts';
 import { courseAttemptsPath } from '../../attempts-admin-api.ts';
 import { catalogApi } from '../../catalog-api.ts';
+import { TestBlock } from '../../components/attempt/TestBlock.tsx';
+import { CertificateSettingsPanel } from '../../components/certificates/CertificateSettingsPanel.tsx';
+import { CompletionCertificate } from '../../components/certificates/CompletionCertificate.tsx';
 import { Curriculum } from '../../components/learning/Curriculum.tsx';
 import { TableScroller } from '../../components/TableScroller.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -193,8 +196,10 @@ export function CoursePage() {
       {editor && user.role !== 'learner' && (
         <CourseLearners courseId={id} hasTest={course.testSummary.enabled && course.testSummary.questionCount > 0} />
       )}
+      {editor && user.role !== 'learner' && <CertificateSettingsPanel courseId={id} />}
 
-      {course.testSummary.enabled && course.testSummary.questionCount > 0 && (
+      {course.testSummary.enabled && course.testSummary.questionCount > 0 && studying && <TestBlock courseId={id} />}
+      {course.testSummary.enabled && course.testSummary.questionCount > 0 && !studying && (
         <section aria-labelledby="test-heading">
           <Title order={2} size="h3" id="test-heading">
             Test
@@ -240,10 +245,12 @@ function LearnerProgress({ courseId, learning }: { courseId: string; learning: L
               </Anchor>
             </>
           )}
+          <CompletionCertificate courseId={courseId} version={learning.version} />
         </Alert>
       ) : progress.filesComplete && learning.hasTest ? (
         <Text mt="sm" fw={500}>
-          Every required file is done. Next: the test (taking tests opens in a coming release).
+          Every required file is done. Next:{' '}
+          <Anchor href="#test-heading">the test</Anchor>, below.
         </Text>
       ) : (
         resumeAssetId && (

@@ -28,6 +28,7 @@ import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
 import { SortableList } from '../../components/wizard/SortableList.tsx';
 import classes from '../../components/wizard/wizard.module.css';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
+import { problemsRevealed } from '../../components/wizard/wizard-steps.ts';
 import { errorMessage } from '../../forms.ts';
 import { Markdown } from '../../markdown.tsx';
 
@@ -119,7 +120,7 @@ function fieldErrors(basics: Basics): Map<string, string> {
 }
 
 export function BasicsStep() {
-  const { saver, snapshot, problems, assets, noteAsset } = useWizard();
+  const { saver, snapshot, problems, visited, assets, noteAsset } = useWizard();
   const manager = useUploadManager();
   const { basics } = snapshot.content;
   const errors = useMemo(() => fieldErrors(basics), [basics]);
@@ -131,7 +132,12 @@ export function BasicsStep() {
   useFocusRequestedPath();
 
   const set = (patch: Partial<Basics>) => saver.update('basics', { ...saver.getSnapshot().content.basics, ...patch });
-  const titleProblem = problems?.find((p) => p.path === 'basics.title' && p.severity === 'error');
+  // A missing title is shown once the author left the field or went on to a later step, not on a new draft.
+  const [titleTouched, setTitleTouched] = useState(false);
+  const titleProblem =
+    titleTouched || problemsRevealed('basics', visited)
+      ? problems?.find((p) => p.path === 'basics.title' && p.severity === 'error')
+      : undefined;
   const languages = LANGUAGE_TAGS.includes(basics.language) ? LANGUAGE_TAGS : [basics.language, ...LANGUAGE_TAGS];
 
   function addTopic() {
@@ -176,6 +182,7 @@ export function BasicsStep() {
           description="Required to publish."
           value={basics.title}
           onChange={(event) => set({ title: event.currentTarget.value })}
+          onBlur={() => setTitleTouched(true)}
           error={errors.get('title') ?? titleProblem?.message}
           maxLength={210}
           data-path="basics.title"

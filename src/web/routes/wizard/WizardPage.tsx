@@ -5,7 +5,7 @@ import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mant
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import { assetIdsOf, type DraftView, type WizardStep, wizardStepSchema } from '../../../shared/drafts.ts';
+import { assetIdsOf, type DraftView, type WizardStep, withVisited, wizardStepSchema } from '../../../shared/drafts.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { ApiError } from '../../api.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -87,6 +87,9 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   useEffect(() => saver.setStep(step), [saver, step]);
+  // The steps opened in this draft, here or before (the flowchart's "not visited yet").
+  const [visited, setVisited] = useState(() => withVisited(draft.visitedSteps, step));
+  useEffect(() => setVisited((v) => (v.includes(step) ? v : withVisited(v, step))), [step]);
   const uploadError = useCallback((message: string) => notifications.show({ color: 'red', message }), []);
   useDraftUploads(saver, manager, draft.id, uploadError);
 
@@ -124,7 +127,7 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
   const [assets, noteAsset] = useDraftAssets(assetIdsOf(snapshot.content), refreshReview);
 
   const { status, content } = snapshot;
-  const states = stepStates(content, problems);
+  const states = stepStates(content, problems, visited, step);
   const title = content.basics.title.trim() || 'Untitled course';
   const editing = draft.courseId !== null;
 
@@ -157,6 +160,7 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
     courseId: draft.courseId,
     baseVersion: draft.baseVersion,
     problems,
+    visited,
     reviewError,
     refreshReview,
     assets,

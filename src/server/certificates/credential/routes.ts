@@ -1,0 +1,51 @@
+// Public HTTP for outside verifiers: the issuer profile, its public keys (each at the URL its JWS
+// `kid` names), and the signed revocation status lists. The service holds the keys and reads the
+// revoked certificates through a callback, so this module knows no database.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import { parseInput } from '../../http/errors.ts';
+import { issuerDocument, jwks } from './issuer.ts';
+import { findKey } from './keys.ts';
+import type { CredentialService } from './service.ts';
+import { VC_JWT_MEDIA_TYPE } from './signing.ts';
+import { MAX_LIST_ID } from './status-list.ts';
+
+export interface CredentialRoutesDeps {
+  credentials: CredentialService;
+  /** Seconds a verifier may cache a status list: a revocation shows everywhere within it. */
+  statusListMaxAgeSeconds?: number;
+}
+
+const keyParams = z.object({ thumbprint: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a key thumbprint') });
+const listParams = z.object({ listId: z.coerce.number().int().min(0).max(MAX_LIST_ID) });
+
+export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialRoutesDeps): void {
+  const { credentials } = deps;
+  const maxAge = deps.statusListMaxAgeSeconds ?? 60;
+
+  app.get('/api/issuer', { config: { access: 'public' } }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600');
+    return issuerDocument(credentials.issuer);
+  });
+
+  app.get('/api/issuer/keys', { config: { access: 'public' } }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=3600').type('application/jwk-set+json');
+    return jwks(credentials.keys.all);
+  });
+
+  app.get('/api/issuer/keys/:thumbprint', { config: { access: 'public' } }, async (request, reply) => {
+    const { thumbprint } = parseInput(keyParams, request.params);
+    const key = findKey(credentials.keys.all, thumbprint);
+    if (!key) throw notFound('No such issuer key.', 'key_not_found');
+    reply.header('cache-control', 'public, max-age=86400').type('application/jwk+json');
+    return key.jwk;
+  });
+
+  app.get('/api/credentials/status/:listId', { config: { access: 'public' } }, async (request, reply) => {
+    const { listId } = parseInput(listParams, request.params);
+    const jwt = await credentials.statusList(listId);
+    reply.header('cache-control', `public, max-age=${maxAge}`).type(VC_JWT_MEDIA_TYPE);
+    return jwt;
+  });
+}

@@ -1,0 +1,431 @@
+// Certificates: issued once per learner and course version by the certificates.issue job (a
+// reserved row under a unique key, then the PDF rendered once, stored as a blob and recorded),
+// recertification after expiry, the learner's list and downloads, public verification by code
+// and by uploaded PDF, and administrators' search, revocation, re-issue and per-course settings.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import {
+  type AdminCertificateView,
+  type CertificateSettings,
+  type CertificateSnapshot,
+  type CertificateTemplate,
+  type CertificateView,
+  certificateStatus,
+  certificateTemplateSchema,
+  DEFAULT_CERTIFICATE_TEMPLATE,
+  encodeCode,
+  expiryOf,
+  normalizeCode,
+  type VerificationView,
+} from '../../shared/certificates.ts';
+import type { BlobDeletion } from '../blobs/deletion.ts';
+import type { FileToServe } from '../blobs/file-to-serve.ts';
+import type { DB } from '../db/types.ts';
+import { conflict, notFound } from '../errors.ts';
+import { type Actor, mayManage } from '../policies.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import type { CertificateFonts, CertificateLogo, renderCertificatePdf } from './render.ts';
+import {
+  type AdminCertificateRow,
+  type CertificateRow,
+  type CertificatesRepository,
+  isUniqueViolation,
+} from './repository.ts';
+
+const RESERVE_ATTEMPTS = 10;
+const CLAIM_ATTEMPTS = 5;
+
+/**
+ * The signed credential step (Open Badges 3.0, built in certificates/credential/): given the
+ * reserved certificate and its rendered PDF, returns the PDF with the credential embedded and the
+ * credential itself. Optional: without it the PDF is stored as rendered and `credential_jwt` stays null.
+ */
+export type AttachCredential = (
+  certificate: CertificateRow,
+  snapshot: CertificateSnapshot,
+  pdf: Uint8Array,
+) => Promise<{ pdf: Uint8Array; credentialJwt: string | null }>;
+
+class BlobBeingDeleted extends Error {
+  readonly key: string;
+  constructor(key: string) {
+    super(`The stored content ${key} is being deleted.`);
+    this.key = key;
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function parseTemplate(json: string | null): CertificateTemplate {
+  if (!json) return DEFAULT_CERTIFICATE_TEMPLATE;
+  const parsed = certificateTemplateSchema.safeParse({ ...DEFAULT_CERTIFICATE_TEMPLATE, ...JSON.parse(json) });
+  return parsed.success ? parsed.data : DEFAULT_CERTIFICATE_TEMPLATE;
+}
+
+export function createCertificatesService(deps: {
+  db: Kysely<DB>;
+  certificates: CertificatesRepository;
+  blobStore: Pick<BlobStore, 'put' | 'stat'>;
+  blobs: Pick<BlobDeletion, 'deleteUnreferenced' | 'awaitGone'>;
+  /** Registers a stored blob and claims it in the transaction (assets/repository.ts `claimBlob`). */
+  claimBlob: (blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>) => Promise<boolean>;
+  render: typeof renderCertificatePdf;
+  fonts: () => CertificateFonts;
+  /** The course's cover as a logo, or null when it has none usable. */
+  courseLogo: (courseId: string, version: number) => Promise<CertificateLogo | null>;
+  publicUrl: string;
+  attachCredential?: AttachCredential;
+  /** A certificate became downloadable: the learner's page updates. */
+  onIssued?: (certificate: CertificateRow) => void;
+  warn?: (data: Record<string, unknown>, message: string) => void;
+  now?: () => number;
+}) {
+  const { db, certificates: repo, blobStore } = deps;
+  const now = deps.now ?? Date.now;
+  const verifyUrl = (code: string) => `${deps.publicUrl.replace(/\/+$/, '')}/verify/${code}`;
+
+  function verification(row: CertificateRow, at = now()): VerificationView {
+    const s = JSON.parse(row.snapshot) as CertificateSnapshot;
+    return {
+      code: row.code,
+      holderName: s.holderName,
+      courseTitle: s.courseTitle,
+      version: s.version,
+      versionLabel: s.versionLabel,
+      completedAt: s.completedAt,
+      issuedAt: s.issuedAt,
+      expiresAt: s.expiresAt,
+      revokedAt: iso(row.revoked_at),
+      status: certificateStatus({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, at),
+    };
+  }
+
+  function present(row: CertificateRow): CertificateView {
+    const s = JSON.parse(row.snapshot) as CertificateSnapshot;
+    return {
+      ...verification(row),
+      id: row.id,
+      courseId: row.course_id,
+      userId: row.user_id,
+      score: s.score,
+      verifyUrl: verifyUrl(row.code),
+      pdfSha256: row.pdf_sha256,
+      pdfSize: row.pdf_size === null ? null : Number(row.pdf_size),
+      previousCertificateId: row.previous_certificate_id,
+    };
+  }
+
+  function presentAdmin(row: AdminCertificateRow): AdminCertificateView {
+    return { ...present(row), holderEmail: row.holder_email, revokedReason: row.revoked_reason };
+  }
+
+  /** Reserves the next certificate of this learner and version; null when another run reserved this cycle first. */
+  async function reserve(input: {
+    userId: string;
+    courseId: string;
+    version: number;
+    cycle: number;
+    previousId: string | null;
+    completedAt: number;
+    holderName: string;
+    score: number | null;
+    expiresAt: (issuedAt: number) => number | null;
+  }): Promise<CertificateRow | null> {
+    const facts = await repo.courseVersion(input.courseId, input.version);
+    if (!facts) throw notFound('No such course version.');
+    const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
+    for (let attempt = 1; ; attempt++) {
+      const issuedAt = now();
+      const code = encodeCode(randomBytes(17));
+      const expiresAt = input.expiresAt(issuedAt);
+      const snapshot: CertificateSnapshot = {
+        holderName: input.holderName,
+        courseTitle: facts.title,
+        version: input.version,
+        versionLabel: content.basics?.versionLabel ?? '',
+        score: input.score,
+        completedAt: new Date(input.completedAt).toISOString(),
+        issuedAt: new Date(issuedAt).toISOString(),
+        expiresAt: iso(expiresAt),
+        code,
+      };
+      try {
+        return await repo.reserve({
+          id: randomUUID(),
+          code,
+          user_id: input.userId,
+          course_id: input.courseId,
+          version: input.version,
+          cycle: input.cycle,
+          completed_at: input.completedAt,
+          issued_at: issuedAt,
+          expires_at: expiresAt,
+          revoked_at: null,
+          revoked_reason: null,
+          revoked_by: null,
+          previous_certificate_id: input.previousId,
+          pdf_blob_key: null,
+          pdf_sha256: null,
+          pdf_size: null,
+          snapshot: JSON.stringify(snapshot),
+          template: JSON.stringify(parseTemplate(facts.certificate_template)),
+          credential_jwt: null,
+          created_at: issuedAt,
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Either this cycle is taken (another run won: use its row) or the status index was (retry).
+        const latest = await repo.latestOfVersion(input.userId, input.courseId, input.version);
+        if (latest && latest.cycle >= input.cycle) return null;
+        if (attempt >= RESERVE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /** Renders a reserved certificate once and records its PDF; a rendered one is returned as it is. */
+  async function finish(row: CertificateRow): Promise<CertificateRow> {
+    if (row.pdf_blob_key !== null) return row;
+    const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
+    const template = JSON.parse(row.template) as CertificateTemplate;
+    const logo = template.logo === 'cover' ? await deps.courseLogo(row.course_id, row.version) : null;
+    let pdf = await deps.render(snapshot, template, {
+      fonts: deps.fonts(),
+      verifyUrl: verifyUrl(row.code),
+      logo,
+      onReplacedCharacters: (characters) =>
+        deps.warn?.(
+          { certificate: row.id, characters },
+          'characters without a glyph in the certificate font were printed as "?"',
+        ),
+    });
+
+    // ── Optional step: attach the signed credential ──────────────────────────────────────────
+    // The Open Badges 3.0 credential (certificates/credential/) is signed here and embedded in the
+    // PDF before it is hashed and stored, so the stored bytes carry it. Until it is wired in the
+    // composition root this is a no-op: the PDF is stored as rendered, credential_jwt stays null.
+    let credentialJwt: string | null = null;
+    if (deps.attachCredential) {
+      const attached = await deps.attachCredential(row, snapshot, pdf);
+      pdf = attached.pdf;
+      credentialJwt = attached.credentialJwt;
+    }
+    // ─────────────────────────────────────────────────────────────────────────────────────────
+
+    const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+    const put = await blobStore.put(Readable.from([bytes]));
+    let recorded = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        recorded = await db.transaction().execute(async (trx) => {
+          if (!(await deps.claimBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx)))
+            throw new BlobBeingDeleted(put.key);
+          return repo.recordPdf(row.id, { key: put.key, sha256: put.sha256, size: put.size, credentialJwt }, trx);
+        });
+        break;
+      } catch (err) {
+        if (!(err instanceof BlobBeingDeleted) || attempt >= CLAIM_ATTEMPTS) throw err;
+        await deps.blobs.awaitGone(err.key);
+      }
+    }
+    if (recorded) {
+      // The collector may have removed the same content between our write and our row: store it again.
+      if (!(await blobStore.stat(put.key))) await blobStore.put(Readable.from([bytes]));
+    } else {
+      // Another run recorded its PDF first; ours is dropped unless it is the very same content.
+      await deps.blobs.deleteUnreferenced([put.key]);
+    }
+    const done = (await repo.findById(row.id)) as CertificateRow;
+    if (recorded) deps.onIssued?.(done);
+    return done;
+  }
+
+  async function settingsOf(courseId: string) {
+    const course = await repo.course(courseId);
+    if (!course) throw notFound('No such course.');
+    return course;
+  }
+
+  return {
+    verifyUrl,
+
+    /**
+     * The certificates.issue job: the learner's certificate of this completed course version.
+     * Idempotent: a valid or revoked certificate of the version is returned as it is (finished if a
+     * crash left it unrendered); an expired one is followed by a new one (recertification).
+     */
+    async issue({
+      userId,
+      courseId,
+      version,
+    }: {
+      userId: string;
+      courseId: string;
+      version: number;
+    }): Promise<CertificateView> {
+      const completedAt = await repo.completion(userId, courseId, version);
+      if (completedAt === undefined)
+        throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
+      for (let attempt = 1; ; attempt++) {
+        const latest = await repo.latestOfVersion(userId, courseId, version);
+        if (
+          latest &&
+          (latest.pdf_blob_key === null ||
+            certificateStatus({ revokedAt: latest.revoked_at, expiresAt: latest.expires_at }, now()) !== 'expired')
+        ) {
+          return present(await finish(latest));
+        }
+        const previous = latest ?? (await repo.latestOfCourse(userId, courseId));
+        const holder = await repo.holder(userId);
+        if (!holder) throw new Error(`No user ${userId}`);
+        const course = await settingsOf(courseId);
+        const reserved = await reserve({
+          userId,
+          courseId,
+          version,
+          cycle: (latest?.cycle ?? 0) + 1,
+          previousId: previous?.id ?? null,
+          completedAt,
+          holderName: holder.display_name,
+          score: await repo.bestPassedPercent(userId, courseId, version),
+          expiresAt: (issuedAt) => expiryOf(issuedAt, course.certificate_validity_months),
+        });
+        if (reserved) return present(await finish(reserved));
+        if (attempt >= RESERVE_ATTEMPTS) throw new Error('Could not reserve a certificate');
+      }
+    },
+
+    async mine(user: Actor): Promise<CertificateView[]> {
+      return (await repo.mine(user.id)).map(present);
+    },
+
+    /** The stored PDF of a certificate its holder (or an administrator) asks for. */
+    async pdf(user: Actor, id: string): Promise<FileToServe> {
+      const row = await repo.findById(id);
+      if (!row || row.pdf_blob_key === null || !mayManage(user, { ownerId: row.user_id }))
+        throw notFound('No such certificate.');
+      return {
+        key: row.pdf_blob_key,
+        size: Number(row.pdf_size),
+        mime: 'application/pdf',
+        // The SHA-256 of the bytes stored at issue: a strong validator for ever.
+        etag: row.pdf_sha256 as string,
+        disposition: 'attachment',
+        fileName: `certificate-${row.code}.pdf`,
+      };
+    },
+
+    /** What anyone may know from a code; null for an unknown (or malformed) one. */
+    async verify(input: string): Promise<VerificationView | null> {
+      const code = normalizeCode(input);
+      if (!code) return null;
+      const row = await repo.findByCode(code);
+      return row ? verification(row) : null;
+    },
+
+    /** A PDF someone holds: issued here exactly as it is, or not. */
+    async verifyPdf(bytes: Buffer): Promise<VerificationView | null> {
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const row = await repo.findBySha256(sha256);
+      return row ? verification(row) : null;
+    },
+
+    async search(query: string): Promise<AdminCertificateView[]> {
+      return (await repo.search(query)).map(presentAdmin);
+    },
+
+    async revoke(actor: Actor, id: string, reason: string): Promise<AdminCertificateView> {
+      const row = await repo.findById(id);
+      if (!row || row.pdf_blob_key === null) throw notFound('No such certificate.');
+      if (!(await repo.revoke(id, reason, actor.id, now())))
+        throw conflict('This certificate is already revoked.', 'already_revoked');
+      return this.adminView(id);
+    },
+
+    /**
+     * A new certificate in place of this one: the holder's current name and the course's current
+     * template, the rest (course, version, score, completion, expiry) as the old one certified.
+     * The old one is revoked ("re-issued as …") unless it already was.
+     */
+    async reissue(actor: Actor, id: string): Promise<AdminCertificateView> {
+      const old = await repo.findById(id);
+      if (!old || old.pdf_blob_key === null) throw notFound('No such certificate.');
+      const holder = await repo.holder(old.user_id);
+      if (!holder) throw notFound('No such certificate.');
+      const s = JSON.parse(old.snapshot) as CertificateSnapshot;
+      const latest = await repo.latestOfVersion(old.user_id, old.course_id, old.version);
+      const reserved = await reserve({
+        userId: old.user_id,
+        courseId: old.course_id,
+        version: old.version,
+        cycle: (latest?.cycle ?? old.cycle) + 1,
+        previousId: old.id,
+        completedAt: old.completed_at,
+        holderName: holder.display_name,
+        score: s.score,
+        expiresAt: () => old.expires_at,
+      });
+      if (!reserved) throw conflict('This certificate was re-issued meanwhile. Reload to see the new one.', 'reissued');
+      if (old.revoked_at === null) await repo.revoke(old.id, `Re-issued as ${reserved.code}`, actor.id, now());
+      const issued = await finish(reserved);
+      return this.adminView(issued.id);
+    },
+
+    async adminView(id: string): Promise<AdminCertificateView> {
+      const row = await repo.findById(id);
+      if (!row) throw notFound('No such certificate.');
+      const holder = await repo.holder(row.user_id);
+      return presentAdmin({ ...row, holder_email: holder?.email ?? '', holder_name: holder?.display_name ?? '' });
+    },
+
+    async settings(actor: Actor, courseId: string): Promise<CertificateSettings> {
+      const course = await settingsOf(courseId);
+      if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
+      return {
+        validityMonths: course.certificate_validity_months,
+        template: parseTemplate(course.certificate_template),
+      };
+    },
+
+    /**
+     * A sample certificate in this template for the course's author (settings not saved yet): the
+     * author's name, the latest version, a made-up code that verifies nothing. Nothing is stored.
+     */
+    async preview(
+      actor: Actor & { displayName: string },
+      courseId: string,
+      template: CertificateTemplate,
+    ): Promise<Uint8Array> {
+      const course = await settingsOf(courseId);
+      if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
+      const facts = await repo.courseVersion(courseId, course.latest_version);
+      if (!facts) throw notFound('No such course.');
+      const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
+      const at = now();
+      const code = 'PREV1EW0000000000000000000';
+      const snapshot: CertificateSnapshot = {
+        holderName: actor.displayName,
+        courseTitle: facts.title,
+        version: course.latest_version,
+        versionLabel: content.basics?.versionLabel ?? '',
+        score: null,
+        completedAt: new Date(at).toISOString(),
+        issuedAt: new Date(at).toISOString(),
+        expiresAt: iso(expiryOf(at, course.certificate_validity_months)),
+        code,
+      };
+      const logo = template.logo === 'cover' ? await deps.courseLogo(courseId, course.latest_version) : null;
+      return deps.render(snapshot, template, { fonts: deps.fonts(), verifyUrl: verifyUrl(code), logo });
+    },
+
+    /** Applies to certificates issued from now on; issued ones keep their dates and look. */
+    async saveSettings(actor: Actor, courseId: string, settings: CertificateSettings): Promise<CertificateSettings> {
+      const course = await settingsOf(courseId);
+      if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
+      await repo.saveSettings(courseId, settings.validityMonths, JSON.stringify(settings.template), now());
+      return settings;
+    },
+  };
+}
+
+export type CertificatesService = ReturnType<typeof createCertificatesService>;

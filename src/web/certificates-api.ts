@@ -1,0 +1,86 @@
+// Certificates from the browser: the learner's own (list, PDF link), public verification by code
+// and by uploaded PDF (works signed out), administrators' search, revoke and re-issue, and a
+// course's certificate settings.
+import type {
+  AdminCertificateView,
+  CertificateSettings,
+  CertificateView,
+  VerificationView,
+} from '../shared/certificates.ts';
+import { ApiError, getCsrfToken, request } from './api.ts';
+
+export type VerifyUploadAnswer =
+  | { issuedHere: true; certificate: VerificationView }
+  | { issuedHere: false; message: string };
+
+export const certificatesApi = {
+  mine: () => request<{ certificates: CertificateView[] }>('GET', '/api/certificates'),
+  /** Null for a code that was not issued here (404). */
+  verify: async (code: string): Promise<VerificationView | null> => {
+    try {
+      return (await request<{ certificate: VerificationView }>('GET', `/api/verify/${encodeURIComponent(code)}`))
+        .certificate;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  },
+  /** The PDF goes as the raw body; only its hash is compared, nothing is kept. */
+  verifyUpload: async (file: File): Promise<VerifyUploadAnswer> => {
+    const response = await fetch('/api/verify/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf', accept: 'application/json', 'x-csrf-token': await getCsrfToken() },
+      credentials: 'same-origin',
+      body: file,
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok)
+      throw new ApiError(
+        response.status,
+        data ?? { error: 'http_error', message: `The server answered ${response.status}.` },
+      );
+    return data as VerifyUploadAnswer;
+  },
+  search: (q: string) =>
+    request<{ certificates: AdminCertificateView[] }>('GET', `/api/admin/certificates?q=${encodeURIComponent(q)}`),
+  revoke: (id: string, reason: string) =>
+    request<{ certificate: AdminCertificateView }>('POST', `/api/admin/certificates/${encodeURIComponent(id)}/revoke`, {
+      reason,
+    }),
+  reissue: (id: string) =>
+    request<{ certificate: AdminCertificateView }>(
+      'POST',
+      `/api/admin/certificates/${encodeURIComponent(id)}/reissue`,
+      {},
+    ),
+  settings: (courseId: string) =>
+    request<{ settings: CertificateSettings }>(
+      'GET',
+      `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`,
+    ),
+  /** A sample PDF in this template (the settings need not be saved). */
+  preview: async (courseId: string, template: CertificateSettings['template']): Promise<Blob> => {
+    const response = await fetch(`/api/courses/${encodeURIComponent(courseId)}/certificate-preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await getCsrfToken() },
+      credentials: 'same-origin',
+      body: JSON.stringify(template),
+    });
+    if (!response.ok) {
+      const data = await response.json().catch(() => null);
+      throw new ApiError(
+        response.status,
+        data ?? { error: 'http_error', message: `The server answered ${response.status}.` },
+      );
+    }
+    return response.blob();
+  },
+  saveSettings: (courseId: string, settings: CertificateSettings) =>
+    request<{ settings: CertificateSettings }>(
+      'PUT',
+      `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`,
+      settings,
+    ),
+};
+
+export const certificatePdfUrl = (id: string) => `/api/certificates/${encodeURIComponent(id)}/pdf`;
