@@ -94,7 +94,14 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   const enrolment = createEnrolmentService({ db, enrolment: createEnrolmentRepository(db), courses: courseRows });
   const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
   const quizTransfer = createQuizTransferService({ drafts, draftRows, assets, assetRows, courses, blobStore });
-  const attempts = createAttemptsService({ db, attempts: createAttemptsRepository(db), queue, graceMs: config.attempts.graceMs });
+  // Passing the test may complete the course: learning decides and records it once.
+  const attempts = createAttemptsService({
+    db,
+    attempts: createAttemptsRepository(db, config.database.dialect),
+    queue,
+    graceMs: config.attempts.graceMs,
+    completion: learning,
+  });
 
   const blobDeletion = createBlobDeletion({ db, blobStore });
   const certificateRows = createCertificatesRepository(db);

@@ -14,9 +14,10 @@ import {
   questionsPerAttempt,
   reviewVisibility,
   seenCounts,
+  testResult,
 } from './attempts.ts';
 import type { Question } from './quiz.ts';
-import { gradeAttempt } from './quiz-grading.ts';
+import { gradeAttempt, passes } from './quiz-grading.ts';
 
 const pick = (q: Question, ...indexes: number[]) => indexes.map((i) => q.answers[i]?.id ?? 'missing');
 const fractionOf = (q: Question, ...indexes: number[]) => gradeAttempt([q], { [q.id]: pick(q, ...indexes) }, 50).questions[0]?.fraction;
@@ -178,6 +179,22 @@ describe('time and attempts', () => {
     assert.equal(countingGrade([...attempts, { number: 4, percent: 0 }], 'average'), 47.5);
     assert.equal(countingGrade([{ number: 1, percent: 100 }, { number: 2, percent: 0 }, { number: 3, percent: 0 }], 'average'), 33.33);
     assert.equal(countingGrade([], 'highest'), null);
+  });
+
+  it('passing the test: the counting grade against the pass mark, the same rule as an attempt', () => {
+    const attempts = [
+      { number: 1, percent: 80 },
+      { number: 2, percent: 40 },
+    ];
+    assert.deepEqual(testResult(attempts, { gradingMethod: 'highest', passMarkPercent: 60 }), { percent: 80, passed: true });
+    assert.deepEqual(testResult(attempts, { gradingMethod: 'last', passMarkPercent: 60 }), { percent: 40, passed: false });
+    assert.deepEqual(testResult(attempts, { gradingMethod: 'average', passMarkPercent: 60 }), { percent: 60, passed: true });
+    assert.equal(testResult([], { gradingMethod: 'highest', passMarkPercent: 0 }), null);
+    // Exactly the pass mark passes, for an attempt as for the test.
+    assert.equal(passes(60, 60), true);
+    assert.equal(passes(59.99, 60), false);
+    const q = question('single', [1, 0]);
+    assert.equal(gradeAttempt([q], { [q.id]: pick(q, 0) }, 100).passed, passes(100, 100));
   });
 });
 

@@ -14,7 +14,7 @@ import {
   type TestSet,
   allQuestions,
 } from './quiz.ts';
-import { answerOrder, drawQuestions, seededRandom } from './quiz-grading.ts';
+import { answerOrder, drawQuestions, passes, seededRandom } from './quiz-grading.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Layout: which questions, in which order, with which answer order. Fixed when the attempt starts.
@@ -210,6 +210,19 @@ export function countingGrade(attempts: readonly GradedAttempt[], method: Gradin
   }
 }
 
+/**
+ * The learner's result for the test: the counting grade by the test's grading method, and whether
+ * it passes (null before any graded attempt). Both the attempts (the learner's overview) and the
+ * course's completion (learning) decide "passed the test" with this function.
+ */
+export function testResult(
+  attempts: readonly GradedAttempt[],
+  settings: Pick<QuizSettings, 'gradingMethod' | 'passMarkPercent'>,
+): { percent: number; passed: boolean } | null {
+  const percent = countingGrade(attempts, settings.gradingMethod);
+  return percent === null ? null : { percent, passed: passes(percent, settings.passMarkPercent) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Review: what a learner may see of a submitted attempt.
 
@@ -392,6 +405,8 @@ export const testOverviewSchema = z.strictObject({
   gradingMethod: z.enum(['highest', 'last', 'first', 'average']),
   layout: quizLayoutSchema,
   openAttemptId: z.string().nullable(),
+  /** The course's close date: no attempt starts after it, none runs past it. */
+  closesAt: isoDate.nullable(),
   /** The grade by the grading method, when every graded attempt's score may be shown. */
   grade: z.strictObject({ percent: z.number(), passed: z.boolean() }).nullable(),
   attempts: z.array(attemptSummaryViewSchema),

@@ -52,4 +52,6 @@ export interface LearnerProgressView {
   completedAt: string | null;
   /** When they should have finished, or null. */
   dueAt: string | null;
+  /** Their grade for the test by its grading method and whether it passes; null without a test or a graded attempt. */
+  test: { percent: number; passed: boolean } | null;
 }

@@ -58,6 +58,14 @@ export interface AttemptGrade {
 }
 
 /**
+ * Whether a grade (percent, 0–100) reaches the pass mark: the one rule for "passed", used for an
+ * attempt here and for the test's counting grade (attempts.ts testResult), which decides completion.
+ */
+export function passes(percent: number, passMarkPercent: number): boolean {
+  return percent >= passMarkPercent;
+}
+
+/**
  * Grades an attempt: every question is worth one mark. `responses` maps question id → chosen
  * answer ids; unanswered questions score 0. An attempt with no questions cannot be passed.
  */
@@ -72,7 +80,7 @@ export function gradeAttempt(
   const score = graded.reduce((sum, g) => sum + g.fraction, 0);
   const maxScore = questions.length;
   const percent = maxScore === 0 ? 0 : Math.round((score / maxScore) * 100 * 100) / 100;
-  return { score, maxScore, percent, passed: maxScore > 0 && percent >= passMarkPercent, questions: graded };
+  return { score, maxScore, percent, passed: maxScore > 0 && passes(percent, passMarkPercent), questions: graded };
 }
 
 /** A shuffled copy (Fisher–Yates); the input is left alone. */

@@ -70,6 +70,11 @@ export const quizSettingsSchema = z.object({
   layout: quizLayoutSchema.default('one-per-page'),
   /** null = a new attempt may start as soon as the previous one is submitted. */
   minutesBetweenAttempts: z.int().min(1).max(525_600).nullable().default(null),
+  /**
+   * The course's close date (ISO, UTC): no attempt starts after it and every attempt's deadline is
+   * at most this. null = the course does not close.
+   */
+  closesAt: z.iso.datetime().nullable().default(null),
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 

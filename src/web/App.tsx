@@ -13,7 +13,9 @@ import { ResultPage } from './routes/attempts/ResultPage.tsx';
 import { AdminCertificatesPage } from './routes/certificates/AdminCertificatesPage.tsx';
 import { MyCertificatesPage } from './routes/certificates/MyCertificatesPage.tsx';
 import { VerifyPage } from './routes/certificates/VerifyPage.tsx';
+import { AuthorAttemptPage } from './routes/courses/AuthorAttemptPage.tsx';
 import { CatalogPage } from './routes/courses/CatalogPage.tsx';
+import { CourseAttemptsPage } from './routes/courses/CourseAttemptsPage.tsx';
 import { CoursePage } from './routes/courses/CoursePage.tsx';
 import { PlayerPage } from './routes/courses/PlayerPage.tsx';
 import { ErrorPage } from './routes/ErrorPage.tsx';
@@ -60,6 +62,8 @@ const router = createBrowserRouter([
               { path: 'files', element: <FilesPage /> },
               { path: 'files/:id', element: <FileViewerPage /> },
               { path: 'drafts/:id/:step?', element: <WizardPage /> },
+              { path: 'courses/:id/attempts', element: <CourseAttemptsPage /> },
+              { path: 'courses/:id/attempts/:attemptId', element: <AuthorAttemptPage /> },
             ],
           },
           {

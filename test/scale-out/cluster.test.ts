@@ -10,6 +10,7 @@ import { createDatabase, type Database } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
 import { createPgBossJobQueue } from '../../src/server/jobs/pgboss.ts';
 import type { JobQueue } from '../../src/server/jobs/queue.ts';
+import { category, question, testSet } from '../../src/server/quizzes/testkit.ts';
 import { createS3BlobStore } from '../../src/server/storage/s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/server/testing/databases.ts';
 import { type LocalS3, startLocalS3 } from '../../src/server/testing/s3.ts';
@@ -49,6 +50,8 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
       SESSION_SECRET: 'a shared secret for every web node of the cluster',
       PASSWORD_SCRYPT_LOG_N: '12',
       WORKER_CONCURRENCY: '4',
+      // A test attempt left open is submitted 1 s after its deadline (the last test below).
+      ATTEMPT_GRACE_SECONDS: '1',
     };
     db = createDatabase(testDb.config);
     await migrateToLatest(db);
@@ -215,5 +218,116 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     const original = await admin.request(webA.url as string, 'GET', `/api/assets/${id}/original`);
     const bytes = Buffer.from(await original.arrayBuffer());
     assert.equal(createHash('sha256').update(bytes).digest('hex'), createHash('sha256').update(content).digest('hex'));
+  });
+
+  it('submits and grades on a worker a test attempt whose deadline passed with the browser closed', async () => {
+    // Its own administrator's session: set up here when this test runs alone.
+    const ops = new HttpClient();
+    const credentials = { email: 'ops@example.org', displayName: 'Ops', password: 'correct horse battery staple' };
+    if ((await ops.request(webA.url as string, 'POST', '/api/setup', credentials)).status !== 201) {
+      const login = await ops.request(webA.url as string, 'POST', '/api/auth/login', { email: credentials.email, password: credentials.password });
+      assert.equal(login.status, 200);
+    }
+    const created = async (email: string, role: string) => {
+      const r = await ops.request(webA.url as string, 'POST', '/api/admin/users', {
+        email,
+        displayName: email,
+        role,
+        password: 'correct horse battery staple',
+      });
+      const text = await r.text();
+      assert.equal(r.status, 201, text);
+      return (JSON.parse(text) as { user: { id: string } }).user.id;
+    };
+    const authorId = await created('teacher@example.org', 'author');
+    await created('pupil@example.org', 'learner');
+    const signedIn = async (email: string) => {
+      const client = new HttpClient();
+      const login = await client.request(webA.url as string, 'POST', '/api/auth/login', {
+        email,
+        password: 'correct horse battery staple',
+      });
+      assert.equal(login.status, 200);
+      return client;
+    };
+    const [teacher, pupil] = [await signedIn('teacher@example.org'), await signedIn('pupil@example.org')];
+    // A published course with a one-question test and a one-minute limit, written directly.
+    const at = Date.now();
+    const courseId = crypto.randomUUID();
+    const q = question('single', [1, 0]);
+    const [questionId, rightId] = [q.id, q.answers[0]?.id as string];
+    const test = testSet([category([q])], { timeLimitMinutes: 1, passMarkPercent: 50 });
+    const basics = {
+      title: 'Cluster test',
+      versionLabel: '',
+      shortDescription: '',
+      topics: [],
+      language: 'en',
+      coverAssetId: null,
+    };
+    await db
+      .insertInto('courses')
+      .values({ id: courseId, owner_id: authorId, latest_version: 1, created_at: at, updated_at: at })
+      .execute();
+    await db
+      .insertInto('course_versions')
+      .values({
+        course_id: courseId,
+        version: 1,
+        title: 'Cluster test',
+        content: JSON.stringify({ basics, files: [], test }),
+        source_draft_id: crypto.randomUUID(),
+        published_by: authorId,
+        published_at: at,
+      })
+      .execute();
+    assert.equal((await pupil.request(webA.url as string, 'POST', `/api/courses/${courseId}/enrolment`)).status, 200);
+    const started = await pupil.request(webA.url as string, 'POST', `/api/courses/${courseId}/attempts`);
+    assert.equal(started.status, 201, await started.clone().text());
+    const attemptId = ((await started.json()) as { attempt: { id: string } }).attempt.id;
+    const saved = await pupil.request(webB.url as string, 'PUT', `/api/attempts/${attemptId}/answers/${questionId}`, {
+      sequence: 1,
+      answerIds: [rightId],
+    });
+    assert.equal(saved.status, 200);
+    // The browser is gone. Its minute is up (it started 61 s ago): the author's accommodation change,
+    // on the other web node, requeues the deadline job for now + the 1 s grace; a worker runs it.
+    await db
+      .updateTable('quiz_attempts')
+      .set({ started_at: Date.now() - 61_000 })
+      .where('id', '=', attemptId)
+      .execute();
+    const userId = (
+      await db.selectFrom('users').select('id').where('email', '=', 'pupil@example.org').executeTakeFirstOrThrow()
+    ).id;
+    const put = await teacher.request(
+      webB.url as string,
+      'PUT',
+      `/api/courses/${courseId}/learners/${userId}/allowance`,
+      {
+        timeMultiplier: 1,
+        extraMinutes: 0,
+        extraAttempts: 0,
+      },
+    );
+    assert.equal(put.status, 200);
+    await waitUntil(
+      async () =>
+        (await db.selectFrom('quiz_attempts').select('state').where('id', '=', attemptId).executeTakeFirst())?.state ===
+        'submitted',
+      'a worker to submit the attempt',
+      60_000,
+    );
+    const row = await db.selectFrom('quiz_attempts').selectAll().where('id', '=', attemptId).executeTakeFirstOrThrow();
+    assert.equal(row.submitted_by, 'deadline');
+    assert.equal(row.percent, 100);
+    // Passing it completed the course (no files): recorded once, by the worker.
+    await waitUntil(
+      async () =>
+        (await db.selectFrom('course_completions').select('user_id').where('course_id', '=', courseId).execute())
+          .length === 1,
+      'the completion to be recorded',
+      30_000,
+    );
   });
 });

@@ -1,5 +1,6 @@
 // All SQL of test attempts, their answers and learners' allowances.
 import type { Kysely, Selectable } from 'kysely';
+import type { DatabaseConfig } from '../config.ts';
 import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTable } from '../db/types.ts';
 
 export type AttemptRow = Selectable<QuizAttemptsTable>;
@@ -17,7 +18,8 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export function createAttemptsRepository(db: Kysely<DB>) {
+export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect']) {
+  const postgres = dialect === 'postgres';
   return {
     isUniqueViolation,
 
@@ -67,6 +69,25 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
+    /**
+     * What deciding a save needs, the attempt taking turns with a submission as lockOwn does, but
+     * without rewriting the attempt's row (its layout is kilobytes): on PostgreSQL the row is locked
+     * (FOR UPDATE); SQLite needs no lock, as its one connection runs one transaction at a time.
+     */
+    lockForSave(id: string, userId: string, trx: Kysely<DB>): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
+      const query = trx.selectFrom('quiz_attempts').select(['id', 'state', 'deadline_at']).where('id', '=', id).where('user_id', '=', userId);
+      return (postgres ? query.forUpdate() : query).executeTakeFirst();
+    },
+
+    layoutText(id: string, trx: Kysely<DB> = db): Promise<string | undefined> {
+      return trx
+        .selectFrom('quiz_attempts')
+        .select('layout')
+        .where('id', '=', id)
+        .executeTakeFirst()
+        .then((r) => r?.layout);
+    },
+
     lock(id: string, now: number, trx: Kysely<DB>): Promise<AttemptRow | undefined> {
       return trx.updateTable('quiz_attempts').set({ updated_at: now }).where('id', '=', id).returningAll().executeTakeFirst();
     },
@@ -88,19 +109,27 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    async putAnswer(row: AnswerRow, trx: Kysely<DB>): Promise<void> {
-      await trx
+    /**
+     * Stores an answer unless the stored one has a sequence number at least as high (decideSave's
+     * rule, kept by the write itself so a save needs no read first). True when it was stored.
+     */
+    async putAnswerIfNewer(row: AnswerRow, trx: Kysely<DB>): Promise<boolean> {
+      const result = await trx
         .insertInto('quiz_attempt_answers')
         .values(row)
         .onConflict((oc) =>
-          oc.columns(['attempt_id', 'question_id']).doUpdateSet({
-            answer_ids: row.answer_ids,
-            sequence: row.sequence,
-            flagged_at: row.flagged_at,
-            saved_at: row.saved_at,
-          }),
+          oc
+            .columns(['attempt_id', 'question_id'])
+            .doUpdateSet({
+              answer_ids: row.answer_ids,
+              sequence: row.sequence,
+              flagged_at: row.flagged_at,
+              saved_at: row.saved_at,
+            })
+            .where('quiz_attempt_answers.sequence', '<', row.sequence),
         )
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
 
     allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {
@@ -110,6 +139,10 @@ export function createAttemptsRepository(db: Kysely<DB>) {
         .where('user_id', '=', userId)
         .where('course_id', '=', courseId)
         .executeTakeFirst();
+    },
+
+    allowancesOfCourse(courseId: string): Promise<AllowanceRow[]> {
+      return db.selectFrom('quiz_allowances').selectAll().where('course_id', '=', courseId).execute();
     },
 
     async putAllowance(row: AllowanceRow, trx: Kysely<DB> = db): Promise<void> {

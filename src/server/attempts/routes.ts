@@ -50,7 +50,7 @@ export function registerAttemptRoutes(app: FastifyInstance, deps: { attempts: At
   // The course's author and admins.
   app.get('/api/courses/:id/attempts', { config: { access: AUTHORS } }, async (request) => {
     const { id } = parseInput(courseParams, request.params);
-    return { attempts: await attempts.listForCourse(me(request.user), id) };
+    return attempts.listForCourse(me(request.user), id);
   });
 
   app.post('/api/attempts/:id/reopen', { config: { access: AUTHORS } }, async (request) => {

@@ -6,12 +6,12 @@ import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   type Allowance,
+  type AttemptLayout,
   type AttemptView,
   acceptsUntil,
   allowanceSchema,
   attemptDeadline,
   attemptsLeft,
-  countingGrade,
   decideSave,
   drawLayout,
   NO_ALLOWANCE,
@@ -23,7 +23,9 @@ import {
   seenCounts,
   type TestOverview,
   testOverviewSchema,
+  testResult,
 } from '../../shared/attempts.ts';
+import type { AuthorAttemptView, CourseAttemptRow, CourseAttemptsView } from '../../shared/attempts-admin.ts';
 import { allQuestions, type Question, type TestSet } from '../../shared/quiz.ts';
 import { gradeAttempt } from '../../shared/quiz-grading.ts';
 import { parseContent } from '../courses/service.ts';
@@ -38,29 +40,15 @@ import type { AllowanceRow, AttemptRow, AttemptsRepository } from './repository.
 const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
 const TEST_CACHE_SIZE = 200;
+/** Parsed layouts of attempts being answered (about 5 kB each). */
+const LAYOUT_CACHE_SIZE = 5_000;
 
-export interface AuthorAttemptView {
-  attempt: AttemptView;
-  learner: { id: string; displayName: string; email: string };
-  /** Seconds from start to submission; null while open. */
-  timeTakenSeconds: number | null;
-}
-
-export interface CourseAttemptRow {
-  id: string;
-  learner: { id: string; displayName: string; email: string };
-  number: number;
-  state: 'open' | 'submitted';
-  startedAt: string;
-  deadline: string | null;
-  submittedAt: string | null;
-  submittedBy: 'learner' | 'deadline' | null;
-  timeTakenSeconds: number | null;
-  percent: number | null;
-  passed: boolean | null;
-}
+export type { AuthorAttemptView, CourseAttemptRow };
 
 const noSuchAttempt = () => notFound('No such attempt.');
+/** The course's close date (epoch ms), or null. */
+const closesAtOf = (testSet: TestSet): number | null =>
+  testSet.settings.closesAt === null ? null : Date.parse(testSet.settings.closesAt);
 /** The kind of error each refusal of a save stands for. */
 const SAVE_REFUSAL_KINDS: Record<400 | 404 | 409, DomainErrorKind> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
 
@@ -69,11 +57,14 @@ export function createAttemptsService(deps: {
   attempts: AttemptsRepository;
   queue: Pick<JobQueue, 'enqueue'>;
   graceMs: number;
+  /** Told after each submission: passing the test may complete the course (learning records it once). */
+  completion?: { testSubmitted(attempt: { userId: string; courseId: string; version: number }): Promise<unknown> };
   now?: () => number;
 }) {
   const { db, attempts: repo, graceMs } = deps;
   const now = deps.now ?? Date.now;
   const tests = new Map<string, { testSet: TestSet; byId: Map<string, Question> }>();
+  const layouts = new Map<string, AttemptLayout>();
 
   async function testOf(courseId: string, version: number) {
     const key = `${courseId}:${version}`;
@@ -106,7 +97,25 @@ export function createAttemptsService(deps: {
     );
   }
 
-  const overdue = (row: AttemptRow, at = now()) => {
+  /**
+   * An attempt's layout, parsed once: it is fixed when the attempt starts (a reopened attempt keeps
+   * it), so each answer save need not read and parse it again.
+   */
+  async function layoutOf(attemptId: string, trx: Kysely<DB>): Promise<AttemptLayout> {
+    const cached = layouts.get(attemptId);
+    if (cached) return cached;
+    const text = await repo.layoutText(attemptId, trx);
+    if (text === undefined) throw noSuchAttempt();
+    return remember(attemptId, parseLayout({ layout: text }));
+  }
+
+  function remember(attemptId: string, layout: AttemptLayout): AttemptLayout {
+    if (layouts.size >= LAYOUT_CACHE_SIZE) layouts.delete(layouts.keys().next().value as string);
+    layouts.set(attemptId, layout);
+    return layout;
+  }
+
+  const overdue = (row: Pick<AttemptRow, 'state' | 'deadline_at'>, at = now()) => {
     const due = acceptsUntil(row.deadline_at, graceMs);
     return row.state === 'open' && due !== null && at > due;
   };
@@ -132,7 +141,8 @@ export function createAttemptsService(deps: {
     const found = await repo.find(id);
     if (!found) return undefined;
     const { testSet, byId } = await testOf(found.course_id, found.version);
-    return db.transaction().execute(async (trx) => {
+    let submittedNow = false;
+    const result = await db.transaction().execute(async (trx) => {
       const at = now();
       const row = userId ? await repo.lockOwn(id, userId, at, trx) : await repo.lock(id, at, trx);
       if (!row || row.state === 'submitted') return row;
@@ -152,8 +162,17 @@ export function createAttemptsService(deps: {
         updated_at: at,
       };
       await repo.update(id, values, trx);
+      submittedNow = true;
       return { ...row, ...values };
     });
+    // After the commit: completion reads the graded attempts. A crash in between is caught up by
+    // the deadline job or the learner's next look at their progress (learning.view).
+    if (submittedNow && result) await courseMayBeComplete(result);
+    return result;
+  }
+
+  async function courseMayBeComplete(row: Pick<AttemptRow, 'user_id' | 'course_id' | 'version'>): Promise<void> {
+    await deps.completion?.testSubmitted({ userId: row.user_id, courseId: row.course_id, version: row.version });
   }
 
   /** A learner's attempts, with any open one past deadline + grace submitted first. */
@@ -209,9 +228,9 @@ export function createAttemptsService(deps: {
       const visibilities = await Promise.all(rows.map((r) => visibilityFor(r, rows, testSet, allowance)));
       const graded = rows.filter((r) => r.state === 'submitted' && r.percent !== null);
       const scoresShown = graded.every((r) => visibilities[rows.indexOf(r)]?.score);
-      const percent = countingGrade(
+      const result = testResult(
         graded.map((r) => ({ number: r.number, percent: r.percent as number })),
-        s.gradingMethod,
+        s,
       );
       const lastSubmitted = Math.max(...rows.map((r) => r.submitted_at ?? 0), 0);
       const next = nextStartAt(lastSubmitted || null, s.minutesBetweenAttempts);
@@ -232,7 +251,8 @@ export function createAttemptsService(deps: {
         gradingMethod: s.gradingMethod,
         layout: s.layout,
         openAttemptId: rows.find((r) => r.state === 'open')?.id ?? null,
-        grade: percent !== null && scoresShown ? { percent, passed: percent >= s.passMarkPercent } : null,
+        closesAt: s.closesAt,
+        grade: result !== null && scoresShown ? result : null,
         attempts: rows.map((r, i) => presentSummary(r, visibilities[i] ?? FULL_VISIBILITY)),
       });
     },
@@ -261,6 +281,13 @@ export function createAttemptsService(deps: {
           retryAfterSeconds: seconds,
         });
       }
+      const closesAt = closesAtOf(testSet);
+      if (closesAt !== null && at >= closesAt) {
+        throw conflict(
+          `This test closed on ${new Date(closesAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+          'test_closed',
+        );
+      }
       const seed = randomInt(0, 2 ** 31);
       const layout = drawLayout(testSet, seed, seenCounts(rows.map(parseLayout)));
       const row: AttemptRow = {
@@ -273,7 +300,7 @@ export function createAttemptsService(deps: {
         seed,
         layout: JSON.stringify(layout),
         started_at: at,
-        deadline_at: attemptDeadline({ startedAt: at, timeLimitMinutes: s.timeLimitMinutes, allowance }),
+        deadline_at: attemptDeadline({ startedAt: at, timeLimitMinutes: s.timeLimitMinutes, allowance, closesAt }),
         submitted_at: null,
         submitted_by: null,
         score: null,
@@ -295,6 +322,7 @@ export function createAttemptsService(deps: {
         if (!other) throw err;
         return { attempt: await learnerView(other), created: false };
       }
+      remember(row.id, layout);
       return { attempt: await learnerView(row), created: true };
     },
 
@@ -320,20 +348,20 @@ export function createAttemptsService(deps: {
     ): Promise<SaveAnswerResult> {
       const result = await db.transaction().execute(async (trx) => {
         const at = now();
-        const row = await repo.lockOwn(attemptId, user.id, at, trx);
+        const row = await repo.lockForSave(attemptId, user.id, trx);
         if (!row) throw noSuchAttempt();
-        const stored = await repo.answer(attemptId, questionId, trx);
+        // Whether this save is accepted (decideSave); whether it is newer than the stored answer is
+        // decided by the write itself, the same rule (a higher sequence wins), with no read before it.
         const decision = decideSave({
           state: row.state,
           deadlineAt: row.deadline_at,
-          layout: parseLayout(row),
-          stored,
+          layout: await layoutOf(attemptId, trx),
+          stored: undefined,
           save: { questionId, answerIds: body.answerIds, sequence: body.sequence },
           now: at,
           graceMs,
         });
         if (!decision.ok) throw new DomainError(SAVE_REFUSAL_KINDS[decision.status], decision.code, decision.message);
-        if (!decision.apply && stored) return { row, answer: stored, applied: false, at };
         const answer = {
           attempt_id: attemptId,
           question_id: questionId,
@@ -342,8 +370,10 @@ export function createAttemptsService(deps: {
           flagged_at: body.flagged ? at : null,
           saved_at: at,
         };
-        await repo.putAnswer(answer, trx);
-        return { row, answer, applied: true, at };
+        if (await repo.putAnswerIfNewer(answer, trx)) return { row, answer, applied: true, at };
+        // A newer answer (or this one again) is stored: it stays, and the page is told which.
+        const stored = await repo.answer(attemptId, questionId, trx);
+        return { row, answer: stored ?? answer, applied: false, at };
       });
       return saveAnswerResultSchema.parse({
         questionId,
@@ -369,15 +399,23 @@ export function createAttemptsService(deps: {
     /** The deadline job: submits the attempt if it is still open at deadline + grace. */
     async submitOverdue(attemptId: string): Promise<void> {
       const row = await repo.find(attemptId);
-      if (row?.state !== 'open') return;
-      await submitRow(attemptId, 'deadline');
+      if (!row) return;
+      if (row.state === 'open') await submitRow(attemptId, 'deadline');
+      // A retry after a failed completion check (or a learner's own submission) checks it again: it records once.
+      else await courseMayBeComplete(row);
     },
 
     /** Every attempt at a course's test, for its author and admins. */
-    async listForCourse(user: UserRow, courseId: string): Promise<CourseAttemptRow[]> {
+    async listForCourse(user: UserRow, courseId: string): Promise<CourseAttemptsView> {
       await requireManager(user, courseId);
       const rows = await repo.ofCourse(courseId, COURSE_LIST_LIMIT);
-      return rows.map((r) => ({
+      const allowances = Object.fromEntries(
+        (await repo.allowancesOfCourse(courseId)).map((a) => [
+          a.user_id,
+          { timeMultiplier: a.time_multiplier, extraMinutes: a.extra_minutes, extraAttempts: a.extra_attempts },
+        ]),
+      );
+      const attempts: CourseAttemptRow[] = rows.map((r) => ({
         id: r.id,
         learner: { id: r.user_id, displayName: r.display_name, email: r.email },
         number: r.number,
@@ -390,6 +428,7 @@ export function createAttemptsService(deps: {
         percent: r.percent,
         passed: r.passed === null ? null : r.passed === 1,
       }));
+      return { attempts, allowances };
     },
 
     /**
@@ -406,8 +445,16 @@ export function createAttemptsService(deps: {
           const row = await repo.lock(attemptId, at, trx);
           if (!row) throw noSuchAttempt();
           if (row.state !== 'submitted') throw conflict('This attempt is still open.');
+          const closesAt = closesAtOf(testSet);
+          if (closesAt !== null && at >= closesAt)
+            throw conflict('The course has closed: a reopened attempt would have no time.', 'test_closed');
           const allowance = await allowanceOf(row.user_id, row.course_id, trx);
-          const deadline = attemptDeadline({ startedAt: at, timeLimitMinutes: testSet.settings.timeLimitMinutes, allowance });
+          const deadline = attemptDeadline({
+            startedAt: at,
+            timeLimitMinutes: testSet.settings.timeLimitMinutes,
+            allowance,
+            closesAt,
+          });
           await repo.update(
             attemptId,
             {
@@ -465,7 +512,12 @@ export function createAttemptsService(deps: {
         await repo.putAllowance(row, trx);
         const open = (await repo.ofLearner(learnerId, courseId, trx)).find((r) => r.state === 'open');
         if (!open || !test || open.version !== openBefore?.version) return;
-        const deadline = attemptDeadline({ startedAt: open.started_at, timeLimitMinutes: test.testSet.settings.timeLimitMinutes, allowance });
+        const deadline = attemptDeadline({
+          startedAt: open.started_at,
+          timeLimitMinutes: test.testSet.settings.timeLimitMinutes,
+          allowance,
+          closesAt: closesAtOf(test.testSet),
+        });
         if (deadline === open.deadline_at) return;
         await repo.update(open.id, { deadline_at: deadline, updated_at: at }, trx);
         await scheduleDeadline({ id: open.id, deadline_at: deadline }, trx);

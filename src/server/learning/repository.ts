@@ -14,6 +14,14 @@ export interface EnrolmentRow {
   last_activity_at: number | null;
 }
 
+/** A submitted attempt's grade, as completion needs it. */
+export interface GradedAttemptRow {
+  user_id: string;
+  version: number;
+  number: number;
+  percent: number;
+}
+
 /** One learner of a course, for its author. */
 export interface LearnerRow extends EnrolmentRow {
   display_name: string;
@@ -287,6 +295,32 @@ export function createLearningRepository(db: Kysely<DB>) {
         .where('user_id', '=', userId)
         .where('done_at', 'is not', null)
         .execute();
+    },
+
+    /** A learner's graded attempts at the test of one version (what decides whether they passed it). */
+    gradedAttempts(userId: string, courseId: string, version: number): Promise<GradedAttemptRow[]> {
+      return db
+        .selectFrom('quiz_attempts')
+        .select(['user_id', 'version', 'number', 'percent'])
+        .where('user_id', '=', userId)
+        .where('course_id', '=', courseId)
+        .where('version', '=', version)
+        .where('state', '=', 'submitted')
+        .where('percent', 'is not', null)
+        .execute() as Promise<GradedAttemptRow[]>;
+    },
+
+    /** The graded attempts of the given learners of a course (for the author's list). */
+    async gradedAttemptsOfLearners(courseId: string, userIds: readonly string[]): Promise<GradedAttemptRow[]> {
+      if (userIds.length === 0) return [];
+      return db
+        .selectFrom('quiz_attempts')
+        .select(['user_id', 'version', 'number', 'percent'])
+        .where('course_id', '=', courseId)
+        .where('user_id', 'in', userIds)
+        .where('state', '=', 'submitted')
+        .where('percent', 'is not', null)
+        .execute() as Promise<GradedAttemptRow[]>;
     },
 
     /** Progress rows of the given learners of a course (for the author's list). */

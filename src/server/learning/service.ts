@@ -17,7 +17,8 @@ import {
   type PlayedRange,
   type ProgressReport,
 } from '../../shared/progress.ts';
-import { allQuestions } from '../../shared/quiz.ts';
+import { type GradedAttempt, testResult } from '../../shared/attempts.ts';
+import { allQuestions, type QuizSettings } from '../../shared/quiz.ts';
 import { presentAsset } from '../assets/presenter.ts';
 import type { AssetsRepository } from '../assets/repository.ts';
 import { parseContent } from '../courses/service.ts';
@@ -27,13 +28,14 @@ import { conflict, notFound } from '../errors.ts';
 import { mayManage } from '../policies.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { UserRow } from '../users/repository.ts';
-import type { EnrolmentRow, LearningRepository, ProgressRow } from './repository.ts';
+import type { EnrolmentRow, GradedAttemptRow, LearningRepository, ProgressRow } from './repository.ts';
 
 /** A course version's files as the rules need them. Versions are immutable; the files' measures may still change. */
 interface Curriculum {
   items: { assetId: string; required: boolean; measure: ItemMeasure }[];
   byId: Map<string, ItemMeasure>;
-  hasTest: boolean;
+  /** What decides passing the version's test; null without a test. */
+  test: Pick<QuizSettings, 'gradingMethod' | 'passMarkPercent'> | null;
   ownerId: string;
 }
 
@@ -121,7 +123,10 @@ export function createLearningService(deps: {
     return {
       items,
       byId: new Map(items.map((i) => [i.assetId, i.measure])),
-      hasTest: settings.enabled && allQuestions(content.test.categories).length > 0,
+      test:
+        settings.enabled && allQuestions(content.test.categories).length > 0
+          ? { gradingMethod: settings.gradingMethod, passMarkPercent: settings.passMarkPercent }
+          : null,
       ownerId: course.owner_id,
     };
   }
@@ -136,11 +141,22 @@ export function createLearningService(deps: {
     return loaded;
   }
 
-  function summarize(c: Curriculum, done: (assetId: string) => boolean): CourseProgress {
+  /** The learner's result for the version's test (testResult: the same rule the attempts use); null without one. */
+  function testOutcome(c: Curriculum, graded: readonly GradedAttempt[]): { percent: number; passed: boolean } | null {
+    return c.test ? testResult(graded, c.test) : null;
+  }
+
+  /** Whether the test counts as passed for completion (true when there is no test: it then does not count). */
+  async function passedTest(userId: string, courseId: string, version: number, c: Curriculum): Promise<boolean> {
+    if (!c.test) return true;
+    return testOutcome(c, await learning.gradedAttempts(userId, courseId, version))?.passed ?? false;
+  }
+
+  function summarize(c: Curriculum, done: (assetId: string) => boolean, passed: boolean): CourseProgress {
     return courseProgress(
       c.items.map((i) => ({ assetId: i.assetId, required: i.required, state: done(i.assetId) ? 'done' : 'not_started' })),
-      // Taking the test is not built yet: a course with a test is complete once the test is passed.
-      c.hasTest ? { passed: false } : null,
+      // A course with a test is complete once its required files are done and the test is passed.
+      c.test ? { passed } : null,
     );
   }
 
@@ -157,7 +173,7 @@ export function createLearningService(deps: {
   /** Records completion once (with its job) when every file that counts is done. */
   async function completeIfDone(userId: string, courseId: string, version: number, c: Curriculum): Promise<{ progress: CourseProgress; completedAt: number | null; completedNow: boolean }> {
     const done = await learning.doneAssets(userId, courseId, version);
-    const progress = summarize(c, (id) => done.has(id));
+    const progress = summarize(c, (id) => done.has(id), await passedTest(userId, courseId, version, c));
     const existing = await learning.findCompletion(userId, courseId, version);
     if (existing || !progress.complete) return { progress, completedAt: existing?.completed_at ?? null, completedNow: false };
     const at = now();
@@ -174,7 +190,15 @@ export function createLearningService(deps: {
   }
 
   return {
-    /** The learner's progress through the version they are enrolled in. */
+    /**
+     * A test attempt was submitted (by the learner, the deadline job, or after a reopening): if the
+     * test is now passed and the required files are done, the course is complete (recorded once).
+     */
+    async testSubmitted({ userId, courseId, version }: { userId: string; courseId: string; version: number }) {
+      const c = await curriculum(courseId, version);
+      return completeIfDone(userId, courseId, version, c);
+    },
+
     /** The course-completed job: the completion it announces must exist (certificates will rely on it). */
     async confirmCompletion({ userId, courseId, version }: { userId: string; courseId: string; version: number }): Promise<void> {
       const completion = await learning.findCompletion(userId, courseId, version);
@@ -186,11 +210,17 @@ export function createLearningService(deps: {
       const c = await curriculum(courseId, enrolment.version);
       const rows = new Map((await learning.progressOf(user.id, courseId, enrolment.version)).map((r) => [r.asset_id, r]));
       const items = c.items.map((i) => present(i.assetId, i.measure, factsOf(rows.get(i.assetId))));
+      let completion = await learning.findCompletion(user.id, courseId, enrolment.version);
+      const passed = completion !== undefined || (await passedTest(user.id, courseId, enrolment.version, c));
       const progress = courseProgress(
         items.map((i, n) => ({ assetId: i.assetId, required: c.items[n]?.required ?? false, state: i.state })),
-        c.hasTest ? { passed: false } : null,
+        c.test ? { passed } : null,
       );
-      const completion = await learning.findCompletion(user.id, courseId, enrolment.version);
+      if (progress.complete && !completion) {
+        // Complete but not recorded: a submission whose completion check did not run (a crash after its commit).
+        await completeIfDone(user.id, courseId, enrolment.version, c);
+        completion = await learning.findCompletion(user.id, courseId, enrolment.version);
+      }
       const last = enrolment.last_asset_id && c.byId.has(enrolment.last_asset_id) ? enrolment.last_asset_id : null;
       // Continue where the learner was, unless that file is done: then the next one to do.
       const lastItem = last ? items.find((i) => i.assetId === last) : undefined;
@@ -202,7 +232,7 @@ export function createLearningService(deps: {
         progress,
         resumeAssetId,
         completedAt: iso(completion?.completed_at),
-        hasTest: c.hasTest,
+        hasTest: c.test !== null,
       };
     },
 
@@ -267,7 +297,9 @@ export function createLearningService(deps: {
       const done = new Set(snapshot.done);
       if (isDone) done.add(report.assetId);
       else done.delete(report.assetId);
-      const progress = summarize(c, (id) => done.has(id));
+      // A recorded completion of a version with a test means it was passed: no need to read the attempts.
+      const passed = snapshot.completedAt !== null || (await passedTest(user.id, courseId, version, c));
+      const progress = summarize(c, (id) => done.has(id), passed);
       // Read again when the snapshot may be behind: this report changed what is done, or another report on
       // the same file (the player's pause and end arrive together) may be recording the completion now.
       if (doneChanged || raced || (progress.complete && snapshot.completedAt === null)) {
@@ -282,10 +314,13 @@ export function createLearningService(deps: {
       const course = await courses.findCourse(courseId);
       if (!course || !mayManage(user, { ownerId: course.owner_id })) throw notFound('No such course.');
       const rows = await learning.learners(courseId, LEARNERS_LIMIT);
-      const progress = await learning.progressOfLearners(
-        courseId,
-        rows.map((r) => r.user_id),
-      );
+      const userIds = rows.map((r) => r.user_id);
+      const progress = await learning.progressOfLearners(courseId, userIds);
+      const gradedBy = new Map<string, GradedAttemptRow[]>();
+      for (const g of await learning.gradedAttemptsOfLearners(courseId, userIds)) {
+        const key = `${g.user_id}:${g.version}`;
+        gradedBy.set(key, [...(gradedBy.get(key) ?? []), g]);
+      }
       const doneBy = new Map<string, Set<string>>();
       for (const p of progress) {
         if (p.done_at === null) continue;
@@ -298,7 +333,8 @@ export function createLearningService(deps: {
       for (const r of rows) {
         const c = await curriculum(courseId, r.version);
         const done = doneBy.get(`${r.user_id}:${r.version}`) ?? new Set<string>();
-        const summary = summarize(c, (id) => done.has(id));
+        const test = testOutcome(c, gradedBy.get(`${r.user_id}:${r.version}`) ?? []);
+        const summary = summarize(c, (id) => done.has(id), test?.passed ?? false);
         out.push({
           userId: r.user_id,
           name: r.display_name,
@@ -311,6 +347,7 @@ export function createLearningService(deps: {
           percent: summary.percent,
           completedAt: iso(r.completed_at),
           dueAt: iso(r.due_at),
+          test,
         });
       }
       return out;
@@ -328,7 +365,8 @@ export function createLearningService(deps: {
       for (const r of rows) {
         const c = await curriculum(r.course_id, r.version);
         const done = doneBy.get(`${r.course_id}:${r.version}`) ?? new Set<string>();
-        const summary = summarize(c, (id) => done.has(id));
+        // A recorded completion means the test (if any) was passed; the dashboard reads no attempts.
+        const summary = summarize(c, (id) => done.has(id), r.completed_at !== null);
         const last = r.last_asset_id && c.byId.has(r.last_asset_id) ? r.last_asset_id : null;
         const { basics } = parseContent(r.content);
         out.push({

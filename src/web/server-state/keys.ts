@@ -20,6 +20,10 @@ export const queryKeys = {
   /** The signed-in learner's progress through a course. */
   learning: (courseId: string) => ['learning', courseId] as const,
   courseLearners: (courseId: string) => ['learning', courseId, 'learners'] as const,
+  /** A course's test attempts and allowances, for its author. */
+  courseAttempts: (courseId: string) => ['attempts-admin', courseId] as const,
+  /** One attempt in full, for the course's author. */
+  authorAttempt: (attemptId: string) => ['attempts-admin', 'attempt', attemptId] as const,
   /** A course's test as the signed-in learner sees it: the rules and their attempts. */
   testOverview: (courseId: string) => ['attempts', 'course', courseId] as const,
   /** One attempt as its reader may see it. */

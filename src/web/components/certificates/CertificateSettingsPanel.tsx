@@ -132,12 +132,16 @@ export function CertificateSettingsPanel({ courseId }: { courseId: string }) {
             />
             <ColorInput
               label="Main colour"
+              // Chromium offers an eyedropper button; it needs a name (axe: button-name).
+              eyeDropperButtonProps={{ 'aria-label': 'Pick the main colour from the screen' }}
               value={template.primaryColour}
               onChange={(value) => set({ primaryColour: value })}
               format="hex"
             />
             <ColorInput
               label="Accent colour"
+              // Chromium offers an eyedropper button; it needs a name (axe: button-name).
+              eyeDropperButtonProps={{ 'aria-label': 'Pick the accent colour from the screen' }}
               value={template.accentColour}
               onChange={(value) => set({ accentColour: value })}
               format="hex"

@@ -3,6 +3,7 @@
 // not be enrolled is named), and the learners with their progress, due date, last activity and completion.
 import {
   Alert,
+  Anchor,
   Button,
   Group,
   List,
@@ -18,7 +19,9 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { type BulkEnrolResult, parseAddressList, type SelfEnrolment } from '../../../shared/courses.ts';
+import { courseAttemptsPath } from '../../attempts-admin-api.ts';
 import { enrolmentApi } from '../../enrolment-api.ts';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
@@ -27,7 +30,16 @@ import { queryKeys } from '../../server-state/keys.ts';
 import { TableScroller } from '../TableScroller.tsx';
 import { dueState, dueText, endOfDay } from './due.ts';
 
-export function CourseLearners({ courseId, selfEnrolment }: { courseId: string; selfEnrolment: SelfEnrolment }) {
+export function CourseLearners({
+  courseId,
+  selfEnrolment,
+  hasTest,
+}: {
+  courseId: string;
+  selfEnrolment: SelfEnrolment;
+  /** The version has a test: each learner's grade, and the way to their attempts. */
+  hasTest: boolean;
+}) {
   const query = useQuery({
     queryKey: queryKeys.courseLearners(courseId),
     queryFn: () => learningApi.learners(courseId),
@@ -46,6 +58,11 @@ export function CourseLearners({ courseId, selfEnrolment }: { courseId: string; 
           <Title order={3} size="h4" id="enrolled-heading" mb="xs">
             Enrolled
           </Title>
+          {hasTest && (
+            <Anchor component={Link} to={courseAttemptsPath(courseId)} display="block" mb="xs">
+              Test attempts: answers, reopening, extra attempts and extra time
+            </Anchor>
+          )}
           {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
           {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
           {learners && learners.length > 0 && (
@@ -56,6 +73,7 @@ export function CourseLearners({ courseId, selfEnrolment }: { courseId: string; 
                     <Table.Th scope="col">Learner</Table.Th>
                     <Table.Th scope="col">Version</Table.Th>
                     <Table.Th scope="col">Progress</Table.Th>
+                    {hasTest && <Table.Th scope="col">Test</Table.Th>}
                     <Table.Th scope="col">Due</Table.Th>
                     <Table.Th scope="col">Last activity</Table.Th>
                     <Table.Th scope="col">Completed</Table.Th>
@@ -74,6 +92,11 @@ export function CourseLearners({ courseId, selfEnrolment }: { courseId: string; 
                       <Table.Td className="nowrap">
                         {l.percent}% ({l.doneCount} of {l.total} files)
                       </Table.Td>
+                      {hasTest && (
+                        <Table.Td className="nowrap">
+                          {l.test ? `${l.test.percent}% · ${l.test.passed ? 'passed' : 'not passed'}` : '—'}
+                        </Table.Td>
+                      )}
                       <Table.Td>
                         {l.dueAt ? (
                           <Text

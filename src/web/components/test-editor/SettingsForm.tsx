@@ -1,9 +1,20 @@
-// The test's settings: whether learners are offered it, pass mark, time limit, attempts, shuffling,
-// and what a learner sees after submitting.
-import { Group, Radio, SimpleGrid, Stack, Switch } from '@mantine/core';
-import { type QuizSettings, REVIEW_POLICIES, type ReviewPolicy } from '../../../shared/quiz.ts';
+// The test's settings, every one the server honours: whether learners are offered it; passing and
+// which attempt counts; attempts, the wait between them, the time limit and the course's close date;
+// how questions are shown; and what a learner sees after submitting, and when.
+import { Fieldset, NativeSelect, Radio, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
+import {
+  type GradingMethod,
+  GRADING_METHODS,
+  type QuizLayout,
+  QUIZ_LAYOUTS,
+  type QuizSettings,
+  REVIEW_POLICIES,
+  REVIEW_TIMINGS,
+  type ReviewPolicy,
+  type ReviewTiming,
+} from '../../../shared/quiz.ts';
 import { useEditor, useEditorState } from './context.tsx';
-import { NumberField } from './fields.tsx';
+import { NumberField, useBuffered } from './fields.tsx';
 
 const REVIEW_LABELS: Record<ReviewPolicy, { label: string; description: string }> = {
   nothing: { label: 'Only that it was submitted', description: 'No score, no answers.' },
@@ -22,6 +33,30 @@ const REVIEW_LABELS: Record<ReviewPolicy, { label: string; description: string }
   },
 };
 
+const TIMING_LABELS: Record<ReviewTiming, { label: string; description: string }> = {
+  immediately: { label: 'Right after submitting', description: 'As soon as the attempt is submitted.' },
+  'after-deadline': {
+    label: 'Once the attempt’s time is over',
+    description: 'At the attempt’s deadline (time limit or close date), so early finishers cannot pass on answers.',
+  },
+  'after-last-attempt': {
+    label: 'After their last attempt',
+    description: 'Only once the learner has no attempt left (never with unlimited attempts).',
+  },
+};
+
+const GRADING_LABELS: Record<GradingMethod, string> = {
+  highest: 'The highest grade',
+  last: 'The last attempt',
+  first: 'The first attempt',
+  average: 'The average of all attempts',
+};
+
+const LAYOUT_LABELS: Record<QuizLayout, { label: string; description: string }> = {
+  'one-per-page': { label: 'One question per page', description: 'With a navigator to move between questions.' },
+  'all-on-one-page': { label: 'All questions on one page', description: 'One long page; suits short tests.' },
+};
+
 export function SettingsForm() {
   const { update } = useEditor();
   const { testSet } = useEditorState();
@@ -37,63 +72,174 @@ export function SettingsForm() {
         checked={settings.enabled}
         onChange={(e) => set('enabled', e.currentTarget.checked)}
       />
-      <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <NumberField
-          label="Pass mark (%)"
-          value={settings.passMarkPercent}
-          onCommit={(value) => set('passMarkPercent', value ?? 0)}
-          min={0}
-          max={100}
-          integer={false}
-          description="The score needed to pass and get the certificate."
-        />
-        <NumberField
-          label="Time limit (minutes)"
-          value={settings.timeLimitMinutes}
-          onCommit={(value) => set('timeLimitMinutes', value)}
-          min={1}
-          max={600}
-          emptyMeans="no time limit"
-        />
-        <NumberField
-          label="Attempts allowed"
-          value={settings.attemptsAllowed}
-          onCommit={(value) => set('attemptsAllowed', value)}
-          min={1}
-          max={100}
-          emptyMeans="unlimited attempts"
-        />
-      </SimpleGrid>
-      <Group gap="xl">
-        <Switch
-          label="Shuffle the questions"
-          description="Each attempt shows the questions in its own order."
-          checked={settings.shuffleQuestions}
-          onChange={(e) => set('shuffleQuestions', e.currentTarget.checked)}
-        />
-        <Switch
-          label="Shuffle the answers"
-          description="Each attempt shows a question’s answers in its own order."
-          checked={settings.shuffleAnswers}
-          onChange={(e) => set('shuffleAnswers', e.currentTarget.checked)}
-        />
-      </Group>
-      <Radio.Group
-        label="After submitting, learners see"
-        value={settings.review}
-        onChange={(value) => set('review', value as ReviewPolicy)}
-      >
-        <Stack gap="xs" mt="xs">
-          {REVIEW_POLICIES.map((policy) => (
-            <Radio
-              key={policy}
-              value={policy}
-              label={REVIEW_LABELS[policy].label}
-              description={REVIEW_LABELS[policy].description}
+
+      <Fieldset legend="Passing">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <NumberField
+            label="Pass mark (%)"
+            value={settings.passMarkPercent}
+            onCommit={(value) => set('passMarkPercent', value ?? 0)}
+            min={0}
+            max={100}
+            integer={false}
+            description="The grade needed to pass; passing the test (with the required files done) completes the course."
+          />
+          <NativeSelect
+            label="Which attempt counts"
+            description="The learner’s grade for the test, compared with the pass mark."
+            data={GRADING_METHODS.map((m) => ({ value: m, label: GRADING_LABELS[m] }))}
+            value={settings.gradingMethod}
+            onChange={(e) => set('gradingMethod', e.currentTarget.value as GradingMethod)}
+          />
+        </SimpleGrid>
+      </Fieldset>
+
+      <Fieldset legend="Attempts and time">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <NumberField
+            label="Attempts allowed"
+            value={settings.attemptsAllowed}
+            onCommit={(value) => set('attemptsAllowed', value)}
+            min={1}
+            max={100}
+            emptyMeans="unlimited attempts"
+            description="You can grant one learner more from the course’s attempts page."
+          />
+          <NumberField
+            label="Wait between attempts (minutes)"
+            value={settings.minutesBetweenAttempts}
+            onCommit={(value) => set('minutesBetweenAttempts', value)}
+            min={1}
+            max={525_600}
+            emptyMeans="no wait"
+            description="Counted from the submission of the previous attempt."
+          />
+          <NumberField
+            label="Time limit (minutes)"
+            value={settings.timeLimitMinutes}
+            onCommit={(value) => set('timeLimitMinutes', value)}
+            min={1}
+            max={600}
+            emptyMeans="no time limit"
+            description="An attempt still open when its time is over is submitted with the answers saved. You can give one learner extra time."
+          />
+          <CloseDateField value={settings.closesAt} onCommit={(value) => set('closesAt', value)} />
+        </SimpleGrid>
+      </Fieldset>
+
+      <Fieldset legend="How questions are shown">
+        <Stack gap="md">
+          <Radio.Group label="Layout" value={settings.layout} onChange={(value) => set('layout', value as QuizLayout)}>
+            <Stack gap="xs" mt="xs">
+              {QUIZ_LAYOUTS.map((layout) => (
+                <Radio
+                  key={layout}
+                  value={layout}
+                  label={LAYOUT_LABELS[layout].label}
+                  description={LAYOUT_LABELS[layout].description}
+                />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <Switch
+              label="Shuffle the questions"
+              description="Each attempt shows the questions in its own order."
+              checked={settings.shuffleQuestions}
+              onChange={(e) => set('shuffleQuestions', e.currentTarget.checked)}
             />
-          ))}
+            <Switch
+              label="Shuffle the answers"
+              description="Each attempt shows a question’s answers in its own order."
+              checked={settings.shuffleAnswers}
+              onChange={(e) => set('shuffleAnswers', e.currentTarget.checked)}
+            />
+          </SimpleGrid>
         </Stack>
-      </Radio.Group>
+      </Fieldset>
+
+      <Fieldset legend="Review after submitting">
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
+          <Radio.Group
+            label="Learners see"
+            value={settings.review}
+            onChange={(value) => set('review', value as ReviewPolicy)}
+          >
+            <Stack gap="xs" mt="xs">
+              {REVIEW_POLICIES.map((policy) => (
+                <Radio
+                  key={policy}
+                  value={policy}
+                  label={REVIEW_LABELS[policy].label}
+                  description={REVIEW_LABELS[policy].description}
+                />
+              ))}
+            </Stack>
+          </Radio.Group>
+          <Radio.Group
+            label="From when"
+            value={settings.reviewWhen}
+            onChange={(value) => set('reviewWhen', value as ReviewTiming)}
+            error={
+              settings.reviewWhen === 'after-last-attempt' && settings.attemptsAllowed === null
+                ? 'With unlimited attempts, learners would never see the review: set the attempts allowed or choose another time.'
+                : undefined
+            }
+          >
+            <Stack gap="xs" mt="xs">
+              {REVIEW_TIMINGS.map((timing) => (
+                <Radio
+                  key={timing}
+                  value={timing}
+                  label={TIMING_LABELS[timing].label}
+                  description={TIMING_LABELS[timing].description}
+                />
+              ))}
+            </Stack>
+          </Radio.Group>
+        </SimpleGrid>
+      </Fieldset>
     </Stack>
+  );
+}
+
+/** `YYYY-MM-DDTHH:mm` in the browser's time zone, as a datetime-local input shows it. */
+function toLocalInput(iso: string | null): string {
+  if (iso === null) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The course's close date, entered in the author's time zone and stored in UTC. */
+function CloseDateField({ value, onCommit }: { value: string | null; onCommit: (value: string | null) => void }) {
+  const [local, setLocal] = useBuffered(toLocalInput(value));
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const parsed = local === '' ? null : new Date(local);
+  const invalid = parsed !== null && Number.isNaN(parsed.getTime());
+  const past = parsed !== null && !invalid && parsed.getTime() <= Date.now();
+  return (
+    <TextInput
+      type="datetime-local"
+      label="Course closes on"
+      value={local}
+      onChange={(e) => {
+        const next = e.currentTarget.value;
+        setLocal(next);
+        if (next === '') onCommit(null);
+        else {
+          const date = new Date(next);
+          if (!Number.isNaN(date.getTime())) onCommit(date.toISOString());
+        }
+      }}
+      description={`Your time (${zone}). No attempt starts after it, and one in progress ends then. Leave empty if the course does not close.`}
+      error={
+        invalid
+          ? 'Enter a date and time.'
+          : past
+            ? 'This date has passed: learners could not start the test.'
+            : undefined
+      }
+    />
   );
 }

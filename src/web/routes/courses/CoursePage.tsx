@@ -251,7 +251,13 @@ export function CoursePage() {
         </section>
       )}
 
-      {editor && user.role !== 'learner' && <CourseLearners courseId={id} selfEnrolment={course.selfEnrolment} />}
+      {editor && user.role !== 'learner' && (
+        <CourseLearners
+          courseId={id}
+          selfEnrolment={course.selfEnrolment}
+          hasTest={course.testSummary.enabled && course.testSummary.questionCount > 0}
+        />
+      )}
       {editor && user.role !== 'learner' && <CertificateSettingsPanel courseId={id} />}
 
       {course.testSummary.enabled && course.testSummary.questionCount > 0 && studying && <TestBlock courseId={id} />}

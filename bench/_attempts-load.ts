@@ -1,0 +1,146 @@
+// The load generator of `npm run bench -- attempts`, in its own process so that it does not share the
+// server's event loop. Reads its plan as JSON from argv[2], prints one JSON line of results.
+// - attempts: each simulated learner starts (or resumes) an attempt, saves an answer to each of its
+//   questions (one PUT each, as the attempt page does), submits, and starts again;
+// - bare: each simulated client GETs a constant from a bare Fastify route, back to back.
+// HTTP/1.1 keep-alive over node:http, one connection per simulated learner.
+import http from 'node:http';
+
+interface Plan {
+  base: string;
+  mode: 'attempts' | 'bare';
+  courseId?: string;
+  learners: { cookie: string; csrf: string }[];
+  warmupMs: number;
+  measureMs: number;
+}
+
+const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
+const base = new URL(plan.base);
+const agent = new http.Agent({ keepAlive: true, maxSockets: plan.learners.length });
+const saves: number[] = [];
+const others: number[] = [];
+let rounds = 0;
+let errors = 0;
+let firstError = '';
+let measuring = false;
+let stopped = false;
+
+function call(
+  method: string,
+  path: string,
+  learner: Plan['learners'][number],
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        agent,
+        headers: {
+          cookie: learner.cookie,
+          'x-csrf-token': learner.csrf,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function timed(
+  kind: number[],
+  method: string,
+  path: string,
+  learner: Plan['learners'][number],
+  body?: unknown,
+  ok = [200],
+) {
+  const start = performance.now();
+  const response = await call(method, path, learner, body);
+  const ms = performance.now() - start;
+  if (!ok.includes(response.status)) {
+    errors++;
+    firstError ||= `${method} ${path}: ${response.status} ${response.text.slice(0, 200)}`;
+    throw new Error('refused');
+  }
+  if (measuring) kind.push(ms);
+  return response;
+}
+
+interface StartedAttempt {
+  attempt: { id: string; questions: { id: string; answers: { id: string }[] }[] };
+}
+
+async function learnerLoop(learner: Plan['learners'][number]): Promise<void> {
+  let sequence = 0;
+  while (!stopped) {
+    try {
+      if (plan.mode === 'bare') {
+        await timed(saves, 'GET', '/bare', learner);
+        continue;
+      }
+      const started = await timed(
+        others,
+        'POST',
+        `/api/courses/${plan.courseId}/attempts`,
+        learner,
+        undefined,
+        [200, 201],
+      );
+      const { attempt } = JSON.parse(started.text) as StartedAttempt;
+      for (const [i, q] of attempt.questions.entries()) {
+        const answerId = q.answers[(i + sequence) % q.answers.length]?.id as string;
+        await timed(saves, 'PUT', `/api/attempts/${attempt.id}/answers/${q.id}`, learner, {
+          sequence: ++sequence,
+          answerIds: [answerId],
+        });
+      }
+      await timed(others, 'POST', `/api/attempts/${attempt.id}/submit`, learner);
+      if (measuring) rounds++;
+    } catch {
+      // Counted in `errors`; the learner goes on.
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const loops = plan.learners.map((l) => learnerLoop(l));
+await sleep(plan.warmupMs);
+measuring = true;
+const start = performance.now();
+await sleep(plan.measureMs);
+measuring = false;
+const seconds = (performance.now() - start) / 1000;
+stopped = true;
+await Promise.all(loops);
+agent.destroy();
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+};
+console.log(
+  JSON.stringify({
+    requests: saves.length,
+    perSecond: saves.length / seconds,
+    p50: pct(saves, 0.5),
+    p99: pct(saves, 0.99),
+    startSubmitP99: pct(others, 0.99),
+    rounds,
+    errors,
+    firstError,
+  }),
+);

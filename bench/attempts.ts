@@ -1,0 +1,154 @@
+// Taking the test under load: 200 simulated learners at once, each starting an attempt of a
+// 20-question test, saving 20 answers (one PUT each, committed before the 200) and submitting, over
+// and over, against a real server on loopback (the load generator runs in its own process:
+// bench/_attempts-load.ts), on SQLite and PostgreSQL; and, in the same run, a bare Fastify route
+// returning a constant under the same generator, for scale. Goal (issue 15): ≥ 3,000 answers/s and
+// p99 ≤ 50 ms on SQLite on this 2-core machine. The load average is printed: other work skews it.
+import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Fastify from 'fastify';
+import { EMPTY_DRAFT_CONTENT } from '../src/shared/drafts.ts';
+import { category, question, testSet } from '../src/server/quizzes/testkit.ts';
+import { createSignedInUser, createTestApp, setUpAdmin } from '../src/server/testing/app.ts';
+import type { Dialect } from '../src/server/testing/databases.ts';
+import { round } from './_stats.ts';
+
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
+const QUESTIONS = 20;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
+const run = promisify(execFile);
+
+interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  startSubmitP99: number;
+  rounds: number;
+  errors: number;
+  firstError: string;
+}
+
+async function load(plan: object): Promise<LoadResult> {
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(import.meta.dirname, '_attempts-load.ts'), JSON.stringify(plan)],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
+}
+
+async function bench(dialect: Dialect): Promise<LoadResult> {
+  const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
+  try {
+    await app.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const admin = await setUpAdmin(app);
+    const author = await createSignedInUser(app, admin, 'author');
+
+    // A published course whose test has 20 single-choice questions of 4 answers, unlimited attempts.
+    const at = Date.now();
+    const courseId = crypto.randomUUID();
+    const questions = Array.from({ length: QUESTIONS }, () => question('single', [1, 0, 0, 0]));
+    const content = {
+      ...EMPTY_DRAFT_CONTENT,
+      basics: { ...EMPTY_DRAFT_CONTENT.basics, title: 'Bench' },
+      test: testSet([category(questions)], { passMarkPercent: 60, shuffleAnswers: true }),
+    };
+    await app.db
+      .insertInto('courses')
+      .values({ id: courseId, owner_id: author.id, latest_version: 1, created_at: at, updated_at: at })
+      .execute();
+    await app.db
+      .insertInto('course_versions')
+      .values({
+        course_id: courseId,
+        version: 1,
+        title: 'Bench',
+        content: JSON.stringify(content),
+        source_draft_id: crypto.randomUUID(),
+        published_by: author.id,
+        published_at: at,
+      })
+      .execute();
+
+    const learners: { cookie: string; csrf: string }[] = [];
+    for (let i = 0; i < LEARNERS; i++) {
+      const { client } = await createSignedInUser(app, admin, 'learner', `learner-${i}@example.org`);
+      const enrolled = await client.post(`/api/courses/${courseId}/enrolment`);
+      if (enrolled.statusCode !== 200) throw new Error(`enrol: ${enrolled.body}`);
+      learners.push({ cookie: client.cookieHeader(), csrf: await client.csrf() });
+    }
+    const result = await load({
+      base,
+      mode: 'attempts',
+      courseId,
+      learners,
+      warmupMs: WARMUP_MS,
+      measureMs: MEASURE_MS,
+    });
+    console.log(
+      `${dialect}: ${JSON.stringify(result)} (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    return result;
+  } finally {
+    await app.close();
+  }
+}
+
+async function bare(): Promise<LoadResult> {
+  const app = Fastify({ logger: false });
+  app.get('/bare', async () => ({ ok: true }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const address = app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const learners = Array.from({ length: LEARNERS }, () => ({ cookie: '', csrf: '' }));
+    const result = await load({ base, mode: 'bare', learners, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
+    console.log(
+      `bare Fastify: ${JSON.stringify(result)} (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    return result;
+  } finally {
+    await app.close();
+  }
+}
+
+const loadBefore = loadavg()[0] ?? 0;
+const baseline = await bare();
+const sqlite = await bench('sqlite');
+// BENCH_DIALECTS=sqlite while profiling: PostgreSQL's figures are then those of SQLite's run.
+const postgres = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').includes('postgres')
+  ? await bench('postgres')
+  : sqlite;
+console.log(
+  JSON.stringify({
+    learners: LEARNERS,
+    questions: QUESTIONS,
+    answers_per_s_sqlite: round(sqlite.perSecond, 0),
+    answers_per_s_postgres: round(postgres.perSecond, 0),
+    p99_ms_sqlite: round(sqlite.p99, 1),
+    p99_ms_postgres: round(postgres.p99, 1),
+    p50_ms_sqlite: round(sqlite.p50, 1),
+    p50_ms_postgres: round(postgres.p50, 1),
+    start_submit_p99_ms_sqlite: round(sqlite.startSubmitP99, 1),
+    start_submit_p99_ms_postgres: round(postgres.startSubmitP99, 1),
+    attempts_per_s_sqlite: round(sqlite.rounds / (MEASURE_MS / 1000), 1),
+    attempts_per_s_postgres: round(postgres.rounds / (MEASURE_MS / 1000), 1),
+    bare_requests_per_s: round(baseline.perSecond, 0),
+    ratio_to_bare: round(sqlite.perSecond / baseline.perSecond, 3),
+    errors: sqlite.errors + postgres.errors + baseline.errors,
+    load_average_1m_before: round(loadBefore, 1),
+    load_average_1m_after: round(loadavg()[0] ?? 0, 1),
+  }),
+);
