@@ -397,3 +397,35 @@ export const testOverviewSchema = z.strictObject({
   attempts: z.array(attemptSummaryViewSchema),
 });
 export type TestOverview = z.infer<typeof testOverviewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The author's side, as the server answers it.
+
+const attemptLearnerSchema = z.object({ id: z.string(), displayName: z.string(), email: z.string() });
+
+/** An attempt as the course's author (or an admin) reads it. */
+export const authorAttemptViewSchema = z.object({
+  attempt: attemptViewSchema,
+  learner: attemptLearnerSchema,
+  /** Seconds from start to submission; null while open. */
+  timeTakenSeconds: z.number().nullable(),
+});
+export type AuthorAttemptView = z.infer<typeof authorAttemptViewSchema>;
+
+/** One row of a course's attempts list (GET /api/courses/:id/attempts). */
+export const courseAttemptRowSchema = z.object({
+  id: z.string(),
+  learner: attemptLearnerSchema,
+  number: z.number(),
+  state: z.enum(['open', 'submitted']),
+  startedAt: z.string(),
+  deadline: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  submittedBy: z.enum(['learner', 'deadline']).nullable(),
+  timeTakenSeconds: z.number().nullable(),
+  percent: z.number().nullable(),
+  passed: z.boolean().nullable(),
+});
+export type CourseAttemptRow = z.infer<typeof courseAttemptRowSchema>;
+
+export const allowanceResponseSchema = z.object({ allowance: allowanceSchema });

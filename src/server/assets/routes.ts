@@ -1,65 +1,85 @@
 // HTTP for file assets: list, view, delete, and the bytes (original and derivatives).
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HttpError, parseInput } from '../http/errors.ts';
+import { assetViewSchema } from '../../shared/assets.ts';
+import { type Api, noContent, type RawResponse } from '../http/contract.ts';
+import { HttpError } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { contentDisposition } from '../uploads/names.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { AssetsService } from './service.ts';
 
-const idParams = z.object({ id: z.string().uuid() });
-const derivativeParams = z.object({ id: z.string().uuid(), role: z.string().regex(/^[a-z0-9-]{1,32}$/) });
+const idParams = z.object({ id: z.uuid() });
+const derivativeParams = z.object({ id: z.uuid(), role: z.string().regex(/^[a-z0-9-]{1,32}$/) });
 // Reading is decided per asset by the service: its owner, admins, and learners of a course using it.
 const READERS = 'signed-in' as const;
 const AUTHORS = ['author', 'admin'] as const;
+const tags = ['Files'];
+const FILE: RawResponse = { kind: 'file', reason: 'The stored bytes, with Range, ETag and a sandboxing CSP.' };
 
-export function registerAssetRoutes(app: FastifyInstance, deps: { assets: AssetsService; blobStore: BlobStore }): void {
+export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blobStore: BlobStore }): void {
   const { assets, blobStore } = deps;
   const me = (user: UserRow | null) => user as UserRow;
 
-  app.get('/api/assets', { config: { access: AUTHORS } }, async (request) => {
-    return { assets: await assets.list(me(request.user)) };
-  });
+  app.get(
+    '/api/assets',
+    { config: { access: AUTHORS }, schema: { tags, response: { 200: z.object({ assets: z.array(assetViewSchema) }) } } },
+    async (request) => {
+      return { assets: await assets.list(me(request.user)) };
+    },
+  );
 
-  app.get('/api/assets/:id', { config: { access: READERS } }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    return { asset: await assets.view(me(request.user), id) };
-  });
+  app.get(
+    '/api/assets/:id',
+    { config: { access: READERS }, schema: { tags, params: idParams, response: { 200: z.object({ asset: assetViewSchema }) } } },
+    async (request) => {
+      return { asset: await assets.view(me(request.user), request.params.id) };
+    },
+  );
 
-  app.delete('/api/assets/:id', { config: { access: AUTHORS } }, async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    await assets.remove(me(request.user), id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/assets/:id',
+    { config: { access: AUTHORS }, schema: { tags, params: idParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await assets.remove(me(request.user), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   // The original, always downloadable under its original name.
-  app.get('/api/assets/:id/original', { config: { access: READERS } }, async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    const asset = await assets.get(me(request.user), id);
-    if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
-    return sendBlob(request, reply, blobStore, {
-      key: asset.blob_key,
-      size: asset.size,
-      mime: asset.mime,
-      etag: asset.blob_key.slice(-64),
-      disposition: contentDisposition('attachment', asset.original_name),
-    });
-  });
+  app.get(
+    '/api/assets/:id/original',
+    { config: { access: READERS, rawResponse: FILE }, schema: { tags, params: idParams } },
+    async (request, reply) => {
+      const asset = await assets.get(me(request.user), request.params.id);
+      if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
+      return sendBlob(request, reply, blobStore, {
+        key: asset.blob_key,
+        size: asset.size,
+        mime: asset.mime,
+        etag: asset.blob_key.slice(-64),
+        disposition: contentDisposition('attachment', asset.original_name),
+      });
+    },
+  );
 
-  app.get('/api/assets/:id/derivatives/:role', { config: { access: READERS } }, async (request, reply) => {
-    const { id, role } = parseInput(derivativeParams, request.params);
-    const asset = await assets.get(me(request.user), id);
-    const derivative = await assets.derivative(asset.id, role);
-    if (!derivative) throw new HttpError(404, 'not_found', 'This file has no such preview.');
-    const base = asset.original_name.replace(/\.[^.]*$/, '');
-    return sendBlob(request, reply, blobStore, {
-      key: derivative.blob_key,
-      size: derivative.size,
-      mime: derivative.mime,
-      etag: derivative.blob_key.slice(-64),
-      disposition: contentDisposition('inline', `${base} (${role})`),
-      sanitizedMarkup: role === 'html',
-    });
-  });
+  app.get(
+    '/api/assets/:id/derivatives/:role',
+    { config: { access: READERS, rawResponse: FILE }, schema: { tags, params: derivativeParams } },
+    async (request, reply) => {
+      const { id, role } = request.params;
+      const asset = await assets.get(me(request.user), id);
+      const derivative = await assets.derivative(asset.id, role);
+      if (!derivative) throw new HttpError(404, 'not_found', 'This file has no such preview.');
+      const base = asset.original_name.replace(/\.[^.]*$/, '');
+      return sendBlob(request, reply, blobStore, {
+        key: derivative.blob_key,
+        size: derivative.size,
+        mime: derivative.mime,
+        etag: derivative.blob_key.slice(-64),
+        disposition: contentDisposition('inline', `${base} (${role})`),
+        sanitizedMarkup: role === 'html',
+      });
+    },
+  );
 }

@@ -24,6 +24,7 @@ import {
   type TestOverview,
   testOverviewSchema,
 } from '../../shared/attempts.ts';
+import type { AuthorAttemptView, CourseAttemptRow } from '../../shared/attempts.ts';
 import { allQuestions, type Question, type TestSet } from '../../shared/quiz.ts';
 import { gradeAttempt } from '../../shared/quiz-grading.ts';
 import { parseContent } from '../courses/service.ts';
@@ -39,26 +40,8 @@ const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
 const TEST_CACHE_SIZE = 200;
 
-export interface AuthorAttemptView {
-  attempt: AttemptView;
-  learner: { id: string; displayName: string; email: string };
-  /** Seconds from start to submission; null while open. */
-  timeTakenSeconds: number | null;
-}
-
-export interface CourseAttemptRow {
-  id: string;
-  learner: { id: string; displayName: string; email: string };
-  number: number;
-  state: 'open' | 'submitted';
-  startedAt: string;
-  deadline: string | null;
-  submittedAt: string | null;
-  submittedBy: 'learner' | 'deadline' | null;
-  timeTakenSeconds: number | null;
-  percent: number | null;
-  passed: boolean | null;
-}
+// Their shapes are the routes' response schemas (src/shared/attempts.ts).
+export type { AuthorAttemptView, CourseAttemptRow };
 
 const noSuchAttempt = () => notFound('No such attempt.');
 /** The kind of error each refusal of a save stands for. */
