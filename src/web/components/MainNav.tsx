@@ -16,6 +16,7 @@ const ITEMS: NavItem[] = [
   { to: '/admin/users', label: 'Users', roles: ['admin'] },
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
   { to: '/admin/storage', label: 'Storage clean-up', roles: ['admin'] },
+  { to: '/admin/api', label: 'API reference', roles: ['admin'] },
   { to: '/account', label: 'Account' },
 ];
 
