@@ -132,6 +132,11 @@ function OperationControl({ operation }: { operation: OperationView }) {
   );
 }
 
+/** Mantine makes element ids from an item's value: no spaces (aria-labelledby splits on them). */
+function itemValue(operation: OperationView): string {
+  return `${operation.method}-${operation.path}`.replace(/[^A-Za-z0-9_-]+/g, '_');
+}
+
 /** An element id for a tag's heading (ids may not hold spaces: aria-labelledby splits on them). */
 function headingId(prefix: string, tag: string): string {
   return `${prefix}-${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -190,7 +195,7 @@ export function AdminApiPage() {
               </Title>
               <Accordion multiple variant="separated" order={3} chevronPosition="right">
                 {group.operations.map((operation) => (
-                  <Accordion.Item key={operation.key} value={operation.key}>
+                  <Accordion.Item key={operation.key} value={itemValue(operation)}>
                     <Accordion.Control>
                       <OperationControl operation={operation} />
                     </Accordion.Control>
