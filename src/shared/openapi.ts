@@ -37,7 +37,10 @@ export const openApiOperationSchema = z.looseObject({
   tags: z.array(z.string()).optional(),
   parameters: z.array(openApiParameterSchema).optional(),
   requestBody: z.looseObject({ content: contentSchema.optional() }).optional(),
-  responses: z.record(z.string(), z.looseObject({ description: z.string().optional(), content: contentSchema.optional() })),
+  responses: z.record(
+    z.string(),
+    z.looseObject({ description: z.string().optional(), content: contentSchema.optional() }),
+  ),
   /** Who may call it: `public`, `signed-in`, or the roles, comma-separated. */
   'x-access': z.string().optional(),
   /** An answer that is not JSON: a file, an event stream, the tus protocol. */

@@ -70,7 +70,9 @@ describe('operationsByTag', () => {
   it('reads access, parameters and nested answer fields, following $refs', () => {
     const [get] = groups[1]?.operations ?? [];
     assert.equal(get?.access, 'signed-in');
-    assert.deepEqual(get?.parameters, [{ name: 'id', in: 'path', type: 'string (uuid)', required: true, description: undefined }]);
+    assert.deepEqual(get?.parameters, [
+      { name: 'id', in: 'path', type: 'string (uuid)', required: true, description: undefined },
+    ]);
     const thing = get?.responses[0]?.fields[0];
     assert.equal(thing?.name, 'thing');
     assert.deepEqual(
@@ -81,7 +83,10 @@ describe('operationsByTag', () => {
         ['state', '"a" | "b" | null', false],
       ],
     );
-    assert.deepEqual(thing?.fields[0]?.fields.map((f) => f.name), ['id']);
+    assert.deepEqual(
+      thing?.fields[0]?.fields.map((f) => f.name),
+      ['id'],
+    );
   });
 
   it('describes a raw answer by its kind and reason', () => {
@@ -94,7 +99,10 @@ describe('operationsByTag', () => {
       filterGroups(groups, 'FILE').flatMap((g) => g.operations.map((o) => o.key)),
       ['GET /api/things/{id}/file'],
     );
-    assert.deepEqual(filterGroups(groups, 'things').map((g) => g.operations.length), [2]);
+    assert.deepEqual(
+      filterGroups(groups, 'things').map((g) => g.operations.length),
+      [2],
+    );
     assert.equal(filterGroups(groups, 'nothing like it').length, 0);
   });
 });

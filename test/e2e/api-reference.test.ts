@@ -13,7 +13,9 @@ import { setUpAdminInBrowser } from './support/session.ts';
 const SHOTS = process.env.SCREENSHOT_DIR;
 
 async function noSidewaysScroll(page: Page): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
 }
 
@@ -56,7 +58,10 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
       const panel = page.getByRole('region', { name: /PATCH\s*\/api\/admin\/users\/\{id\}/ });
       await panel.getByText('Who may call it: admin').waitFor();
       await panel.getByText('(in the path): string').waitFor();
-      await panel.getByRole('listitem').filter({ hasText: /^displayName: string \(optional\)$/ }).waitFor();
+      await panel
+        .getByRole('listitem')
+        .filter({ hasText: /^displayName: string \(optional\)$/ })
+        .waitFor();
       await panel.getByText('200: object').waitFor();
       // The answer's fields, nested: the user, never its password hash.
       const user = panel.getByRole('listitem').filter({ hasText: /^user: object/ });
@@ -70,9 +75,14 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
       await page.getByRole('status').getByText('1 operation').waitFor();
       await page.getByRole('textbox', { name: 'Filter operations' }).fill('');
       await page.setViewportSize(PHONE_VIEWPORT);
-      const longest = page.getByRole('button', { name: /\/api\/courses\/\{id\}\/learners\/\{userId\}\/extra-attempts/ });
+      const longest = page.getByRole('button', {
+        name: /\/api\/courses\/\{id\}\/learners\/\{userId\}\/extra-attempts/,
+      });
       await longest.click();
-      await page.getByRole('region', { name: /extra-attempts/ }).getByText('Who may call it: author, admin').waitFor();
+      await page
+        .getByRole('region', { name: /extra-attempts/ })
+        .getByText('Who may call it: author, admin')
+        .waitFor();
       await noSidewaysScroll(page);
       await expectAccessible(page, 'API reference at 390 px with an operation open');
       if (SHOTS) {

@@ -23,7 +23,10 @@ export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blo
 
   app.get(
     '/api/assets',
-    { config: { access: AUTHORS }, schema: { tags, response: { 200: z.object({ assets: z.array(assetViewSchema) }) } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, response: { 200: z.object({ assets: z.array(assetViewSchema) }) } },
+    },
     async (request) => {
       return { assets: await assets.list(me(request.user)) };
     },
@@ -31,7 +34,10 @@ export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blo
 
   app.get(
     '/api/assets/:id',
-    { config: { access: READERS }, schema: { tags, params: idParams, response: { 200: z.object({ asset: assetViewSchema }) } } },
+    {
+      config: { access: READERS },
+      schema: { tags, params: idParams, response: { 200: z.object({ asset: assetViewSchema }) } },
+    },
     async (request) => {
       return { asset: await assets.view(me(request.user), request.params.id) };
     },
@@ -52,7 +58,8 @@ export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blo
     { config: { access: READERS, rawResponse: FILE }, schema: { tags, params: idParams } },
     async (request, reply) => {
       const asset = await assets.get(me(request.user), request.params.id);
-      if (!asset.blob_key || !asset.mime) throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
+      if (!asset.blob_key || !asset.mime)
+        throw new HttpError(409, 'not_ready', 'The file is still being uploaded or checked.');
       return sendBlob(request, reply, blobStore, {
         key: asset.blob_key,
         size: asset.size,

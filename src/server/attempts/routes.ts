@@ -31,7 +31,10 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
   // Learners (enrolled in the course); the service answers 404 for anyone else's attempt.
   app.get(
     '/api/courses/:id/test',
-    { config: { access: 'signed-in' }, schema: { tags, params: courseParams, response: { 200: z.object({ test: testOverviewSchema }) } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: courseParams, response: { 200: z.object({ test: testOverviewSchema }) } },
+    },
     async (request) => {
       return { test: await attempts.overview(me(request.user), request.params.id) };
     },
@@ -87,7 +90,11 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
     '/api/courses/:id/attempts',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: courseParams, response: { 200: z.object({ attempts: z.array(courseAttemptRowSchema) }) } },
+      schema: {
+        tags,
+        params: courseParams,
+        response: { 200: z.object({ attempts: z.array(courseAttemptRowSchema) }) },
+      },
     },
     async (request) => {
       return { attempts: await attempts.listForCourse(me(request.user), request.params.id) };
@@ -96,7 +103,10 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
 
   app.post(
     '/api/attempts/:id/reopen',
-    { config: { access: AUTHORS }, schema: { tags, params: attemptParams, response: { 200: authorAttemptViewSchema } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: attemptParams, response: { 200: authorAttemptViewSchema } },
+    },
     async (request) => {
       return attempts.reopen(me(request.user), request.params.id);
     },
@@ -104,7 +114,10 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
 
   app.get(
     '/api/courses/:id/learners/:userId/allowance',
-    { config: { access: AUTHORS }, schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } },
+    },
     async (request) => {
       const { id, userId } = request.params;
       return { allowance: await attempts.allowance(me(request.user), id, userId) };
@@ -125,7 +138,10 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
 
   app.post(
     '/api/courses/:id/learners/:userId/extra-attempts',
-    { config: { access: AUTHORS }, schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } },
+    },
     async (request) => {
       const { id, userId } = request.params;
       return { allowance: await attempts.grantExtraAttempt(me(request.user), id, userId) };

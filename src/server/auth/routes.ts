@@ -1,7 +1,12 @@
 // HTTP for sign-in, sign-out, the session and first-run setup.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { loginInputSchema, sessionInfoSchema, setupInputSchema, signedInResponseSchema } from '../../shared/accounts.ts';
+import {
+  loginInputSchema,
+  sessionInfoSchema,
+  setupInputSchema,
+  signedInResponseSchema,
+} from '../../shared/accounts.ts';
 import { type Api, noContent } from '../http/contract.ts';
 import { issueCsrfToken, renewCsrfToken } from '../http/csrf.ts';
 import type { SessionCookie } from '../http/session.ts';
@@ -39,7 +44,10 @@ export function registerAuthRoutes(
 
   app.post(
     '/api/auth/login',
-    { config: { access: 'public' }, schema: { tags, body: loginInputSchema, response: { 200: signedInResponseSchema } } },
+    {
+      config: { access: 'public' },
+      schema: { tags, body: loginInputSchema, response: { 200: signedInResponseSchema } },
+    },
     async (request, reply) => {
       const { user, token } = await auth.login(request.body, clientOf(request));
       cookie.set(reply, token, deps.sessionMaxAgeMs);
@@ -71,7 +79,10 @@ export function registerAuthRoutes(
 
   app.post(
     '/api/setup',
-    { config: { access: 'public' }, schema: { tags, body: setupInputSchema, response: { 201: signedInResponseSchema } } },
+    {
+      config: { access: 'public' },
+      schema: { tags, body: setupInputSchema, response: { 201: signedInResponseSchema } },
+    },
     async (request, reply) => {
       const { user, token } = await auth.setup(request.body, clientOf(request));
       cookie.set(reply, token, deps.sessionMaxAgeMs);

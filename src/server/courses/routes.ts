@@ -17,7 +17,10 @@ const versionParams = z.object({ id: z.uuid(), version: z.coerce.number().int().
 const AUTHORS = ['author', 'admin'] as const;
 const tags = ['Courses'];
 /** The revision the author reviewed: publishing refuses (409) when the draft has changed since. */
-const publishBody = z.object({ revision: z.number().int().min(0).optional() }).strict().optional();
+const publishBody = z
+  .object({ revision: z.number().int().min(0).optional() })
+  .strict()
+  .optional();
 
 export function registerCourseRoutes(app: Api, deps: { courses: CoursesService }): void {
   const { courses } = deps;
@@ -60,7 +63,10 @@ export function registerCourseRoutes(app: Api, deps: { courses: CoursesService }
 
   app.get(
     '/api/courses/:id/versions/:version',
-    { config: { access: 'signed-in' }, schema: { tags, params: versionParams, response: { 200: courseResponseSchema } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: versionParams, response: { 200: courseResponseSchema } },
+    },
     async (request) => {
       const { id, version } = request.params;
       return { course: await courses.view(me(request.user), id, version) };

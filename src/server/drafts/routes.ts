@@ -24,7 +24,10 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
 
   app.get(
     '/api/drafts',
-    { config: { access: AUTHORS }, schema: { tags, response: { 200: z.object({ drafts: z.array(draftViewSchema) }) } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, response: { 200: z.object({ drafts: z.array(draftViewSchema) }) } },
+    },
     async (request) => {
       return { drafts: await drafts.list(me(request.user)) };
     },
@@ -51,7 +54,10 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
 
   app.patch(
     '/api/drafts/:id',
-    { config: { access: AUTHORS }, schema: { tags, params: idParams, body: draftUpdateSchema, response: { 200: draftResponseSchema } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: idParams, body: draftUpdateSchema, response: { 200: draftResponseSchema } },
+    },
     async (request) => {
       return { draft: await drafts.save(me(request.user), request.params.id, request.body) };
     },

@@ -15,7 +15,11 @@ export function registerHealthRoutes(
 ): void {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, logLevel: 'warn', schema: { tags, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      config: { access: 'public' },
+      logLevel: 'warn',
+      schema: { tags, response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 

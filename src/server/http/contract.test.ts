@@ -113,8 +113,11 @@ describe('[sqlite] the OpenAPI document', () => {
     assert.equal(validator.version, '3.0');
 
     const operations = new Map<string, Record<string, unknown>>();
-    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Record<string, unknown>>>)) {
-      for (const [method, operation] of Object.entries(item)) operations.set(`${method.toUpperCase()} ${path}`, operation);
+    for (const [path, item] of Object.entries(
+      document.paths as Record<string, Record<string, Record<string, unknown>>>,
+    )) {
+      for (const [method, operation] of Object.entries(item))
+        operations.set(`${method.toUpperCase()} ${path}`, operation);
     }
     const apiRoutes = app.routeTable.filter((r) => r.rawResponse?.kind !== 'web' && r.url !== '/api/*');
     for (const route of apiRoutes) {
@@ -124,7 +127,9 @@ describe('[sqlite] the OpenAPI document', () => {
       assert.ok(operation['x-access'], `${route.method} ${route.url} has no x-access`);
       assert.ok((operation.tags as string[] | undefined)?.length, `${route.method} ${route.url} has no tag`);
     }
-    const me = operations.get('GET /api/me') as { responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> };
+    const me = operations.get('GET /api/me') as {
+      responses: Record<string, { content: Record<string, { schema: { properties: object } }> }>;
+    };
     assert.equal(operations.get('GET /api/me')?.['x-access'], 'signed-in');
     assert.deepEqual(Object.keys(me.responses['200']?.content['application/json']?.schema.properties ?? {}), ['user']);
     assert.equal(operations.get('GET /api/admin/users')?.['x-access'], 'admin');

@@ -76,7 +76,9 @@ export function registerContracts(app: FastifyInstance): void {
     // A route with no response schema at all is the walk test's to refuse (route-access.test.ts).
     if (!responses || request.routeOptions.config.rawResponse) return payload;
     if (!(String(status) in responses || '2xx' in responses)) {
-      throw new Error(`${request.method} ${request.routeOptions.url} answered ${status} without a response schema for it`);
+      throw new Error(
+        `${request.method} ${request.routeOptions.url} answered ${status} without a response schema for it`,
+      );
     }
     return payload;
   });

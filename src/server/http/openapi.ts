@@ -2,12 +2,14 @@
 // published at GET /api/openapi.json for administrators (the admin "API reference" page reads it).
 import { readFileSync } from 'node:fs';
 import fastifySwagger from '@fastify/swagger';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { openApiDocumentSchema } from '../../shared/openapi.ts';
 import { type Api, openApiTransform } from './contract.ts';
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
   return pkg.version ?? '0.0.0';
 }
 

@@ -25,14 +25,21 @@ function presentJob(job: JobInfo) {
 export function registerJobRoutes(app: Api, deps: { queue: JobQueue }): void {
   const { queue } = deps;
 
-  app.get('/api/admin/jobs', { config: { access: ADMINS }, schema: { tags, response: { 200: jobsOverviewSchema } } }, async () => {
-    const [queues, failed] = await Promise.all([queue.counts(), queue.listFailed(50)]);
-    return { driver: queue.driver, queues, failed: failed.map(presentJob) };
-  });
+  app.get(
+    '/api/admin/jobs',
+    { config: { access: ADMINS }, schema: { tags, response: { 200: jobsOverviewSchema } } },
+    async () => {
+      const [queues, failed] = await Promise.all([queue.counts(), queue.listFailed(50)]);
+      return { driver: queue.driver, queues, failed: failed.map(presentJob) };
+    },
+  );
 
   app.post(
     '/api/admin/jobs/:id/retry',
-    { config: { access: ADMINS }, schema: { tags, params: jobIdParams, response: { 200: z.object({ retried: z.literal(true) }) } } },
+    {
+      config: { access: ADMINS },
+      schema: { tags, params: jobIdParams, response: { 200: z.object({ retried: z.literal(true) }) } },
+    },
     async (request) => {
       if (!(await queue.retry(request.params.id))) {
         throw new HttpError(409, 'not_retryable', 'Only a failed or cancelled job can be retried.');

@@ -18,7 +18,10 @@ export function registerLearningRoutes(app: Api, deps: { learning: LearningServi
   // Any signed-in account may study a course it is enrolled in; the service refuses others (403).
   app.get(
     '/api/courses/:id/progress',
-    { config: { access: 'signed-in' }, schema: { tags, params: idParams, response: { 200: z.object({ learning: learningViewSchema }) } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: idParams, response: { 200: z.object({ learning: learningViewSchema }) } },
+    },
     async (request) => {
       return { learning: await learning.view(me(request.user), request.params.id) };
     },

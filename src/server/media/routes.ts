@@ -24,7 +24,10 @@ export function registerMediaRoutes(app: Api, deps: { media: MediaService; blobS
 
   app.get(
     '/api/videos/:id/captions',
-    { config: { access: 'signed-in' }, schema: { tags, params: idParams, response: { 200: captionTracksResponseSchema } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: idParams, response: { 200: captionTracksResponseSchema } },
+    },
     async (request) => {
       return { tracks: await media.captions(me(request.user), request.params.id) };
     },
@@ -34,7 +37,12 @@ export function registerMediaRoutes(app: Api, deps: { media: MediaService; blobS
     '/api/videos/:id/captions',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: idParams, body: captionTracksInputSchema, response: { 200: captionTracksResponseSchema } },
+      schema: {
+        tags,
+        params: idParams,
+        body: captionTracksInputSchema,
+        response: { 200: captionTracksResponseSchema },
+      },
     },
     async (request) => {
       return { tracks: await media.setCaptions(me(request.user), request.params.id, request.body.tracks) };
@@ -44,7 +52,10 @@ export function registerMediaRoutes(app: Api, deps: { media: MediaService; blobS
   app.get(
     '/api/videos/:id/captions/:captionsId',
     {
-      config: { access: 'signed-in', rawResponse: { kind: 'file', reason: 'The WebVTT file (text/vtt), with Range and ETag.' } },
+      config: {
+        access: 'signed-in',
+        rawResponse: { kind: 'file', reason: 'The WebVTT file (text/vtt), with Range and ETag.' },
+      },
       schema: { tags, params: trackParams },
     },
     async (request, reply) => {
@@ -61,7 +72,10 @@ export function registerMediaRoutes(app: Api, deps: { media: MediaService; blobS
 
   app.get(
     '/api/videos/:id/position',
-    { config: { access: 'signed-in' }, schema: { tags, params: idParams, response: { 200: playbackPositionViewSchema } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: idParams, response: { 200: playbackPositionViewSchema } },
+    },
     async (request) => {
       return { seconds: await media.position(me(request.user), request.params.id) };
     },
@@ -69,7 +83,10 @@ export function registerMediaRoutes(app: Api, deps: { media: MediaService; blobS
 
   app.put(
     '/api/videos/:id/position',
-    { config: { access: 'signed-in' }, schema: { tags, params: idParams, body: playbackPositionInputSchema, response: { 204: noContent } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: idParams, body: playbackPositionInputSchema, response: { 204: noContent } },
+    },
     async (request, reply) => {
       await media.savePosition(me(request.user), request.params.id, request.body.seconds);
       return reply.code(204).send();

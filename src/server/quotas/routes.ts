@@ -19,7 +19,10 @@ export function registerQuotaRoutes(app: Api, deps: { quotas: QuotasService }): 
 
   app.get(
     '/api/admin/storage-usage',
-    { config: { access: ['admin'] }, schema: { tags: ['Accounts'], response: { 200: usersStorageUsageResponseSchema } } },
+    {
+      config: { access: ['admin'] },
+      schema: { tags: ['Accounts'], response: { 200: usersStorageUsageResponseSchema } },
+    },
     async () => ({ users: await quotas.usageByUser(), limits: quotas.limits }),
   );
 }

@@ -36,7 +36,10 @@ export function registerUsersRoutes(app: Api, deps: { users: UsersService }): vo
 
   app.patch(
     '/api/me',
-    { config: { access: 'signed-in' }, schema: { tags, body: updateProfileInputSchema, response: { 200: userResponseSchema } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, body: updateProfileInputSchema, response: { 200: userResponseSchema } },
+    },
     async (request) => {
       const user = await users.updateProfile(currentUser(request.user).id, request.body.displayName);
       return { user: presentUser(user) };
@@ -45,7 +48,10 @@ export function registerUsersRoutes(app: Api, deps: { users: UsersService }): vo
 
   app.post(
     '/api/me/password',
-    { config: { access: 'signed-in' }, schema: { tags, body: changePasswordInputSchema, response: { 204: noContent } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, body: changePasswordInputSchema, response: { 204: noContent } },
+    },
     async (request, reply) => {
       const sessionIdHash = request.session?.id_hash ?? '';
       await users.changePassword(currentUser(request.user).id, sessionIdHash, request.body, {
@@ -66,7 +72,10 @@ export function registerUsersRoutes(app: Api, deps: { users: UsersService }): vo
 
   app.post(
     '/api/admin/users',
-    { config: { access: ['admin'] }, schema: { tags, body: createUserInputSchema, response: { 201: userResponseSchema } } },
+    {
+      config: { access: ['admin'] },
+      schema: { tags, body: createUserInputSchema, response: { 201: userResponseSchema } },
+    },
     async (request, reply) => {
       const user = await users.create(request.body);
       return reply.code(201).send({ user: presentUser(user) });

@@ -1,7 +1,20 @@
 // Administrators read the API: every operation, grouped by feature, with who may call it, its
 // parameters, its body and its answers — rendered from /api/openapi.json, which the server makes
 // from the routes' contracts, so this page cannot drift from the code.
-import { Accordion, Alert, Anchor, Badge, Center, Group, List, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Accordion,
+  Alert,
+  Anchor,
+  Badge,
+  Center,
+  Group,
+  List,
+  Loader,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import type { OpenApiDocument } from '../../shared/openapi.ts';
@@ -116,7 +129,13 @@ function OperationDetails({ operation }: { operation: OperationView }) {
 function OperationControl({ operation }: { operation: OperationView }) {
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start">
-      <Badge variant="light" color={METHOD_COLORS[operation.method] ?? 'gray'} radius="sm" w={64} style={{ flexShrink: 0 }}>
+      <Badge
+        variant="light"
+        color={METHOD_COLORS[operation.method] ?? 'gray'}
+        radius="sm"
+        w={64}
+        style={{ flexShrink: 0 }}
+      >
         {operation.method}
       </Badge>
       <div style={{ minWidth: 0 }}>
@@ -158,8 +177,7 @@ export function AdminApiPage() {
     <Stack gap="md">
       <PageTitle>API reference</PageTitle>
       <Text>
-        Every operation of this server, made from the contracts its routes declare. The machine-readable
-        document is{' '}
+        Every operation of this server, made from the contracts its routes declare. The machine-readable document is{' '}
         <Anchor href="/api/openapi.json" style={WRAP}>
           /api/openapi.json
         </Anchor>{' '}
