@@ -67,3 +67,6 @@ export const learnerProgressViewSchema = z.object({
   completedAt: z.string().nullable(),
 });
 export type LearnerProgressView = z.infer<typeof learnerProgressViewSchema>;
+
+export const learningResponseSchema = z.object({ learning: learningViewSchema });
+export const learnersResponseSchema = z.object({ learners: z.array(learnerProgressViewSchema) });

@@ -1,7 +1,7 @@
 // HTTP for learning a course: the learner's progress (read, report) and, for the course's author,
 // its learners with their progress.
 import { z } from 'zod';
-import { learnerProgressViewSchema, learningViewSchema, progressReportAnswerSchema } from '../../shared/learning.ts';
+import { learnersResponseSchema, learningResponseSchema, progressReportAnswerSchema } from '../../shared/learning.ts';
 import { progressReportSchema } from '../../shared/progress.ts';
 import type { Api } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
@@ -20,7 +20,7 @@ export function registerLearningRoutes(app: Api, deps: { learning: LearningServi
     '/api/courses/:id/progress',
     {
       config: { access: 'signed-in' },
-      schema: { tags, params: idParams, response: { 200: z.object({ learning: learningViewSchema }) } },
+      schema: { tags, params: idParams, response: { 200: learningResponseSchema } },
     },
     async (request) => {
       return { learning: await learning.view(me(request.user), request.params.id) };
@@ -43,7 +43,7 @@ export function registerLearningRoutes(app: Api, deps: { learning: LearningServi
     '/api/courses/:id/learners',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: idParams, response: { 200: z.object({ learners: z.array(learnerProgressViewSchema) }) } },
+      schema: { tags, params: idParams, response: { 200: learnersResponseSchema } },
     },
     async (request) => {
       return { learners: await learning.learners(me(request.user), request.params.id) };
