@@ -133,7 +133,7 @@ function OperationControl({ operation }: { operation: OperationView }) {
         variant="light"
         color={METHOD_COLORS[operation.method] ?? 'gray'}
         radius="sm"
-        w={64}
+        miw={72}
         style={{ flexShrink: 0 }}
       >
         {operation.method}
