@@ -65,3 +65,6 @@ export const assetViewSchema = z.object({
   createdAt: z.string(),
 });
 export type AssetView = z.infer<typeof assetViewSchema>;
+
+export const assetsResponseSchema = z.object({ assets: z.array(assetViewSchema) });
+export const assetResponseSchema = z.object({ asset: assetViewSchema });

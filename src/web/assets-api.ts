@@ -1,13 +1,14 @@
 // The file asset endpoints (list, view, delete, storage usage) and the addresses of an asset's bytes.
-import type { AssetView } from '../shared/assets.ts';
+import type { z } from 'zod';
+import type { AssetView, assetResponseSchema, assetsResponseSchema } from '../shared/assets.ts';
 import { myStorageUsageResponseSchema, usersStorageUsageResponseSchema } from '../shared/quotas.ts';
 import { request } from './api.ts';
 
 const base = (id: string) => `/api/assets/${encodeURIComponent(id)}`;
 
 export const assetsApi = {
-  list: () => request<{ assets: AssetView[] }>('GET', '/api/assets'),
-  get: (id: string) => request<{ asset: AssetView }>('GET', base(id)),
+  list: () => request<z.infer<typeof assetsResponseSchema>>('GET', '/api/assets'),
+  get: (id: string) => request<z.infer<typeof assetResponseSchema>>('GET', base(id)),
   remove: (id: string) => request<void>('DELETE', base(id)),
   /** What the signed-in author's files and uploads take, and their quotas. */
   usage: async () => myStorageUsageResponseSchema.parse(await request<unknown>('GET', '/api/assets/usage')),

@@ -1,6 +1,6 @@
 // HTTP for file assets: list, view, delete, and the bytes (original and derivatives).
 import { z } from 'zod';
-import { assetViewSchema } from '../../shared/assets.ts';
+import { assetResponseSchema, assetsResponseSchema } from '../../shared/assets.ts';
 import { type Api, noContent, type RawResponse } from '../http/contract.ts';
 import { HttpError } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
@@ -25,7 +25,7 @@ export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blo
     '/api/assets',
     {
       config: { access: AUTHORS },
-      schema: { tags, response: { 200: z.object({ assets: z.array(assetViewSchema) }) } },
+      schema: { tags, response: { 200: assetsResponseSchema } },
     },
     async (request) => {
       return { assets: await assets.list(me(request.user)) };
@@ -36,7 +36,7 @@ export function registerAssetRoutes(app: Api, deps: { assets: AssetsService; blo
     '/api/assets/:id',
     {
       config: { access: READERS },
-      schema: { tags, params: idParams, response: { 200: z.object({ asset: assetViewSchema }) } },
+      schema: { tags, params: idParams, response: { 200: assetResponseSchema } },
     },
     async (request) => {
       return { asset: await assets.view(me(request.user), request.params.id) };
