@@ -66,7 +66,6 @@ export type PublishResult = z.infer<typeof publishResultSchema>;
 export const courseSettingsSchema = z.object({ selfEnrolment: selfEnrolmentSchema }).strict();
 export type CourseSettings = z.infer<typeof courseSettingsSchema>;
 
-
 /** Most learners enrolled by one request. */
 export const MAX_BULK_ENROL = 500;
 
@@ -152,3 +151,9 @@ export type CatalogAnswer = z.infer<typeof catalogAnswerSchema>;
 
 /** GET /api/me/courses: the learner's dashboard. */
 export const myCoursesResponseSchema = z.object({ courses: z.array(myCourseViewSchema) });
+
+/** What POST /api/courses/:id/enrolment answers: the version enrolled in, and whether it is new. */
+export const enrolmentResultSchema = z.object({
+  enrolledVersion: z.number(),
+  outcome: z.enum(['enrolled', 'resumed', 'already']),
+});

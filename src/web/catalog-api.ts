@@ -14,7 +14,7 @@ export const catalogApi = {
     return request<CatalogAnswer>('GET', `/api/courses${search ? `?${search}` : ''}`);
   },
   /** The reader's version: their enrolled one, the latest for others (authors: the latest). */
-  view: (courseId: string) => request<z.infer<typeof courseResponseSchema>>('GET', base(courseId)),
+  view: (courseId: string) => request<{ course: CourseVersionView }>('GET', base(courseId)),
   version: (courseId: string, version: number) =>
     request<{ course: CourseVersionView }>('GET', `${base(courseId)}/versions/${version}`),
 };
