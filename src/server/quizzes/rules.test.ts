@@ -24,6 +24,7 @@ describe('test set schema', () => {
       gradingMethod: 'highest',
       layout: 'one-per-page',
       minutesBetweenAttempts: null,
+      closesAt: null,
     });
     assert.deepEqual(parsed.categories, []);
   });
