@@ -2,7 +2,8 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerAssetRoutes } from './assets/routes.ts';
 import { registerAttemptRoutes } from './attempts/routes.ts';
 import { registerCredentialRoutes } from './certificates/credential/routes.ts';
@@ -17,8 +18,10 @@ import { registerDraftRoutes } from './drafts/routes.ts';
 import { registerEnrolmentRoutes } from './enrolment/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
+import { type Api, registerContracts } from './http/contract.ts';
 import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerOpenApi, registerOpenApiRoute } from './http/openapi.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
@@ -43,7 +46,7 @@ export interface AppDependencies {
 }
 
 export interface LecternApp {
-  app: FastifyInstance;
+  app: Api;
   /** Every route with its declared access, for the authorization walk test and docs. */
   routeTable: DeclaredRoute[];
 }
@@ -77,10 +80,13 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 1024 * 1024,
-  });
+  }).withTypeProvider<ZodTypeProvider>();
   const routeTable: DeclaredRoute[] = [];
 
   registerErrorHandling(app);
+  // Every route's params, querystring, body and answers are zod schemas (http/contract.ts).
+  registerContracts(app);
+  await registerOpenApi(app);
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   const csrfCookieKey = config.secureCookies ? '__Host-lectern_csrf' : 'lectern_csrf';
   await app.register(fastifyCsrf, {
@@ -157,6 +163,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   registerCertificateRoutes(app, { certificates, blobStore, verifyRate: { limit: 60, windowMs: 60_000 } });
   registerCredentialRoutes(app, { credentials });
   registerQuotaRoutes(app, { quotas });
+  registerOpenApiRoute(app);
   await registerWebRoutes(app, { webDistDir: config.webDistDir });
 
   return { app, routeTable };

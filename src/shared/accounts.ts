@@ -68,16 +68,24 @@ export const changePasswordInputSchema = z.object({
 export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
 
 /** What the server tells the browser about a user. Never includes the password hash. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+export const publicUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
 
-export interface SessionInfo {
-  user: PublicUser | null;
-  setupNeeded: boolean;
-}
+export const sessionInfoSchema = z.object({ user: publicUserSchema.nullable(), setupNeeded: z.boolean() });
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+/** The answers that carry one user (profile, administration). */
+export const userResponseSchema = z.object({ user: publicUserSchema });
+export type UserResponse = z.infer<typeof userResponseSchema>;
+
+/** Sign-in and setup: the user, and the CSRF token bound to the new session. */
+export const signedInResponseSchema = z.object({ user: publicUserSchema, csrfToken: z.string() });
+
+export const usersResponseSchema = z.object({ users: z.array(publicUserSchema) });

@@ -1,13 +1,16 @@
-/** The body of every error answer of the API. */
-export interface ApiErrorBody {
+// The body of every error answer of the API.
+import { z } from 'zod';
+
+export const apiErrorBodySchema = z.object({
   /** A stable machine-readable code, e.g. `invalid_credentials`, `validation_failed`. */
-  error: string;
+  error: z.string(),
   /** A sentence a person can read. */
-  message: string;
+  message: z.string(),
   /** Per-field problems for `validation_failed`. */
-  issues?: { path: string; message: string }[];
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** Seconds until a retry may succeed, for `rate_limited`. */
-  retryAfterSeconds?: number;
+  retryAfterSeconds: z.number().optional(),
   /** For `conflict`: the server's current version of what the request tried to change. */
-  current?: unknown;
-}
+  current: z.unknown().optional(),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;

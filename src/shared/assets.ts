@@ -35,29 +35,36 @@ export function kindFromFileName(name: string): AssetKind {
 }
 
 /** How the browser shows a ready asset. */
-export type AssetViewer = 'pdf' | 'html' | 'image' | 'audio' | 'video' | 'flash' | 'download';
+export const ASSET_VIEWERS = ['pdf', 'html', 'image', 'audio', 'video', 'flash', 'download'] as const;
+export type AssetViewer = (typeof ASSET_VIEWERS)[number];
 
-export interface AssetDerivativeView {
+export const assetDerivativeViewSchema = z.object({
   /** e.g. `web`, `thumbnail`, `pdf`, `html`, `audio`, `vtt`. */
-  role: string;
-  mime: string;
-  size: number;
-}
+  role: z.string(),
+  mime: z.string(),
+  size: z.number(),
+});
+export type AssetDerivativeView = z.infer<typeof assetDerivativeViewSchema>;
 
-export interface AssetView {
-  id: string;
-  kind: AssetKind;
-  originalName: string;
-  state: AssetState;
+/** An asset as the server sends it (in answers and in live `asset` events). */
+export const assetViewSchema = z.object({
+  id: z.string(),
+  kind: assetKindSchema,
+  originalName: z.string(),
+  state: z.enum(ASSET_STATES),
   /** Why it failed, in plain words; or a note such as "Preview unavailable — download". */
-  reason: string | null;
+  reason: z.string().nullable(),
   /** Processing progress 0–100 while processing. */
-  progress: number | null;
-  size: number;
+  progress: z.number().nullable(),
+  size: z.number(),
   /** The detected type, once known. */
-  mime: string | null;
-  metadata: Record<string, unknown>;
-  derivatives: AssetDerivativeView[];
-  viewer: AssetViewer;
-  createdAt: string;
-}
+  mime: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  derivatives: z.array(assetDerivativeViewSchema),
+  viewer: z.enum(ASSET_VIEWERS),
+  createdAt: z.string(),
+});
+export type AssetView = z.infer<typeof assetViewSchema>;
+
+export const assetsResponseSchema = z.object({ assets: z.array(assetViewSchema) });
+export const assetResponseSchema = z.object({ asset: assetViewSchema });

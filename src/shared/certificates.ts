@@ -123,39 +123,42 @@ export function formatCode(code: string): string {
 }
 
 /** What anyone may learn from a code: nothing about the holder beyond the name on the certificate. */
-export interface VerificationView {
-  code: string;
-  holderName: string;
-  courseTitle: string;
-  version: number;
-  versionLabel: string;
-  completedAt: string;
-  issuedAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  status: CertificateStatus;
-}
+export const verificationViewSchema = z.object({
+  code: z.string(),
+  holderName: z.string(),
+  courseTitle: z.string(),
+  version: z.number(),
+  versionLabel: z.string(),
+  completedAt: z.string(),
+  issuedAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  status: z.enum(['valid', 'expired', 'revoked']),
+});
+export type VerificationView = z.infer<typeof verificationViewSchema>;
 
 /** A certificate as its holder and administrators see it. */
-export interface CertificateView extends VerificationView {
-  id: string;
-  courseId: string;
-  userId: string;
-  score: number | null;
+export const certificateViewSchema = verificationViewSchema.extend({
+  id: z.string(),
+  courseId: z.string(),
+  userId: z.string(),
+  score: z.number().nullable(),
   /** The public verification page. */
-  verifyUrl: string;
-  pdfSha256: string | null;
-  pdfSize: number | null;
-  previousCertificateId: string | null;
+  verifyUrl: z.string(),
+  pdfSha256: z.string().nullable(),
+  pdfSize: z.number().nullable(),
+  previousCertificateId: z.string().nullable(),
   /** Whether the certificate carries a signed Open Badges credential (JSON and badge downloads). */
-  hasCredential: boolean;
-}
+  hasCredential: z.boolean(),
+});
+export type CertificateView = z.infer<typeof certificateViewSchema>;
 
 /** An administrator's row: the certificate and who holds it now. */
-export interface AdminCertificateView extends CertificateView {
-  holderEmail: string;
-  revokedReason: string | null;
-}
+export const adminCertificateViewSchema = certificateViewSchema.extend({
+  holderEmail: z.string(),
+  revokedReason: z.string().nullable(),
+});
+export type AdminCertificateView = z.infer<typeof adminCertificateViewSchema>;
 
 export const revokeSchema = z.object({
   reason: z.string().trim().min(3, 'Give a reason of at least 3 characters').max(500),
@@ -167,12 +170,23 @@ export const MAX_VERIFY_UPLOAD_BYTES = 5 * 1024 * 1024;
  * What the signed credential embedded in an uploaded PDF turned out to be: none, a signature that
  * does not verify (with why), or a genuine credential of this instance and its status.
  */
-export type EmbeddedCredentialCheck =
-  | { state: 'none' }
-  | { state: 'invalid'; reason: 'bad_signature' | 'unknown_key' | 'malformed' | 'not_ours' }
-  | { state: 'valid' | 'revoked' | 'expired' | 'not_yet_valid'; code: string };
+export const embeddedCredentialCheckSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none') }),
+  z.object({
+    state: z.literal('invalid'),
+    reason: z.enum(['bad_signature', 'unknown_key', 'malformed', 'not_ours']),
+  }),
+  z.object({ state: z.enum(['valid', 'revoked', 'expired', 'not_yet_valid']), code: z.string() }),
+]);
+export type EmbeddedCredentialCheck = z.infer<typeof embeddedCredentialCheckSchema>;
 
 /** The answer to verify-by-upload: the bytes compared with those issued, and the credential inside checked. */
-export type UploadVerification =
-  | { issuedHere: true; certificate: VerificationView; credential: EmbeddedCredentialCheck }
-  | { issuedHere: false; message: string; credential: EmbeddedCredentialCheck };
+export const uploadVerificationSchema = z.discriminatedUnion('issuedHere', [
+  z.object({
+    issuedHere: z.literal(true),
+    certificate: verificationViewSchema,
+    credential: embeddedCredentialCheckSchema,
+  }),
+  z.object({ issuedHere: z.literal(false), message: z.string(), credential: embeddedCredentialCheckSchema }),
+]);
+export type UploadVerification = z.infer<typeof uploadVerificationSchema>;

@@ -70,20 +70,24 @@ export const draftUpdateSchema = z
   );
 export type DraftUpdate = z.infer<typeof draftUpdateSchema>;
 
-export interface DraftView {
-  id: string;
+export const draftViewSchema = z.object({
+  id: z.string(),
   /** The published course this draft edits (its next version), or null for a new course. */
-  courseId: string | null;
+  courseId: z.string().nullable(),
   /** The version it started from, or null. */
-  baseVersion: number | null;
-  revision: number;
-  step: WizardStep;
+  baseVersion: z.number().nullable(),
+  revision: z.number(),
+  step: wizardStepSchema,
   /** The steps the author has opened, in wizard order (the current one included). */
-  visitedSteps: WizardStep[];
-  content: DraftContent;
-  createdAt: string;
-  updatedAt: string;
-}
+  visitedSteps: z.array(wizardStepSchema),
+  content: draftContentSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DraftView = Omit<z.infer<typeof draftViewSchema>, 'content'> & { content: DraftContent };
+
+/** The answers carrying one draft (create, read, save, start editing a course). */
+export const draftResponseSchema = z.object({ draft: draftViewSchema });
 
 /** The visited steps once `step` is opened too, in wizard order; anything unknown is dropped. */
 export function withVisited(visited: readonly unknown[], step: WizardStep): WizardStep[] {

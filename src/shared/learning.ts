@@ -1,57 +1,76 @@
 // A learner's progress through a course version, as the browser sees it (the rules: progress.ts).
-import type { CompletionRule, CourseProgress, ItemState } from './progress.ts';
+import { z } from 'zod';
+import type { CourseProgress } from './progress.ts';
 
-export interface ItemProgressView {
-  assetId: string;
-  rule: CompletionRule;
-  state: ItemState;
+export const courseProgressSchema = z.object({
+  doneCount: z.number(),
+  total: z.number(),
+  requiredCount: z.number(),
+  requiredDone: z.number(),
+  percent: z.number(),
+  filesComplete: z.boolean(),
+  complete: z.boolean(),
+  nextAssetId: z.string().nullable(),
+}) satisfies z.ZodType<CourseProgress>;
+
+export const itemProgressViewSchema = z.object({
+  assetId: z.string(),
+  rule: z.enum(['media', 'pages', 'opened', 'manual']),
+  state: z.enum(['not_started', 'in_progress', 'done']),
   /** 0–1. */
-  fraction: number;
+  fraction: z.number(),
   /** Where to resume: seconds into the media, or the page. */
-  position: number | null;
-  pagesSeen: number;
-  pageCount: number | null;
-  durationSeconds: number | null;
-  markedDone: boolean;
-}
+  position: z.number().nullable(),
+  pagesSeen: z.number(),
+  pageCount: z.number().nullable(),
+  durationSeconds: z.number().nullable(),
+  markedDone: z.boolean(),
+});
+export type ItemProgressView = z.infer<typeof itemProgressViewSchema>;
 
-export interface LearningView {
-  courseId: string;
-  version: number;
+export const learningViewSchema = z.object({
+  courseId: z.string(),
+  version: z.number(),
   /** In the curriculum's order. */
-  items: ItemProgressView[];
-  progress: CourseProgress;
+  items: z.array(itemProgressViewSchema),
+  progress: courseProgressSchema,
   /** The file to open on "Continue": where the learner left off, or the next one to do. */
-  resumeAssetId: string | null;
+  resumeAssetId: z.string().nullable(),
   /** When the course was completed (recorded once), or null. */
-  completedAt: string | null;
+  completedAt: z.string().nullable(),
   /** The course has a test; passing it is part of completion. */
-  hasTest: boolean;
-}
+  hasTest: z.boolean(),
+});
+export type LearningView = z.infer<typeof learningViewSchema>;
 
 /** What a progress report answers. */
-export interface ProgressReportAnswer {
-  item: ItemProgressView;
-  progress: CourseProgress;
-  completedAt: string | null;
+export const progressReportAnswerSchema = z.object({
+  item: itemProgressViewSchema,
+  progress: courseProgressSchema,
+  completedAt: z.string().nullable(),
   /** This report completed the course. */
-  completedNow: boolean;
-}
+  completedNow: z.boolean(),
+});
+export type ProgressReportAnswer = z.infer<typeof progressReportAnswerSchema>;
 
 /** One learner of a course, as its author sees them. */
-export interface LearnerProgressView {
-  userId: string;
-  name: string;
-  email: string;
-  version: number;
-  enrolledAt: string;
-  lastActivityAt: string | null;
-  doneCount: number;
-  total: number;
-  percent: number;
-  completedAt: string | null;
+export const learnerProgressViewSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  version: z.number(),
+  enrolledAt: z.string(),
+  lastActivityAt: z.string().nullable(),
+  doneCount: z.number(),
+  total: z.number(),
+  percent: z.number(),
+  completedAt: z.string().nullable(),
   /** When they should have finished, or null. */
-  dueAt: string | null;
+  dueAt: z.string().nullable(),
   /** Their grade for the test by its grading method and whether it passes; null without a test or a graded attempt. */
-  test: { percent: number; passed: boolean } | null;
-}
+  test: z.object({ percent: z.number(), passed: z.boolean() }).nullable(),
+});
+export type LearnerProgressView = z.infer<typeof learnerProgressViewSchema>;
+
+export const learningResponseSchema = z.object({ learning: learningViewSchema });
+export const learnersResponseSchema = z.object({ learners: z.array(learnerProgressViewSchema) });

@@ -110,9 +110,18 @@ export interface ImportCategoryView {
   questions: ImportQuestion[];
   children: ImportCategoryView[];
 }
-const importCategorySchema: z.ZodType<ImportCategoryView> = z.lazy(() =>
-  z.object({ name: z.string(), questions: z.array(importQuestionSchema), children: z.array(importCategorySchema) }),
-);
+/**
+ * One level per depth, not z.lazy: the parsers flatten below MAX_CATEGORY_DEPTH, and a recursive
+ * schema would make a $ref the OpenAPI document cannot resolve.
+ */
+function importCategorySchemaAt(depth: number): z.ZodType<ImportCategoryView> {
+  return z.object({
+    name: z.string(),
+    questions: z.array(importQuestionSchema),
+    children: depth < MAX_CATEGORY_DEPTH ? z.array(importCategorySchemaAt(depth + 1)) : z.array(z.never()).max(0),
+  });
+}
+const importCategorySchema = importCategorySchemaAt(1);
 export const importPreviewSchema = z.object({
   format: z.enum(IMPORT_FORMATS),
   fileName: z.string(),

@@ -21,16 +21,19 @@ export const captionTracksInputSchema = z.object({
 });
 export type CaptionTrackInput = z.infer<typeof captionTrackInputSchema>;
 
-export interface CaptionTrackView {
-  captionsAssetId: string;
-  label: string;
-  language: string | null;
-  position: number;
+export const captionTrackViewSchema = z.object({
+  captionsAssetId: z.string(),
+  label: z.string(),
+  language: z.string().nullable(),
+  position: z.number(),
   /** Original name of the captions file, for the author. */
-  fileName: string;
+  fileName: z.string(),
   /** False while the captions file is still being processed (no WebVTT yet) or failed. */
-  ready: boolean;
-}
+  ready: z.boolean(),
+});
+export type CaptionTrackView = z.infer<typeof captionTrackViewSchema>;
+
+export const captionTracksResponseSchema = z.object({ tracks: z.array(captionTrackViewSchema) });
 
 export const playbackPositionInputSchema = z.object({
   seconds: z
@@ -39,10 +42,11 @@ export const playbackPositionInputSchema = z.object({
     .max(48 * 3600),
 });
 
-export interface PlaybackPositionView {
+export const playbackPositionViewSchema = z.object({
   /** Null when this learner has not watched it yet. */
-  seconds: number | null;
-}
+  seconds: z.number().nullable(),
+});
+export type PlaybackPositionView = z.infer<typeof playbackPositionViewSchema>;
 
 /** Where a player should start: the saved position, unless it is in the last seconds (finished). */
 export function resumeAt(savedSeconds: number | null, durationSeconds: number | null): number {

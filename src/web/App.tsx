@@ -5,6 +5,7 @@ import { AppLayout } from './components/AppLayout.tsx';
 import { RequireAuth } from './components/RequireAuth.tsx';
 import { UploadsProvider } from './components/uploads/UploadsProvider.tsx';
 import { AccountPage } from './routes/AccountPage.tsx';
+import { AdminApiPage } from './routes/AdminApiPage.tsx';
 import { AdminGcPage } from './routes/AdminGcPage.tsx';
 import { AdminJobsPage } from './routes/AdminJobsPage.tsx';
 import { AdminUsersPage } from './routes/AdminUsersPage.tsx';
@@ -73,6 +74,7 @@ const router = createBrowserRouter([
               { path: 'admin/jobs', element: <AdminJobsPage /> },
               { path: 'admin/storage', element: <AdminGcPage /> },
               { path: 'admin/certificates', element: <AdminCertificatesPage /> },
+              { path: 'admin/api', element: <AdminApiPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -1,14 +1,16 @@
 // The one place the browser talks to the server. Every call sends the session cookie,
 // every state-changing call carries the CSRF token, and every failure becomes an ApiError.
+import type { z } from 'zod';
 import type {
   ChangePasswordInput,
   CreateUserInput,
   LoginInput,
-  PublicUser,
   SessionInfo,
   SetupInput,
   UpdateProfileInput,
   UpdateUserInput,
+  UserResponse,
+  usersResponseSchema,
 } from '../shared/accounts.ts';
 import type { ApiErrorBody } from '../shared/api-error.ts';
 
@@ -175,7 +177,8 @@ export async function requestBytes<T>(path: string, file: Blob): Promise<T> {
   }
 }
 
-type UserAnswer = { user: PublicUser };
+// What each call answers is the route's response schema (src/shared/accounts.ts).
+type UserAnswer = UserResponse;
 
 export const api = {
   getSession: () => request<SessionInfo>('GET', '/api/auth/session'),
@@ -184,7 +187,7 @@ export const api = {
   setup: (input: SetupInput) => request<UserAnswer>('POST', '/api/setup', input),
   updateProfile: (input: UpdateProfileInput) => request<UserAnswer>('PATCH', '/api/me', input),
   changePassword: (input: ChangePasswordInput) => request<void>('POST', '/api/me/password', input),
-  listUsers: () => request<{ users: PublicUser[] }>('GET', '/api/admin/users'),
+  listUsers: () => request<z.infer<typeof usersResponseSchema>>('GET', '/api/admin/users'),
   createUser: (input: CreateUserInput) => request<UserAnswer>('POST', '/api/admin/users', input),
   updateUser: (id: string, input: UpdateUserInput) =>
     request<UserAnswer>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, input),

@@ -1,30 +1,14 @@
 // The file asset endpoints (list, view, delete, storage usage) and the addresses of an asset's bytes.
-import { z } from 'zod';
-import { ASSET_KINDS, ASSET_STATES, type AssetView } from '../shared/assets.ts';
+import type { z } from 'zod';
+import type { AssetView, assetResponseSchema, assetsResponseSchema } from '../shared/assets.ts';
 import { myStorageUsageResponseSchema, usersStorageUsageResponseSchema } from '../shared/quotas.ts';
 import { request } from './api.ts';
-
-/** An asset as the server sends it (in answers and in live `asset` events). */
-export const assetViewSchema = z.object({
-  id: z.string(),
-  kind: z.enum(ASSET_KINDS),
-  originalName: z.string(),
-  state: z.enum(ASSET_STATES),
-  reason: z.string().nullable(),
-  progress: z.number().nullable(),
-  size: z.number(),
-  mime: z.string().nullable(),
-  metadata: z.record(z.string(), z.unknown()),
-  derivatives: z.array(z.object({ role: z.string(), mime: z.string(), size: z.number() })),
-  viewer: z.enum(['pdf', 'html', 'image', 'audio', 'video', 'flash', 'download']),
-  createdAt: z.string(),
-}) satisfies z.ZodType<AssetView>;
 
 const base = (id: string) => `/api/assets/${encodeURIComponent(id)}`;
 
 export const assetsApi = {
-  list: () => request<{ assets: AssetView[] }>('GET', '/api/assets'),
-  get: (id: string) => request<{ asset: AssetView }>('GET', base(id)),
+  list: () => request<z.infer<typeof assetsResponseSchema>>('GET', '/api/assets'),
+  get: (id: string) => request<z.infer<typeof assetResponseSchema>>('GET', base(id)),
   remove: (id: string) => request<void>('DELETE', base(id)),
   /** What the signed-in author's files and uploads take, and their quotas. */
   usage: async () => myStorageUsageResponseSchema.parse(await request<unknown>('GET', '/api/assets/usage')),

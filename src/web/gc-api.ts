@@ -1,16 +1,12 @@
-// The administrators' garbage-collector endpoints and what they answer.
-import type { GcReport, GcRunView } from '../shared/gc.ts';
+// The administrators' garbage-collector endpoints; what they answer is declared in src/shared/gc.ts.
+import type { GcOverview, gcStartAnswerSchema } from '../shared/gc.ts';
+import type { z } from 'zod';
 import { request } from './api.ts';
 
-export interface GcOverview {
-  runs: GcRunView[];
-  upcomingDrafts: GcReport['drafts'];
-  settings: { schedule: string; graceHours: number; draftMaxAgeDays: number };
-}
+export type { GcOverview };
 
 export const gcApi = {
   overview: () => request<GcOverview>('GET', '/api/admin/gc'),
   /** Queues a run on a maintenance worker; `queued` is false when one is already queued or running. */
-  start: (dryRun: boolean) =>
-    request<{ jobId: string | null; queued: boolean }>('POST', '/api/admin/gc/runs', { dryRun }),
+  start: (dryRun: boolean) => request<z.infer<typeof gcStartAnswerSchema>>('POST', '/api/admin/gc/runs', { dryRun }),
 };

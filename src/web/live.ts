@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useSyncExternalStore } from 'react';
 import { z } from 'zod';
 import type { JobEventData } from '../shared/events.ts';
-import { assetViewSchema } from './assets-api.ts';
+import { assetViewSchema } from '../shared/assets.ts';
 import { JOB_STATES } from './jobs-api.ts';
 
 const EVENTS_URL = '/api/events';

@@ -1,10 +1,20 @@
 // HTTP for taking a course's test: the overview, start or resume, one request per answer, submit,
 // an attempt as its reader may see it; and the author's side (attempts per course, reopen, extra
 // attempts, extra time). Learner responses are shaped by the service through strict schemas.
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { allowanceSchema, saveAnswerBodySchema } from '../../shared/attempts.ts';
-import { parseInput } from '../http/errors.ts';
+import {
+  allowanceSchema,
+  attemptViewSchema,
+  saveAnswerBodySchema,
+  saveAnswerResultSchema,
+  testOverviewSchema,
+} from '../../shared/attempts.ts';
+import {
+  allowanceResponseSchema,
+  authorAttemptViewSchema,
+  courseAttemptsViewSchema,
+} from '../../shared/attempts-admin.ts';
+import type { Api } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { AttemptsService } from './service.ts';
 
@@ -13,64 +23,126 @@ const attemptParams = z.object({ id: z.uuid() });
 const answerParams = z.object({ id: z.uuid(), questionId: z.uuid() });
 const learnerParams = z.object({ id: z.uuid(), userId: z.uuid() });
 const AUTHORS = ['author', 'admin'] as const;
+const tags = ['Tests and attempts'];
+const attemptResponse = z.object({ attempt: attemptViewSchema });
 
-export function registerAttemptRoutes(app: FastifyInstance, deps: { attempts: AttemptsService }): void {
+export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsService }): void {
   const { attempts } = deps;
   const me = (user: UserRow | null) => user as UserRow;
 
   // Learners (enrolled in the course); the service answers 404 for anyone else's attempt.
-  app.get('/api/courses/:id/test', { config: { access: 'signed-in' } }, async (request) => {
-    const { id } = parseInput(courseParams, request.params);
-    return { test: await attempts.overview(me(request.user), id) };
-  });
+  app.get(
+    '/api/courses/:id/test',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: courseParams, response: { 200: z.object({ test: testOverviewSchema }) } },
+    },
+    async (request) => {
+      return { test: await attempts.overview(me(request.user), request.params.id) };
+    },
+  );
 
-  app.post('/api/courses/:id/attempts', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const { id } = parseInput(courseParams, request.params);
-    const { attempt, created } = await attempts.start(me(request.user), id);
-    return reply.code(created ? 201 : 200).send({ attempt });
-  });
+  app.post(
+    '/api/courses/:id/attempts',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: courseParams, response: { 200: attemptResponse, 201: attemptResponse } },
+    },
+    async (request, reply) => {
+      const { attempt, created } = await attempts.start(me(request.user), request.params.id);
+      return reply.code(created ? 201 : 200).send({ attempt });
+    },
+  );
 
-  app.get('/api/attempts/:id', { config: { access: 'signed-in' } }, async (request) => {
-    const { id } = parseInput(attemptParams, request.params);
-    const view = await attempts.get(me(request.user), id);
-    return 'learner' in view ? view : { attempt: view };
-  });
+  app.get(
+    '/api/attempts/:id',
+    {
+      config: { access: 'signed-in' },
+      // The author's view first: it is the learner's view plus who and how long.
+      schema: { tags, params: attemptParams, response: { 200: z.union([authorAttemptViewSchema, attemptResponse]) } },
+    },
+    async (request) => {
+      const view = await attempts.get(me(request.user), request.params.id);
+      return 'learner' in view ? view : { attempt: view };
+    },
+  );
 
-  app.put('/api/attempts/:id/answers/:questionId', { config: { access: 'signed-in' } }, async (request) => {
-    const { id, questionId } = parseInput(answerParams, request.params);
-    const body = parseInput(saveAnswerBodySchema, request.body);
-    return attempts.save(me(request.user), id, questionId, body);
-  });
+  app.put(
+    '/api/attempts/:id/answers/:questionId',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: answerParams, body: saveAnswerBodySchema, response: { 200: saveAnswerResultSchema } },
+    },
+    async (request) => {
+      const { id, questionId } = request.params;
+      return attempts.save(me(request.user), id, questionId, request.body);
+    },
+  );
 
-  app.post('/api/attempts/:id/submit', { config: { access: 'signed-in' } }, async (request) => {
-    const { id } = parseInput(attemptParams, request.params);
-    return { attempt: await attempts.submit(me(request.user), id) };
-  });
+  app.post(
+    '/api/attempts/:id/submit',
+    { config: { access: 'signed-in' }, schema: { tags, params: attemptParams, response: { 200: attemptResponse } } },
+    async (request) => {
+      return { attempt: await attempts.submit(me(request.user), request.params.id) };
+    },
+  );
 
   // The course's author and admins.
-  app.get('/api/courses/:id/attempts', { config: { access: AUTHORS } }, async (request) => {
-    const { id } = parseInput(courseParams, request.params);
-    return attempts.listForCourse(me(request.user), id);
-  });
+  app.get(
+    '/api/courses/:id/attempts',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: courseParams, response: { 200: courseAttemptsViewSchema } },
+    },
+    async (request) => {
+      return attempts.listForCourse(me(request.user), request.params.id);
+    },
+  );
 
-  app.post('/api/attempts/:id/reopen', { config: { access: AUTHORS } }, async (request) => {
-    const { id } = parseInput(attemptParams, request.params);
-    return attempts.reopen(me(request.user), id);
-  });
+  app.post(
+    '/api/attempts/:id/reopen',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: attemptParams, response: { 200: authorAttemptViewSchema } },
+    },
+    async (request) => {
+      return attempts.reopen(me(request.user), request.params.id);
+    },
+  );
 
-  app.get('/api/courses/:id/learners/:userId/allowance', { config: { access: AUTHORS } }, async (request) => {
-    const { id, userId } = parseInput(learnerParams, request.params);
-    return { allowance: await attempts.allowance(me(request.user), id, userId) };
-  });
+  app.get(
+    '/api/courses/:id/learners/:userId/allowance',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } },
+    },
+    async (request) => {
+      const { id, userId } = request.params;
+      return { allowance: await attempts.allowance(me(request.user), id, userId) };
+    },
+  );
 
-  app.put('/api/courses/:id/learners/:userId/allowance', { config: { access: AUTHORS } }, async (request) => {
-    const { id, userId } = parseInput(learnerParams, request.params);
-    const body = parseInput(allowanceSchema, request.body);
-    return { allowance: await attempts.setAllowance(me(request.user), id, userId, body) };
-  });
+  app.put(
+    '/api/courses/:id/learners/:userId/allowance',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: learnerParams, body: allowanceSchema, response: { 200: allowanceResponseSchema } },
+    },
+    async (request) => {
+      const { id, userId } = request.params;
+      return { allowance: await attempts.setAllowance(me(request.user), id, userId, request.body) };
+    },
+  );
 
-  app.post('/api/courses/:id/learners/:userId/extra-attempts', { config: { access: AUTHORS } }, async (request) => {
-    const { id, userId } = parseInput(learnerParams, request.params);
-    return { allowance: await attempts.grantExtraAttempt(me(request.user), id, userId) };
-  });
+  app.post(
+    '/api/courses/:id/learners/:userId/extra-attempts',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: learnerParams, response: { 200: allowanceResponseSchema } },
+    },
+    async (request) => {
+      const { id, userId } = request.params;
+      return { allowance: await attempts.grantExtraAttempt(me(request.user), id, userId) };
+    },
+  );
 }

@@ -1,45 +1,79 @@
 // HTTP for enrolment: enrol yourself and leave; for a course's managers, enrol in bulk, find accounts to
 // enrol, and the course's self-enrolment setting.
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { bulkEnrolSchema, courseSettingsSchema } from '../../shared/courses.ts';
-import { parseInput } from '../http/errors.ts';
+import {
+  bulkEnrolResultSchema,
+  bulkEnrolSchema,
+  courseSettingsSchema,
+  enrolCandidateSchema,
+  enrolmentResultSchema,
+} from '../../shared/courses.ts';
+import { type Api, noContent } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { EnrolmentService } from './service.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const candidatesQuery = z.object({ q: z.string().max(200).default('') }).strict();
 const AUTHORS = ['author', 'admin'] as const;
+const tags = ['Enrolment'];
 
-export function registerEnrolmentRoutes(app: FastifyInstance, deps: { enrolment: EnrolmentService }): void {
+export function registerEnrolmentRoutes(app: Api, deps: { enrolment: EnrolmentService }): void {
   const { enrolment } = deps;
   const me = (user: UserRow | null) => user as UserRow;
 
-  app.post('/api/courses/:id/enrolment', { config: { access: 'signed-in' } }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    return enrolment.enrolSelf(me(request.user), id);
-  });
+  app.post(
+    '/api/courses/:id/enrolment',
+    { config: { access: 'signed-in' }, schema: { tags, params: idParams, response: { 200: enrolmentResultSchema } } },
+    async (request) => {
+      return enrolment.enrolSelf(me(request.user), request.params.id);
+    },
+  );
 
-  app.delete('/api/courses/:id/enrolment', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const { id } = parseInput(idParams, request.params);
-    await enrolment.leave(me(request.user), id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/courses/:id/enrolment',
+    { config: { access: 'signed-in' }, schema: { tags, params: idParams, response: { 204: noContent } } },
+    async (request, reply) => {
+      await enrolment.leave(me(request.user), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/api/courses/:id/learners', { config: { access: AUTHORS }, bodyLimit: 256 * 1024 }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    return enrolment.enrolMany(me(request.user), id, parseInput(bulkEnrolSchema, request.body));
-  });
+  app.post(
+    '/api/courses/:id/learners',
+    {
+      config: { access: AUTHORS },
+      bodyLimit: 256 * 1024,
+      schema: { tags, params: idParams, body: bulkEnrolSchema, response: { 200: bulkEnrolResultSchema } },
+    },
+    async (request) => {
+      return enrolment.enrolMany(me(request.user), request.params.id, request.body);
+    },
+  );
 
-  app.get('/api/courses/:id/enrol-candidates', { config: { access: AUTHORS } }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    const { q } = parseInput(candidatesQuery, request.query);
-    return { candidates: await enrolment.candidates(me(request.user), id, q) };
-  });
+  app.get(
+    '/api/courses/:id/enrol-candidates',
+    {
+      config: { access: AUTHORS },
+      schema: {
+        tags,
+        params: idParams,
+        querystring: candidatesQuery,
+        response: { 200: z.object({ candidates: z.array(enrolCandidateSchema) }) },
+      },
+    },
+    async (request) => {
+      return { candidates: await enrolment.candidates(me(request.user), request.params.id, request.query.q) };
+    },
+  );
 
-  app.put('/api/courses/:id/settings', { config: { access: AUTHORS } }, async (request) => {
-    const { id } = parseInput(idParams, request.params);
-    const { selfEnrolment } = parseInput(courseSettingsSchema, request.body);
-    return enrolment.setSelfEnrolment(me(request.user), id, selfEnrolment);
-  });
+  app.put(
+    '/api/courses/:id/settings',
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: idParams, body: courseSettingsSchema, response: { 200: courseSettingsSchema } },
+    },
+    async (request) => {
+      return enrolment.setSelfEnrolment(me(request.user), request.params.id, request.body.selfEnrolment);
+    },
+  );
 }

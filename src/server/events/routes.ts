@@ -2,8 +2,9 @@
 // A stream lives no longer than the session that opened it: an end-streams signal (sign-out,
 // disabling, a password change, a role change; from any web node over the bus) ends it at once,
 // and it re-checks its session every `sessionCheckMs` (timeouts, changes made from the command line).
-import type { FastifyInstance } from 'fastify';
+import { apiErrorBodySchema } from '../../shared/api-error.ts';
 import type { LiveEvent } from '../../shared/events.ts';
+import type { Api } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { EndStreamsSignal, EventBus } from './bus.ts';
 
@@ -36,7 +37,7 @@ export interface EventRoutesDeps {
   sessionCheckMs: number;
 }
 
-export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps): void {
+export function registerEventRoutes(app: Api, deps: EventRoutesDeps): void {
   const open = new Set<OpenStream>();
   const byUser = new Map<string, Set<OpenStream>>();
   // Open streams would hold a graceful shutdown until its deadline: end them first.
@@ -53,13 +54,15 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     stopSignals();
   });
 
-  app.get('/api/events', { config: { access: 'signed-in', streaming: true } }, (request, reply) => {
+  const rawResponse = { kind: 'stream', reason: 'Server-sent events (text/event-stream) for this user, until the session ends.' } as const;
+  const schema = { tags: ['Live events'], response: { 429: apiErrorBodySchema } };
+  app.get('/api/events', { config: { access: 'signed-in', rawResponse }, schema }, (request, reply) => {
     const user = request.user as UserRow;
     const sessionIdHash = request.session?.id_hash ?? '';
     const mine = byUser.get(user.id) ?? new Set<OpenStream>();
     if (mine.size >= deps.maxStreamsPerUser) {
       const seconds = Math.ceil(deps.sessionCheckMs / 1000);
-      return reply
+      reply
         .code(429)
         .header('retry-after', String(seconds))
         .send({
@@ -67,6 +70,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
           message: `This account already has ${mine.size} live connections open here. Close other tabs; this page updates by polling meanwhile.`,
           retryAfterSeconds: seconds,
         });
+      return;
     }
     reply.hijack();
     const res = reply.raw;

@@ -1,6 +1,7 @@
 // Every route declares who may call it; a route without a declaration stops the server at start.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../../shared/accounts.ts';
+import type { RawResponse } from './contract.ts';
 import { HttpError } from './errors.ts';
 
 /**
@@ -13,8 +14,6 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
-    /** The answer is a stream that stays open (server-sent events). */
-    streaming?: boolean;
   }
 }
 
@@ -22,7 +21,12 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   access: Access;
+  /** The answer is a stream that stays open (server-sent events). */
   streaming: boolean;
+  /** The statuses its response schema declares (contract.ts). */
+  responses: string[];
+  /** Declared instead of a response schema when the answer is not JSON. */
+  rawResponse: RawResponse | null;
 }
 
 /** Records the route table and refuses routes that do not declare their access. */
@@ -35,7 +39,15 @@ export function registerAccessControl(app: FastifyInstance, routeTable: Declared
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, access, streaming: route.config?.streaming === true });
+      const rawResponse = route.config?.rawResponse ?? null;
+      routeTable.push({
+        method,
+        url: route.url,
+        access,
+        streaming: rawResponse?.kind === 'stream',
+        responses: Object.keys((route.schema?.response as object | undefined) ?? {}),
+        rawResponse,
+      });
     }
   });
 

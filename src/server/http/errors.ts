@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { ApiErrorBody } from '../../shared/api-error.ts';
 import { DomainError, type DomainErrorKind } from '../errors.ts';
+import { validationErrorBody } from './contract.ts';
 
 /** The status of each kind of domain error (services throw them; only this layer knows HTTP). */
 export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
@@ -48,7 +49,10 @@ export class HttpError extends Error {
   }
 }
 
-/** Validates input with a zod schema; a failure is a 400 naming each bad field. */
+/**
+ * Validates input with a zod schema; a failure is a 400 naming each bad field. Routes declare
+ * their input in `schema` instead (contract.ts); this stays for input that is not a request part.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
@@ -67,6 +71,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof HttpError) {
       const body: ApiErrorBody = { error: err.code, message: err.message, ...err.extra };
       return reply.code(err.statusCode).headers(err.headers).send(body);
+    }
+    // Input that failed its route's zod schema (params, querystring, body): 400 naming each field.
+    if ('validation' in err && Array.isArray(err.validation)) {
+      return reply.code(400).send(validationErrorBody(err.validation, err.validationContext));
     }
     if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
       return reply

@@ -42,6 +42,13 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(app.routeTable.length >= 15, `only ${app.routeTable.length} routes`);
     });
 
+    it('declares the answer of every route: a response schema, or a raw answer with its reason', () => {
+      const undeclared = app.routeTable
+        .filter((r) => r.responses.length === 0 && !(r.rawResponse && r.rawResponse.reason.trim().length > 0))
+        .map((r) => `${r.method} ${r.url}`);
+      assert.deepEqual(undeclared, [], 'routes without a response schema (see src/server/http/contract.ts)');
+    });
+
     it('answers every route as its declaration says, for every caller', async () => {
       const callers = async (caller: Caller): Promise<TestClient> =>
         caller === 'anonymous' ? app.client() : (await createSignedInUser(app, admin, caller)).client;

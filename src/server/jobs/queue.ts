@@ -5,8 +5,10 @@ import type { DB } from '../db/types.ts';
 import type { JobName, JobPayload } from './catalog.ts';
 import type { JobRegistry } from './registry.ts';
 
-export const JOB_STATES = ['created', 'retry', 'active', 'completed', 'failed', 'cancelled'] as const;
-export type JobState = (typeof JOB_STATES)[number];
+import type { JobState } from '../../shared/jobs.ts';
+
+// The states are the admin API's (src/shared/jobs.ts): one list for the queue and its answers.
+export { JOB_STATES, type JobState } from '../../shared/jobs.ts';
 
 export interface EnqueueOptions {
   /** Not before this time. */

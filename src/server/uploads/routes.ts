@@ -3,10 +3,11 @@
 import type { IncomingMessage } from 'node:http';
 import { Server as TusServer } from '@tus/server';
 import type { DataStore } from '@tus/utils';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assetKindSchema } from '../../shared/assets.ts';
 import type { AssetsService } from '../assets/service.ts';
 import { DomainError } from '../errors.ts';
+import type { Api, RawResponse } from '../http/contract.ts';
 import { HttpError, STATUS_OF_KIND } from '../http/errors.ts';
 import type { UserRow } from '../users/repository.ts';
 import { cleanFileName } from './names.ts';
@@ -41,7 +42,7 @@ function refuse(status: number, message: string): { status_code: number; body: s
 }
 
 export function registerUploadRoutes(
-  app: FastifyInstance,
+  app: Api,
   deps: {
     assets: AssetsService;
     uploads: UploadStore;
@@ -120,8 +121,11 @@ export function registerUploadRoutes(
       }
       await tus.handle(request.raw, reply.raw);
     };
-    const config = { access: ['author', 'admin'] as const };
-    scope.route({ method: ['POST'], url: PATH, config, handler });
-    scope.route({ method: ['PATCH', 'HEAD', 'DELETE'], url: `${PATH}/:id`, config, handler });
+    // tus answers with headers and empty bodies (Upload-Offset, Location…), not JSON.
+    const rawResponse: RawResponse = { kind: 'tus', reason: 'The tus 1.0 resumable upload protocol (creation, PATCH, HEAD, termination).' };
+    const config = { access: ['author', 'admin'] as const, rawResponse };
+    const schema = { tags: ['Uploads'] };
+    scope.route({ method: ['POST'], url: PATH, config, schema, handler });
+    scope.route({ method: ['PATCH', 'HEAD', 'DELETE'], url: `${PATH}/:id`, config, schema, handler });
   });
 }

@@ -18,6 +18,7 @@ const ITEMS: NavItem[] = [
   { to: '/admin/jobs', label: 'Jobs', roles: ['admin'] },
   { to: '/admin/storage', label: 'Storage clean-up', roles: ['admin'] },
   { to: '/admin/certificates', label: 'Certificates', roles: ['admin'] },
+  { to: '/admin/api', label: 'API reference', roles: ['admin'] },
   { to: '/account', label: 'Account' },
 ];
 

@@ -8,6 +8,8 @@ export const queryKeys = {
   asset: (id: string) => ['assets', 'one', id] as const,
   myStorage: ['assets', 'usage'] as const,
   usersStorage: ['admin', 'storage-usage'] as const,
+  /** The OpenAPI document the API reference page shows. */
+  apiReference: ['admin', 'openapi'] as const,
   authorDrafts: ['drafts', 'mine'] as const,
   authorCourses: ['courses', 'mine'] as const,
   catalog: ['courses', 'catalog'] as const,

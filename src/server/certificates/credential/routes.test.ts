@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type DeclaredRoute, registerAccessControl } from '../../http/access.ts';
+import { type Api, registerContracts } from '../../http/contract.ts';
 import { registerErrorHandling } from '../../http/errors.ts';
 import { buildCredential, issuerProfile } from './credential.ts';
 import { type IssuerKeys, loadOrCreateIssuerKeys } from './keys.ts';
@@ -18,7 +20,7 @@ const publicUrl = 'https://learn.example.org';
 const issuer = issuerProfile(publicUrl, 'Example Academy');
 
 describe('credential publishing routes', () => {
-  let app: FastifyInstance;
+  let app: Api;
   let keys: IssuerKeys;
   const routeTable: DeclaredRoute[] = [];
   const revoked = new Set<number>();
@@ -26,8 +28,9 @@ describe('credential publishing routes', () => {
 
   before(async () => {
     keys = loadOrCreateIssuerKeys({ dataDir: mkdtempSync(path.join(tmpdir(), 'lectern-routes-')), publicUrl });
-    app = Fastify();
+    app = Fastify().withTypeProvider<ZodTypeProvider>();
     registerErrorHandling(app);
+    registerContracts(app);
     registerAccessControl(app, routeTable);
     const credentials = createCredentialService({
       keys,

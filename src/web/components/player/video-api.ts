@@ -1,13 +1,16 @@
 // The video endpoints: caption tracks of a video, the WebVTT of each, and the viewer's saved position.
-import type { CaptionTrackInput, CaptionTrackView, PlaybackPositionView } from '../../../shared/video.ts';
+import type { z } from 'zod';
+import type { CaptionTrackInput, captionTracksResponseSchema, PlaybackPositionView } from '../../../shared/video.ts';
 import { request } from '../../api.ts';
+
+type Tracks = z.infer<typeof captionTracksResponseSchema>;
 
 const base = (id: string) => `/api/videos/${encodeURIComponent(id)}`;
 
 export const videoApi = {
-  captions: (videoId: string) => request<{ tracks: CaptionTrackView[] }>('GET', `${base(videoId)}/captions`),
+  captions: (videoId: string) => request<Tracks>('GET', `${base(videoId)}/captions`),
   setCaptions: (videoId: string, tracks: CaptionTrackInput[]) =>
-    request<{ tracks: CaptionTrackView[] }>('PUT', `${base(videoId)}/captions`, { tracks }),
+    request<Tracks>('PUT', `${base(videoId)}/captions`, { tracks }),
   position: (videoId: string) => request<PlaybackPositionView>('GET', `${base(videoId)}/position`),
   /** Kept alive, so the last save still lands when the viewer closes the tab. */
   savePosition: (videoId: string, seconds: number) =>
