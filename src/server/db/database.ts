@@ -20,12 +20,31 @@ export function createDatabase(config: DatabaseConfig): Database {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    cachePreparedStatements(sqlite);
     return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   const pool = new pg.Pool({ connectionString: config.connectionString, max: 10 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the SQL costs about as much as
+ * running a small query. Statements are kept by their SQL (a bounded number); one still being
+ * iterated is busy and gets a fresh one.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database, max = 500) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const cached = statements.get(source);
+    if (cached && !cached.busy) return cached;
+    const statement = prepare(source);
+    if (statements.size >= max) statements.delete(statements.keys().next().value as string);
+    statements.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 export function describeDatabase(config: DatabaseConfig): string {
