@@ -214,7 +214,8 @@ class Content {
 
 /**
  * The QR code as vector squares: sharp at any zoom and a few hundred bytes. Each run of dark
- * modules on a row is one rectangle, all filled by one operator.
+ * modules on a row is one rectangle in module units (a transform scales them to the size), all
+ * filled by one operator.
  */
 function qrOperators(url: string, x: number, y: number, size: number): string {
   // One byte-mode segment: the library's search for an optimal mix of modes costs more than the
@@ -231,14 +232,13 @@ function qrOperators(url: string, x: number, y: number, size: number): string {
       const dark = col < n && data[row * n + col] === 1;
       if (dark && start < 0) start = col;
       if (!dark && start >= 0) {
-        runs.push(
-          `${num(x + (quiet + start) * cell)} ${num(y + size - (quiet + row + 1) * cell)} ${num((col - start) * cell)} ${num(cell)} re`,
-        );
+        runs.push(`${start} ${n - 1 - row} ${col - start} 1 re`);
         start = -1;
       }
     }
   }
-  return `q 1 1 1 rg ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f 0 0 0 rg\n${runs.join('\n')}\nf Q`;
+  const origin = `${num(cell)} 0 0 ${num(cell)} ${num(x + quiet * cell)} ${num(y + quiet * cell)} cm`;
+  return `q 1 1 1 rg ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f 0 0 0 rg ${origin}\n${runs.join('\n')}\nf Q`;
 }
 
 export async function renderCertificatePdf(
