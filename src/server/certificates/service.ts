@@ -200,9 +200,12 @@ export function createCertificatesService(deps: {
     const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
     const template = JSON.parse(row.template) as CertificateTemplate;
     const logo = template.logo === 'cover' ? await deps.courseLogo(row.course_id, row.version) : null;
-    // The signed credential depends only on the row and its snapshot: signed first, then embedded
-    // while the PDF is built, so the stored bytes carry it.
-    const credential = deps.signCredential ? await deps.signCredential(row, snapshot) : null;
+    // The signed credential depends only on the row and its snapshot: signing starts first (it runs
+    // off the main thread) while the page is laid out, and the credential is embedded before the
+    // PDF's one save, so the stored bytes carry it.
+    const credential = deps.signCredential ? deps.signCredential(row, snapshot) : null;
+    // Handled below; this only keeps a failed render from leaving the signing's failure unobserved.
+    credential?.catch(() => {});
     const pdf = await deps.render(snapshot, template, {
       fonts: deps.fonts(),
       verifyUrl: verifyUrl(row.code),
@@ -212,9 +215,9 @@ export function createCertificatesService(deps: {
           { certificate: row.id, characters },
           'characters without a glyph in the certificate font were printed as "?"',
         ),
-      beforeSave: credential?.attach,
+      beforeSave: credential ? async (doc) => (await credential).attach(doc) : undefined,
     });
-    const credentialJwt = credential?.jwt ?? null;
+    const credentialJwt = credential ? (await credential).jwt : null;
 
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const put = await blobStore.put(Readable.from([bytes]));
