@@ -100,12 +100,10 @@ export function createDiskBlobStore(root: string): BlobStore {
           await rm(tmp, { force: true });
           return { key, sha256, size, created: false };
         }
-        // rename is atomic: readers see the whole object or none. The folder is made when missing.
-        await rename(tmp, target).catch(async (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-          await mkdir(path.dirname(target), { recursive: true });
-          await rename(tmp, target);
-        });
+        // Made first: with 65,536 leaf folders, most are still missing until a store is large.
+        await mkdir(path.dirname(target), { recursive: true });
+        // rename is atomic: readers see the whole object or none.
+        await rename(tmp, target);
         return { key, sha256, size, created: true };
       } catch (err) {
         await rm(tmp, { force: true });
