@@ -11,7 +11,7 @@ import { createHashLimiter, createPasswordHasher } from './auth/hash-limiter.ts'
 import { createAuthRepository } from './auth/repository.ts';
 import { createAuthService } from './auth/service.ts';
 import { createBlobDeletion } from './blobs/deletion.ts';
-import { credentialAttacher } from './certificates/attach-credential.ts';
+import { credentialSigner } from './certificates/attach-credential.ts';
 import { credentialServiceFromConfig } from './certificates/credential/service.ts';
 import { certificateFonts } from './certificates/fonts.ts';
 import { createCourseLogoLoader } from './certificates/logo.ts';
@@ -122,7 +122,7 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     fonts: certificateFonts,
     courseLogo: createCourseLogoLoader({ certificates: certificateRows, assetRows, blobStore }),
     publicUrl: config.publicUrl,
-    attachCredential: credentialAttacher(credentials),
+    signCredential: credentialSigner(credentials),
     credentials,
     onIssued: (certificate) => {
       bus

@@ -58,6 +58,22 @@ describe('the certificate renderer', () => {
     assert.ok(text.includes('?? ?? Taro'), text);
   });
 
+  it('draws names beyond the shared Latin subset (Greek, Cyrillic) and decomposed accents', async () => {
+    // The shared subset covers Latin; other scripts the font has take the shaped path, and a name
+    // typed with combining accents (NFD) is drawn composed.
+    for (const holderName of ['Αλέξανδρος Παπαδόπουλος', 'Олена Шевченко', 'Zoe\u0308 A\u030Angstro\u0308m']) {
+      const reported: string[][] = [];
+      const pdf = await renderCertificatePdf({ ...snapshot, holderName }, DEFAULT_CERTIFICATE_TEMPLATE, {
+        ...options,
+        onReplacedCharacters: (c) => reported.push(c),
+      });
+      assert.deepEqual(reported, []);
+      assert.ok(pdf.length < 150 * 1024, `${pdf.length} bytes`);
+      const text = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(pdf), encoding: 'utf8' });
+      assert.ok(text.normalize('NFC').includes(holderName.normalize('NFC')), `${holderName} in ${text}`);
+    }
+  });
+
   it("draws the course's logo and the template's wording", async () => {
     const logo = new Uint8Array(
       await sharp({ create: { width: 200, height: 80, channels: 3, background: '#c00' } })

@@ -1,23 +1,16 @@
 // The certificate PDF, as a pure function of what it certifies, the course's template and the
 // fonts (and logo) handed in: no clock, no randomness, no I/O, so the same inputs give the same
 // bytes (the issue job may render again after a crash and must store what it would have stored).
-// @cantoo/pdf-lib (decision 0008) with fontkit for the embedded Unicode font, subset per document.
+// @cantoo/pdf-lib (decision 0008) builds the document; the page's content stream is written here
+// as text and compressed once. The embedded Unicode font is the process's shared subset
+// (prepared-font.ts) when every character is in it, else fontkit shapes the text and subsets the
+// font for this document.
+import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
-import {
-  fill,
-  PageSizes,
-  PDFDocument,
-  type PDFFont,
-  type PDFOperator,
-  type PDFPage,
-  popGraphicsState,
-  pushGraphicsState,
-  rectangle,
-  rgb,
-  setFillingRgbColor,
-} from '@cantoo/pdf-lib';
+import { PageSizes, PDFDocument, type PDFFont, PDFName, type PDFPage } from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
 import { type CertificateSnapshot, type CertificateTemplate, formatCode } from '../../shared/certificates.ts';
+import { type PreparedFont, preparedFont } from './prepared-font.ts';
 
 /**
  * @pdf-lib/fontkit with the subset API @cantoo/pdf-lib 2.x expects: the fork calls a subset's
@@ -81,29 +74,26 @@ export interface RenderOptions {
   logo?: CertificateLogo | null;
   /** Characters the font has no glyph for, replaced by "?" in the document; the caller logs them. */
   onReplacedCharacters?: (characters: string[]) => void;
+  /** Adds to the document before its one save (the signed credential as an attachment). */
+  beforeSave?: (doc: PDFDocument) => Promise<void>;
 }
 
 const REPLACEMENT = '?';
 
-function colour(hex: string) {
+type Colour = readonly [number, number, number];
+
+function colour(hex: string): Colour {
   const n = Number.parseInt(hex.slice(1), 16);
-  return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
+  return [((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
 }
 
-/** Text the font can draw: characters without a glyph become "?" and are reported once. */
-function drawable(font: PDFFont, glyphs: Set<number>, text: string, replaced: Set<string>): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (glyphs.has(cp) || cp === 0x20) out += ch;
-    else {
-      replaced.add(ch);
-      out += REPLACEMENT;
-    }
-  }
-  void font;
-  return out;
+/** A number as content-stream text: at most three decimals, no exponent, no "-0". */
+function num(v: number): string {
+  const s = String(Math.round(v * 1000) / 1000);
+  return s === '-0' ? '0' : s;
 }
+
+const rgbOf = (c: Colour) => `${num(c[0])} ${num(c[1])} ${num(c[2])}`;
 
 function dateOf(iso: string): string {
   // Fixed format and language: the document must not depend on the server's locale.
@@ -125,58 +115,130 @@ function dateOf(iso: string): string {
   return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
+/** A font as the layout uses it: its resource name on the page, widths, and text as show operators. */
+interface Face {
+  resource: string;
+  width(text: string, size: number): number;
+  show(text: string): string;
+}
+
+/** The code points a parsed font has glyphs for (for the "?" replacement), per font. */
+const characterSets = new WeakMap<object, Set<number>>();
+function characterSet(font: ReturnType<typeof fontkit.create>): Set<number> {
+  let set = characterSets.get(font);
+  if (!set) {
+    set = new Set(font.characterSet);
+    characterSets.set(font, set);
+  }
+  return set;
+}
+
+/**
+ * The faces for this document. The shared subsets when they hold every character to draw (the
+ * usual case: nothing to subset or shape per document); fontkit's shaping and a per-document
+ * subset when a text needs other glyphs the font has (Greek, Cyrillic, Hebrew, combining marks).
+ */
+async function facesFor(
+  doc: PDFDocument,
+  page: PDFPage,
+  fonts: CertificateFonts,
+  texts: { regular: string[]; bold: string[] },
+): Promise<{ regular: Face; bold: Face }> {
+  const parsed = {
+    regular: compatibleFontkit.create(fonts.regular),
+    bold: compatibleFontkit.create(fonts.bold),
+  };
+  const shared = {
+    regular: await preparedFont(parsed.regular, 'LCTRNR'),
+    bold: await preparedFont(parsed.bold, 'LCTRNB'),
+  };
+  const fits = (font: PreparedFont, list: string[]) =>
+    list.every((t) => {
+      for (const ch of t) if (!font.has(ch.codePointAt(0) as number)) return false;
+      return true;
+    });
+  if (fits(shared.regular, texts.regular) && fits(shared.bold, texts.bold)) {
+    const sharedFace = (font: PreparedFont, tag: string): Face => ({
+      resource: page.node.newFontDictionary(tag, font.register(doc.context)).toString(),
+      width: (text, size) => font.widthAt(text, size),
+      show: (text) => `${font.showOperand(text)} TJ`,
+    });
+    return { regular: sharedFace(shared.regular, 'F'), bold: sharedFace(shared.bold, 'F') };
+  }
+  doc.registerFontkit(compatibleFontkit as unknown as Parameters<typeof doc.registerFontkit>[0]);
+  const shapedFace = async (bytes: Uint8Array): Promise<Face> => {
+    const font: PDFFont = await doc.embedFont(bytes, { subset: true });
+    return {
+      resource: page.node.newFontDictionary(font.name, font.ref).toString(),
+      width: (text, size) => font.widthOfTextAtSize(text, size),
+      show: (text) => `${font.encodeText(text).toString()} Tj`,
+    };
+  };
+  return { regular: await shapedFace(fonts.regular), bold: await shapedFace(fonts.bold) };
+}
+
 /** The largest size up to `size` at which the text fits the width (long names and titles stay on one line). */
-function fitted(font: PDFFont, text: string, size: number, maxWidth: number, minSize = 10): number {
-  // Width grows linearly with the size: one measurement (shaping the text is the costly part).
-  const perPoint = font.widthOfTextAtSize(text, 1);
+function fitted(face: Face, text: string, size: number, maxWidth: number, minSize = 10): number {
+  // Width grows linearly with the size: one measurement.
+  const perPoint = face.width(text, 1);
   if (perPoint * size <= maxWidth) return size;
   return Math.max(minSize, Math.floor(maxWidth / perPoint));
 }
 
-function centred(
-  page: PDFPage,
-  font: PDFFont,
-  text: string,
-  y: number,
-  size: number,
-  colourValue = rgb(0.1, 0.1, 0.1),
-) {
-  const width = font.widthOfTextAtSize(text, size);
-  page.drawText(text, { x: (page.getWidth() - width) / 2, y, size, font, color: colourValue });
+/** The page's content stream, written as text. */
+class Content {
+  private readonly parts: string[] = [];
+
+  text(face: Face, text: string, x: number, y: number, size: number, fill: Colour) {
+    this.parts.push(
+      `BT ${face.resource} ${num(size)} Tf ${rgbOf(fill)} rg ${num(x)} ${num(y)} Td ${face.show(text)} ET`,
+    );
+  }
+
+  strokeRect(x: number, y: number, w: number, h: number, stroke: Colour, width: number) {
+    this.parts.push(`q ${rgbOf(stroke)} RG ${num(width)} w ${num(x)} ${num(y)} ${num(w)} ${num(h)} re S Q`);
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, stroke: Colour, width: number) {
+    this.parts.push(`q ${rgbOf(stroke)} RG ${num(width)} w ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S Q`);
+  }
+
+  raw(ops: string) {
+    this.parts.push(ops);
+  }
+
+  bytes(): Buffer {
+    return Buffer.from(this.parts.join('\n'), 'latin1');
+  }
 }
 
 /**
  * The QR code as vector squares: sharp at any zoom and a few hundred bytes. Each run of dark
- * modules on a row is one rectangle, all filled by one operator (drawRectangle per run would
- * cost ten operators each).
+ * modules on a row is one rectangle in module units (a transform scales them to the size), all
+ * filled by one operator.
  */
-function drawQr(page: PDFPage, url: string, x: number, y: number, size: number) {
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+function qrOperators(url: string, x: number, y: number, size: number): string {
+  // One byte-mode segment: the library's search for an optimal mix of modes costs more than the
+  // rest of the code, and a URL is bytes anyway.
+  const qr = QRCode.create([{ data: Buffer.from(url, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
+  const data = qr.modules.data;
   const quiet = 2;
   const cell = size / (n + quiet * 2);
-  const round = (v: number) => Math.round(v * 100) / 100;
-  page.drawRectangle({ x, y, width: size, height: size, color: rgb(1, 1, 1) });
-  const runs: PDFOperator[] = [];
+  const runs: string[] = [];
   for (let row = 0; row < n; row++) {
     let start = -1;
     for (let col = 0; col <= n; col++) {
-      const dark = col < n && qr.modules.get(row, col) === 1;
+      const dark = col < n && data[row * n + col] === 1;
       if (dark && start < 0) start = col;
       if (!dark && start >= 0) {
-        runs.push(
-          rectangle(
-            round(x + (quiet + start) * cell),
-            round(y + size - (quiet + row + 1) * cell),
-            round((col - start) * cell),
-            round(cell),
-          ),
-        );
+        runs.push(`${start} ${n - 1 - row} ${col - start} 1 re`);
         start = -1;
       }
     }
   }
-  page.pushOperators(pushGraphicsState(), setFillingRgbColor(0, 0, 0), ...runs, fill(), popGraphicsState());
+  const origin = `${num(cell)} 0 0 ${num(cell)} ${num(x + quiet * cell)} ${num(y + quiet * cell)} cm`;
+  return `q 1 1 1 rg ${num(x)} ${num(y)} ${num(size)} ${num(size)} re f 0 0 0 rg ${origin}\n${runs.join('\n')}\nf Q`;
 }
 
 export async function renderCertificatePdf(
@@ -185,16 +247,56 @@ export async function renderCertificatePdf(
   options: RenderOptions,
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(compatibleFontkit as unknown as Parameters<typeof doc.registerFontkit>[0]);
-  const regular = await doc.embedFont(options.fonts.regular, { subset: true });
-  const bold = await doc.embedFont(options.fonts.bold, { subset: true });
-  const glyphs = { regular: new Set(regular.getCharacterSet()), bold: new Set(bold.getCharacterSet()) };
+  const [width, height] = [PageSizes.A4[1], PageSizes.A4[0]];
+  const page = doc.addPage([width, height]);
+
+  // Every text first, in composed form (NFC) with characters the font lacks as "?", so the faces
+  // can be chosen for what is actually drawn.
   const replaced = new Set<string>();
-  const text = (font: PDFFont, s: string) => drawable(font, font === bold ? glyphs.bold : glyphs.regular, s, replaced);
+  const known = {
+    regular: characterSet(compatibleFontkit.create(options.fonts.regular)),
+    bold: characterSet(compatibleFontkit.create(options.fonts.bold)),
+  };
+  const texts = { regular: [] as string[], bold: [] as string[] };
+  const text = (weight: 'regular' | 'bold', s: string) => {
+    let out = '';
+    for (const ch of s.normalize('NFC')) {
+      const cp = ch.codePointAt(0) as number;
+      if (known[weight].has(cp) || cp === 0x20) out += ch;
+      else {
+        replaced.add(ch);
+        out += REPLACEMENT;
+      }
+    }
+    texts[weight].push(out);
+    return out;
+  };
+
+  const heading = text('bold', template.heading);
+  const preamble = template.preamble ? text('regular', template.preamble) : '';
+  const name = text('bold', snapshot.holderName);
+  const wording = template.completionWording ? text('regular', template.completionWording) : '';
+  const title = text('bold', snapshot.courseTitle);
+  const version = text(
+    'regular',
+    `Version ${snapshot.version}${snapshot.versionLabel ? ` (${snapshot.versionLabel})` : ''}`,
+  );
+  const facts = [`Completed on ${dateOf(snapshot.completedAt)}`];
+  if (snapshot.score !== null) facts.push(`Score ${Math.round(snapshot.score * 10) / 10} %`);
+  facts.push(`Issued on ${dateOf(snapshot.issuedAt)}`);
+  if (snapshot.expiresAt) facts.push(`Valid until ${dateOf(snapshot.expiresAt)}`);
+  const factsLine = text('regular', facts.join('   ·   '));
+  const codeLine = text('regular', `Certificate ${formatCode(snapshot.code)}`);
+  const verifyLine = text('regular', `Verify at ${options.verifyUrl}`);
+  const signatory = template.signatory ? text('regular', template.signatory) : '';
+  const documentTitle = text('regular', `${template.heading} — ${snapshot.courseTitle}`);
+
+  const faces = await facesFor(doc, page, options.fonts, texts);
+  const { regular, bold } = faces;
 
   // Fixed metadata from the snapshot: no "now" in the document.
   const issued = new Date(snapshot.issuedAt);
-  doc.setTitle(text(regular, `${template.heading} — ${snapshot.courseTitle}`));
+  doc.setTitle(documentTitle);
   doc.setAuthor('Lectern');
   doc.setSubject(`Certificate ${snapshot.code}`);
   doc.setProducer('Lectern');
@@ -202,15 +304,17 @@ export async function renderCertificatePdf(
   doc.setCreationDate(issued);
   doc.setModificationDate(issued);
 
-  const [width, height] = [PageSizes.A4[1], PageSizes.A4[0]];
-  const page = doc.addPage([width, height]);
+  const content = new Content();
   const primary = colour(template.primaryColour);
   const accent = colour(template.accentColour);
-  const grey = rgb(0.35, 0.35, 0.35);
+  const grey: Colour = [0.35, 0.35, 0.35];
+  const ink: Colour = [0.1, 0.1, 0.1];
+  const centred = (face: Face, s: string, y: number, size: number, fill: Colour = ink) =>
+    content.text(face, s, (width - face.width(s, size)) / 2, y, size, fill);
 
   // Frame.
-  page.drawRectangle({ x: 18, y: 18, width: width - 36, height: height - 36, borderColor: primary, borderWidth: 6 });
-  page.drawRectangle({ x: 30, y: 30, width: width - 60, height: height - 60, borderColor: accent, borderWidth: 1.5 });
+  content.strokeRect(18, 18, width - 36, height - 36, primary, 6);
+  content.strokeRect(30, 30, width - 60, height - 60, accent, 1.5);
 
   let top = height - 70;
   if (options.logo) {
@@ -219,75 +323,53 @@ export async function renderCertificatePdf(
     const scale = Math.min(150 / image.width, 60 / image.height, 1);
     const w = image.width * scale;
     const h = image.height * scale;
-    page.drawImage(image, { x: (width - w) / 2, y: top - h, width: w, height: h });
+    const key = page.node.newXObject('Image', image.ref);
+    content.raw(`q ${num(w)} 0 0 ${num(h)} ${num((width - w) / 2)} ${num(top - h)} cm ${key.toString()} Do Q`);
     top -= h + 16;
   }
 
   const maxWidth = width - 140;
-  const heading = text(bold, template.heading);
-  centred(page, bold, heading, top - 34, fitted(bold, heading, 34, maxWidth), primary);
-  page.drawLine({
-    start: { x: width / 2 - 90, y: top - 50 },
-    end: { x: width / 2 + 90, y: top - 50 },
-    thickness: 1.5,
-    color: accent,
-  });
+  centred(bold, heading, top - 34, fitted(bold, heading, 34, maxWidth), primary);
+  content.line(width / 2 - 90, top - 50, width / 2 + 90, top - 50, accent, 1.5);
 
   let y = top - 92;
-  if (template.preamble) {
-    centred(page, regular, text(regular, template.preamble), y, 15, grey);
+  if (preamble) {
+    centred(regular, preamble, y, 15, grey);
     y -= 46;
   }
-  const name = text(bold, snapshot.holderName);
-  centred(page, bold, name, y, fitted(bold, name, 30, maxWidth, 12));
+  centred(bold, name, y, fitted(bold, name, 30, maxWidth, 12));
   y -= 38;
-  if (template.completionWording) {
-    centred(page, regular, text(regular, template.completionWording), y, 15, grey);
+  if (wording) {
+    centred(regular, wording, y, 15, grey);
     y -= 38;
   }
-  const title = text(bold, snapshot.courseTitle);
-  centred(page, bold, title, y, fitted(bold, title, 24, maxWidth, 10), primary);
+  centred(bold, title, y, fitted(bold, title, 24, maxWidth, 10), primary);
   y -= 26;
-  const version = `Version ${snapshot.version}${snapshot.versionLabel ? ` (${snapshot.versionLabel})` : ''}`;
-  centred(page, regular, text(regular, version), y, 12, grey);
+  centred(regular, version, y, 12, grey);
   y -= 30;
-
-  const facts = [`Completed on ${dateOf(snapshot.completedAt)}`];
-  if (snapshot.score !== null) facts.push(`Score ${Math.round(snapshot.score * 10) / 10} %`);
-  facts.push(`Issued on ${dateOf(snapshot.issuedAt)}`);
-  if (snapshot.expiresAt) facts.push(`Valid until ${dateOf(snapshot.expiresAt)}`);
-  centred(page, regular, text(regular, facts.join('   ·   ')), y, 12);
+  centred(regular, factsLine, y, 12);
 
   // Bottom band: signature on the left, code and QR on the right.
   const qrSize = 96;
   const qrX = width - 60 - qrSize;
   const qrY = 52;
-  drawQr(page, options.verifyUrl, qrX, qrY, qrSize);
-  const codeLine = `Certificate ${formatCode(snapshot.code)}`;
+  content.raw(qrOperators(options.verifyUrl, qrX, qrY, qrSize));
   const codeSize = 9;
-  page.drawText(codeLine, {
-    x: qrX + qrSize - regular.widthOfTextAtSize(codeLine, codeSize),
-    y: qrY - 12,
-    size: codeSize,
-    font: regular,
-    color: grey,
-  });
-  const verifyLine = text(regular, `Verify at ${options.verifyUrl}`);
+  content.text(regular, codeLine, qrX + qrSize - regular.width(codeLine, codeSize), qrY - 12, codeSize, grey);
   const verifySize = fitted(regular, verifyLine, 8, qrX - 90, 5);
-  page.drawText(verifyLine, {
-    x: qrX - 12 - regular.widthOfTextAtSize(verifyLine, verifySize),
-    y: qrY + 4,
-    size: verifySize,
-    font: regular,
-    color: grey,
-  });
+  content.text(regular, verifyLine, qrX - 12 - regular.width(verifyLine, verifySize), qrY + 4, verifySize, grey);
 
-  if (template.signatory) {
-    page.drawLine({ start: { x: 70, y: 96 }, end: { x: 270, y: 96 }, thickness: 0.8, color: grey });
-    page.drawText(text(regular, template.signatory), { x: 70, y: 80, size: 11, font: regular, color: grey });
+  if (signatory) {
+    content.line(70, 96, 270, 96, grey, 0.8);
+    content.text(regular, signatory, 70, 80, 11, grey);
   }
 
+  page.node.set(
+    PDFName.of('Contents'),
+    doc.context.register(doc.context.stream(deflateSync(content.bytes()), { Filter: 'FlateDecode' })),
+  );
   if (replaced.size > 0) options.onReplacedCharacters?.([...replaced]);
+  await options.beforeSave?.(doc);
   // No object streams: PDF 1.4-style files are readable by every viewer a certificate meets.
   return doc.save({ useObjectStreams: false });
 }

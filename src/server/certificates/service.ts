@@ -4,6 +4,7 @@
 // and by uploaded PDF, and administrators' search, revocation, re-issue and per-course settings.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { PDFDocument } from '@cantoo/pdf-lib';
 import type { Kysely } from 'kysely';
 import {
   type AdminCertificateView,
@@ -41,14 +42,14 @@ const CLAIM_ATTEMPTS = 5;
 
 /**
  * The signed credential step (Open Badges 3.0, built in certificates/credential/): given the
- * reserved certificate and its rendered PDF, returns the PDF with the credential embedded and the
- * credential itself. Optional: without it the PDF is stored as rendered and `credential_jwt` stays null.
+ * reserved certificate and its snapshot, the signed credential and how to attach it to the PDF
+ * being rendered (before its one save: the PDF is not parsed again). Optional: without it the PDF
+ * is stored as rendered and `credential_jwt` stays null.
  */
-export type AttachCredential = (
+export type SignCredential = (
   certificate: CertificateRow,
   snapshot: CertificateSnapshot,
-  pdf: Uint8Array,
-) => Promise<{ pdf: Uint8Array; credentialJwt: string | null }>;
+) => Promise<{ jwt: string; attach: (doc: PDFDocument) => Promise<void> }>;
 
 class BlobBeingDeleted extends Error {
   readonly key: string;
@@ -78,7 +79,7 @@ export function createCertificatesService(deps: {
   /** The course's cover as a logo, or null when it has none usable. */
   courseLogo: (courseId: string, version: number) => Promise<CertificateLogo | null>;
   publicUrl: string;
-  attachCredential?: AttachCredential;
+  signCredential?: SignCredential;
   /** The signed credential's other forms and the check of one found in an uploaded PDF. */
   credentials?: {
     checkPdf(bytes: Uint8Array): Promise<CredentialCheck>;
@@ -199,7 +200,13 @@ export function createCertificatesService(deps: {
     const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
     const template = JSON.parse(row.template) as CertificateTemplate;
     const logo = template.logo === 'cover' ? await deps.courseLogo(row.course_id, row.version) : null;
-    let pdf = await deps.render(snapshot, template, {
+    // The signed credential depends only on the row and its snapshot: signing starts first (it runs
+    // off the main thread) while the page is laid out, and the credential is embedded before the
+    // PDF's one save, so the stored bytes carry it.
+    const credential = deps.signCredential ? deps.signCredential(row, snapshot) : null;
+    // Handled below; this only keeps a failed render from leaving the signing's failure unobserved.
+    credential?.catch(() => {});
+    const pdf = await deps.render(snapshot, template, {
       fonts: deps.fonts(),
       verifyUrl: verifyUrl(row.code),
       logo,
@@ -208,19 +215,9 @@ export function createCertificatesService(deps: {
           { certificate: row.id, characters },
           'characters without a glyph in the certificate font were printed as "?"',
         ),
+      beforeSave: credential ? async (doc) => (await credential).attach(doc) : undefined,
     });
-
-    // ── Optional step: attach the signed credential ──────────────────────────────────────────
-    // The Open Badges 3.0 credential (certificates/credential/) is signed here and embedded in the
-    // PDF before it is hashed and stored, so the stored bytes carry it. Until it is wired in the
-    // composition root this is a no-op: the PDF is stored as rendered, credential_jwt stays null.
-    let credentialJwt: string | null = null;
-    if (deps.attachCredential) {
-      const attached = await deps.attachCredential(row, snapshot, pdf);
-      pdf = attached.pdf;
-      credentialJwt = attached.credentialJwt;
-    }
-    // ─────────────────────────────────────────────────────────────────────────────────────────
+    const credentialJwt = credential ? (await credential).jwt : null;
 
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const put = await blobStore.put(Readable.from([bytes]));
