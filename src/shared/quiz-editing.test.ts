@@ -26,6 +26,7 @@ import {
   moveQuestionToCategory,
   newCategory,
   newQuestion,
+  questionNumbers,
   removeAnswer,
   removeCategory,
   removeQuestion,
@@ -175,6 +176,20 @@ describe('questions', () => {
   });
 });
 
+describe('question numbers', () => {
+  it("run 1..N across the whole test, a category's own questions before its subcategories'", () => {
+    const [a1, a2, b1, c1, d1] = [single(), single(), single(), single(), single()];
+    const b = category([b1], { name: 'B' });
+    const a = category([a1, a2], { name: 'A', children: [b] });
+    const c = category([c1], { name: 'C', children: [category([d1], { name: 'D' })] });
+    const numbers = questionNumbers(testSet([a, c]).categories);
+    assert.deepEqual(
+      [a1, a2, b1, c1, d1].map((q) => numbers.get(q.id)),
+      [1, 2, 3, 4, 5],
+    );
+  });
+});
+
 describe('answers', () => {
   it('keeps between the schema limits, and true/false fixed at two', () => {
     let q = question('multiple', [1, 0]);
@@ -204,15 +219,30 @@ describe('answers', () => {
   it('marks the correct answers of a multiple-choice question with equal shares Moodle can write', () => {
     const q = question('multiple', [0.5, 0.5, 0, 0]);
     const three = setCorrectAnswers(q, [q.answers[0]?.id ?? '', q.answers[2]?.id ?? '', q.answers[3]?.id ?? '']);
-    assert.deepEqual(three.answers.map((a) => a.fraction), [0.3333333, 0, 0.3333333, 0.3333333]);
-    assert.deepEqual(validateTestSet(testSet([category([three])])).filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      three.answers.map((a) => a.fraction),
+      [0.3333333, 0, 0.3333333, 0.3333333],
+    );
+    assert.deepEqual(
+      validateTestSet(testSet([category([three])])).filter((p) => p.severity === 'error'),
+      [],
+    );
     const none = setCorrectAnswers(q, []);
-    assert.deepEqual(none.answers.map((a) => a.fraction), [0, 0, 0, 0]);
+    assert.deepEqual(
+      none.answers.map((a) => a.fraction),
+      [0, 0, 0, 0],
+    );
   });
 
   it('simplifies grading to the nearest plain one', () => {
-    assert.deepEqual(simplifyGrading(question('single', [0.5, 1, 0])).answers.map((a) => a.fraction), [0, 1, 0]);
-    assert.deepEqual(simplifyGrading(question('multiple', [0.7, 0.3, -1])).answers.map((a) => a.fraction), [0.5, 0.5, 0]);
+    assert.deepEqual(
+      simplifyGrading(question('single', [0.5, 1, 0])).answers.map((a) => a.fraction),
+      [0, 1, 0],
+    );
+    assert.deepEqual(
+      simplifyGrading(question('multiple', [0.7, 0.3, -1])).answers.map((a) => a.fraction),
+      [0.5, 0.5, 0],
+    );
   });
 
   it('moves items within bounds', () => {

@@ -181,6 +181,18 @@ export function findQuestion(testSet: TestSet, id: string): QuestionLocation | u
   return undefined;
 }
 
+/**
+ * Each question's number across the whole test (1..N), in the order the editor shows them: a
+ * category's own questions, then its subcategories'.
+ */
+export function questionNumbers(categories: readonly QuizCategory[]): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const location of categoryLocations(categories)) {
+    for (const question of location.category.questions) numbers.set(question.id, numbers.size + 1);
+  }
+  return numbers;
+}
+
 /** Whether a subcategory may be added under this one without passing the nesting limit. */
 export function canNestUnder(location: CategoryLocation): boolean {
   return location.depth < MAX_CATEGORY_DEPTH;
@@ -356,7 +368,8 @@ export function moveAnswer(question: Question, id: string, to: number): Question
 export function hasSimpleGrading(question: Question): boolean {
   const positive = question.answers.filter((a) => a.fraction > 0);
   if (question.answers.some((a) => a.fraction < 0)) return false;
-  if (question.kind === 'single') return positive.length === 1 && Math.abs((positive[0]?.fraction ?? 0) - 1) <= FRACTION_TOLERANCE;
+  if (question.kind === 'single')
+    return positive.length === 1 && Math.abs((positive[0]?.fraction ?? 0) - 1) <= FRACTION_TOLERANCE;
   if (question.kind === 'multiple' && !question.allOrNothing) {
     const share = equalShare(positive.length);
     return positive.length > 0 && positive.every((a) => Math.abs(a.fraction - share) <= FRACTION_TOLERANCE);
