@@ -53,14 +53,17 @@ const KIND_NAMES: Record<QuestionKind, string> = {
   'true-false': 'true/false',
 };
 
-/** A new question that already passes the rules, so the author only replaces the texts. */
+/**
+ * A new question whose grades already pass the rules; its answers start empty for the author to
+ * write (True and False for true/false).
+ */
 export function newQuestion(kind: QuestionKind): Question {
   const answers =
     kind === 'true-false'
       ? trueFalseAnswers()
       : kind === 'single'
-        ? [newAnswer('Answer 1', 1), newAnswer('Answer 2', 0), newAnswer('Answer 3', 0)]
-        : [newAnswer('Answer 1', 0.5), newAnswer('Answer 2', 0.5), newAnswer('Answer 3', 0)];
+        ? [newAnswer('', 1), newAnswer('', 0), newAnswer('', 0)]
+        : [newAnswer('', 0.5), newAnswer('', 0.5), newAnswer('', 0)];
   return {
     id: uuid(),
     kind,
@@ -340,10 +343,7 @@ export function updateAnswer(question: Question, id: string, change: (answer: An
 }
 
 /** Adds an answer worth nothing (refused past the schema's limit). */
-export function addAnswer(
-  question: Question,
-  answer: Answer = newAnswer(`Answer ${question.answers.length + 1}`, 0),
-): Question {
+export function addAnswer(question: Question, answer: Answer = newAnswer('', 0)): Question {
   if (question.answers.length >= MAX_ANSWERS || question.kind === 'true-false') return question;
   return { ...question, answers: [...question.answers, answer] };
 }

@@ -21,7 +21,13 @@ export type QuestionKind = z.infer<typeof questionKindSchema>;
  * - `score-and-correct-answers`: also the right answers;
  * - `everything`: also the per-answer feedback, each question's general feedback and its mark.
  */
-export const REVIEW_POLICIES = ['nothing', 'score', 'score-and-wrong', 'score-and-correct-answers', 'everything'] as const;
+export const REVIEW_POLICIES = [
+  'nothing',
+  'score',
+  'score-and-wrong',
+  'score-and-correct-answers',
+  'everything',
+] as const;
 export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
@@ -75,7 +81,8 @@ export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 
 export const answerSchema = z.object({
   id: z.uuid(),
-  text: z.string().min(1).max(1000),
+  // Empty while the author has not written it (a new answer): the publish rules refuse it then.
+  text: z.string().max(1000),
   image: quizImageSchema.nullable().default(null),
   /** Moodle's grade fraction: 1 = 100% of the question's mark, negative values are penalties. */
   fraction: z.number().min(-1).max(1),

@@ -157,6 +157,23 @@ for (const dialect of TEST_DIALECTS) {
             section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }),
             `${name}: a ${kind.toLowerCase()} question`,
           );
+          if (kind === 'True/false') continue;
+          // Its answers start empty, and nothing is red before the author has been there.
+          const item = section.getByRole('listitem').filter({ hasText: `${name}: a ${kind.toLowerCase()} question` });
+          const answer = (n: number) => item.getByRole('textbox', { name: `Answer ${n}`, exact: true });
+          assert.equal(await answer(1).inputValue(), '');
+          assert.equal(await item.locator('[aria-invalid="true"]').count(), 0, `a new ${kind} question shows no error`);
+          if (name === 'Basics' && kind === 'Single choice') {
+            // Left empty, an answer says what it lacks.
+            await answer(1).focus();
+            await answer(2).focus();
+            await waitFor(
+              async () => (await answer(1).getAttribute('aria-invalid')) === 'true',
+              'the left answer to be flagged',
+            );
+            assert.equal(await answer(2).getAttribute('aria-invalid'), null, 'the answer being written is not flagged');
+          }
+          for (const n of [1, 2, 3]) await answer(n).fill(`Answer ${n}`);
         }
       }
       const draft = await waitForSaved(
@@ -470,20 +487,16 @@ for (const dialect of TEST_DIALECTS) {
       await expectAccessible(page, 'the Test step at the end');
     });
 
-    it('collapses a 30-question test to fit in two screen heights, numbered across its categories', async () => {
+    it('collapses a 30-question test to fit in two screen heights, and expands it again', async () => {
       const created = (await api<{ draft: DraftView }>(page, 'POST', '/api/drafts')).draft;
       const questionsOf = (from: number, count: number) =>
         Array.from({ length: count }, (_, i) => ({
           ...newQuestion(i % 3 === 2 ? 'true-false' : i % 3 === 1 ? 'multiple' : 'single'),
           text: `Long test question number ${from + i}, with a text long enough to be cut short on one line when it is collapsed`,
         })).map((q) => ({ ...q, answers: q.answers.map((a, n) => ({ ...a, text: a.text || `Choice ${n + 1}` })) }));
-      const [first, second] = [newCategory('First half'), newCategory('Second half')];
       const test: TestSet = {
         settings: created.content.test.settings,
-        categories: [
-          { ...first, questions: questionsOf(1, 15) },
-          { ...second, questions: questionsOf(16, 15) },
-        ],
+        categories: [{ ...newCategory('Question bank'), questions: questionsOf(1, 30) }],
       };
       await api(page, 'PATCH', `/api/drafts/${created.id}`, { revision: created.revision, test });
       await page.setViewportSize({ width: 1366, height: 768 });
@@ -491,7 +504,7 @@ for (const dialect of TEST_DIALECTS) {
       const questions = page.getByRole('region', { name: 'Questions', exact: true });
       const toggles = questions.getByRole('button', { name: /^Question \d+: / });
       await toggles.nth(29).waitFor();
-      // Numbered 1..30 across both categories, in the order shown.
+      // Numbered 1..30 in the order shown.
       const numbers = await toggles.evaluateAll((buttons) =>
         buttons.map((b) => Number(/^Question (\d+):/.exec(b.textContent ?? '')?.[1])),
       );

@@ -40,7 +40,7 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
   }
   return (
     <SortableArea ids={ids} nameOf={nameOf} onMove={onMove}>
-      <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
+      <Stack component="ol" gap={4} p={0} m={0} style={{ listStyle: 'none' }}>
         {questions.map((question, index) => {
           const neighbour = questions[index + 1] ?? questions[index - 1];
           const path = `${categoryPath}.questions.${index}`;
@@ -113,7 +113,7 @@ const QuestionRow = memo(function QuestionRow({
 
   return (
     <li {...itemProps}>
-      <Paper withBorder p="xs" radius="sm" shadow={isDragging ? 'md' : undefined}>
+      <Paper withBorder px="xs" py={4} radius="sm" shadow={isDragging ? 'md' : undefined}>
         <Group gap="xs" wrap="nowrap" align="center">
           <ActionIcon
             {...handleProps}
@@ -143,7 +143,7 @@ const QuestionRow = memo(function QuestionRow({
               {problemCount}
             </Badge>
           )}
-          <Button variant="default" size="xs" onClick={() => preview(question, name)}>
+          <Button variant="default" size="compact-sm" onClick={() => preview(question, name)}>
             Preview<VisuallyHidden> {name.toLowerCase()}</VisuallyHidden>
           </Button>
           <ActionIcon

@@ -31,7 +31,7 @@ import {
 } from './context.tsx';
 import { KeyboardHelp } from './KeyboardHelp.tsx';
 import { ProblemSummary } from './ProblemSummary.tsx';
-import { type EditorProblem, editorProblems, locate, ProblemIndex } from './problems.ts';
+import { type EditorProblem, editorProblems, locate, ProblemIndex, withholdUntouchedAnswers } from './problems.ts';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
 
@@ -50,6 +50,11 @@ export interface TestSetEditorProps {
    * the draft is saved, unless something else uses them. Otherwise the storage clean-up does, later.
    */
   onImagesRemoved?: (assetIds: string[]) => void;
+  /**
+   * Every problem shows, even on answers not written yet (the author went on to a later step);
+   * otherwise an empty answer is flagged once the author has left its field.
+   */
+  revealProblems?: boolean;
 }
 
 const ADD_CATEGORY_KEY = keyOf('categories', 'add');
@@ -63,6 +68,7 @@ export function TestSetEditor({
   problems,
   headingOrder = 2,
   onImagesRemoved,
+  revealProblems = false,
 }: TestSetEditorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const ids = useId();
@@ -98,7 +104,11 @@ export function TestSetEditor({
   const [previewing, setPreviewing] = useState<{ id: string; title: string } | null>(null);
   const pendingFocus = useRef<string[] | null>(null);
 
-  const problemIndex = useMemo(() => new ProblemIndex(editorProblems(value, problems)), [value, problems]);
+  const [touchedAnswers, setTouchedAnswers] = useState<ReadonlySet<string>>(() => new Set());
+  const problemIndex = useMemo(() => {
+    const all = editorProblems(value, problems);
+    return new ProblemIndex(revealProblems ? all : withholdUntouchedAnswers(value, all, touchedAnswers));
+  }, [value, problems, revealProblems, touchedAnswers]);
   // Read by the parts rendered below in this same render (see problemsWithin).
   const indexRef = useRef(problemIndex);
   indexRef.current = problemIndex;
@@ -161,6 +171,7 @@ export function TestSetEditor({
           else next.delete(id);
           return next;
         }),
+      touchAnswer: (id) => setTouchedAnswers((before) => (before.has(id) ? before : new Set(before).add(id))),
       setAllOpen: (open) =>
         setOpenIds(open ? new Set(questionNumbers(latest.current.categories).keys()) : new Set<string>()),
       confirm: (request) => {

@@ -42,6 +42,8 @@ export interface EditorContextValue {
   /** Says something to screen reader users (a polite live region). */
   announce(message: string): void;
   setOpen(questionId: string, open: boolean): void;
+  /** The author left this answer's text field: its problems show from now on. */
+  touchAnswer(answerId: string): void;
   /** Opens or closes every question. */
   setAllOpen(open: boolean): void;
   confirm(request: ConfirmRequest): void;
