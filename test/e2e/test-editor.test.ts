@@ -512,9 +512,7 @@ for (const dialect of TEST_DIALECTS) {
         numbers,
         Array.from({ length: 30 }, (_, i) => i + 1),
       );
-      await category('Second half')
-        .getByRole('button', { name: /^Question 16: Long test question number 16,/ })
-        .waitFor();
+      await page.getByRole('button', { name: /^Question 16: Long test question number 16,/ }).waitFor();
 
       const height = () => questions.evaluate((element) => element.getBoundingClientRect().height);
       await page.getByRole('button', { name: 'Expand all questions' }).click();

@@ -40,7 +40,7 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
   }
   return (
     <SortableArea ids={ids} nameOf={nameOf} onMove={onMove}>
-      <Stack component="ol" gap={4} p={0} m={0} style={{ listStyle: 'none' }}>
+      <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: 'none' }}>
         {questions.map((question, index) => {
           const neighbour = questions[index + 1] ?? questions[index - 1];
           const path = `${categoryPath}.questions.${index}`;
@@ -113,9 +113,11 @@ const QuestionRow = memo(function QuestionRow({
 
   return (
     <li {...itemProps}>
-      <Paper withBorder px="xs" py={4} radius="sm" shadow={isDragging ? 'md' : undefined}>
+      <Paper withBorder px="xs" py={2} radius="sm" shadow={isDragging ? 'md' : undefined}>
         <Group gap="xs" wrap="nowrap" align="center">
+          {/* 26 px: compact rows (a collapsed test of 30 questions fits two screens), still above 24 px targets. */}
           <ActionIcon
+            size={26}
             {...handleProps}
             variant="subtle"
             color="gray"
@@ -147,6 +149,7 @@ const QuestionRow = memo(function QuestionRow({
             Preview<VisuallyHidden> {name.toLowerCase()}</VisuallyHidden>
           </Button>
           <ActionIcon
+            size={26}
             variant="default"
             aria-label={`Move ${name.toLowerCase()} up`}
             disabled={index === 0}
@@ -156,6 +159,7 @@ const QuestionRow = memo(function QuestionRow({
             <span aria-hidden="true">↑</span>
           </ActionIcon>
           <ActionIcon
+            size={26}
             variant="default"
             aria-label={`Move ${name.toLowerCase()} down`}
             disabled={index === count - 1}
