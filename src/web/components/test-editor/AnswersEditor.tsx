@@ -37,6 +37,7 @@ import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
 import { FractionSelect } from './fields.tsx';
 import { ImageField } from './images.tsx';
 import { WARNING_COLOR } from './problems.ts';
+import classes from './test-editor.module.css';
 
 const TEXT_MAX = 1000;
 const FEEDBACK_MAX = 2000;
@@ -96,7 +97,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
   }
 
   return (
-    <Fieldset legend="Answers" aria-describedby={listMessage ? listMessageId : undefined}>
+    <Fieldset legend="Answers" className={classes.answers} aria-describedby={listMessage ? listMessageId : undefined}>
       <Stack gap="sm">
         {listMessage && (
           <Text id={listMessageId} c={listError ? 'red.9' : WARNING_COLOR} size="sm">
@@ -130,7 +131,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
           const n = index + 1;
           const last = index === count - 1;
           return (
-            <Paper key={answer.id} withBorder p="sm" radius="sm">
+            <Paper key={answer.id} withBorder radius="sm" className={classes.answer}>
               <Stack gap="xs">
                 <Group align="flex-start" wrap="wrap" gap="sm">
                   <div style={{ flex: '1 1 16rem' }}>

@@ -113,8 +113,8 @@ const QuestionRow = memo(function QuestionRow({
 
   return (
     <li {...itemProps}>
-      <Paper withBorder px="xs" py={2} radius="sm" shadow={isDragging ? 'md' : undefined}>
-        <Group gap="xs" wrap="nowrap" align="center">
+      <Paper withBorder radius="sm" className={classes.row} shadow={isDragging ? 'md' : undefined}>
+        <Group gap="xs" wrap="nowrap" align="center" className={classes.rowLine}>
           {/* 26 px: compact rows (a collapsed test of 30 questions fits two screens), still above 24 px targets. */}
           <ActionIcon
             size={26}
@@ -171,7 +171,7 @@ const QuestionRow = memo(function QuestionRow({
         </Group>
         {open && (
           <div id={panelId}>
-            <Stack mt="sm" px="xs" pb="xs">
+            <Stack mt="sm" className={classes.questionPanel}>
               <QuestionEditor
                 question={question}
                 path={path}

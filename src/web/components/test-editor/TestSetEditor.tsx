@@ -34,6 +34,7 @@ import { ProblemSummary } from './ProblemSummary.tsx';
 import { type EditorProblem, editorProblems, locate, ProblemIndex, withholdUntouchedAnswers } from './problems.ts';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
+import classes from './test-editor.module.css';
 
 export interface TestSetEditorProps {
   /** The draft whose test this is: images uploaded here belong to it. */
@@ -231,7 +232,7 @@ export function TestSetEditor({
         <OpenQuestionsContext value={openIds}>
           <QuestionNumbersContext value={numbers}>
             <CategoryOptionsContext value={categoryOptions}>
-              <Stack gap="xl" ref={rootRef}>
+              <Stack gap="xl" ref={rootRef} className={classes.editor}>
                 <section aria-labelledby={`${ids}-settings`}>
                   <Stack gap="md">
                     <Title order={sectionOrder} id={`${ids}-settings`}>
