@@ -1,10 +1,15 @@
 // Authoring on a phone (390 × 844) and zoomed in (320 px wide, WCAG 1.4.10): the author's dashboard
 // shows each draft and course as a card with its actions in view, no wizard step scrolls sideways,
-// the flowchart is one row under "Step n of 4", a nested question's answers keep most of the width, the menu closes with Escape, and nothing slides for
-// someone who asked for less motion. axe-core on every page.
+// the flowchart is one row under "Step n of 4", a nested question's answers keep most of the
+// width, the menu closes with Escape, and nothing slides for someone who asked for less motion.
+// axe-core on every page.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { quizSettingsSchema, type TestSet } from '../../src/shared/quiz.ts';
 import { newCategory, newQuestion } from '../../src/shared/quiz-editing.ts';
@@ -48,8 +53,17 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
           },
         ],
       };
+      // A file with a long name: its row's buttons must wrap, not run past the screen's edge.
+      const dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-phone-'));
+      const png = path.join(dir, 'warehouse-floor-plan-with-ladder-stations.png');
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2266aa' } })
+        .png()
+        .toFile(png);
+      const fileId = await author.upload(png, 'image', { draftId });
+      rmSync(dir, { recursive: true, force: true });
       const saved = await author.request('PATCH', `/api/drafts/${draftId}`, {
         revision: created.draft.revision,
+        files: [{ assetId: fileId, title: 'Floor plan', description: '', required: true }],
         test,
         basics: {
           title: 'Ladder safety for warehouse staff working at height',

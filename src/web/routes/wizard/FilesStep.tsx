@@ -176,7 +176,8 @@ function FileRow({
   const descriptionError = draftFileSchema.shape.description.safeParse(file.description).error?.issues[0]?.message;
   return (
     <Fieldset legend={`${index + 1}. ${name}`} p="sm" pt="xs">
-      <Group justify="space-between" align="center" mb="xs" wrap="nowrap">
+      {/* Wraps on a phone: the buttons go under the state rather than past the screen's edge. */}
+      <Group justify="space-between" align="center" mb="xs" wrap="wrap" gap="xs">
         <Group gap="sm" wrap="nowrap">
           {handle}
           <FileState asset={asset} upload={upload} />
