@@ -236,30 +236,15 @@ describe('answers', () => {
   it('marks the correct answers of a multiple-choice question with equal shares Moodle can write', () => {
     const q = question('multiple', [0.5, 0.5, 0, 0]);
     const three = setCorrectAnswers(q, [q.answers[0]?.id ?? '', q.answers[2]?.id ?? '', q.answers[3]?.id ?? '']);
-    assert.deepEqual(
-      three.answers.map((a) => a.fraction),
-      [0.3333333, 0, 0.3333333, 0.3333333],
-    );
-    assert.deepEqual(
-      validateTestSet(testSet([category([three])])).filter((p) => p.severity === 'error'),
-      [],
-    );
+    assert.deepEqual(three.answers.map((a) => a.fraction), [0.3333333, 0, 0.3333333, 0.3333333]);
+    assert.deepEqual(validateTestSet(testSet([category([three])])).filter((p) => p.severity === 'error'), []);
     const none = setCorrectAnswers(q, []);
-    assert.deepEqual(
-      none.answers.map((a) => a.fraction),
-      [0, 0, 0, 0],
-    );
+    assert.deepEqual(none.answers.map((a) => a.fraction), [0, 0, 0, 0]);
   });
 
   it('simplifies grading to the nearest plain one', () => {
-    assert.deepEqual(
-      simplifyGrading(question('single', [0.5, 1, 0])).answers.map((a) => a.fraction),
-      [0, 1, 0],
-    );
-    assert.deepEqual(
-      simplifyGrading(question('multiple', [0.7, 0.3, -1])).answers.map((a) => a.fraction),
-      [0.5, 0.5, 0],
-    );
+    assert.deepEqual(simplifyGrading(question('single', [0.5, 1, 0])).answers.map((a) => a.fraction), [0, 1, 0]);
+    assert.deepEqual(simplifyGrading(question('multiple', [0.7, 0.3, -1])).answers.map((a) => a.fraction), [0.5, 0.5, 0]);
   });
 
   it('moves items within bounds', () => {

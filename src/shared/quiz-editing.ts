@@ -368,8 +368,7 @@ export function moveAnswer(question: Question, id: string, to: number): Question
 export function hasSimpleGrading(question: Question): boolean {
   const positive = question.answers.filter((a) => a.fraction > 0);
   if (question.answers.some((a) => a.fraction < 0)) return false;
-  if (question.kind === 'single')
-    return positive.length === 1 && Math.abs((positive[0]?.fraction ?? 0) - 1) <= FRACTION_TOLERANCE;
+  if (question.kind === 'single') return positive.length === 1 && Math.abs((positive[0]?.fraction ?? 0) - 1) <= FRACTION_TOLERANCE;
   if (question.kind === 'multiple' && !question.allOrNothing) {
     const share = equalShare(positive.length);
     return positive.length > 0 && positive.every((a) => Math.abs(a.fraction - share) <= FRACTION_TOLERANCE);

@@ -21,13 +21,7 @@ export type QuestionKind = z.infer<typeof questionKindSchema>;
  * - `score-and-correct-answers`: also the right answers;
  * - `everything`: also the per-answer feedback, each question's general feedback and its mark.
  */
-export const REVIEW_POLICIES = [
-  'nothing',
-  'score',
-  'score-and-wrong',
-  'score-and-correct-answers',
-  'everything',
-] as const;
+export const REVIEW_POLICIES = ['nothing', 'score', 'score-and-wrong', 'score-and-correct-answers', 'everything'] as const;
 export const reviewPolicySchema = z.enum(REVIEW_POLICIES);
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 

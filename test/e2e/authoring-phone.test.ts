@@ -33,9 +33,7 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
       server = await startServer(dialect);
       browser = await launchBrowser();
       ({ author } = await seedPeople(server.url, { learner: false }));
-      const created = (await author.request('POST', '/api/drafts')).json() as {
-        draft: { id: string; revision: number };
-      };
+      const created = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string; revision: number } };
       draftId = created.draft.id;
       // A test with a nested category: its question is the most deeply nested field of the wizard.
       const question = (text: string) => ({
@@ -111,10 +109,7 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
           assert.ok(/^0s(, 0s)*$/.test(duration), `the menu does not slide (transition ${duration})`);
           await page.keyboard.press('Escape');
           await page.getByRole('button', { name: 'Open navigation' }).waitFor();
-          assert.equal(
-            await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-            'Open navigation',
-          );
+          assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Open navigation');
 
           // Every wizard step fits; the flowchart is one row under its summary.
           for (const [index, step] of STEPS.entries()) {

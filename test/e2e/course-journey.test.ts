@@ -36,9 +36,7 @@ const step = (page: Page, name: string) =>
     .click();
 
 for (const dialect of TEST_DIALECTS) {
-  describe(`[${dialect}] browser: a new author's course, from the first field to version 2`, {
-    skip: skipIfOptedOut('video', 'office'),
-  }, () => {
+  describe(`[${dialect}] browser: a new author's course, from the first field to version 2`, { skip: skipIfOptedOut('video', 'office') }, () => {
     let server: RunningServer;
     let browser: Browser;
     let dir: string;
@@ -48,30 +46,9 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-journey-'));
       clip = path.join(dir, 'welcome.mp4');
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=640x360:rate=25:duration=3',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440:duration=3',
-        '-c:v',
-        'libx264',
-        '-pix_fmt',
-        'yuv420p',
-        '-c:a',
-        'aac',
-        '-shortest',
-        clip,
-      ]);
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=3', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
       png = path.join(dir, 'extinguisher.png');
-      await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc2222' } })
-        .png()
-        .toFile(png);
+      await sharp({ create: { width: 400, height: 300, channels: 3, background: '#cc2222' } }).png().toFile(png);
       server = await startServer(dialect);
       browser = await launchBrowser();
       await seedPeople(server.url);
@@ -86,8 +63,7 @@ for (const dialect of TEST_DIALECTS) {
       const authorContext = await browser.newContext({ baseURL: server.url });
       authorContext.setDefaultTimeout(30_000);
       const page = await signInPage(authorContext, 'grace@example.org');
-      const draft = async (id: string) =>
-        ((await (await page.request.get(`/api/drafts/${id}`)).json()) as { draft: DraftView }).draft;
+      const draft = async (id: string) => ((await (await page.request.get(`/api/drafts/${id}`)).json()) as { draft: DraftView }).draft;
 
       // Basics.
       await page.getByRole('button', { name: 'New course' }).click();
@@ -124,10 +100,7 @@ for (const dialect of TEST_DIALECTS) {
         const section = page.getByRole('region', { name, exact: true });
         await section.waitFor();
         for (const kind of ['Single choice', 'Multiple choice', 'True/false']) {
-          await section
-            .getByRole('group', { name: `Add a question to ${name}` })
-            .getByRole('button', { name: kind })
-            .click();
+          await section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }).click();
           await page.keyboard.type(`${name}: a ${kind.toLowerCase()} question`);
           if (kind === 'True/false') continue;
           // New answers start empty.
@@ -204,10 +177,7 @@ for (const dialect of TEST_DIALECTS) {
 
       // The author edits the course and publishes version 2.
       await page.goto('/');
-      await page
-        .getByRole('table', { name: 'Published courses' })
-        .getByRole('button', { name: 'Edit Fire safety at work' })
-        .click();
+      await page.getByRole('table', { name: 'Published courses' }).getByRole('button', { name: 'Edit Fire safety at work' }).click();
       await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\/basics$/);
       await page.getByText('New version (2) of a published course').waitFor();
       await page.getByLabel('Title').fill('Fire safety at work, second edition');

@@ -260,16 +260,10 @@ for (const dialect of TEST_DIALECTS) {
       // Questions opened while being added stay open; question 2 is the multiple-choice one.
       assert.equal(await questionToggle('Basics', 2).getAttribute('aria-expanded'), 'true');
       const item = questionItem('Basics', 2);
-      const fractions = (d: DraftView) =>
-        JSON.stringify(d.content.test.categories[0]?.questions[1]?.answers.map((a) => a.fraction));
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[1]?.answers.map((a) => a.fraction));
       // Plain grading first: "correct" checkboxes share 100% equally.
       await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).check();
-      await waitForSaved(
-        page,
-        draftId,
-        'three correct answers',
-        (d) => fractions(d) === '[0.3333333,0.3333333,0.3333333]',
-      );
+      await waitForSaved(page, draftId, 'three correct answers', (d) => fractions(d) === '[0.3333333,0.3333333,0.3333333]');
       await item.getByRole('checkbox', { name: 'Answer 3 is correct' }).uncheck();
       await waitForSaved(page, draftId, 'two correct answers', (d) => fractions(d) === '[0.5,0.5,0]');
       // Partial credit needs Moodle's grade menus.
@@ -313,8 +307,7 @@ for (const dialect of TEST_DIALECTS) {
       const toggle = questionToggle('Basics', 1);
       if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
       const item = questionItem('Basics', 1);
-      const fractions = (d: DraftView) =>
-        JSON.stringify(d.content.test.categories[0]?.questions[0]?.answers.map((a) => a.fraction));
+      const fractions = (d: DraftView) => JSON.stringify(d.content.test.categories[0]?.questions[0]?.answers.map((a) => a.fraction));
       const before = fractions(await savedDraft(page, draftId));
       await item.getByRole('radio', { name: 'Answer 2 is correct' }).check();
       await waitForSaved(page, draftId, 'answer 2 correct', (d) => fractions(d) === '[0,1,0]');

@@ -90,11 +90,7 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok((await reviewed).ok());
       // Two frames: the review's problems are rendered by then.
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-      assert.equal(
-        await page.locator('main [aria-invalid="true"]').count(),
-        0,
-        'no field is marked before the author acts',
-      );
+      assert.equal(await page.locator('main [aria-invalid="true"]').count(), 0, 'no field is marked before the author acts');
       await expectAccessible(page, 'basics step');
 
       // The title stays empty for now: the review will ask for it.
