@@ -26,6 +26,7 @@ import {
   moveQuestionToCategory,
   newCategory,
   newQuestion,
+  questionNumbers,
   removeAnswer,
   removeCategory,
   removeQuestion,
@@ -40,12 +41,29 @@ import { validateTestSet } from './quiz-rules.ts';
 const ids = (items: { id: string }[]) => items.map((i) => i.id);
 
 describe('new items', () => {
-  it('are valid questions of each kind, true/false with True and False', () => {
+  it('are drafts of each kind with empty answers and valid grades, true/false with True and False', () => {
     for (const kind of ['single', 'multiple', 'true-false'] as const) {
-      const set = testSet([category([newQuestion(kind)])]);
-      assert.deepEqual(validateTestSet(set), [], kind);
-      assert.equal(testSetSchema.safeParse(set).success, true, kind);
+      const question = newQuestion(kind);
+      const set = testSet([category([question])]);
+      assert.equal(testSetSchema.safeParse(set).success, true, `${kind}: a draft may hold empty answers`);
+      const blanks = kind === 'true-false' ? 0 : 3;
+      assert.deepEqual(
+        validateTestSet(set).map((p) => p.code),
+        Array(blanks).fill('answer-text-blank'),
+        `${kind}: only the empty answers stop it from being published`,
+      );
+      if (kind !== 'true-false')
+        assert.deepEqual(
+          question.answers.map((a) => a.text),
+          ['', '', ''],
+        );
+      const written = {
+        ...question,
+        answers: question.answers.map((a, i) => ({ ...a, text: a.text || `Choice ${i}` })),
+      };
+      assert.deepEqual(validateTestSet(testSet([category([written])])), [], `${kind}: written, it passes the rules`);
     }
+    assert.equal(addAnswer(newQuestion('single')).answers[3]?.text, '', 'an added answer starts empty too');
     const tf = newQuestion('true-false');
     assert.deepEqual(
       tf.answers.map((a) => [a.text, a.fraction]),
@@ -172,6 +190,20 @@ describe('questions', () => {
     assert.equal(findQuestion(set, q2.id), undefined);
     set = addQuestion(set, b.id, newQuestion('multiple'), 0);
     assert.equal(set.categories[1]?.questions[0]?.kind, 'multiple');
+  });
+});
+
+describe('question numbers', () => {
+  it("run 1..N across the whole test, a category's own questions before its subcategories'", () => {
+    const [a1, a2, b1, c1, d1] = [single(), single(), single(), single(), single()];
+    const b = category([b1], { name: 'B' });
+    const a = category([a1, a2], { name: 'A', children: [b] });
+    const c = category([c1], { name: 'C', children: [category([d1], { name: 'D' })] });
+    const numbers = questionNumbers(testSet([a, c]).categories);
+    assert.deepEqual(
+      [a1, a2, b1, c1, d1].map((q) => numbers.get(q.id)),
+      [1, 2, 3, 4, 5],
+    );
   });
 });
 

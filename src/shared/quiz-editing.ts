@@ -53,14 +53,17 @@ const KIND_NAMES: Record<QuestionKind, string> = {
   'true-false': 'true/false',
 };
 
-/** A new question that already passes the rules, so the author only replaces the texts. */
+/**
+ * A new question whose grades already pass the rules; its answers start empty for the author to
+ * write (True and False for true/false).
+ */
 export function newQuestion(kind: QuestionKind): Question {
   const answers =
     kind === 'true-false'
       ? trueFalseAnswers()
       : kind === 'single'
-        ? [newAnswer('Answer 1', 1), newAnswer('Answer 2', 0), newAnswer('Answer 3', 0)]
-        : [newAnswer('Answer 1', 0.5), newAnswer('Answer 2', 0.5), newAnswer('Answer 3', 0)];
+        ? [newAnswer('', 1), newAnswer('', 0), newAnswer('', 0)]
+        : [newAnswer('', 0.5), newAnswer('', 0.5), newAnswer('', 0)];
   return {
     id: uuid(),
     kind,
@@ -179,6 +182,18 @@ export function findQuestion(testSet: TestSet, id: string): QuestionLocation | u
     }
   }
   return undefined;
+}
+
+/**
+ * Each question's number across the whole test (1..N), in the order the editor shows them: a
+ * category's own questions, then its subcategories'.
+ */
+export function questionNumbers(categories: readonly QuizCategory[]): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const location of categoryLocations(categories)) {
+    for (const question of location.category.questions) numbers.set(question.id, numbers.size + 1);
+  }
+  return numbers;
 }
 
 /** Whether a subcategory may be added under this one without passing the nesting limit. */
@@ -328,10 +343,7 @@ export function updateAnswer(question: Question, id: string, change: (answer: An
 }
 
 /** Adds an answer worth nothing (refused past the schema's limit). */
-export function addAnswer(
-  question: Question,
-  answer: Answer = newAnswer(`Answer ${question.answers.length + 1}`, 0),
-): Question {
+export function addAnswer(question: Question, answer: Answer = newAnswer('', 0)): Question {
   if (question.answers.length >= MAX_ANSWERS || question.kind === 'true-false') return question;
   return { ...question, answers: [...question.answers, answer] };
 }

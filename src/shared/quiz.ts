@@ -80,7 +80,8 @@ export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 
 export const answerSchema = z.object({
   id: z.uuid(),
-  text: z.string().min(1).max(1000),
+  // Empty while the author has not written it (a new answer): the publish rules refuse it then.
+  text: z.string().max(1000),
   image: quizImageSchema.nullable().default(null),
   /** Moodle's grade fraction: 1 = 100% of the question's mark, negative values are penalties. */
   fraction: z.number().min(-1).max(1),

@@ -1,11 +1,18 @@
 // Authoring on a phone (390 × 844) and zoomed in (320 px wide, WCAG 1.4.10): the author's dashboard
 // shows each draft and course as a card with its actions in view, no wizard step scrolls sideways,
-// the flowchart is one row under "Step n of 4", the menu closes with Escape, and nothing slides for
-// someone who asked for less motion. axe-core on every page.
+// the flowchart is one row under "Step n of 4", a nested question's answers keep most of the
+// width, the menu closes with Escape, and nothing slides for someone who asked for less motion.
+// axe-core on every page.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
+import { quizSettingsSchema, type TestSet } from '../../src/shared/quiz.ts';
+import { newCategory, newQuestion } from '../../src/shared/quiz-editing.ts';
 import type { ApiClient } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { expectNoSidewaysScroll } from './support/layout.ts';
@@ -28,8 +35,34 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
       ({ author } = await seedPeople(server.url, { learner: false }));
       const created = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string; revision: number } };
       draftId = created.draft.id;
+      // A test with a nested category: its question is the most deeply nested field of the wizard.
+      const question = (text: string) => ({
+        ...newQuestion('single'),
+        text,
+        answers: newQuestion('single').answers.map((a, i) => ({ ...a, text: `Answer ${i + 1} of ${text}` })),
+      });
+      const test: TestSet = {
+        settings: quizSettingsSchema.parse({}),
+        categories: [
+          {
+            ...newCategory('Safety'),
+            questions: [question('Which ladder suits a shelf at 3 m?')],
+            children: [{ ...newCategory('Ladders'), questions: [question('How many points of contact?')] }],
+          },
+        ],
+      };
+      // A file with a long name: its row's buttons must wrap, not run past the screen's edge.
+      const dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-phone-'));
+      const png = path.join(dir, 'warehouse-floor-plan-with-ladder-stations.png');
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2266aa' } })
+        .png()
+        .toFile(png);
+      const fileId = await author.upload(png, 'image', { draftId });
+      rmSync(dir, { recursive: true, force: true });
       const saved = await author.request('PATCH', `/api/drafts/${draftId}`, {
         revision: created.draft.revision,
+        files: [{ assetId: fileId, title: 'Floor plan', description: '', required: true }],
+        test,
         basics: {
           title: 'Ladder safety for warehouse staff working at height',
           versionLabel: '',
@@ -89,6 +122,23 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
             await expectNoSidewaysScroll(page, `the ${step} step`);
             await expectAccessible(page, `the ${step} step at ${width} px`);
           }
+
+          // The Test step with the nested category's question open: still no sideways scroll, and
+          // its answers keep most of the width (nested cards give up their padding on a phone).
+          await page.goto(`/drafts/${draftId}/test`);
+          const nested = page.getByRole('region', { name: 'Ladders (subcategory, level 2)' });
+          await nested.getByRole('button', { name: /^Question 2: How many points of contact/ }).click();
+          const answer = nested.getByRole('textbox', { name: 'Answer 1', exact: true });
+          await answer.waitFor();
+          await expectNoSidewaysScroll(page, 'the Test step with a nested question open');
+          const answerBox = await answer.boundingBox();
+          assert.ok(
+            answerBox && answerBox.width >= width * 0.65,
+            `an answer field is ${answerBox?.width} px wide in a ${width} px window`,
+          );
+          const deleteCategory = await nested.getByRole('button', { name: 'Delete category Ladders' }).boundingBox();
+          assert.ok(deleteCategory && deleteCategory.x + deleteCategory.width <= width, '“Delete category” is in view');
+          await expectAccessible(page, `the Test step with a nested question open at ${width} px`);
         } finally {
           await context.close();
         }

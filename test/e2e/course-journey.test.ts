@@ -22,7 +22,6 @@ import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 
 const DOCS = [path.join(FIXTURES, 'office/single-paragraph.docx'), path.join(FIXTURES, 'office/tables.docx')];
 
-
 async function saved(page: Page): Promise<void> {
   await page
     .getByRole('status')
@@ -103,6 +102,12 @@ for (const dialect of TEST_DIALECTS) {
         for (const kind of ['Single choice', 'Multiple choice', 'True/false']) {
           await section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }).click();
           await page.keyboard.type(`${name}: a ${kind.toLowerCase()} question`);
+          if (kind === 'True/false') continue;
+          // New answers start empty.
+          const item = section.getByRole('listitem').filter({ hasText: `${name}: a ${kind.toLowerCase()} question` });
+          for (const n of [1, 2, 3]) {
+            await item.getByRole('textbox', { name: `Answer ${n}`, exact: true }).fill(`Answer ${n}`);
+          }
         }
       }
       const first = page.getByRole('region', { name: 'Extinguishers', exact: true });

@@ -10,15 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { DraftView } from '../../src/shared/drafts.ts';
+import type { TestSet } from '../../src/shared/quiz.ts';
+import { newCategory, newQuestion } from '../../src/shared/quiz-editing.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser, pickUpByKeyboard, sortingAnnounced } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
 
-async function api<T>(page: Page, method: 'GET' | 'POST', url: string): Promise<T> {
+async function api<T>(page: Page, method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown): Promise<T> {
   const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
-  const response = await page.request.fetch(url, { method, headers: { 'x-csrf-token': token } });
+  const response = await page.request.fetch(url, { method, headers: { 'x-csrf-token': token }, data });
   assert.ok(response.ok(), `${method} ${url}: ${response.status()} ${await response.text()}`);
   return (await response.json()) as T;
 }
@@ -155,6 +157,23 @@ for (const dialect of TEST_DIALECTS) {
             section.getByRole('group', { name: `Add a question to ${name}` }).getByRole('button', { name: kind }),
             `${name}: a ${kind.toLowerCase()} question`,
           );
+          if (kind === 'True/false') continue;
+          // Its answers start empty, and nothing is red before the author has been there.
+          const item = section.getByRole('listitem').filter({ hasText: `${name}: a ${kind.toLowerCase()} question` });
+          const answer = (n: number) => item.getByRole('textbox', { name: `Answer ${n}`, exact: true });
+          assert.equal(await answer(1).inputValue(), '');
+          assert.equal(await item.locator('[aria-invalid="true"]').count(), 0, `a new ${kind} question shows no error`);
+          if (name === 'Basics' && kind === 'Single choice') {
+            // Left empty, an answer says what it lacks.
+            await answer(1).focus();
+            await answer(2).focus();
+            await waitFor(
+              async () => (await answer(1).getAttribute('aria-invalid')) === 'true',
+              'the left answer to be flagged',
+            );
+            assert.equal(await answer(2).getAttribute('aria-invalid'), null, 'the answer being written is not flagged');
+          }
+          for (const n of [1, 2, 3]) await answer(n).fill(`Answer ${n}`);
         }
       }
       const draft = await waitForSaved(
@@ -325,25 +344,25 @@ for (const dialect of TEST_DIALECTS) {
       const before = await questionTexts('Advanced');
       assert.equal(before.length, 3);
       // Move buttons: Enter moves the question, and focus stays on its button to go on.
-      await category('Advanced').getByRole('button', { name: 'Move question 3 up' }).focus();
+      await category('Advanced').getByRole('button', { name: 'Move question 6 up' }).focus();
       await page.keyboard.press('Enter');
       // The row moved in the document, which takes focus from its button; the editor gives it back a frame later.
-      await focusReaches('the moved question’s button', focusedLabel, 'Move question 2 up');
+      await focusReaches('the moved question’s button', focusedLabel, 'Move question 5 up');
       await page.keyboard.press('Enter');
       const moved = await questionTexts('Advanced');
       assert.deepEqual(moved, [before[2], before[0], before[1]]);
       // The first question cannot go further up: focus goes to its other move button.
-      await focusReaches('the first question’s other move button', focusedLabel, 'Move question 1 down');
+      await focusReaches('the first question’s other move button', focusedLabel, 'Move question 4 down');
 
       // The drag handle, by keyboard: space picks up, arrow down moves, space drops.
       await pickUp(
-        category('Advanced').getByRole('button', { name: 'Drag question 1 to reorder it' }),
-        'Question 1 is over position 1 of 3.',
+        category('Advanced').getByRole('button', { name: 'Drag question 4 to reorder it' }),
+        'Question 4 is over position 1 of 3.',
       );
       await page.keyboard.press('ArrowDown');
-      await announced('Question 1 is over position 2 of 3.');
+      await announced('Question 4 is over position 2 of 3.');
       await page.keyboard.press('Space');
-      await announced('Question 1 dropped at position 2 of 3.');
+      await announced('Question 4 dropped at position 2 of 3.');
       await waitFor(async () => (await questionTexts('Advanced'))[1] === before[2], 'the keyboard drag', 5_000);
       const expected = [
         'Advanced: a single choice question',
@@ -396,10 +415,11 @@ for (const dialect of TEST_DIALECTS) {
       await waitFor(async () => (await draw.getAttribute('aria-invalid')) === null, 'the draw count to be accepted');
 
       // Move Advanced's first question into Deeper: it goes with its editor open and focus on its category.
-      await questionToggle('Advanced', 1).click();
-      const moving = questionItem('Advanced', 1);
+      // Questions are numbered across the test: Basics holds 1 to 3, Advanced 4 to 6.
+      await questionToggle('Advanced', 4).click();
+      const moving = questionItem('Advanced', 4);
       await moving.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'Advanced › Deeper' });
-      await deeper.getByRole('button', { name: /^Question 1: Advanced: a single choice question/ }).waitFor();
+      await deeper.getByRole('button', { name: /^Question 6: Advanced: a single choice question/ }).waitFor();
       await focusReaches(
         'the moved question’s category',
         () => document.activeElement?.getAttribute('data-focus-key')?.endsWith(':category') ?? false,
@@ -410,12 +430,12 @@ for (const dialect of TEST_DIALECTS) {
       );
 
       // Duplicate it; change the copy to true/false (cancelled once, then confirmed); delete the copy.
-      await deeper.getByRole('button', { name: 'Duplicate question 1' }).click();
-      await deeper.getByRole('button', { name: /^Question 2: / }).waitFor();
-      const copy = questionItem('Deeper (subcategory, level 2)', 2);
+      await deeper.getByRole('button', { name: 'Duplicate question 6' }).click();
+      await deeper.getByRole('button', { name: /^Question 7: / }).waitFor();
+      const copy = questionItem('Deeper (subcategory, level 2)', 7);
       const kind = copy.getByRole('combobox', { name: 'Question type' });
       await kind.selectOption({ label: 'True/false' });
-      const retype = page.getByRole('dialog', { name: 'Make question 2 a true/false question?' });
+      const retype = page.getByRole('dialog', { name: 'Make question 7 a true/false question?' });
       await retype.waitFor();
       await expectAccessible(page, 'the confirmation dialog');
       await retype.getByRole('button', { name: 'Keep it single choice' }).click();
@@ -430,9 +450,9 @@ for (const dialect of TEST_DIALECTS) {
           .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)),
         ['True', 'False'],
       );
-      await copy.getByRole('button', { name: 'Delete question 2' }).click();
+      await copy.getByRole('button', { name: 'Delete question 7' }).click();
       await page
-        .getByRole('dialog', { name: 'Delete question 2?' })
+        .getByRole('dialog', { name: 'Delete question 7?' })
         .getByRole('button', { name: 'Delete the question' })
         .click();
       await waitFor(
@@ -441,7 +461,7 @@ for (const dialect of TEST_DIALECTS) {
       );
       await focusReaches(
         'the remaining question',
-        () => document.activeElement?.textContent?.startsWith('Question 1: ') ?? false,
+        () => document.activeElement?.textContent?.startsWith('Question 6: ') ?? false,
       );
 
       // Delete the subcategory (it asks first): focus goes back to its parent's heading.
@@ -458,6 +478,61 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.equal(draft.content.test.categories[0]?.questions.length, 3, 'Basics is untouched');
       await expectAccessible(page, 'the Test step at the end');
+    });
+
+    it('collapses a 30-question test to fit in two screen heights, and expands it again', async () => {
+      const created = (await api<{ draft: DraftView }>(page, 'POST', '/api/drafts')).draft;
+      const questionsOf = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          ...newQuestion(i % 3 === 2 ? 'true-false' : i % 3 === 1 ? 'multiple' : 'single'),
+          text: `Long test question number ${from + i}, with a text long enough to be cut short on one line when it is collapsed`,
+        })).map((q) => ({ ...q, answers: q.answers.map((a, n) => ({ ...a, text: a.text || `Choice ${n + 1}` })) }));
+      const test: TestSet = {
+        settings: created.content.test.settings,
+        categories: [{ ...newCategory('Question bank'), questions: questionsOf(1, 30) }],
+      };
+      await api(page, 'PATCH', `/api/drafts/${created.id}`, { revision: created.revision, test });
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(`/drafts/${created.id}/test`);
+      const questions = page.getByRole('region', { name: 'Questions', exact: true });
+      const toggles = questions.getByRole('button', { name: /^Question \d+: / });
+      await toggles.nth(29).waitFor();
+      // Numbered 1..30 in the order shown.
+      const numbers = await toggles.evaluateAll((buttons) =>
+        buttons.map((b) => Number(/^Question (\d+):/.exec(b.textContent ?? '')?.[1])),
+      );
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      await page.getByRole('button', { name: /^Question 16: Long test question number 16,/ }).waitFor();
+
+      const height = () => questions.evaluate((element) => element.getBoundingClientRect().height);
+      await page.getByRole('button', { name: 'Expand all questions' }).click();
+      await waitFor(
+        async () =>
+          (await toggles.evaluateAll((b) => b.filter((t) => t.getAttribute('aria-expanded') === 'true').length)) === 30,
+        'every question to open',
+      );
+      const expanded = await height();
+      await page.getByRole('button', { name: 'Collapse all questions' }).click();
+      await waitFor(
+        async () =>
+          (await toggles.evaluateAll((b) => b.filter((t) => t.getAttribute('aria-expanded') === 'false').length)) ===
+          30,
+        'every question to close',
+      );
+      const collapsed = await height();
+      assert.ok(collapsed <= 2 * 768, `30 collapsed questions take ${collapsed} px, more than two screens of 768 px`);
+      assert.ok(expanded > 4 * collapsed, `expanded ${expanded} px against collapsed ${collapsed} px`);
+      // A collapsed row is one line: its toggle is no taller than its buttons.
+      const rowHeights = await toggles.evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().height));
+      assert.ok(Math.max(...rowHeights) < 32, `collapsed rows are one line (${Math.max(...rowHeights)} px)`);
+
+      // The keyboard help lists what the keys do.
+      await page.getByText('Keyboard shortcuts').click();
+      await page.getByText('pick the item up; then ↑ and ↓ move it', { exact: false }).waitFor();
+      await expectAccessible(page, 'a collapsed 30-question test with the keyboard help open');
     });
   });
 }

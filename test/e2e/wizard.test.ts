@@ -155,9 +155,32 @@ for (const dialect of TEST_DIALECTS) {
         .click();
       await page.getByRole('heading', { level: 1, name: 'Files · Untitled course' }).waitFor();
       await expectAccessible(page, 'files step, empty');
+      // The first file's upload is held back at the server's door until the second one has joined
+      // the course: the files must still be listed in the order they were chosen.
+      let releaseFirst = () => {};
+      const firstHeld = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      const firstName = `filename ${Buffer.from('single-paragraph.docx').toString('base64')}`;
+      await page.route('**/api/uploads', async (route) => {
+        const request = route.request();
+        if (request.method() === 'POST' && (request.headers()['upload-metadata'] ?? '').includes(firstName)) {
+          await firstHeld;
+        }
+        await route.continue();
+      });
       await page.getByLabel('Files to upload').setInputFiles(DOCS);
-      await page.getByRole('heading', { name: 'Course files (2)' }).waitFor();
       const list = page.getByRole('list', { name: 'Course files' });
+      await list.getByRole('group', { name: /tables\.docx/ }).waitFor();
+      await page.getByRole('heading', { name: 'Course files (1)' }).waitFor();
+      // Not yet started on the server, the first file waits in the uploads list, and only there.
+      const uploads = page.getByRole('region', { name: /^Uploads: / });
+      await uploads.getByText('single-paragraph.docx').waitFor();
+      assert.equal(await uploads.getByText('tables.docx').count(), 0, 'a file that joined the course is listed once');
+      releaseFirst();
+      await page.getByRole('heading', { name: 'Course files (2)' }).waitFor();
+      await page.unroute('**/api/uploads');
+      await uploads.waitFor({ state: 'detached' });
       for (const name of ['single-paragraph.docx', 'tables.docx']) {
         await list
           .getByRole('group', { name: new RegExp(name.replace('.', '\\.')) })
@@ -166,7 +189,7 @@ for (const dialect of TEST_DIALECTS) {
       }
       await saved(page);
       const before = await fileOrder(page);
-      assert.deepEqual([...before].sort(), ['single-paragraph.docx', 'tables.docx']);
+      assert.deepEqual(before, ['single-paragraph.docx', 'tables.docx'], 'the order they were chosen in');
       assert.deepEqual(
         (await draft()).draft.content.files.map((f) => f.title),
         before,

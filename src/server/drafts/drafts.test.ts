@@ -208,6 +208,60 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal((await author.get(`/api/assets/${slide}`)).statusCode, 404);
     });
 
+    it('keeps an answer not written yet in the draft, and its review says it must be', async () => {
+      const { draft } = (await author.post('/api/drafts')).json();
+      const answer = (id: string, text: string, fraction: number) => ({
+        id,
+        text,
+        image: null,
+        fraction,
+        feedback: '',
+      });
+      const test = {
+        settings: {},
+        categories: [
+          {
+            id: '20000000-0000-4000-8000-000000000001',
+            name: 'Alarms',
+            drawCount: null,
+            children: [],
+            questions: [
+              {
+                id: '20000000-0000-4000-8000-000000000002',
+                kind: 'single',
+                text: 'What do you do first?',
+                image: null,
+                allOrNothing: false,
+                generalFeedback: '',
+                answers: [
+                  answer('20000000-0000-4000-8000-000000000003', 'Leave the building', 1),
+                  answer('20000000-0000-4000-8000-000000000004', '', 0),
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const saved = await author.patch(`/api/drafts/${draft.id}`, { revision: 1, basics: BASICS, test });
+      assert.equal(saved.statusCode, 200, saved.body);
+      assert.equal(saved.json().draft.content.test.categories[0].questions[0].answers[1].text, '');
+      const problems = (await author.get(`/api/drafts/${draft.id}/review`)).json().problems as {
+        path: string;
+        code: string;
+        severity: string;
+      }[];
+      assert.ok(
+        problems.some(
+          (p) =>
+            p.code === 'answer-text-blank' &&
+            p.severity === 'error' &&
+            p.path === 'test.categories.0.questions.0.answers.1.text',
+        ),
+        JSON.stringify(problems),
+      );
+      assert.equal((await author.request('DELETE', `/api/drafts/${draft.id}`)).statusCode, 204);
+    });
+
     it('refuses to delete a file the draft still lists, even one it uploaded, and deletes it once unlisted', async () => {
       const { draft } = (await author.post('/api/drafts')).json();
       const cover = await upload(await image('#445566'), 'cover.png', { draftId: draft.id });

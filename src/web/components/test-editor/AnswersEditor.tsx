@@ -16,6 +16,7 @@ import {
   Switch,
   Text,
   Textarea,
+  TextInput,
   VisuallyHidden,
 } from '@mantine/core';
 import type { Answer, Question } from '../../../shared/quiz.ts';
@@ -33,9 +34,10 @@ import {
 } from '../../../shared/quiz-editing.ts';
 import { useState } from 'react';
 import { draftPath, focusKey, keyOf, useEditor } from './context.tsx';
-import { FractionSelect, RequiredText } from './fields.tsx';
+import { FractionSelect } from './fields.tsx';
 import { ImageField } from './images.tsx';
 import { WARNING_COLOR } from './problems.ts';
+import classes from './test-editor.module.css';
 
 const TEXT_MAX = 1000;
 const FEEDBACK_MAX = 2000;
@@ -49,7 +51,7 @@ interface AnswersEditorProps {
 
 export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
   const editor = useEditor();
-  const { requestFocus, announce } = editor;
+  const { requestFocus, announce, touchAnswer } = editor;
   const problems = editor.problems();
   const listPath = `${path}.answers`;
   const listProblems = problems.at(listPath);
@@ -95,7 +97,7 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
   }
 
   return (
-    <Fieldset legend="Answers" aria-describedby={listMessage ? listMessageId : undefined}>
+    <Fieldset legend="Answers" className={classes.answers} aria-describedby={listMessage ? listMessageId : undefined}>
       <Stack gap="sm">
         {listMessage && (
           <Text id={listMessageId} c={listError ? 'red.9' : WARNING_COLOR} size="sm">
@@ -129,25 +131,30 @@ export function AnswersEditor({ question, path, change }: AnswersEditorProps) {
           const n = index + 1;
           const last = index === count - 1;
           return (
-            <Paper key={answer.id} withBorder p="sm" radius="sm">
+            <Paper key={answer.id} withBorder radius="sm" className={classes.answer}>
               <Stack gap="xs">
                 <Group align="flex-start" wrap="wrap" gap="sm">
                   <div style={{ flex: '1 1 16rem' }}>
-                    <RequiredText
+                    {/* Plain: a new answer starts empty, and an empty text is saved as it is. */}
+                    <TextInput
                       label={`Answer ${n}`}
                       value={answer.text}
-                      onCommit={(text) => change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, text })))}
-                      maxLength={TEXT_MAX}
-                      requiredMessage="An answer needs a text."
-                      error={problems.errorAt(`${aPath}.text`)}
-                      warning={problems.warningAt(`${aPath}.text`)}
-                      focus={{
-                        ...draftPath(`${aPath}.text`),
-                        // The last answer's text is also where "Add an answer" sends focus.
-                        'data-focus-key': last
-                          ? `${keyOf('answer', answer.id, 'text')} ${keyOf('answers', question.id, 'last')}`
-                          : keyOf('answer', answer.id, 'text'),
+                      onChange={(e) => {
+                        const text = e.currentTarget.value;
+                        change((q) => updateAnswer(q, answer.id, (a) => ({ ...a, text })));
                       }}
+                      onBlur={() => touchAnswer(answer.id)}
+                      maxLength={TEXT_MAX}
+                      error={problems.errorAt(`${aPath}.text`)}
+                      // A warning does not make the field invalid: it is said with the description.
+                      description={problems.warningAt(`${aPath}.text`)}
+                      {...draftPath(`${aPath}.text`)}
+                      // The last answer's text is also where "Add an answer" sends focus.
+                      data-focus-key={
+                        last
+                          ? `${keyOf('answer', answer.id, 'text')} ${keyOf('answers', question.id, 'last')}`
+                          : keyOf('answer', answer.id, 'text')
+                      }
                     />
                   </div>
                   {singleCorrect && (

@@ -22,6 +22,7 @@ import { NumberField, RequiredText } from './fields.tsx';
 import { type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { KIND_LABELS } from './QuestionEditor.tsx';
 import { QuestionList } from './QuestionList.tsx';
+import classes from './test-editor.module.css';
 
 const NAME_MAX = 200;
 type HeadingOrder = 2 | 3 | 4 | 5 | 6;
@@ -122,14 +123,14 @@ const CategoryEditor = memo(function CategoryEditor({
       component="section"
       aria-labelledby={headingId}
       withBorder
-      p="md"
+      className={classes.category}
       radius="md"
       bg={depth % 2 === 0 ? 'gray.0' : undefined}
       shadow={isDragging ? 'md' : undefined}
       style={{ ...itemProps.style, position: 'relative', zIndex: isDragging ? 2 : undefined }}
     >
       <Stack gap="sm">
-        <Group justify="space-between" align="center" wrap="nowrap">
+        <Group justify="space-between" align="center" wrap="wrap" gap="xs">
           <Title
             order={order}
             id={headingId}
@@ -179,7 +180,7 @@ const CategoryEditor = memo(function CategoryEditor({
             {p.message}
           </Text>
         ))}
-        <Group align="flex-start" grow>
+        <Group align="flex-start" grow className={classes.pair}>
           <RequiredText
             label="Category name"
             value={category.name}
@@ -218,7 +219,7 @@ const CategoryEditor = memo(function CategoryEditor({
           ))}
         </Group>
         {category.children.length > 0 && (
-          <Box pl="md" style={{ borderInlineStart: '3px solid var(--mantine-color-gray-4)' }}>
+          <Box className={classes.subcategories}>
             <CategoryList
               categories={category.children}
               pathPrefix={`${path}.children`}

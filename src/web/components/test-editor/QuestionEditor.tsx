@@ -15,6 +15,7 @@ import { AnswersEditor } from './AnswersEditor.tsx';
 import { CategoryOptionsContext, focusKey, keyOf, marks, useEditor } from './context.tsx';
 import { RequiredText } from './fields.tsx';
 import { ImageField } from './images.tsx';
+import classes from './test-editor.module.css';
 
 const TEXT_MAX = 5000;
 const FEEDBACK_MAX = 2000;
@@ -95,7 +96,7 @@ export function QuestionEditor({ question, path, categoryId, name, afterDeleteFo
 
   return (
     <Stack gap="sm">
-      <Group align="flex-start" grow>
+      <Group align="flex-start" grow className={classes.pair}>
         <NativeSelect
           label="Question type"
           data={QUESTION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}

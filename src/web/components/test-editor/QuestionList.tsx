@@ -5,9 +5,10 @@ import { memo, use, useMemo } from 'react';
 import type { Question } from '../../../shared/quiz.ts';
 import { moveQuestion } from '../../../shared/quiz-editing.ts';
 import { SortableArea, useSortableItem } from '../sortable/SortableArea.tsx';
-import { focusKey, keyOf, marks, OpenQuestionsContext, useEditor } from './context.tsx';
+import { focusKey, keyOf, marks, OpenQuestionsContext, QuestionNumbersContext, useEditor } from './context.tsx';
 import { countLabel, type EditorProblem, WARNING_COLOR } from './problems.ts';
 import { excerpt, KIND_LABELS, QuestionEditor } from './QuestionEditor.tsx';
+import classes from './test-editor.module.css';
 
 interface QuestionListProps {
   categoryId: string;
@@ -22,10 +23,12 @@ interface QuestionListProps {
 export function QuestionList({ categoryId, categoryName, questions, categoryPath, emptyFocus }: QuestionListProps) {
   const { update, requestFocus, problemsWithin } = useEditor();
   const openIds = use(OpenQuestionsContext);
+  const numbers = use(QuestionNumbersContext);
   // The same array while the order is the same: a new one would re-render every sortable row.
   const idList = questions.map((q) => q.id).join(' ');
   const ids = useMemo(() => (idList ? idList.split(' ') : []), [idList]);
-  const nameOf = (id: string) => `Question ${questions.findIndex((q) => q.id === id) + 1}`;
+  // Numbered across the whole test, so "Question 7" names one question wherever it sits.
+  const nameOf = (id: string) => `Question ${numbers.get(id) ?? ''}`;
 
   function onMove(id: string, to: number) {
     update((set) => moveQuestion(set, id, to));
@@ -37,7 +40,7 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
   }
   return (
     <SortableArea ids={ids} nameOf={nameOf} onMove={onMove}>
-      <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
+      <Stack component="ol" gap={2} p={0} m={0} style={{ listStyle: 'none' }}>
         {questions.map((question, index) => {
           const neighbour = questions[index + 1] ?? questions[index - 1];
           const path = `${categoryPath}.questions.${index}`;
@@ -46,6 +49,7 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
               key={question.id}
               question={question}
               index={index}
+              number={numbers.get(question.id) ?? index + 1}
               count={questions.length}
               path={path}
               categoryId={categoryId}
@@ -64,6 +68,8 @@ export function QuestionList({ categoryId, categoryName, questions, categoryPath
 interface QuestionRowProps {
   question: Question;
   index: number;
+  /** Its number across the whole test. */
+  number: number;
   count: number;
   path: string;
   categoryId: string;
@@ -79,6 +85,7 @@ interface QuestionRowProps {
 const QuestionRow = memo(function QuestionRow({
   question,
   index,
+  number,
   count,
   path,
   categoryId,
@@ -89,13 +96,13 @@ const QuestionRow = memo(function QuestionRow({
 }: QuestionRowProps) {
   const { setOpen, preview, update, announce, requestFocus } = useEditor();
   const { itemProps, handleProps, isDragging } = useSortableItem(question.id);
-  const name = `Question ${index + 1}`;
+  const name = `Question ${number}`;
   const panelId = `question-panel-${question.id}`;
   const problemCount = countLabel(own);
 
   function onMove(to: number) {
     update((set) => moveQuestion(set, question.id, to));
-    announce(`Question ${index + 1} moved to position ${to + 1} of ${count} in ${categoryName}.`);
+    announce(`${name} moved to position ${to + 1} of ${count} in ${categoryName}.`);
     const direction = to < index ? 'up' : 'down';
     requestFocus(
       keyOf('question', question.id, direction),
@@ -106,9 +113,11 @@ const QuestionRow = memo(function QuestionRow({
 
   return (
     <li {...itemProps}>
-      <Paper withBorder p="xs" radius="sm" shadow={isDragging ? 'md' : undefined}>
-        <Group gap="xs" wrap="nowrap" align="center">
+      <Paper withBorder radius="sm" className={classes.row} shadow={isDragging ? 'md' : undefined}>
+        <Group gap="xs" wrap="nowrap" align="center" className={classes.rowLine}>
+          {/* 26 px: compact rows (a collapsed test of 30 questions fits two screens), still above 24 px targets. */}
           <ActionIcon
+            size={26}
             {...handleProps}
             variant="subtle"
             color="gray"
@@ -118,16 +127,16 @@ const QuestionRow = memo(function QuestionRow({
             <span aria-hidden="true">⠿</span>
           </ActionIcon>
           <UnstyledButton
-            style={{ flex: 1, minWidth: 0 }}
+            className={classes.rowToggle}
             aria-expanded={open}
             aria-controls={open ? panelId : undefined}
             onClick={() => setOpen(question.id, !open)}
             {...marks(path, 'question', question.id, 'toggle')}
           >
-            <Text fw={600} size="sm" component="span" display="block">
+            <Text fw={600} size="sm" component="span" className={classes.rowTitle}>
               {name}: {excerpt(question.text)}
             </Text>
-            <Text size="xs" c="dimmed" component="span" display="block">
+            <Text size="xs" c="dimmed" component="span" className={classes.rowMeta}>
               {KIND_LABELS[question.kind]} · {question.answers.length} answers{question.image ? ' · image' : ''}
             </Text>
           </UnstyledButton>
@@ -136,10 +145,11 @@ const QuestionRow = memo(function QuestionRow({
               {problemCount}
             </Badge>
           )}
-          <Button variant="default" size="xs" onClick={() => preview(question, name)}>
+          <Button variant="default" size="compact-sm" onClick={() => preview(question, name)}>
             Preview<VisuallyHidden> {name.toLowerCase()}</VisuallyHidden>
           </Button>
           <ActionIcon
+            size={26}
             variant="default"
             aria-label={`Move ${name.toLowerCase()} up`}
             disabled={index === 0}
@@ -149,6 +159,7 @@ const QuestionRow = memo(function QuestionRow({
             <span aria-hidden="true">↑</span>
           </ActionIcon>
           <ActionIcon
+            size={26}
             variant="default"
             aria-label={`Move ${name.toLowerCase()} down`}
             disabled={index === count - 1}
@@ -160,7 +171,7 @@ const QuestionRow = memo(function QuestionRow({
         </Group>
         {open && (
           <div id={panelId}>
-            <Stack mt="sm" px="xs" pb="xs">
+            <Stack mt="sm" className={classes.questionPanel}>
               <QuestionEditor
                 question={question}
                 path={path}

@@ -13,6 +13,7 @@ import {
   imageAssetIds,
   imagesDropped,
   newCategory,
+  questionNumbers,
 } from '../../../shared/quiz-editing.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { CategoryList } from './CategoryEditor.tsx';
@@ -26,11 +27,14 @@ import {
   keyOf,
   marks,
   OpenQuestionsContext,
+  QuestionNumbersContext,
 } from './context.tsx';
+import { KeyboardHelp } from './KeyboardHelp.tsx';
 import { ProblemSummary } from './ProblemSummary.tsx';
-import { type EditorProblem, editorProblems, locate, ProblemIndex } from './problems.ts';
+import { type EditorProblem, editorProblems, locate, ProblemIndex, withholdUntouchedAnswers } from './problems.ts';
 import { QuestionPreview } from './QuestionPreview.tsx';
 import { SettingsForm } from './SettingsForm.tsx';
+import classes from './test-editor.module.css';
 
 export interface TestSetEditorProps {
   /** The draft whose test this is: images uploaded here belong to it. */
@@ -47,6 +51,11 @@ export interface TestSetEditorProps {
    * the draft is saved, unless something else uses them. Otherwise the storage clean-up does, later.
    */
   onImagesRemoved?: (assetIds: string[]) => void;
+  /**
+   * Every problem shows, even on answers not written yet (the author went on to a later step);
+   * otherwise an empty answer is flagged once the author has left its field.
+   */
+  revealProblems?: boolean;
 }
 
 const ADD_CATEGORY_KEY = keyOf('categories', 'add');
@@ -60,6 +69,7 @@ export function TestSetEditor({
   problems,
   headingOrder = 2,
   onImagesRemoved,
+  revealProblems = false,
 }: TestSetEditorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const ids = useId();
@@ -95,7 +105,11 @@ export function TestSetEditor({
   const [previewing, setPreviewing] = useState<{ id: string; title: string } | null>(null);
   const pendingFocus = useRef<string[] | null>(null);
 
-  const problemIndex = useMemo(() => new ProblemIndex(editorProblems(value, problems)), [value, problems]);
+  const [touchedAnswers, setTouchedAnswers] = useState<ReadonlySet<string>>(() => new Set());
+  const problemIndex = useMemo(() => {
+    const all = editorProblems(value, problems);
+    return new ProblemIndex(revealProblems ? all : withholdUntouchedAnswers(value, all, touchedAnswers));
+  }, [value, problems, revealProblems, touchedAnswers]);
   // Read by the parts rendered below in this same render (see problemsWithin).
   const indexRef = useRef(problemIndex);
   indexRef.current = problemIndex;
@@ -158,6 +172,9 @@ export function TestSetEditor({
           else next.delete(id);
           return next;
         }),
+      touchAnswer: (id) => setTouchedAnswers((before) => (before.has(id) ? before : new Set(before).add(id))),
+      setAllOpen: (open) =>
+        setOpenIds(open ? new Set(questionNumbers(latest.current.categories).keys()) : new Set<string>()),
       confirm: (request) => {
         confirmTrigger.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
         setConfirmRequest(request);
@@ -166,6 +183,14 @@ export function TestSetEditor({
     };
   }, [draftId]);
   const { update, announce, requestFocus } = context;
+
+  // The same map while the order is the same: a new one would re-render every row.
+  const numberSignature = [...questionNumbers(value.categories).keys()].join(' ');
+  const numbers = useMemo(
+    () => new Map(numberSignature ? numberSignature.split(' ').map((id, i) => [id, i + 1] as const) : []),
+    [numberSignature],
+  );
+  const questionCount = numbers.size;
 
   const state = useMemo(() => ({ testSet: value, problems: problemIndex }), [value, problemIndex]);
   const optionsSignature = categoryLocations(value.categories)
@@ -205,102 +230,131 @@ export function TestSetEditor({
     <EditorContext value={context}>
       <EditorStateContext value={state}>
         <OpenQuestionsContext value={openIds}>
-          <CategoryOptionsContext value={categoryOptions}>
-            <Stack gap="xl" ref={rootRef}>
-              <section aria-labelledby={`${ids}-settings`}>
-                <Stack gap="md">
-                  <Title order={sectionOrder} id={`${ids}-settings`}>
-                    Test settings
-                  </Title>
-                  <SettingsForm />
-                </Stack>
-              </section>
-              <section aria-labelledby={`${ids}-questions`}>
-                <Stack gap="md">
-                  <Title
-                    order={sectionOrder}
-                    id={`${ids}-questions`}
-                    tabIndex={-1}
-                    {...focusKey('questions', 'heading')}
-                  >
-                    Questions
-                  </Title>
-                  <Text size="sm">
-                    Questions sit in categories; an attempt draws the number you choose from each category (all of them
-                    when empty). Grades follow Moodle: a single-choice question needs one answer at 100%; the positive
-                    grades of a multiple-choice question add up to 100%.
-                  </Text>
-                  <ProblemSummary />
-                  <CategoryList
-                    categories={value.categories}
-                    pathPrefix="categories"
-                    depth={1}
-                    headingOrder={(sectionOrder + 1) as 3 | 4}
-                    emptyFocus={ADD_CATEGORY_KEY}
-                  />
-                  <Group>
-                    <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
-                      Add a category
-                    </Button>
-                  </Group>
-                </Stack>
-              </section>
-            </Stack>
-            <VisuallyHidden role="status" aria-live="polite">
-              {announcement}
-            </VisuallyHidden>
-
-            <Modal.Root
-              opened={confirmRequest !== null}
-              onClose={() => closeConfirm(false)}
-              returnFocus={false}
-              transitionProps={{ duration: 0 }}
-            >
-              <Modal.Overlay />
-              <Modal.Content>
-                {/* role none: a <header> directly in the dialog would count as a second page banner. */}
-                <Modal.Header role="none">
-                  <Modal.Title>{confirmRequest?.title}</Modal.Title>
-                  <Modal.CloseButton aria-label="Close" />
-                </Modal.Header>
-                <Modal.Body>
-                  <Stack>
-                    <Text>{confirmRequest?.message}</Text>
-                    <Group justify="flex-end">
-                      <Button variant="default" onClick={() => closeConfirm(false)} data-autofocus>
-                        {confirmRequest?.cancelLabel}
-                      </Button>
-                      <Button color="red.8" onClick={() => closeConfirm(true)}>
-                        {confirmRequest?.confirmLabel}
+          <QuestionNumbersContext value={numbers}>
+            <CategoryOptionsContext value={categoryOptions}>
+              <Stack gap="xl" ref={rootRef} className={classes.editor}>
+                <section aria-labelledby={`${ids}-settings`}>
+                  <Stack gap="md">
+                    <Title order={sectionOrder} id={`${ids}-settings`}>
+                      Test settings
+                    </Title>
+                    <SettingsForm />
+                  </Stack>
+                </section>
+                <section aria-labelledby={`${ids}-questions`}>
+                  <Stack gap="md">
+                    <Title
+                      order={sectionOrder}
+                      id={`${ids}-questions`}
+                      tabIndex={-1}
+                      {...focusKey('questions', 'heading')}
+                    >
+                      Questions
+                    </Title>
+                    <Text size="sm">
+                      Questions sit in categories; an attempt draws the number you choose from each category (all of
+                      them when empty). Grades follow Moodle: a single-choice question needs one answer at 100%; the
+                      positive grades of a multiple-choice question add up to 100%.
+                    </Text>
+                    <ProblemSummary />
+                    {questionCount > 0 && (
+                      <Group gap="xs" justify="space-between" align="flex-start">
+                        <Group gap="xs">
+                          <Button
+                            variant="default"
+                            size="xs"
+                            onClick={() => {
+                              context.setAllOpen(true);
+                              announce(`All ${questionCount} questions expanded.`);
+                            }}
+                          >
+                            Expand all questions
+                          </Button>
+                          <Button
+                            variant="default"
+                            size="xs"
+                            onClick={() => {
+                              context.setAllOpen(false);
+                              announce(`All ${questionCount} questions collapsed.`);
+                            }}
+                          >
+                            Collapse all questions
+                          </Button>
+                        </Group>
+                        <KeyboardHelp />
+                      </Group>
+                    )}
+                    <CategoryList
+                      categories={value.categories}
+                      pathPrefix="categories"
+                      depth={1}
+                      headingOrder={(sectionOrder + 1) as 3 | 4}
+                      emptyFocus={ADD_CATEGORY_KEY}
+                    />
+                    <Group>
+                      <Button variant="default" onClick={addTopCategory} {...marks('categories', 'categories', 'add')}>
+                        Add a category
                       </Button>
                     </Group>
                   </Stack>
-                </Modal.Body>
-              </Modal.Content>
-            </Modal.Root>
+                </section>
+              </Stack>
+              <VisuallyHidden role="status" aria-live="polite">
+                {announcement}
+              </VisuallyHidden>
 
-            <Modal.Root
-              opened={previewing !== null}
-              onClose={() => setPreviewing(null)}
-              size="lg"
-              transitionProps={{ duration: 0 }}
-            >
-              <Modal.Overlay />
-              <Modal.Content>
-                <Modal.Header role="none">
-                  <Modal.Title>Preview: {previewing?.title.toLowerCase()} as learners see it</Modal.Title>
-                  <Modal.CloseButton aria-label="Close the preview" />
-                </Modal.Header>
-                <Modal.Body>
-                  {previewQuestion ? (
-                    <QuestionPreview question={previewQuestion} />
-                  ) : (
-                    <Text>This question no longer exists.</Text>
-                  )}
-                </Modal.Body>
-              </Modal.Content>
-            </Modal.Root>
-          </CategoryOptionsContext>
+              <Modal.Root
+                opened={confirmRequest !== null}
+                onClose={() => closeConfirm(false)}
+                returnFocus={false}
+                transitionProps={{ duration: 0 }}
+              >
+                <Modal.Overlay />
+                <Modal.Content>
+                  {/* role none: a <header> directly in the dialog would count as a second page banner. */}
+                  <Modal.Header role="none">
+                    <Modal.Title>{confirmRequest?.title}</Modal.Title>
+                    <Modal.CloseButton aria-label="Close" />
+                  </Modal.Header>
+                  <Modal.Body>
+                    <Stack>
+                      <Text>{confirmRequest?.message}</Text>
+                      <Group justify="flex-end">
+                        <Button variant="default" onClick={() => closeConfirm(false)} data-autofocus>
+                          {confirmRequest?.cancelLabel}
+                        </Button>
+                        <Button color="red.8" onClick={() => closeConfirm(true)}>
+                          {confirmRequest?.confirmLabel}
+                        </Button>
+                      </Group>
+                    </Stack>
+                  </Modal.Body>
+                </Modal.Content>
+              </Modal.Root>
+
+              <Modal.Root
+                opened={previewing !== null}
+                onClose={() => setPreviewing(null)}
+                size="lg"
+                transitionProps={{ duration: 0 }}
+              >
+                <Modal.Overlay />
+                <Modal.Content>
+                  <Modal.Header role="none">
+                    <Modal.Title>Preview: {previewing?.title.toLowerCase()} as learners see it</Modal.Title>
+                    <Modal.CloseButton aria-label="Close the preview" />
+                  </Modal.Header>
+                  <Modal.Body>
+                    {previewQuestion ? (
+                      <QuestionPreview question={previewQuestion} />
+                    ) : (
+                      <Text>This question no longer exists.</Text>
+                    )}
+                  </Modal.Body>
+                </Modal.Content>
+              </Modal.Root>
+            </CategoryOptionsContext>
+          </QuestionNumbersContext>
         </OpenQuestionsContext>
       </EditorStateContext>
     </EditorContext>

@@ -4,6 +4,7 @@
 //   and the latest problems (read during a render that something else caused);
 // - EditorStateContext changes with every edit (settings form, problem summary);
 // - OpenQuestionsContext changes when a question is opened or closed;
+// - QuestionNumbersContext changes when questions are added, removed or moved;
 // - CategoryOptionsContext changes when categories are added, removed, renamed or moved.
 import { createContext, use } from 'react';
 import type { Question, TestSet } from '../../../shared/quiz.ts';
@@ -41,6 +42,10 @@ export interface EditorContextValue {
   /** Says something to screen reader users (a polite live region). */
   announce(message: string): void;
   setOpen(questionId: string, open: boolean): void;
+  /** The author left this answer's text field: its problems show from now on. */
+  touchAnswer(answerId: string): void;
+  /** Opens or closes every question. */
+  setAllOpen(open: boolean): void;
   confirm(request: ConfirmRequest): void;
   preview(question: Question, title: string): void;
 }
@@ -67,6 +72,9 @@ export function useEditorState(): EditorState {
 }
 
 export const OpenQuestionsContext = createContext<ReadonlySet<string>>(new Set());
+
+/** Each question's number across the whole test ("Question 7"), by id. */
+export const QuestionNumbersContext = createContext<ReadonlyMap<string, number>>(new Map());
 
 export interface CategoryOption {
   id: string;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { category, question, single, testSet } from '../../../server/quizzes/testkit.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
-import { editorProblems, locate, ProblemIndex } from './problems.ts';
+import { editorProblems, locate, ProblemIndex, withholdUntouchedAnswers } from './problems.ts';
 
 describe('editor problems', () => {
   it('checks live and keeps only the server problems the rules cannot know', () => {
@@ -54,7 +54,8 @@ describe('locate', () => {
   it('names a question field and focuses it, with the question row as fallback', () => {
     const answer = second.answers[1]?.id ?? '';
     assert.deepEqual(locate(set, 'categories.0.children.0.questions.0.answers.1.image.alt'), {
-      where: 'Category Parent › Child › question 1 › answer 2',
+      // Numbered across the test: the parent's question is question 1.
+      where: 'Category Parent › Child › question 2 › answer 2',
       questionId: second.id,
       focus: [`image:${answer}:alt`, `question:${second.id}:toggle`],
     });
@@ -72,5 +73,27 @@ describe('locate', () => {
     });
     assert.equal(locate(set, 'settings.passMarkPercent').where, 'Test settings');
     assert.deepEqual(locate(set, 'categories').focus, ['categories:add']);
+  });
+});
+
+describe('blank answers', () => {
+  it('are a problem only once the author has left the field', () => {
+    const fresh = single();
+    const [first, second] = fresh.answers;
+    const blank = { ...fresh, answers: fresh.answers.map((a) => ({ ...a, text: '' })) };
+    const nested = category([blank], { name: 'Inner' });
+    const set = testSet([category([single()], { name: 'Outer', children: [nested] })]);
+    const all = editorProblems(set, []);
+    assert.equal(all.filter((p) => p.code === 'answer-text-blank').length, 3);
+    assert.deepEqual(
+      withholdUntouchedAnswers(set, all, new Set()).filter((p) => p.code === 'answer-text-blank'),
+      [],
+    );
+    const shown = withholdUntouchedAnswers(set, all, new Set([first?.id ?? '', second?.id ?? '']));
+    assert.deepEqual(
+      shown.filter((p) => p.code === 'answer-text-blank').map((p) => p.path),
+      ['categories.0.children.0.questions.0.answers.0.text', 'categories.0.children.0.questions.0.answers.1.text'],
+    );
+    assert.equal(shown.length, all.length - 1, 'other problems stay');
   });
 });

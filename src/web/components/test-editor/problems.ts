@@ -2,7 +2,7 @@
 // server's review problems for the Test step that the rules cannot know (they would otherwise be
 // as stale as the last save). Paths are relative to the test set, e.g. `categories.0.name`.
 import type { TestSet } from '../../../shared/quiz.ts';
-import { categoryLocations } from '../../../shared/quiz-editing.ts';
+import { categoryLocations, questionNumbers } from '../../../shared/quiz-editing.ts';
 import { type Problem, validateTestSet } from '../../../shared/quiz-rules.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { keyOf } from './keys.ts';
@@ -41,6 +41,41 @@ export function editorProblems(testSet: TestSet, review: readonly ReviewProblem[
     .filter((p) => !LIVE_RULE_CODES.has(p.code))
     .map((p) => ({ path: p.path.slice('test.'.length), code: p.code, message: p.message, severity: p.severity }));
   return [...validateTestSet(testSet), ...fromServer];
+}
+
+/**
+ * Leaves out "an answer has no text" for answers the author has not left yet (`touched` holds the
+ * ids of answer fields they have left): a new answer starts empty and is not wrong before it was
+ * written. All of them show once the problems are revealed (a later step was visited).
+ */
+export function withholdUntouchedAnswers(
+  testSet: TestSet,
+  problems: readonly EditorProblem[],
+  touched: ReadonlySet<string>,
+): EditorProblem[] {
+  return problems.filter((problem) => {
+    if (problem.code !== 'answer-text-blank') return true;
+    const id = answerIdAt(testSet, problem.path);
+    return id === null || touched.has(id);
+  });
+}
+
+/** The id of the answer a path like `categories.0.children.1.questions.2.answers.0.text` points into. */
+function answerIdAt(testSet: TestSet, path: string): string | null {
+  const parts = path.split('.');
+  let categories = testSet.categories;
+  let at = 0;
+  while (parts[at] === 'categories' || parts[at] === 'children') {
+    const category = categories[Number(parts[at + 1])];
+    if (!category) return null;
+    if (parts[at + 2] === 'questions') {
+      const answer = category.questions[Number(parts[at + 3])]?.answers[Number(parts[at + 5])];
+      return parts[at + 4] === 'answers' && answer ? answer.id : null;
+    }
+    categories = category.children;
+    at += 2;
+  }
+  return null;
 }
 
 /** Problems looked up by path. */
@@ -118,7 +153,7 @@ export function locate(testSet: TestSet, path: string): Located {
   const qIndex = Number(rest[1]);
   const question = category.category.questions[qIndex];
   if (!question) return { where: where.join(''), questionId: null, focus: [categoryKey('heading')] };
-  where.push(`question ${qIndex + 1}`);
+  where.push(`question ${questionNumbers(testSet.categories).get(question.id) ?? qIndex + 1}`);
   const toggle = keyOf('question', question.id, 'toggle');
   const [, , field, aIndexText, answerField] = rest;
   if (field === 'text')

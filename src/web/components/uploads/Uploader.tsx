@@ -34,6 +34,11 @@ export interface UploaderProps {
   onAssetRemoved?: (assetId: string) => void;
   /** The server's state of an uploaded file changed (processing, ready, failed). */
   onAssetChanged?: (asset: AssetView) => void;
+  /**
+   * Uploads the page shows elsewhere, with their progress (the wizard's list of course files): left
+   * out of this list, so that each file appears once.
+   */
+  shownElsewhere?: (item: UploadItem) => boolean;
 }
 
 function hasFiles(event: globalThis.DragEvent | DragEvent): boolean {
@@ -52,9 +57,12 @@ export function Uploader({
   onAssetUploaded,
   onAssetRemoved,
   onAssetChanged,
+  shownElsewhere,
 }: UploaderProps) {
   const manager = useUploadManager();
-  const { scoped, unfinished, announcement } = useUploads(scope);
+  const uploads = useUploads(scope);
+  const { unfinished, announcement } = uploads;
+  const scoped = shownElsewhere ? uploads.scoped.filter((item) => !shownElsewhere(item)) : uploads.scoped;
   const inputRef = useRef<HTMLInputElement>(null);
   const listHeadingRef = useRef<HTMLHeadingElement>(null);
   const chooseRef = useRef<HTMLButtonElement>(null);

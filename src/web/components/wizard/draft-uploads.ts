@@ -5,18 +5,26 @@ import { useEffect } from 'react';
 import type { DraftFile } from '../../../shared/drafts.ts';
 import type { UploadItem, UploadManager } from '../uploads/upload-manager.ts';
 import type { DraftSaver } from './draft-saver.ts';
+import { placeUploadedFile, uploadSequence } from './file-order.ts';
 import { purgeRemovedAsset } from './purge.ts';
 
 export const filesScope = (draftId: string) => `draft:${draftId}:files`;
 export const coverScope = (draftId: string) => `draft:${draftId}:cover`;
 
-/** Adds an uploaded file at the end of the course's files (once), titled after its name. */
-export function addUploadedFile(saver: DraftSaver, assetId: string, name: string): void {
+/**
+ * Adds an uploaded file to the course's files (once), titled after its name, in the order the
+ * author chose the files rather than the order their uploads started (see file-order.ts).
+ */
+export function addUploadedFile(saver: DraftSaver, manager: UploadManager, item: UploadItem, assetId: string): void {
   const { files } = saver.getSnapshot().content;
-  // A resumed upload announces its file again: it is in the list already.
-  if (files.some((f) => f.assetId === assetId)) return;
-  const file: DraftFile = { assetId, title: name.slice(0, 200), description: '', required: true };
-  saver.update('files', [...files, file]);
+  const sequences = new Map<string, number>();
+  for (const upload of manager.getSnapshot().items) {
+    const sequence = uploadSequence(upload.key);
+    if (upload.assetId && sequence !== undefined) sequences.set(upload.assetId, sequence);
+  }
+  const file: DraftFile = { assetId, title: item.name.slice(0, 200), description: '', required: true };
+  const next = placeUploadedFile(files, file, uploadSequence(item.key), (id) => sequences.get(id));
+  if (next.length !== files.length) saver.update('files', next);
 }
 
 /** Sets (or clears) the cover; the previous image is deleted once the draft is saved without it. */
@@ -56,13 +64,13 @@ export function useDraftUploads(
     // Uploads that started while the wizard was closed (in this tab) join now.
     for (const item of manager.getSnapshot().items) {
       if (belongs(item, draftId) && item.scope === filesScope(draftId) && item.assetId) {
-        addUploadedFile(saver, item.assetId, item.name);
+        addUploadedFile(saver, manager, item, item.assetId);
       }
     }
     return manager.onEvent((event) => {
       if (!belongs(event.item, draftId)) return;
       if (event.type === 'created') {
-        if (event.item.scope === filesScope(draftId)) addUploadedFile(saver, event.assetId, event.item.name);
+        if (event.item.scope === filesScope(draftId)) addUploadedFile(saver, manager, event.item, event.assetId);
         if (event.item.scope === coverScope(draftId)) {
           setCover(saver, manager, event.assetId).catch((error: unknown) =>
             onError(

@@ -89,6 +89,8 @@ export function FilesStep() {
         headingOrder={3}
         viewerLinks={false}
         onAssetChanged={noteAsset}
+        // A file that joined the course is shown once, in the course's list, with its upload.
+        shownElsewhere={(item) => item.assetId !== null && files.some((f) => f.assetId === item.assetId)}
       />
 
       <section aria-labelledby={`${ids}-list`}>
@@ -115,6 +117,7 @@ export function FilesStep() {
                 name={nameOf(file)}
                 asset={assets.get(file.assetId) ?? uploadsByAsset.get(file.assetId)?.asset ?? undefined}
                 upload={uploadsByAsset.get(file.assetId)}
+                onPauseOrResume={(upload, active) => (active ? manager.pause(upload.key) : manager.resume(upload.key))}
                 problems={problemsOf(index)}
                 handle={handle}
                 onChange={(patch) => patchFile(file.assetId, patch)}
@@ -151,9 +154,21 @@ interface FileRowProps {
   handle: ReactNode;
   onChange: (patch: Partial<DraftFile>) => void;
   onRemove: () => void;
+  onPauseOrResume: (upload: UploadItem, active: boolean) => void;
 }
 
-function FileRow({ file, index, name, asset, upload, problems, handle, onChange, onRemove }: FileRowProps) {
+function FileRow({
+  file,
+  index,
+  name,
+  asset,
+  upload,
+  problems,
+  handle,
+  onChange,
+  onRemove,
+  onPauseOrResume,
+}: FileRowProps) {
   const [previewing, setPreviewing] = useState(false);
   const previewId = useId();
   const playable = asset?.kind === 'video' && videoSource(asset) !== null;
@@ -161,12 +176,25 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
   const descriptionError = draftFileSchema.shape.description.safeParse(file.description).error?.issues[0]?.message;
   return (
     <Fieldset legend={`${index + 1}. ${name}`} p="sm" pt="xs">
-      <Group justify="space-between" align="center" mb="xs" wrap="nowrap">
+      {/* Wraps on a phone: the buttons go under the state rather than past the screen's edge. */}
+      <Group justify="space-between" align="center" mb="xs" wrap="wrap" gap="xs">
         <Group gap="sm" wrap="nowrap">
           {handle}
           <FileState asset={asset} upload={upload} />
         </Group>
         <Group gap="xs" wrap="nowrap">
+          {upload && pausable(upload) && (
+            // One button that changes its label, so that keyboard focus stays on it.
+            <Button
+              size="xs"
+              variant="default"
+              aria-label={`${pauseLabel(upload)} the upload of ${name}`}
+              disabled={upload.cancelling}
+              onClick={() => onPauseOrResume(upload, uploadActive(upload))}
+            >
+              {pauseLabel(upload)}
+            </Button>
+          )}
           {playable ? (
             <Button
               size="xs"
@@ -239,6 +267,13 @@ function FileRow({ file, index, name, asset, upload, problems, handle, onChange,
     </Fieldset>
   );
 }
+
+const uploadActive = (upload: UploadItem) =>
+  upload.status === 'queued' || upload.status === 'uploading' || upload.status === 'retrying';
+const pausable = (upload: UploadItem) =>
+  uploadActive(upload) || upload.status === 'paused' || (upload.status === 'failed' && upload.retryable);
+const pauseLabel = (upload: UploadItem) =>
+  uploadActive(upload) ? 'Pause' : upload.status === 'failed' ? 'Retry' : 'Resume';
 
 /** Where the file is: uploading (with progress), processing, ready or failed. */
 function FileState({ asset, upload }: { asset: AssetView | undefined; upload: UploadItem | undefined }) {

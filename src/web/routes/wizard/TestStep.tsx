@@ -9,9 +9,10 @@ import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
 import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
 import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
+import { problemsRevealed } from '../../components/wizard/wizard-steps.ts';
 
 export function TestStep() {
-  const { saver, snapshot, problems } = useWizard();
+  const { saver, snapshot, problems, visited } = useWizard();
   const ids = useId();
   useFocusRequestedPath();
   const manager = useUploadManager();
@@ -37,6 +38,7 @@ export function TestStep() {
         problems={problems ?? []}
         headingOrder={3}
         onImagesRemoved={onImagesRemoved}
+        revealProblems={problemsRevealed('test', visited)}
       />
     </Stack>
   );
