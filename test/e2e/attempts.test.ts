@@ -17,10 +17,11 @@ import { createDatabase } from '../../src/server/db/database.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import type { AttemptView } from '../../src/shared/attempts.ts';
 import type { QuizSettings, TestSetInput } from '../../src/shared/quiz.ts';
-import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { type ApiClient, eventually, signIn } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
+import { seedPeople } from './support/people.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
 const SHOTS = process.env.LECTERN_SCREENSHOTS;
@@ -177,31 +178,13 @@ for (const dialect of TEST_DIALECTS) {
       // A short grace, so that the deadline test only moves the deadline into the past.
       server = await startServer(dialect, { ATTEMPT_GRACE_SECONDS: '2' });
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: TEST_PASSWORD,
-          })
-        ).status,
-        201,
-      );
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-        ['kim@example.org', 'learner', 'Kim Learner'],
-        ['noor@example.org', 'learner', 'Noor Learner'],
-        ['sam@example.org', 'learner', 'Sam Learner'],
-      ] as const) {
-        assert.equal(
-          (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
-            .status,
-          201,
-        );
-      }
-      author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
+      ({ author } = await seedPeople(server.url, {
+        moreLearners: [
+          { email: 'kim@example.org', name: 'Kim Learner' },
+          { email: 'noor@example.org', name: 'Noor Learner' },
+          { email: 'sam@example.org', name: 'Sam Learner' },
+        ],
+      }));
       const png = path.join(dir, 'extinguisher.png');
       await sharp({ create: { width: 300, height: 200, channels: 3, background: '#cc2222' } })
         .png()

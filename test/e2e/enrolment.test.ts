@@ -11,10 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
-import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
-import { signInPage, TEST_PASSWORD } from './support/session.ts';
+import { seedPeople } from './support/people.ts';
+import { signInPage } from './support/session.ts';
 
 const SHOTS = process.env.LECTERN_SCREENSHOTS;
 const WIDE = { width: 1366, height: 900 } as const;
@@ -79,29 +80,7 @@ for (const dialect of TEST_DIALECTS) {
       dir = mkdtempSync(path.join(tmpdir(), 'lectern-e2e-enrolment-'));
       server = await startServer(dialect);
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: TEST_PASSWORD,
-          })
-        ).status,
-        201,
-      );
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-        ['max@example.org', 'learner', 'Max Learner'],
-      ] as const) {
-        assert.equal(
-          (await admin.request('POST', '/api/admin/users', { email, displayName: name, role, password: TEST_PASSWORD }))
-            .status,
-          201,
-        );
-      }
-      author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
+      ({ author } = await seedPeople(server.url, { moreLearners: [{ email: 'max@example.org', name: 'Max Learner' }] }));
       const png = async (name: string, colour: string) => {
         const file = path.join(dir, name);
         await sharp({ create: { width: 600, height: 400, channels: 3, background: colour } })

@@ -14,8 +14,14 @@ export interface People {
   author: ApiClient;
 }
 
-/** The administrator, an author and (unless `learner: false`) a learner, all with TEST_PASSWORD. */
-export async function seedPeople(base: string, options: { learner?: boolean } = {}): Promise<People> {
+/**
+ * The administrator, an author and (unless `learner: false`) a learner, all with TEST_PASSWORD;
+ * `moreLearners` adds others ({ email, name }).
+ */
+export async function seedPeople(
+  base: string,
+  options: { learner?: boolean; moreLearners?: readonly { email: string; name: string }[] } = {},
+): Promise<People> {
   const admin = await apiClient(base);
   const setup = await admin.request('POST', '/api/setup', {
     email: TEST_ADMIN.email,
@@ -26,6 +32,7 @@ export async function seedPeople(base: string, options: { learner?: boolean } = 
   const others = [
     { ...TEST_AUTHOR, role: 'author' },
     ...(options.learner === false ? [] : [{ ...TEST_LEARNER, role: 'learner' }]),
+    ...(options.moreLearners ?? []).map((l) => ({ ...l, role: 'learner' })),
   ];
   for (const { email, name, role } of others) {
     const created = await admin.request('POST', '/api/admin/users', {
