@@ -13,6 +13,7 @@ import { EMPTY_DRAFT_CONTENT } from '../src/shared/drafts.ts';
 import { category, question, testSet } from '../src/server/quizzes/testkit.ts';
 import { createSignedInUser, createTestApp, setUpAdmin } from '../src/server/testing/app.ts';
 import type { Dialect } from '../src/server/testing/databases.ts';
+import { measureServerCpu } from './_server-cpu.ts';
 import { round } from './_stats.ts';
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
@@ -28,6 +29,7 @@ interface LoadResult {
   p99: number;
   startSubmitP99: number;
   rounds: number;
+  answered: number;
   errors: number;
   firstError: string;
 }
@@ -43,7 +45,7 @@ async function load(plan: object): Promise<LoadResult> {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
 }
 
-async function bench(dialect: Dialect): Promise<LoadResult> {
+async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerRequest: number }> {
   const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
   try {
     await app.app.listen({ host: '127.0.0.1', port: 0 });
@@ -85,14 +87,10 @@ async function bench(dialect: Dialect): Promise<LoadResult> {
       if (enrolled.statusCode !== 200) throw new Error(`enrol: ${enrolled.body}`);
       learners.push({ cookie: client.cookieHeader(), csrf: await client.csrf() });
     }
-    const result = await load({
-      base,
-      mode: 'attempts',
-      courseId,
-      learners,
-      warmupMs: WARMUP_MS,
-      measureMs: MEASURE_MS,
-    });
+    const { result: loaded, cpuMs } = await measureServerCpu(`attempts-${dialect}`, () =>
+      load({ base, mode: 'attempts', courseId, learners, warmupMs: WARMUP_MS, measureMs: MEASURE_MS }),
+    );
+    const result = { ...loaded, serverCpuUsPerRequest: (cpuMs * 1000) / loaded.answered };
     console.log(
       `${dialect}: ${JSON.stringify(result)} (load average ${loadavg()
         .map((l) => l.toFixed(1))
@@ -104,7 +102,7 @@ async function bench(dialect: Dialect): Promise<LoadResult> {
   }
 }
 
-async function bare(): Promise<LoadResult> {
+async function bare(): Promise<LoadResult & { serverCpuUsPerRequest: number }> {
   const app = Fastify({ logger: false });
   app.get('/bare', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -112,7 +110,10 @@ async function bare(): Promise<LoadResult> {
     const address = app.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const learners = Array.from({ length: LEARNERS }, () => ({ cookie: '', csrf: '' }));
-    const result = await load({ base, mode: 'bare', learners, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
+    const { result: loaded, cpuMs } = await measureServerCpu('bare', () =>
+      load({ base, mode: 'bare', learners, warmupMs: WARMUP_MS, measureMs: MEASURE_MS }),
+    );
+    const result = { ...loaded, serverCpuUsPerRequest: (cpuMs * 1000) / loaded.answered };
     console.log(
       `bare Fastify: ${JSON.stringify(result)} (load average ${loadavg()
         .map((l) => l.toFixed(1))
@@ -143,9 +144,12 @@ console.log(
     p50_ms_postgres: round(postgres.p50, 1),
     start_submit_p99_ms_sqlite: round(sqlite.startSubmitP99, 1),
     start_submit_p99_ms_postgres: round(postgres.startSubmitP99, 1),
+    server_cpu_us_per_request_sqlite: round(sqlite.serverCpuUsPerRequest, 0),
+    server_cpu_us_per_request_postgres: round(postgres.serverCpuUsPerRequest, 0),
     attempts_per_s_sqlite: round(sqlite.rounds / (MEASURE_MS / 1000), 1),
     attempts_per_s_postgres: round(postgres.rounds / (MEASURE_MS / 1000), 1),
     bare_requests_per_s: round(baseline.perSecond, 0),
+    bare_server_cpu_us_per_request: round(baseline.serverCpuUsPerRequest, 0),
     ratio_to_bare: round(sqlite.perSecond / baseline.perSecond, 3),
     errors: sqlite.errors + postgres.errors + baseline.errors,
     load_average_1m_before: round(loadBefore, 1),
