@@ -1,7 +1,6 @@
 // Builds the Fastify app from a Config and its dependencies. No side effects on import.
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerAssetRoutes } from './assets/routes.ts';
@@ -22,6 +21,7 @@ import { type Api, registerContracts } from './http/contract.ts';
 import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerSessionLoading, sessionCookie } from './http/session.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
@@ -97,7 +97,7 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     getUserInfo: csrfBinding,
     csrfOpts: { hmacKey: csrfHmacKey(config.sessionSecret) },
   });
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
