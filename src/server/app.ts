@@ -18,7 +18,7 @@ import { registerEnrolmentRoutes } from './enrolment/routes.ts';
 import { registerEventRoutes } from './events/routes.ts';
 import { type DeclaredRoute, registerAccessControl } from './http/access.ts';
 import { type Api, registerContracts } from './http/contract.ts';
-import { csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
+import { createCsrfPassMemo, csrfBinding, csrfHmacKey, isCrossSite } from './http/csrf.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -130,13 +130,19 @@ export async function buildApp({ config, db, logger, storageState, services }: A
   // Order matters: who you are → may you call this → is the request really from our page.
   registerSessionLoading(app, auth, cookie);
   registerAccessControl(app, routeTable);
+  const csrfPasses = createCsrfPassMemo();
   app.addHook('onRequest', (request, reply, done) => {
     if (!UNSAFE_METHODS.has(request.method)) return done();
     if (isCrossSite(request, config.publicUrl)) {
       reply.code(403).send({ error: 'cross_origin', message: 'This request came from another site and was refused.' });
       return;
     }
-    app.csrfProtection(request, reply, done);
+    const key = csrfPasses.key(request, csrfCookieKey);
+    if (key !== undefined && csrfPasses.has(key)) return done();
+    app.csrfProtection(request, reply, () => {
+      if (key !== undefined) csrfPasses.add(key);
+      done();
+    });
   });
 
   registerHealthRoutes(app, { db, storageState });

@@ -35,6 +35,10 @@ for (const dialect of TEST_DIALECTS) {
       const attackerToken = await attacker.csrf();
       // The attacker's own pair works for the attacker…
       assert.equal((await patchMe(attacker.cookieHeader(), attackerToken)).statusCode, 200);
+      // A pass is remembered (app.ts) only for exactly its cookie, token and session: again, it
+      // passes; a changed token right after it does not.
+      assert.equal((await patchMe(attacker.cookieHeader(), attackerToken)).statusCode, 200);
+      assert.equal((await patchMe(attacker.cookieHeader(), `${attackerToken.slice(0, -1)}${attackerToken.endsWith('A') ? 'B' : 'A'}`)).statusCode, 403);
       // …but planted next to the victim's session cookie it does not.
       const planted = `${cookieOf(victim, 'lectern_session')}; ${cookieOf(attacker, 'lectern_csrf')}`;
       const forged = await patchMe(planted, attackerToken);

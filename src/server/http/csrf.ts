@@ -56,3 +56,26 @@ export function isCrossSite(request: FastifyRequest, publicUrl: string): boolean
   const allowed = [originOf(publicUrl), originOf(`${request.protocol}://${request.host}`)];
   return !allowed.includes(originOf(origin));
 }
+
+/**
+ * Remembers the (secret cookie, token, binding) triples that passed the CSRF check, so a page that
+ * saves often pays for the two HMACs (unsigning the cookie, verifying the token) once. Only passes
+ * are kept, keyed by every input of the check: a changed cookie, token or session is checked anew.
+ * Tokens have no expiry of their own (no `validity` option), so a remembered pass stays true.
+ */
+export function createCsrfPassMemo(limit = 10_000) {
+  const passed = new Set<string>();
+  return {
+    key(request: FastifyRequest, cookieKey: string): string | undefined {
+      const cookie = request.cookies[cookieKey];
+      const token = request.headers['x-csrf-token'];
+      if (!cookie || typeof token !== 'string') return undefined;
+      return `${cookie}\n${token}\n${csrfBinding(request)}`;
+    },
+    has: (key: string) => passed.has(key),
+    add(key: string) {
+      if (passed.size >= limit) passed.delete(passed.values().next().value as string);
+      passed.add(key);
+    },
+  };
+}
