@@ -49,6 +49,15 @@ export interface Authenticated {
 /** Last-seen is written at most this often, so reading pages does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * A session and its user, once read, are trusted this long without reading them again: a page's
+ * burst of requests (or a test's answer saves) reads them once. Sign-out, disabling, a password or
+ * role change forget them at once on every web node (the end-streams signal); what only a lost
+ * signal or the command line (no event bus) changes shows within this time.
+ */
+export const SESSION_REMEMBER_MS = 5_000;
+const REMEMBERED_SESSIONS = 10_000;
+
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -58,8 +67,11 @@ export function createAuthService(
     db: Kysely<DB>;
     auth: AuthRepository;
     users: UsersRepository;
-    /** Tells every web node to end the event streams of ended sessions; absent on the command line. */
-    bus?: Pick<EventBus, 'signal'>;
+    /**
+     * Tells every web node to end the event streams of ended sessions, and hears those signals to
+     * forget the sessions it remembers; absent on the command line.
+     */
+    bus?: Pick<EventBus, 'signal' | 'onSignal'>;
   },
   options: AuthServiceOptions,
 ) {
@@ -68,8 +80,28 @@ export function createAuthService(
   const hasher = options.hasher ?? createPasswordHasher(options.passwordScryptLogN);
   // A lost signal is not fatal: every stream re-checks its session periodically.
   const endStreams = async (signal: EndStreamsSignal) => {
+    forgetUser(signal.userId);
     await deps.bus?.signal(signal).catch(() => {});
   };
+
+  // Sessions read recently, by id hash (see SESSION_REMEMBER_MS); oldest first.
+  const remembered = new Map<string, { found: Authenticated; readAt: number }>();
+  function forgetUser(userId: string): void {
+    for (const [idHash, entry] of remembered) if (entry.found.user.id === userId) remembered.delete(idHash);
+  }
+  deps.bus?.onSignal((signal) => forgetUser(signal.userId));
+
+  /** The session and its user, from memory when read less than SESSION_REMEMBER_MS ago. */
+  async function lookUp(idHash: string, at: number, fresh = false): Promise<Authenticated | undefined> {
+    const entry = remembered.get(idHash);
+    if (entry && !fresh && at - entry.readAt < SESSION_REMEMBER_MS) return entry.found;
+    remembered.delete(idHash);
+    const found = await auth.findSessionWithUser(idHash);
+    if (!found) return undefined;
+    if (remembered.size >= REMEMBERED_SESSIONS) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(idHash, { found, readAt: at });
+    return found;
+  }
   // Verified against when the email is unknown, so both cases take the same time. Made on first use.
   let dummyHash: Promise<string> | undefined;
   const getDummyHash = () => {
@@ -225,6 +257,7 @@ export function createAuthService(
 
     async logout(token: string): Promise<void> {
       const idHash = hashSessionToken(token);
+      remembered.delete(idHash);
       const userId = await auth.deleteSession(idHash);
       if (userId) await endStreams({ type: 'end-streams', userId, sessionIdHashes: [idHash], reason: 'signed-out' });
     },
@@ -232,12 +265,16 @@ export function createAuthService(
     /** The signed-in user for a session cookie, or null when absent, expired, idle or disabled. */
     async authenticate(token: string): Promise<Authenticated | null> {
       const idHash = hashSessionToken(token);
-      const found = await auth.findSessionWithUser(idHash);
-      if (!found) return null;
       const at = now();
+      const isOver = ({ session, user }: Authenticated) =>
+        session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at || user.disabled_at !== null;
+      let found = await lookUp(idHash, at);
+      // Over by what memory says: make sure (another node may have seen it since).
+      if (found && isOver(found)) found = await lookUp(idHash, at, true);
+      if (!found) return null;
       const { session, user } = found;
-      const expired = session.expires_at <= at || session.last_seen_at + options.session.idleMs <= at;
-      if (expired || user.disabled_at !== null) {
+      if (isOver(found)) {
+        remembered.delete(idHash);
         await auth.deleteSession(idHash);
         await endStreams({ type: 'end-streams', userId: user.id, sessionIdHashes: [idHash], reason: 'session-ended' });
         return null;
@@ -272,6 +309,9 @@ export function createAuthService(
       await auth.deleteSessionsOfUser(userId, exceptIdHash);
       await endStreams({ type: 'end-streams', userId, exceptSessionIdHash: exceptIdHash, reason });
     },
+
+    /** The user's account changed (name, role): their sessions are read again on the next request. */
+    forgetUser,
 
     /** Ends the user's event streams (not their sessions), e.g. after a role change: browsers reconnect. */
     endStreamsOfUser(userId: string, reason: EndStreamsSignal['reason']): Promise<void> {

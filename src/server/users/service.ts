@@ -23,7 +23,7 @@ function isUniqueViolation(err: unknown): boolean {
 const noSuchUser = () => notFound('No such user.');
 
 export function createUsersService(
-  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'endStreamsOfUser' | 'verifyCurrentPassword'> },
+  deps: { db: Kysely<DB>; users: UsersRepository; auth: Pick<AuthService, 'endSessionsOfUser' | 'endStreamsOfUser' | 'forgetUser' | 'verifyCurrentPassword'> },
   options: UsersServiceOptions,
 ) {
   const now = options.now ?? Date.now;
@@ -77,6 +77,8 @@ export function createUsersService(
         if (!updated) throw noSuchUser();
         return updated;
       }).then(async (updated) => {
+        // Requests read the account anew (a new name shows at once on this node).
+        deps.auth.forgetUser(updated.id);
         // A disabled account is signed out everywhere at once, its event streams included.
         if (updated.disabled_at !== null) await deps.auth.endSessionsOfUser(updated.id, undefined, 'disabled');
         // Streams were opened for the old role: end them, the browser reconnects with the new one.
@@ -87,6 +89,7 @@ export function createUsersService(
 
     async updateProfile(userId: string, displayName: string): Promise<UserRow> {
       await users.update(userId, { display_name: displayName }, now());
+      deps.auth.forgetUser(userId);
       const user = await users.findById(userId);
       if (!user) throw noSuchUser();
       return user;
