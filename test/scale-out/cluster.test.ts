@@ -112,8 +112,10 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     const id = await queue.enqueue('system.probe', { probeId: 'killed-mid-job', holdMs: 4000 }, { timeoutMs: 6000 });
     assert.ok(id);
     await waitUntil(async () => (await queue.getJob(id))?.state === 'active', 'the job to start on worker 1', 20_000);
-    const worker3 = await start('worker');
+    // Killed before the next worker starts: under load, starting one took longer than the job's 4 s,
+    // and worker 1 finished the job before it was killed.
     await worker1.kill();
+    const worker3 = await start('worker');
     await waitUntil(async () => (await probeRuns('killed-mid-job')) !== null, 'the job to finish elsewhere', 90_000);
     const probe = await probeRuns('killed-mid-job');
     assert.equal(probe?.runs, 1);
