@@ -16,6 +16,7 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, eventually, signIn } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { publishCourse } from './support/courses.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
 import { seedPeople, TEST_AUTHOR, TEST_LEARNER } from './support/people.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
@@ -28,19 +29,11 @@ async function resize(page: Page, viewport: { width: number; height: number }): 
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
 }
 
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
-}
-
 /** At 1366 and 390 px: nothing wider than the window; with LECTERN_SCREENSHOTS, a screenshot of each. */
 async function checkWidths(page: Page, name: string): Promise<void> {
   for (const viewport of [{ width: 1366, height: 900 }, PHONE_VIEWPORT]) {
     await resize(page, viewport);
-    await noHorizontalOverflow(page, `${name} at ${viewport.width} px`);
+    await expectNoSidewaysScroll(page, `${name} at ${viewport.width} px`);
     if (!SHOTS) continue;
     mkdirSync(SHOTS, { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -14,6 +14,7 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { publishCourse } from './support/courses.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
 import { signInPage } from './support/session.ts';
@@ -27,26 +28,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
 }
 
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  // Right after a resize the layout may still be settling (the navigation collapsing): give it a moment.
-  await page
-    .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 })
-    .catch(() => {});
-  const { scroll, width, wide } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-    // The innermost elements reaching past the window, to say what overflows.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0)
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`),
-  }));
-  assert.ok(
-    scroll <= width,
-    `${what}: the page is ${scroll} px wide in a ${width} px window; past it: ${wide.join('; ')}`,
-  );
-}
-
 /** Axe and overflow at both widths, with a screenshot at each. */
 async function checkBothWidths(page: Page, what: string, name: string): Promise<void> {
   const viewport = page.viewportSize();
@@ -54,7 +35,7 @@ async function checkBothWidths(page: Page, what: string, name: string): Promise<
     await page.setViewportSize(size);
     // The navigation slides away on a phone: wait for running transitions to end.
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
-    await noHorizontalOverflow(page, `${what} at ${size.width} px`);
+    await expectNoSidewaysScroll(page, `${what} at ${size.width} px`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, name);
     await expectAccessible(page, `${what} at ${size.width} px`);
