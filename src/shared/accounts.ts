@@ -88,4 +88,7 @@ export type UserResponse = z.infer<typeof userResponseSchema>;
 /** Sign-in and setup: the user, and the CSRF token bound to the new session. */
 export const signedInResponseSchema = z.object({ user: publicUserSchema, csrfToken: z.string() });
 
+/** GET /api/auth/csrf: a token for the signed-in (or signed-out) session's state-changing calls. */
+export const csrfTokenResponseSchema = z.object({ token: z.string() });
+
 export const usersResponseSchema = z.object({ users: z.array(publicUserSchema) });

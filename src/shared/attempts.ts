@@ -412,3 +412,8 @@ export const testOverviewSchema = z.strictObject({
   attempts: z.array(attemptSummaryViewSchema),
 });
 export type TestOverview = z.infer<typeof testOverviewSchema>;
+
+/** GET /api/courses/:id/test. */
+export const testOverviewResponseSchema = z.object({ test: testOverviewSchema });
+/** Start or resume, submit, and GET /api/attempts/:id for the learner: one attempt as they may see it. */
+export const attemptResponseSchema = z.object({ attempt: attemptViewSchema });

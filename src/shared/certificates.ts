@@ -164,6 +164,17 @@ export const revokeSchema = z.object({
   reason: z.string().trim().min(3, 'Give a reason of at least 3 characters').max(500),
 });
 
+/** GET /api/certificates: the signed-in learner's certificates. */
+export const certificatesResponseSchema = z.object({ certificates: z.array(certificateViewSchema) });
+/** GET /api/verify/:code. */
+export const verificationResponseSchema = z.object({ certificate: verificationViewSchema });
+/** GET /api/admin/certificates: an administrator's search. */
+export const adminCertificatesResponseSchema = z.object({ certificates: z.array(adminCertificateViewSchema) });
+/** Revoke and re-issue: the certificate as it is now. */
+export const adminCertificateResponseSchema = z.object({ certificate: adminCertificateViewSchema });
+/** A course's certificate settings, read or saved. */
+export const certificateSettingsResponseSchema = z.object({ settings: certificateSettingsSchema });
+
 export const MAX_VERIFY_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 /**

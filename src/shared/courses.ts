@@ -59,6 +59,12 @@ export type CourseVersionView = Omit<z.infer<typeof courseVersionViewSchema>, 't
 
 export const courseResponseSchema = z.object({ course: courseVersionViewSchema });
 
+/** The revision the author reviewed: publishing refuses (409) when the draft has changed since. */
+export const publishInputSchema = z
+  .object({ revision: z.number().int().min(0).optional() })
+  .strict()
+  .optional();
+
 /** What POST /api/drafts/:id/publish answers. */
 export const publishResultSchema = z.object({ courseId: z.string(), version: z.number() });
 export type PublishResult = z.infer<typeof publishResultSchema>;
@@ -99,6 +105,8 @@ export type BulkEnrolResult = z.infer<typeof bulkEnrolResultSchema>;
 /** An account the author may pick to enrol. */
 export const enrolCandidateSchema = z.object({ userId: z.string(), name: z.string(), email: z.string() });
 export type EnrolCandidate = z.infer<typeof enrolCandidateSchema>;
+/** GET /api/courses/:id/enrol-candidates: the accounts matching the search. */
+export const enrolCandidatesResponseSchema = z.object({ candidates: z.array(enrolCandidateSchema) });
 
 /** Addresses pasted in any usual way: one a line, or separated by commas, semicolons or spaces; "Name <a@b>" too. */
 export function parseAddressList(text: string): string[] {

@@ -88,6 +88,8 @@ export type DraftView = Omit<z.infer<typeof draftViewSchema>, 'content'> & { con
 
 /** The answers carrying one draft (create, read, save, start editing a course). */
 export const draftResponseSchema = z.object({ draft: draftViewSchema });
+/** GET /api/drafts: the signed-in author's drafts. */
+export const draftsResponseSchema = z.object({ drafts: z.array(draftViewSchema) });
 
 /** The visited steps once `step` is opened too, in wizard order; anything unknown is dropped. */
 export function withVisited(visited: readonly unknown[], step: WizardStep): WizardStep[] {

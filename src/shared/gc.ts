@@ -54,5 +54,8 @@ export const gcOverviewSchema = z.object({
 });
 export type GcOverview = z.infer<typeof gcOverviewSchema>;
 
+/** POST /api/admin/gc/runs: a run, or a dry run that only reports. */
+export const gcStartInputSchema = z.object({ dryRun: z.boolean() });
+
 /** POST /api/admin/gc/runs: `queued` is false when a run is already queued or running. */
 export const gcStartAnswerSchema = z.object({ jobId: z.string().nullable(), queued: z.boolean() });

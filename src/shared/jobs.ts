@@ -37,3 +37,6 @@ export type JobsOverview = z.infer<typeof jobsOverviewSchema>;
 /** POST /api/admin/jobs/probe: the queued probe job, and the id its worker answers with. */
 export const probeAnswerSchema = z.object({ jobId: z.string(), probeId: z.string() });
 export type ProbeAnswer = z.infer<typeof probeAnswerSchema>;
+
+/** POST /api/admin/jobs/:id/retry (a job no longer failed is a 409 `not_retryable`). */
+export const jobRetryAnswerSchema = z.object({ retried: z.literal(true) });

@@ -3,6 +3,7 @@
 // with the reason, and each question's problems. The parsers (src/server/quizzes/import/) build it;
 // the preview shows it; `placeImport` adds it to a test set once the images are assets.
 import { z } from 'zod';
+import { draftViewSchema } from './drafts.ts';
 import { MAX_CATEGORY_DEPTH, type Question, type QuizCategory, type TestSet } from './quiz.ts';
 import { matchFraction } from './quiz-editing.ts';
 import { validateQuestion } from './quiz-rules.ts';
@@ -133,6 +134,15 @@ export const importPreviewSchema = z.object({
   questionCount: z.number(),
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
+
+/** POST /api/drafts/:id/test/import/preview: what the file holds; nothing is stored. */
+export const importPreviewResponseSchema = z.object({ preview: importPreviewSchema });
+/** POST /api/drafts/:id/test/import: the draft with the questions added, how many, and into which category. */
+export const importConfirmResponseSchema = z.object({
+  draft: draftViewSchema,
+  added: z.number(),
+  categoryId: z.string(),
+});
 
 // ---- helpers the parsers share ----
 

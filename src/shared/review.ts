@@ -11,3 +11,6 @@ export const reviewProblemSchema = z.object({
   severity: z.enum(['error', 'warning']),
 });
 export type ReviewProblem = z.infer<typeof reviewProblemSchema>;
+
+/** GET /api/drafts/:id/review: every problem found, errors and warnings. */
+export const reviewResponseSchema = z.object({ problems: z.array(reviewProblemSchema) });

@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import type {
   ChangePasswordInput,
   CreateUserInput,
+  csrfTokenResponseSchema,
   LoginInput,
   SessionInfo,
   SetupInput,
+  signedInResponseSchema,
   UpdateProfileInput,
   UpdateUserInput,
   UserResponse,
@@ -47,7 +49,7 @@ let csrfToken: Promise<string> | null = null;
 /** The CSRF token for requests made outside `request` (e.g. the tus uploads); fetched once and shared. */
 export function getCsrfToken(): Promise<string> {
   if (!csrfToken) {
-    csrfToken = send<{ token: string }>('GET', '/api/auth/csrf').then((r) => r.token);
+    csrfToken = send<z.infer<typeof csrfTokenResponseSchema>>('GET', '/api/auth/csrf').then((r) => r.token);
     // A failed fetch must not be cached forever.
     csrfToken.catch(() => {
       csrfToken = null;
@@ -178,17 +180,17 @@ export async function requestBytes<T>(path: string, file: Blob): Promise<T> {
 }
 
 // What each call answers is the route's response schema (src/shared/accounts.ts).
-type UserAnswer = UserResponse;
+type SignedInAnswer = z.infer<typeof signedInResponseSchema>;
 
 export const api = {
   getSession: () => request<SessionInfo>('GET', '/api/auth/session'),
-  login: (input: LoginInput) => request<UserAnswer>('POST', '/api/auth/login', input),
+  login: (input: LoginInput) => request<SignedInAnswer>('POST', '/api/auth/login', input),
   logout: () => request<void>('POST', '/api/auth/logout'),
-  setup: (input: SetupInput) => request<UserAnswer>('POST', '/api/setup', input),
-  updateProfile: (input: UpdateProfileInput) => request<UserAnswer>('PATCH', '/api/me', input),
+  setup: (input: SetupInput) => request<SignedInAnswer>('POST', '/api/setup', input),
+  updateProfile: (input: UpdateProfileInput) => request<UserResponse>('PATCH', '/api/me', input),
   changePassword: (input: ChangePasswordInput) => request<void>('POST', '/api/me/password', input),
   listUsers: () => request<z.infer<typeof usersResponseSchema>>('GET', '/api/admin/users'),
-  createUser: (input: CreateUserInput) => request<UserAnswer>('POST', '/api/admin/users', input),
+  createUser: (input: CreateUserInput) => request<UserResponse>('POST', '/api/admin/users', input),
   updateUser: (id: string, input: UpdateUserInput) =>
-    request<UserAnswer>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, input),
+    request<UserResponse>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, input),
 };

@@ -1,8 +1,11 @@
 // A course's test attempts as its author (or an admin) manages them: the list, one attempt in full,
 // reopening a submitted attempt, and a learner's allowance (extra attempts, extra time).
-import type { AuthorAttemptView, CourseAttemptsView } from '../shared/attempts-admin.ts';
-import type { Allowance } from '../shared/attempts.ts';
+import type { z } from 'zod';
+import type { AuthorAttemptView, allowanceResponseSchema, CourseAttemptsView } from '../shared/attempts-admin.ts';
+import type { allowanceSchema } from '../shared/attempts.ts';
 import { request } from './api.ts';
+
+type AllowanceAnswer = z.infer<typeof allowanceResponseSchema>;
 
 const course = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
 const learner = (courseId: string, userId: string) => `${course(courseId)}/learners/${encodeURIComponent(userId)}`;
@@ -13,9 +16,9 @@ export const attemptsAdminApi = {
   reopen: (attemptId: string) =>
     request<AuthorAttemptView>('POST', `/api/attempts/${encodeURIComponent(attemptId)}/reopen`),
   grantExtraAttempt: (courseId: string, userId: string) =>
-    request<{ allowance: Allowance }>('POST', `${learner(courseId, userId)}/extra-attempts`),
-  setAllowance: (courseId: string, userId: string, allowance: Allowance) =>
-    request<{ allowance: Allowance }>('PUT', `${learner(courseId, userId)}/allowance`, allowance),
+    request<AllowanceAnswer>('POST', `${learner(courseId, userId)}/extra-attempts`),
+  setAllowance: (courseId: string, userId: string, allowance: z.input<typeof allowanceSchema>) =>
+    request<AllowanceAnswer>('PUT', `${learner(courseId, userId)}/allowance`, allowance),
 };
 
 export const courseAttemptsPath = (courseId: string) => `/courses/${encodeURIComponent(courseId)}/attempts`;

@@ -1,7 +1,10 @@
 // What learners (and everyone signed in) do with published courses: browse and search, read a version.
 // Enrolling is in enrolment-api.ts.
-import type { CatalogAnswer, CatalogQuery, CourseVersionView } from '../shared/courses.ts';
+import type { z } from 'zod';
+import type { CatalogAnswer, CatalogQuery, courseResponseSchema } from '../shared/courses.ts';
 import { request } from './api.ts';
+
+type CourseAnswer = z.infer<typeof courseResponseSchema>;
 
 const base = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
 
@@ -14,9 +17,9 @@ export const catalogApi = {
     return request<CatalogAnswer>('GET', `/api/courses${search ? `?${search}` : ''}`);
   },
   /** The reader's version: their enrolled one, the latest for others (authors: the latest). */
-  view: (courseId: string) => request<{ course: CourseVersionView }>('GET', base(courseId)),
+  view: (courseId: string) => request<CourseAnswer>('GET', base(courseId)),
   version: (courseId: string, version: number) =>
-    request<{ course: CourseVersionView }>('GET', `${base(courseId)}/versions/${version}`),
+    request<CourseAnswer>('GET', `${base(courseId)}/versions/${version}`),
 };
 
 /** A file of a course, viewed from that course. */

@@ -1,24 +1,32 @@
 // Certificates from the browser: the learner's own (list, PDF link), public verification by code
 // and by uploaded PDF (works signed out), administrators' search, revoke and re-issue, and a
 // course's certificate settings.
+import type { z } from 'zod';
 import type {
-  AdminCertificateView,
+  adminCertificateResponseSchema,
+  adminCertificatesResponseSchema,
   CertificateSettings,
-  CertificateView,
+  certificateSettingsResponseSchema,
+  certificatesResponseSchema,
+  certificateTemplateSchema,
+  revokeSchema,
   UploadVerification,
   VerificationView,
+  verificationResponseSchema,
 } from '../shared/certificates.ts';
 import { ApiError, getCsrfToken, request } from './api.ts';
 
 export type VerifyUploadAnswer = UploadVerification;
+type AdminCertificateAnswer = z.infer<typeof adminCertificateResponseSchema>;
+type SettingsAnswer = z.infer<typeof certificateSettingsResponseSchema>;
 
 export const certificatesApi = {
-  mine: () => request<{ certificates: CertificateView[] }>('GET', '/api/certificates'),
+  mine: () => request<z.infer<typeof certificatesResponseSchema>>('GET', '/api/certificates'),
   /** Null for a code that was not issued here (404). */
   verify: async (code: string): Promise<VerificationView | null> => {
     try {
-      return (await request<{ certificate: VerificationView }>('GET', `/api/verify/${encodeURIComponent(code)}`))
-        .certificate;
+      const path = `/api/verify/${encodeURIComponent(code)}`;
+      return (await request<z.infer<typeof verificationResponseSchema>>('GET', path)).certificate;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;
@@ -41,24 +49,20 @@ export const certificatesApi = {
     return data as VerifyUploadAnswer;
   },
   search: (q: string) =>
-    request<{ certificates: AdminCertificateView[] }>('GET', `/api/admin/certificates?q=${encodeURIComponent(q)}`),
-  revoke: (id: string, reason: string) =>
-    request<{ certificate: AdminCertificateView }>('POST', `/api/admin/certificates/${encodeURIComponent(id)}/revoke`, {
-      reason,
-    }),
-  reissue: (id: string) =>
-    request<{ certificate: AdminCertificateView }>(
-      'POST',
-      `/api/admin/certificates/${encodeURIComponent(id)}/reissue`,
-      {},
-    ),
-  settings: (courseId: string) =>
-    request<{ settings: CertificateSettings }>(
+    request<z.infer<typeof adminCertificatesResponseSchema>>(
       'GET',
-      `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`,
+      `/api/admin/certificates?q=${encodeURIComponent(q)}`,
     ),
+  revoke: (id: string, reason: string) =>
+    request<AdminCertificateAnswer>('POST', `/api/admin/certificates/${encodeURIComponent(id)}/revoke`, {
+      reason,
+    } satisfies z.input<typeof revokeSchema>),
+  reissue: (id: string) =>
+    request<AdminCertificateAnswer>('POST', `/api/admin/certificates/${encodeURIComponent(id)}/reissue`, {}),
+  settings: (courseId: string) =>
+    request<SettingsAnswer>('GET', `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`),
   /** A sample PDF in this template (the settings need not be saved). */
-  preview: async (courseId: string, template: CertificateSettings['template']): Promise<Blob> => {
+  preview: async (courseId: string, template: z.input<typeof certificateTemplateSchema>): Promise<Blob> => {
     const response = await fetch(`/api/courses/${encodeURIComponent(courseId)}/certificate-preview`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-csrf-token': await getCsrfToken() },
@@ -75,11 +79,7 @@ export const certificatesApi = {
     return response.blob();
   },
   saveSettings: (courseId: string, settings: CertificateSettings) =>
-    request<{ settings: CertificateSettings }>(
-      'PUT',
-      `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`,
-      settings,
-    ),
+    request<SettingsAnswer>('PUT', `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`, settings),
 };
 
 export const certificatePdfUrl = (id: string) => `/api/certificates/${encodeURIComponent(id)}/pdf`;

@@ -1,10 +1,13 @@
 // Enrolment: enrol yourself, leave, your courses for the dashboard; for a course's managers, enrol people
 // in bulk, find accounts to enrol, and whether the course is open to self-enrolment.
+import type { z } from 'zod';
 import type {
   BulkEnrolInput,
   BulkEnrolResult,
-  EnrolCandidate,
-  MyCourseView,
+  CourseSettings,
+  enrolCandidatesResponseSchema,
+  enrolmentResultSchema,
+  myCoursesResponseSchema,
   SelfEnrolment,
 } from '../shared/courses.ts';
 import { request } from './api.ts';
@@ -13,19 +16,16 @@ const base = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
 
 export const enrolmentApi = {
   enrol: (courseId: string) =>
-    request<{ enrolledVersion: number; outcome: 'enrolled' | 'resumed' | 'already' }>(
-      'POST',
-      `${base(courseId)}/enrolment`,
-    ),
+    request<z.infer<typeof enrolmentResultSchema>>('POST', `${base(courseId)}/enrolment`),
   leave: (courseId: string) => request<void>('DELETE', `${base(courseId)}/enrolment`),
-  myCourses: () => request<{ courses: MyCourseView[] }>('GET', '/api/me/courses'),
+  myCourses: () => request<z.infer<typeof myCoursesResponseSchema>>('GET', '/api/me/courses'),
   enrolMany: (courseId: string, input: BulkEnrolInput) =>
     request<BulkEnrolResult>('POST', `${base(courseId)}/learners`, input),
   candidates: (courseId: string, query: string) =>
-    request<{ candidates: EnrolCandidate[] }>(
+    request<z.infer<typeof enrolCandidatesResponseSchema>>(
       'GET',
       `${base(courseId)}/enrol-candidates?q=${encodeURIComponent(query)}`,
     ),
   setSelfEnrolment: (courseId: string, selfEnrolment: SelfEnrolment) =>
-    request<{ selfEnrolment: SelfEnrolment }>('PUT', `${base(courseId)}/settings`, { selfEnrolment }),
+    request<CourseSettings>('PUT', `${base(courseId)}/settings`, { selfEnrolment } satisfies CourseSettings),
 };

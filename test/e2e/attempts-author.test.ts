@@ -8,12 +8,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { SessionInfo } from '../../src/shared/accounts.ts';
 import type { AttemptView } from '../../src/shared/attempts.ts';
 import type { CourseAttemptsView } from '../../src/shared/attempts-admin.ts';
 import type { TestSet } from '../../src/shared/quiz.ts';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
-import { type ApiClient, apiClient, eventually, signIn } from './support/api.ts';
+import { type ApiClient, eventually, signIn } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { publishCourse } from './support/courses.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
+import { seedPeople, TEST_AUTHOR, TEST_LEARNER } from './support/people.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { signInPage, TEST_PASSWORD } from './support/session.ts';
 
@@ -25,19 +29,11 @@ async function resize(page: Page, viewport: { width: number; height: number }): 
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
 }
 
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll} px wide in a ${width} px window`);
-}
-
 /** At 1366 and 390 px: nothing wider than the window; with LECTERN_SCREENSHOTS, a screenshot of each. */
 async function checkWidths(page: Page, name: string): Promise<void> {
   for (const viewport of [{ width: 1366, height: 900 }, PHONE_VIEWPORT]) {
     await resize(page, viewport);
-    await noHorizontalOverflow(page, `${name} at ${viewport.width} px`);
+    await expectNoSidewaysScroll(page, `${name} at ${viewport.width} px`);
     if (!SHOTS) continue;
     mkdirSync(SHOTS, { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -105,52 +101,17 @@ for (const dialect of TEST_DIALECTS) {
     before(async () => {
       server = await startServer(dialect);
       browser = await launchBrowser();
-      const admin = await apiClient(server.url);
-      assert.equal(
-        (
-          await admin.request('POST', '/api/setup', {
-            email: 'ada@example.org',
-            displayName: 'Ada Admin',
-            password: TEST_PASSWORD,
-          })
-        ).status,
-        201,
-      );
-      for (const [email, role, name] of [
-        ['grace@example.org', 'author', 'Grace Author'],
-        ['lin@example.org', 'learner', 'Lin Learner'],
-      ] as const) {
-        const created = await admin.request('POST', '/api/admin/users', {
-          email,
-          displayName: name,
-          role,
-          password: TEST_PASSWORD,
-        });
-        assert.equal(created.status, 201, created.text);
-        if (role === 'learner') learnerId = (created.json() as { user: { id: string } }).user.id;
-      }
-      author = await signIn(server.url, 'grace@example.org', TEST_PASSWORD);
-      learner = await signIn(server.url, 'lin@example.org', TEST_PASSWORD);
+      ({ author } = await seedPeople(server.url));
+      learner = await signIn(server.url, TEST_LEARNER.email, TEST_PASSWORD);
+      learnerId = ((await learner.request('GET', '/api/auth/session')).json() as SessionInfo).user?.id ?? '';
+      assert.ok(learnerId, 'the learner is signed in');
 
       // A published course whose test the learner took once: one right answer of two (50%, failed).
-      const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
-      const set = testSet();
-      const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
-        revision: 1,
-        basics: {
-          title: 'Fire safety',
-          versionLabel: '',
-          shortDescription: 'What to do.',
-          topics: [],
-          language: 'en',
-          coverAssetId: null,
-        },
-        test: set,
-      });
-      assert.equal(saved.status, 200, saved.text);
-      const published = await author.request('POST', `/api/drafts/${draft.id}/publish`);
-      assert.equal(published.status, 200, published.text);
-      courseId = (published.json() as { courseId: string }).courseId;
+      ({ courseId } = await publishCourse(author, {
+        title: 'Fire safety',
+        shortDescription: 'What to do.',
+        test: testSet(),
+      }));
       assert.equal((await learner.request('POST', `/api/courses/${courseId}/enrolment`)).status, 200);
       const started = await learner.request('POST', `/api/courses/${courseId}/attempts`);
       assert.equal(started.status, 201, started.text);
@@ -179,7 +140,7 @@ for (const dialect of TEST_DIALECTS) {
     }, async () => {
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
-      const page = await signInPage(context, 'grace@example.org');
+      const page = await signInPage(context, TEST_AUTHOR.email);
       await page.goto(`/courses/${courseId}`);
       await page.getByRole('heading', { name: 'Fire safety', level: 1 }).waitFor();
       await page
@@ -266,7 +227,7 @@ for (const dialect of TEST_DIALECTS) {
       const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
       const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
       context.setDefaultTimeout(30_000);
-      const page = await signInPage(context, 'grace@example.org');
+      const page = await signInPage(context, TEST_AUTHOR.email);
       await page.goto(`/drafts/${draft.id}/test`);
       await page.getByRole('heading', { name: 'Test settings' }).waitFor();
       await page.getByRole('radio', { name: 'All questions on one page' }).check();

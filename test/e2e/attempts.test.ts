@@ -19,6 +19,7 @@ import type { AttemptView } from '../../src/shared/attempts.ts';
 import type { QuizSettings, TestSetInput } from '../../src/shared/quiz.ts';
 import { type ApiClient, eventually, signIn } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { publishCourse } from './support/courses.ts';
 import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
@@ -190,32 +191,14 @@ for (const dialect of TEST_DIALECTS) {
         .png()
         .toFile(png);
       const publish = async (title: string, settings: Partial<QuizSettings>) => {
-        const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
-        const imageId = await author.upload(png, 'image', { draftId: draft.id });
-        await eventually(
-          async () =>
-            ((await author.request('GET', `/api/assets/${imageId}`)).json() as { asset: { state: string } }).asset
-              .state === 'ready',
-          'the image to be ready',
-          120_000,
-        );
-        const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
-          revision: 1,
-          basics: {
-            title,
-            versionLabel: '',
-            shortDescription: 'What to do in a fire.',
-            topics: [],
-            language: 'en',
-            coverAssetId: null,
-          },
-          files: [{ assetId: imageId, title: 'The extinguisher', description: '', required: false }],
-          test: testSet(imageId, settings),
+        const published = await publishCourse(author, {
+          title,
+          shortDescription: 'What to do in a fire.',
+          files: [{ path: png, kind: 'image', title: 'The extinguisher', required: false }],
+          // The file is also the first question's image.
+          test: ([imageId]) => testSet(imageId as string, settings),
         });
-        assert.equal(saved.status, 200, saved.text);
-        const published = await author.request('POST', `/api/drafts/${draft.id}/publish`);
-        assert.equal(published.status, 200, published.text);
-        return (published.json() as { courseId: string }).courseId;
+        return published.courseId;
       };
       courses.perPage = await publish('Fire safety', {
         layout: 'one-per-page',

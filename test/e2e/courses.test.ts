@@ -8,8 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser } from 'playwright-core';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
-import { type ApiClient, eventually } from './support/api.ts';
+import type { ApiClient } from './support/api.ts';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
+import { publishCourse } from './support/courses.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
 import { signInPage } from './support/session.ts';
@@ -40,22 +41,13 @@ for (const dialect of TEST_DIALECTS) {
       ({ author } = await seedPeople(server.url));
 
       // Version 1, published through the API (the wizard has its own browser tests).
-      const draft = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
-      const fileId = await author.upload(await makePdf(dir), 'pdf', { draftId: draft.draft.id });
-      await eventually(
-        async () => ((await author.request('GET', `/api/assets/${fileId}`)).json() as { asset: { state: string } }).asset.state === 'ready',
-        'the PDF to be ready',
-      );
-      const saved = await author.request('PATCH', `/api/drafts/${draft.draft.id}`, {
-        revision: 1,
-        basics: { title: 'Fire safety', versionLabel: '2026', shortDescription: 'What to do **before** the alarm.', topics: ['Evacuation'], language: 'en', coverAssetId: null },
-        files: [{ assetId: fileId, title: 'Evacuation plan', description: 'Where the exits are.', required: true }],
-        test: { settings: { enabled: false }, categories: [] },
-      });
-      assert.equal(saved.status, 200, saved.text);
-      const published = await author.request('POST', `/api/drafts/${draft.draft.id}/publish`);
-      assert.equal(published.status, 200, published.text);
-      courseId = (published.json() as { courseId: string }).courseId;
+      ({ courseId } = await publishCourse(author, {
+        title: 'Fire safety',
+        versionLabel: '2026',
+        shortDescription: 'What to do **before** the alarm.',
+        topics: ['Evacuation'],
+        files: [{ path: await makePdf(dir), kind: 'pdf', title: 'Evacuation plan', description: 'Where the exits are.' }],
+      }));
     });
     after(async () => {
       await browser?.close();

@@ -13,6 +13,8 @@ import sharp from 'sharp';
 import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { publishCourse } from './support/courses.ts';
+import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
 import { signInPage } from './support/session.ts';
@@ -26,26 +28,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
 }
 
-async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
-  // Right after a resize the layout may still be settling (the navigation collapsing): give it a moment.
-  await page
-    .waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, undefined, { timeout: 5_000 })
-    .catch(() => {});
-  const { scroll, width, wide } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-    // The innermost elements reaching past the window, to say what overflows.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0)
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`),
-  }));
-  assert.ok(
-    scroll <= width,
-    `${what}: the page is ${scroll} px wide in a ${width} px window; past it: ${wide.join('; ')}`,
-  );
-}
-
 /** Axe and overflow at both widths, with a screenshot at each. */
 async function checkBothWidths(page: Page, what: string, name: string): Promise<void> {
   const viewport = page.viewportSize();
@@ -53,7 +35,7 @@ async function checkBothWidths(page: Page, what: string, name: string): Promise<
     await page.setViewportSize(size);
     // The navigation slides away on a phone: wait for running transitions to end.
     await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
-    await noHorizontalOverflow(page, `${what} at ${size.width} px`);
+    await expectNoSidewaysScroll(page, `${what} at ${size.width} px`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, name);
     await expectAccessible(page, `${what} at ${size.width} px`);
@@ -88,85 +70,29 @@ for (const dialect of TEST_DIALECTS) {
           .toFile(file);
         return file;
       };
-      const publish = async (
-        basics: Record<string, unknown>,
-        files: (draftId: string) => Promise<Record<string, unknown>[]>,
-      ) => {
-        const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
-        const list = await files(draft.id);
-        for (const f of list) {
-          await eventually(
-            async () =>
-              ((await author.request('GET', `/api/assets/${f.assetId}`)).json() as { asset: { state: string } }).asset
-                .state === 'ready',
-            `${f.title} to be ready`,
-            120_000,
-          );
-        }
-        const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
-          revision: 1,
-          basics: { versionLabel: '', language: 'en', coverAssetId: null, ...basics },
-          files: list,
-          test: { settings: { enabled: false }, categories: [] },
-        });
-        assert.equal(saved.status, 200, saved.text);
-        const published = await author.request('POST', `/api/drafts/${draft.id}/publish`);
-        assert.equal(published.status, 200, published.text);
-        return (published.json() as { courseId: string }).courseId;
-      };
-      const cover = await png('cover.png', '#2255aa');
-      let coverId = '';
-      courses.open = await publish(
-        {
-          title: 'Fire safety',
-          shortDescription: 'What to do **before** the alarm:\n\n- walk\n- close the doors',
-          topics: ['Evacuation', 'First aid'],
-        },
-        async (draftId) => {
-          coverId = await author.upload(cover, 'image', { draftId });
-          return [
-            {
-              assetId: await author.upload(await png('map.png', '#aa5522'), 'image', { draftId }),
-              title: 'The floor plan',
-              description: '',
-              required: true,
-            },
-          ];
-        },
-      );
-      // The cover is set once uploaded: a second save is simpler than waiting before the first.
-      const edit = (await author.request('POST', `/api/courses/${courses.open}/drafts`)).json() as {
-        draft: { id: string; revision: number; content: { basics: object } };
-      };
-      const withCover = await author.request('PATCH', `/api/drafts/${edit.draft.id}`, {
-        revision: edit.draft.revision,
-        basics: { ...edit.draft.content.basics, coverAssetId: coverId },
-      });
-      assert.equal(withCover.status, 200, withCover.text);
-      assert.equal((await author.request('POST', `/api/drafts/${edit.draft.id}/publish`)).status, 200);
-      courses.invitation = await publish(
-        {
-          title: 'Chemical handling',
-          shortDescription: 'Storing and moving *solvents*.',
-          topics: ['Chemicals'],
-          language: 'fr',
-        },
-        async (draftId) => [
+      ({ courseId: courses.open } = await publishCourse(author, {
+        title: 'Fire safety',
+        shortDescription: 'What to do **before** the alarm:\n\n- walk\n- close the doors',
+        topics: ['Evacuation', 'First aid'],
+        cover: await png('cover.png', '#2255aa'),
+        files: [{ path: await png('map.png', '#aa5522'), kind: 'image', title: 'The floor plan' }],
+      }));
+      ({ courseId: courses.invitation } = await publishCourse(author, {
+        title: 'Chemical handling',
+        shortDescription: 'Storing and moving *solvents*.',
+        topics: ['Chemicals'],
+        language: 'fr',
+        files: [
           {
-            assetId: await author.upload(await png('checklist.png', '#22aa55'), 'image', { draftId }),
+            path: await png('checklist.png', '#22aa55'),
+            kind: 'image',
             title: 'The checklist',
             description: 'Tick every box on site.',
-            required: true,
             learnerMarksDone: true,
           },
-          {
-            assetId: await author.upload(await png('labels.png', '#5522aa'), 'image', { draftId }),
-            title: 'Hazard labels',
-            description: '',
-            required: true,
-          },
+          { path: await png('labels.png', '#5522aa'), kind: 'image', title: 'Hazard labels' },
         ],
-      );
+      }));
       assert.equal(
         (await author.request('PUT', `/api/courses/${courses.invitation}/settings`, { selfEnrolment: 'invitation' }))
           .status,

@@ -17,6 +17,7 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { skipIfOptedOut } from '../../src/server/testing/prerequisites.ts';
 import { type ApiClient, eventually } from './support/api.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
+import { publishCourse } from './support/courses.ts';
 import { expectNoSidewaysScroll } from './support/layout.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { seedPeople } from './support/people.ts';
@@ -77,38 +78,20 @@ for (const dialect of TEST_DIALECTS) {
       server = await startServer(dialect);
       browser = await launchBrowser();
       ({ author } = await seedPeople(server.url));
-      const { draft } = (await author.request('POST', '/api/drafts')).json() as { draft: { id: string } };
       const png = path.join(dir, 'map.png');
       await sharp({ create: { width: 600, height: 400, channels: 3, background: '#2255aa' } }).png().toFile(png);
-      const ids = {
-        pdf: await author.upload(await makePdf(dir), 'pdf', { draftId: draft.id }),
-        welcome: await author.upload(makeVideo(dir, 'welcome.mp4', 4), 'video', { draftId: draft.id }),
-        deep: await author.upload(makeVideo(dir, 'deep-dive.mp4', 6), 'video', { draftId: draft.id }),
-        map: await author.upload(png, 'image', { draftId: draft.id }),
-        cover: await author.upload(png, 'image', { draftId: draft.id }),
-      };
-      for (const [what, id] of Object.entries(ids)) {
-        await eventually(
-          async () => ((await author.request('GET', `/api/assets/${id}`)).json() as { asset: { state: string } }).asset.state === 'ready',
-          `${what} to be ready`,
-          120_000,
-        );
-      }
-      const saved = await author.request('PATCH', `/api/drafts/${draft.id}`, {
-        revision: 1,
-        basics: { title: 'Fire safety', versionLabel: '', shortDescription: 'What to do **before** the alarm.', topics: ['Evacuation'], language: 'en', coverAssetId: ids.cover },
+      ({ courseId } = await publishCourse(author, {
+        title: 'Fire safety',
+        shortDescription: 'What to do **before** the alarm.',
+        topics: ['Evacuation'],
+        cover: png,
         files: [
-          { assetId: ids.pdf, title: 'The house rules', description: 'Three rules, one per page.', required: true },
-          { assetId: ids.welcome, title: 'Welcome', description: 'A short film about the building.', required: true },
-          { assetId: ids.deep, title: 'Deep dive', description: '', required: false },
-          { assetId: ids.map, title: 'The floor plan', description: '', required: false },
+          { path: await makePdf(dir), kind: 'pdf', title: 'The house rules', description: 'Three rules, one per page.' },
+          { path: makeVideo(dir, 'welcome.mp4', 4), kind: 'video', title: 'Welcome', description: 'A short film about the building.' },
+          { path: makeVideo(dir, 'deep-dive.mp4', 6), kind: 'video', title: 'Deep dive', required: false },
+          { path: png, kind: 'image', title: 'The floor plan', required: false },
         ],
-        test: { settings: { enabled: false }, categories: [] },
-      });
-      assert.equal(saved.status, 200, saved.text);
-      const published = await author.request('POST', `/api/drafts/${draft.id}/publish`);
-      assert.equal(published.status, 200, published.text);
-      courseId = (published.json() as { courseId: string }).courseId;
+      }));
     });
     after(async () => {
       await browser?.close();

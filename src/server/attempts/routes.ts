@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import {
   allowanceSchema,
-  attemptViewSchema,
+  attemptResponseSchema,
   saveAnswerBodySchema,
   saveAnswerResultSchema,
-  testOverviewSchema,
+  testOverviewResponseSchema,
 } from '../../shared/attempts.ts';
 import {
   allowanceResponseSchema,
@@ -24,7 +24,6 @@ const answerParams = z.object({ id: z.uuid(), questionId: z.uuid() });
 const learnerParams = z.object({ id: z.uuid(), userId: z.uuid() });
 const AUTHORS = ['author', 'admin'] as const;
 const tags = ['Tests and attempts'];
-const attemptResponse = z.object({ attempt: attemptViewSchema });
 
 export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsService }): void {
   const { attempts } = deps;
@@ -35,7 +34,7 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
     '/api/courses/:id/test',
     {
       config: { access: 'signed-in' },
-      schema: { tags, params: courseParams, response: { 200: z.object({ test: testOverviewSchema }) } },
+      schema: { tags, params: courseParams, response: { 200: testOverviewResponseSchema } },
     },
     async (request) => {
       return { test: await attempts.overview(me(request.user), request.params.id) };
@@ -46,7 +45,7 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
     '/api/courses/:id/attempts',
     {
       config: { access: 'signed-in' },
-      schema: { tags, params: courseParams, response: { 200: attemptResponse, 201: attemptResponse } },
+      schema: { tags, params: courseParams, response: { 200: attemptResponseSchema, 201: attemptResponseSchema } },
     },
     async (request, reply) => {
       const { attempt, created } = await attempts.start(me(request.user), request.params.id);
@@ -59,7 +58,11 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
     {
       config: { access: 'signed-in' },
       // The author's view first: it is the learner's view plus who and how long.
-      schema: { tags, params: attemptParams, response: { 200: z.union([authorAttemptViewSchema, attemptResponse]) } },
+      schema: {
+        tags,
+        params: attemptParams,
+        response: { 200: z.union([authorAttemptViewSchema, attemptResponseSchema]) },
+      },
     },
     async (request) => {
       const view = await attempts.get(me(request.user), request.params.id);
@@ -81,7 +84,10 @@ export function registerAttemptRoutes(app: Api, deps: { attempts: AttemptsServic
 
   app.post(
     '/api/attempts/:id/submit',
-    { config: { access: 'signed-in' }, schema: { tags, params: attemptParams, response: { 200: attemptResponse } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: attemptParams, response: { 200: attemptResponseSchema } },
+    },
     async (request) => {
       return { attempt: await attempts.submit(me(request.user), request.params.id) };
     },

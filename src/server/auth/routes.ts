@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  csrfTokenResponseSchema,
   loginInputSchema,
   sessionInfoSchema,
   setupInputSchema,
@@ -27,7 +28,7 @@ export function registerAuthRoutes(
 
   app.get(
     '/api/auth/csrf',
-    { config: { access: 'public' }, schema: { tags, response: { 200: z.object({ token: z.string() }) } } },
+    { config: { access: 'public' }, schema: { tags, response: { 200: csrfTokenResponseSchema } } },
     async (request, reply) => {
       return { token: issueCsrfToken(request, reply) };
     },

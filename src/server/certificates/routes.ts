@@ -5,14 +5,16 @@ import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  adminCertificateViewSchema,
+  adminCertificateResponseSchema,
+  adminCertificatesResponseSchema,
+  certificateSettingsResponseSchema,
   certificateSettingsSchema,
   certificateTemplateSchema,
-  certificateViewSchema,
+  certificatesResponseSchema,
   MAX_VERIFY_UPLOAD_BYTES,
   revokeSchema,
   uploadVerificationSchema,
-  verificationViewSchema,
+  verificationResponseSchema,
 } from '../../shared/certificates.ts';
 import { apiErrorBodySchema } from '../../shared/api-error.ts';
 import { rateLimited } from '../errors.ts';
@@ -31,8 +33,6 @@ const searchQuery = z.object({ q: z.string().max(200).default('') });
 const AUTHORS = ['author', 'admin'] as const;
 const ADMINS = ['admin'] as const;
 const tags = ['Certificates'];
-const certificateResponse = z.object({ certificate: adminCertificateViewSchema });
-const settingsResponse = z.object({ settings: certificateSettingsSchema });
 const PDF: RawResponse = {
   kind: 'file',
   reason: 'The certificate PDF as issued (application/pdf), with Range and ETag.',
@@ -54,7 +54,7 @@ export function registerCertificateRoutes(
     '/api/certificates',
     {
       config: { access: 'signed-in' },
-      schema: { tags, response: { 200: z.object({ certificates: z.array(certificateViewSchema) }) } },
+      schema: { tags, response: { 200: certificatesResponseSchema } },
     },
     async (request) => ({ certificates: await certificates.mine(me(request)) }),
   );
@@ -111,7 +111,7 @@ export function registerCertificateRoutes(
       schema: {
         tags,
         params: codeParams,
-        response: { 200: z.object({ certificate: verificationViewSchema }), 404: apiErrorBodySchema },
+        response: { 200: verificationResponseSchema, 404: apiErrorBodySchema },
       },
     },
     async (request, reply) => {
@@ -163,7 +163,7 @@ export function registerCertificateRoutes(
       schema: {
         tags,
         querystring: searchQuery,
-        response: { 200: z.object({ certificates: z.array(adminCertificateViewSchema) }) },
+        response: { 200: adminCertificatesResponseSchema },
       },
     },
     async (request) => {
@@ -175,7 +175,7 @@ export function registerCertificateRoutes(
     '/api/admin/certificates/:id/revoke',
     {
       config: { access: ADMINS },
-      schema: { tags, params: idParams, body: revokeSchema, response: { 200: certificateResponse } },
+      schema: { tags, params: idParams, body: revokeSchema, response: { 200: adminCertificateResponseSchema } },
     },
     async (request) => {
       return { certificate: await certificates.revoke(me(request), request.params.id, request.body.reason) };
@@ -184,7 +184,10 @@ export function registerCertificateRoutes(
 
   app.post(
     '/api/admin/certificates/:id/reissue',
-    { config: { access: ADMINS }, schema: { tags, params: idParams, response: { 200: certificateResponse } } },
+    {
+      config: { access: ADMINS },
+      schema: { tags, params: idParams, response: { 200: adminCertificateResponseSchema } },
+    },
     async (request) => {
       return { certificate: await certificates.reissue(me(request), request.params.id) };
     },
@@ -193,7 +196,10 @@ export function registerCertificateRoutes(
   // The course's author or an administrator (the service asks the policy).
   app.get(
     '/api/courses/:id/certificate-settings',
-    { config: { access: AUTHORS }, schema: { tags, params: idParams, response: { 200: settingsResponse } } },
+    {
+      config: { access: AUTHORS },
+      schema: { tags, params: idParams, response: { 200: certificateSettingsResponseSchema } },
+    },
     async (request) => {
       return { settings: await certificates.settings(me(request), request.params.id) };
     },
@@ -228,7 +234,12 @@ export function registerCertificateRoutes(
     '/api/courses/:id/certificate-settings',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: idParams, body: certificateSettingsSchema, response: { 200: settingsResponse } },
+      schema: {
+        tags,
+        params: idParams,
+        body: certificateSettingsSchema,
+        response: { 200: certificateSettingsResponseSchema },
+      },
     },
     async (request) => {
       return { settings: await certificates.saveSettings(me(request), request.params.id, request.body) };

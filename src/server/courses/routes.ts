@@ -6,6 +6,7 @@ import {
   catalogQuerySchema,
   courseResponseSchema,
   coursesResponseSchema,
+  publishInputSchema,
   publishResultSchema,
 } from '../../shared/courses.ts';
 import { draftResponseSchema } from '../../shared/drafts.ts';
@@ -17,11 +18,6 @@ const idParams = z.object({ id: z.uuid() });
 const versionParams = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1).max(1_000_000) });
 const AUTHORS = ['author', 'admin'] as const;
 const tags = ['Courses'];
-/** The revision the author reviewed: publishing refuses (409) when the draft has changed since. */
-const publishBody = z
-  .object({ revision: z.number().int().min(0).optional() })
-  .strict()
-  .optional();
 
 export function registerCourseRoutes(app: Api, deps: { courses: CoursesService }): void {
   const { courses } = deps;
@@ -31,7 +27,7 @@ export function registerCourseRoutes(app: Api, deps: { courses: CoursesService }
     '/api/drafts/:id/publish',
     {
       config: { access: AUTHORS },
-      schema: { tags: ['Drafts'], params: idParams, body: publishBody, response: { 200: publishResultSchema } },
+      schema: { tags: ['Drafts'], params: idParams, body: publishInputSchema, response: { 200: publishResultSchema } },
     },
     async (request) => {
       return courses.publish(me(request.user), request.params.id, request.body?.revision);

@@ -1,7 +1,7 @@
 // HTTP for course drafts (the wizard's server-side state).
 import { z } from 'zod';
-import { draftResponseSchema, draftUpdateSchema, draftViewSchema } from '../../shared/drafts.ts';
-import { reviewProblemSchema } from '../../shared/review.ts';
+import { draftResponseSchema, draftsResponseSchema, draftUpdateSchema } from '../../shared/drafts.ts';
+import { reviewResponseSchema } from '../../shared/review.ts';
 import { type Api, noContent } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { DraftsService } from './service.ts';
@@ -26,7 +26,7 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
     '/api/drafts',
     {
       config: { access: AUTHORS },
-      schema: { tags, response: { 200: z.object({ drafts: z.array(draftViewSchema) }) } },
+      schema: { tags, response: { 200: draftsResponseSchema } },
     },
     async (request) => {
       return { drafts: await drafts.list(me(request.user)) };
@@ -45,7 +45,7 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
     '/api/drafts/:id/review',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: idParams, response: { 200: z.object({ problems: z.array(reviewProblemSchema) }) } },
+      schema: { tags, params: idParams, response: { 200: reviewResponseSchema } },
     },
     async (request) => {
       return { problems: await drafts.review(me(request.user), request.params.id) };

@@ -5,7 +5,7 @@ import {
   bulkEnrolResultSchema,
   bulkEnrolSchema,
   courseSettingsSchema,
-  enrolCandidateSchema,
+  enrolCandidatesResponseSchema,
   enrolmentResultSchema,
 } from '../../shared/courses.ts';
 import { type Api, noContent } from '../http/contract.ts';
@@ -58,7 +58,7 @@ export function registerEnrolmentRoutes(app: Api, deps: { enrolment: EnrolmentSe
         tags,
         params: idParams,
         querystring: candidatesQuery,
-        response: { 200: z.object({ candidates: z.array(enrolCandidateSchema) }) },
+        response: { 200: enrolCandidatesResponseSchema },
       },
     },
     async (request) => {

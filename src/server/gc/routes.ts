@@ -1,13 +1,12 @@
 // Administrators' view of the garbage collector: its runs and what each found and freed, the
 // drafts it will remove next, and a button for a run or a dry run (queued on a maintenance worker).
 import { z } from 'zod';
-import { gcOverviewSchema, gcRunViewSchema, gcStartAnswerSchema } from '../../shared/gc.ts';
+import { gcOverviewSchema, gcRunViewSchema, gcStartAnswerSchema, gcStartInputSchema } from '../../shared/gc.ts';
 import type { Api } from '../http/contract.ts';
 import { HttpError } from '../http/errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { GcService } from './service.ts';
 
-const runInput = z.object({ dryRun: z.boolean() });
 const runParams = z.object({ id: z.uuid() });
 const tags = ['Storage clean-up'];
 const ADMINS = ['admin'] as const;
@@ -48,7 +47,7 @@ export function registerGcRoutes(app: Api, deps: { gc: GcService; queue: JobQueu
 
   app.post(
     '/api/admin/gc/runs',
-    { config: { access: ADMINS }, schema: { tags, body: runInput, response: { 202: gcStartAnswerSchema } } },
+    { config: { access: ADMINS }, schema: { tags, body: gcStartInputSchema, response: { 202: gcStartAnswerSchema } } },
     async (request, reply) => {
       // One queued or running collection at a time: a second click is a no-op.
       const jobId = await queue.enqueue(

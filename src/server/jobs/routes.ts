@@ -1,7 +1,7 @@
 // Administrators' view of the background jobs: counts, failures, retry, and a worker probe.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { jobsOverviewSchema, probeAnswerSchema } from '../../shared/jobs.ts';
+import { jobRetryAnswerSchema, jobsOverviewSchema, probeAnswerSchema } from '../../shared/jobs.ts';
 import type { Api } from '../http/contract.ts';
 import { HttpError } from '../http/errors.ts';
 import type { JobInfo, JobQueue } from './queue.ts';
@@ -38,7 +38,7 @@ export function registerJobRoutes(app: Api, deps: { queue: JobQueue }): void {
     '/api/admin/jobs/:id/retry',
     {
       config: { access: ADMINS },
-      schema: { tags, params: jobIdParams, response: { 200: z.object({ retried: z.literal(true) }) } },
+      schema: { tags, params: jobIdParams, response: { 200: jobRetryAnswerSchema } },
     },
     async (request) => {
       if (!(await queue.retry(request.params.id))) {

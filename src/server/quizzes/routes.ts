@@ -4,8 +4,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatBytes } from '../../shared/format-bytes.ts';
-import { draftViewSchema } from '../../shared/drafts.ts';
-import { importPreviewSchema, importTargetSchema, MAX_IMPORT_BYTES } from '../../shared/quiz-import.ts';
+import {
+  importConfirmResponseSchema,
+  importPreviewResponseSchema,
+  importTargetSchema,
+  MAX_IMPORT_BYTES,
+} from '../../shared/quiz-import.ts';
 import { tooLarge } from '../errors.ts';
 import type { Api, RawResponse } from '../http/contract.ts';
 import { parseInput } from '../http/errors.ts';
@@ -36,8 +40,6 @@ const EXPORT: RawResponse = {
   reason: 'A download (content-disposition: attachment): the test set as Moodle XML or GIFT text.',
 };
 // The import file is the body, read as bytes by this scope's own parser: the route declares no body schema.
-const previewResponse = z.object({ preview: importPreviewSchema });
-const confirmResponse = z.object({ draft: draftViewSchema, added: z.number(), categoryId: z.string() });
 
 const TOO_LARGE = (size: number) =>
   tooLarge(
@@ -104,7 +106,12 @@ export function registerQuizRoutes(app: Api, deps: { transfer: QuizTransferServi
       '/api/drafts/:id/test/import/preview',
       {
         config: { access: AUTHORS },
-        schema: { tags, params: draftParams, querystring: previewQuery, response: { 200: previewResponse } },
+        schema: {
+          tags,
+          params: draftParams,
+          querystring: previewQuery,
+          response: { 200: importPreviewResponseSchema },
+        },
       },
       async (request) => {
         const { id } = request.params;
@@ -116,7 +123,12 @@ export function registerQuizRoutes(app: Api, deps: { transfer: QuizTransferServi
       '/api/drafts/:id/test/import',
       {
         config: { access: AUTHORS },
-        schema: { tags, params: draftParams, querystring: confirmQuery, response: { 200: confirmResponse } },
+        schema: {
+          tags,
+          params: draftParams,
+          querystring: confirmQuery,
+          response: { 200: importConfirmResponseSchema },
+        },
       },
       async (request) => {
         const { id } = request.params;

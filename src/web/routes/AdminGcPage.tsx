@@ -5,9 +5,7 @@ import {
   Alert,
   Badge,
   Button,
-  Center,
   Group,
-  Loader,
   Paper,
   Stack,
   Table,
@@ -27,6 +25,7 @@ import type { JobState } from '../jobs-api.ts';
 import { queryKeys } from '../server-state/keys.ts';
 import { useLiveQuery } from '../server-state/live-query.ts';
 import { TableScroller } from '../components/TableScroller.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 const REFRESH_MIN_INTERVAL_MS = 500;
 const POLL_MS = 5_000;
@@ -251,12 +250,7 @@ export function AdminGcPage() {
           </Button>
         </Alert>
       )}
-      {!overview && !loadError && (
-        <Center py="lg" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <Text ml="sm">Loading the clean-up report…</Text>
-        </Center>
-      )}
+      {!overview && !loadError && <Loading>Loading the clean-up report…</Loading>}
 
       {overview && (
         <section aria-labelledby="gc-drafts-heading">

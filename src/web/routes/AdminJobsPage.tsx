@@ -1,7 +1,7 @@
 // Administrators watch the background jobs: a worker check, counts per queue, and the failed
 // jobs with a retry button. Server state through TanStack Query, kept current by live events;
 // polls while those are unavailable.
-import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { FailedJobsTable } from '../components/FailedJobsTable.tsx';
@@ -14,6 +14,7 @@ import { type FailedJob, type JobState, type JobsOverview, jobsApi } from '../jo
 import type { JobLiveEvent } from '../live.ts';
 import { queryKeys } from '../server-state/keys.ts';
 import { useLiveQuery } from '../server-state/live-query.ts';
+import { Loading } from '../components/Loading.tsx';
 
 /** Live events reload the counts at most this often. */
 const REFRESH_MIN_INTERVAL_MS = 500;
@@ -197,12 +198,7 @@ export function AdminJobsPage() {
               Could not refresh ({loadError}). The counts below may be out of date.
             </Text>
           )}
-          {!overview && !loadError && (
-            <Center py="lg" role="status">
-              <Loader size="sm" aria-hidden="true" />
-              <Text ml="sm">Loading jobs…</Text>
-            </Center>
-          )}
+          {!overview && !loadError && <Loading>Loading jobs…</Loading>}
           {overview &&
             (overview.queues.length > 0 ? (
               <JobCountsTable driver={overview.driver} queues={overview.queues} />

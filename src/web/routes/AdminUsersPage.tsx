@@ -1,5 +1,5 @@
 // Administrators manage accounts: list (with what each user's files take), create, change role, disable and enable.
-import { Alert, Button, Center, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
 import type { PublicUser, UpdateUserInput } from '../../shared/accounts.ts';
@@ -13,6 +13,7 @@ import { UsersTable } from '../components/UsersTable.tsx';
 import { errorMessage } from '../forms.ts';
 import { ROLE_LABELS } from '../labels.ts';
 import { useCurrentUser, useSession } from '../session.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 function describeChange(user: PublicUser, change: UpdateUserInput): string {
   if (change.role) return `The role of ${user.displayName} is now ${ROLE_LABELS[change.role]}.`;
@@ -99,12 +100,7 @@ export function AdminUsersPage() {
               </Button>
             </Alert>
           )}
-          {!users && !loadError && (
-            <Center py="lg" role="status">
-              <Loader size="sm" aria-hidden="true" />
-              <Text ml="sm">Loading users…</Text>
-            </Center>
-          )}
+          {!users && !loadError && <Loading>Loading users…</Loading>}
           {users && (
             <UsersTable
               users={users}

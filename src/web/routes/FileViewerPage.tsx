@@ -1,7 +1,7 @@
 // One file: its name, a download link, and the file itself in the viewer that suits it (PDF,
 // document preview, image, audio, video, Flash). While the server is still working on it, the
 // page shows its live state instead.
-import { Alert, Anchor, Button, Center, Group, Loader, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { AssetView } from '../../shared/assets.ts';
@@ -15,6 +15,7 @@ import { formatBytes } from '../format.ts';
 import { ASSET_KIND_LABELS } from '../labels.ts';
 import { useInterval, useLiveEvents } from '../live.ts';
 import { useSession } from '../session.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 const POLL_MS = 5_000;
 
@@ -70,12 +71,7 @@ export function FileViewerPage() {
     );
   }
   if (!asset) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the file…</Text>
-      </Center>
-    );
+    return <Loading>Loading the file…</Loading>;
   }
 
   return (

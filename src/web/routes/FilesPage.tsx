@@ -1,6 +1,6 @@
 // "My files": the uploader, then every file of the user with its state (TanStack Query, kept
 // current by live events, polling while those are paused), with download and delete.
-import { Alert, Anchor, Button, Center, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
@@ -17,6 +17,7 @@ import { ASSET_KIND_LABELS } from '../labels.ts';
 import { queryKeys } from '../server-state/keys.ts';
 import { useLiveQuery } from '../server-state/live-query.ts';
 import { TableScroller } from '../components/TableScroller.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 /** How often the list reloads while live updates are paused. */
 const POLL_MS = 5_000;
@@ -140,12 +141,7 @@ export function FilesPage() {
             Could not refresh ({loadError}). The list below may be out of date.
           </Text>
         )}
-        {!assets && !loadError && (
-          <Center py="lg" role="status">
-            <Loader size="sm" aria-hidden="true" />
-            <Text ml="sm">Loading files…</Text>
-          </Center>
-        )}
+        {!assets && !loadError && <Loading>Loading files…</Loading>}
         {assets &&
           (assets.length === 0 ? (
             <Text>You have not uploaded any files yet.</Text>

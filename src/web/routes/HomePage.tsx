@@ -4,9 +4,7 @@ import {
   Box,
   Button,
   Card,
-  Center,
   Group,
-  Loader,
   Progress,
   SimpleGrid,
   Stack,
@@ -25,6 +23,7 @@ import { learnPath } from '../learning-api.ts';
 import { queryKeys } from '../server-state/keys.ts';
 import { CourseCard } from './courses/CatalogPage.tsx';
 import { useCurrentUser } from '../session.tsx';
+import { Loading } from '../components/Loading.tsx';
 
 function LearnerHome() {
   const query = useQuery({
@@ -39,12 +38,7 @@ function LearnerHome() {
     <>
       <PageTitle>My learning</PageTitle>
       {query.error && <Text role="alert">Could not load your courses: {errorMessage(query.error)}</Text>}
-      {!mine && !query.error && (
-        <Center py="lg" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <Text ml="sm">Loading your courses…</Text>
-        </Center>
-      )}
+      {!mine && !query.error && <Loading>Loading your courses…</Loading>}
       {mine && mine.length === 0 && <Text>You are not enrolled in any course yet.</Text>}
       {studying.length > 0 && (
         <section aria-labelledby="studying-heading">

@@ -1,12 +1,12 @@
 // One question of an open attempt: its heading (focused on navigation), its text and image, the
 // answers as a radio or checkbox group labelled by the question, "flag for later", and whether the
 // server has the answer yet. It only shows choices; the saver decides what is sent.
-import { Alert, Box, Button, Checkbox, Group, Image, Radio, Stack, Text, Title } from '@mantine/core';
+import { Alert, Box, Button, Checkbox, Group, Radio, Stack, Text, Title } from '@mantine/core';
 import type { z } from 'zod';
 import type { attemptQuestionViewSchema } from '../../../shared/attempts.ts';
-import { derivativeUrl } from '../../assets-api.ts';
 import { Markdown } from '../../markdown.tsx';
 import type { AnswerStatus, QuestionAnswer } from './answer-saver.ts';
+import { QuizImage } from './QuizImage.tsx';
 
 export type AttemptQuestion = z.infer<typeof attemptQuestionViewSchema>;
 
@@ -45,14 +45,7 @@ export function QuestionView(props: {
             <>
               {a.text}
               {a.image && (
-                <Image
-                  src={derivativeUrl(a.image.assetId, 'web')}
-                  alt={a.image.alt}
-                  maw={240}
-                  fit="contain"
-                  radius="sm"
-                  mt={4}
-                />
+                <QuizImage image={a.image} of="answer" />
               )}
             </>
           );
@@ -95,14 +88,7 @@ export function QuestionView(props: {
         <Markdown headingLevel={3}>{question.text}</Markdown>
       </Box>
       {question.image && (
-        <Image
-          src={derivativeUrl(question.image.assetId, 'web')}
-          alt={question.image.alt}
-          maw={480}
-          fit="contain"
-          radius="sm"
-          my="xs"
-        />
+        <QuizImage image={question.image} of="question" />
       )}
       {multiple ? (
         <fieldset aria-labelledby={groupLabel} className="attempt-answers">

@@ -3,7 +3,8 @@
 // cached progress, so the curriculum and the bar move as the learner studies.
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LearningView, ProgressReportAnswer } from '../../../shared/learning.ts';
+import type { z } from 'zod';
+import type { learningResponseSchema, ProgressReportAnswer } from '../../../shared/learning.ts';
 import { MAX_RANGES_PER_REPORT, type ProgressReport } from '../../../shared/progress.ts';
 import { learningApi } from '../../learning-api.ts';
 import { queryKeys } from '../../server-state/keys.ts';
@@ -25,7 +26,7 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
 
   const apply = useCallback(
     (answer: ProgressReportAnswer) => {
-      client.setQueryData<{ learning: LearningView }>(queryKeys.learning(courseId), (current) =>
+      client.setQueryData<z.infer<typeof learningResponseSchema>>(queryKeys.learning(courseId), (current) =>
         current
           ? {
               learning: {

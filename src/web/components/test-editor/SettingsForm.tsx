@@ -57,6 +57,46 @@ const LAYOUT_LABELS: Record<QuizLayout, { label: string; description: string }> 
   'all-on-one-page': { label: 'All questions on one page', description: 'One long page; suits short tests.' },
 };
 
+/** The settings that are a count or a number of minutes, where empty means "no limit". */
+type LimitSetting = 'attemptsAllowed' | 'minutesBetweenAttempts' | 'timeLimitMinutes';
+const LIMIT_FIELDS: { setting: LimitSetting; label: string; max: number; emptyMeans: string; description: string }[] = [
+  {
+    setting: 'attemptsAllowed',
+    label: 'Attempts allowed',
+    max: 100,
+    emptyMeans: 'unlimited attempts',
+    description: 'You can grant one learner more from the course’s attempts page.',
+  },
+  {
+    setting: 'minutesBetweenAttempts',
+    label: 'Wait between attempts (minutes)',
+    max: 525_600,
+    emptyMeans: 'no wait',
+    description: 'Counted from the submission of the previous attempt.',
+  },
+  {
+    setting: 'timeLimitMinutes',
+    label: 'Time limit (minutes)',
+    max: 600,
+    emptyMeans: 'no time limit',
+    description:
+      'An attempt still open when its time is over is submitted with the answers saved. You can give one learner extra time.',
+  },
+];
+
+const SHUFFLE_SWITCHES: { setting: 'shuffleQuestions' | 'shuffleAnswers'; label: string; description: string }[] = [
+  {
+    setting: 'shuffleQuestions',
+    label: 'Shuffle the questions',
+    description: 'Each attempt shows the questions in its own order.',
+  },
+  {
+    setting: 'shuffleAnswers',
+    label: 'Shuffle the answers',
+    description: 'Each attempt shows a question’s answers in its own order.',
+  },
+];
+
 export function SettingsForm() {
   const { update } = useEditor();
   const { testSet } = useEditorState();
@@ -96,110 +136,86 @@ export function SettingsForm() {
 
       <Fieldset legend="Attempts and time">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <NumberField
-            label="Attempts allowed"
-            value={settings.attemptsAllowed}
-            onCommit={(value) => set('attemptsAllowed', value)}
-            min={1}
-            max={100}
-            emptyMeans="unlimited attempts"
-            description="You can grant one learner more from the course’s attempts page."
-          />
-          <NumberField
-            label="Wait between attempts (minutes)"
-            value={settings.minutesBetweenAttempts}
-            onCommit={(value) => set('minutesBetweenAttempts', value)}
-            min={1}
-            max={525_600}
-            emptyMeans="no wait"
-            description="Counted from the submission of the previous attempt."
-          />
-          <NumberField
-            label="Time limit (minutes)"
-            value={settings.timeLimitMinutes}
-            onCommit={(value) => set('timeLimitMinutes', value)}
-            min={1}
-            max={600}
-            emptyMeans="no time limit"
-            description="An attempt still open when its time is over is submitted with the answers saved. You can give one learner extra time."
-          />
+          {LIMIT_FIELDS.map(({ setting, ...field }) => (
+            <NumberField
+              key={setting}
+              {...field}
+              min={1}
+              value={settings[setting]}
+              onCommit={(value) => set(setting, value)}
+            />
+          ))}
           <CloseDateField value={settings.closesAt} onCommit={(value) => set('closesAt', value)} />
         </SimpleGrid>
       </Fieldset>
 
       <Fieldset legend="How questions are shown">
         <Stack gap="md">
-          <Radio.Group label="Layout" value={settings.layout} onChange={(value) => set('layout', value as QuizLayout)}>
-            <Stack gap="xs" mt="xs">
-              {QUIZ_LAYOUTS.map((layout) => (
-                <Radio
-                  key={layout}
-                  value={layout}
-                  label={LAYOUT_LABELS[layout].label}
-                  description={LAYOUT_LABELS[layout].description}
-                />
-              ))}
-            </Stack>
-          </Radio.Group>
+          <Choices
+            label="Layout"
+            options={QUIZ_LAYOUTS}
+            labels={LAYOUT_LABELS}
+            value={settings.layout}
+            onChange={(value) => set('layout', value)}
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <Switch
-              label="Shuffle the questions"
-              description="Each attempt shows the questions in its own order."
-              checked={settings.shuffleQuestions}
-              onChange={(e) => set('shuffleQuestions', e.currentTarget.checked)}
-            />
-            <Switch
-              label="Shuffle the answers"
-              description="Each attempt shows a question’s answers in its own order."
-              checked={settings.shuffleAnswers}
-              onChange={(e) => set('shuffleAnswers', e.currentTarget.checked)}
-            />
+            {SHUFFLE_SWITCHES.map(({ setting, ...labels }) => (
+              <Switch
+                key={setting}
+                {...labels}
+                checked={settings[setting]}
+                onChange={(e) => set(setting, e.currentTarget.checked)}
+              />
+            ))}
           </SimpleGrid>
         </Stack>
       </Fieldset>
 
       <Fieldset legend="Review after submitting">
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
-          <Radio.Group
+          <Choices
             label="Learners see"
+            options={REVIEW_POLICIES}
+            labels={REVIEW_LABELS}
             value={settings.review}
-            onChange={(value) => set('review', value as ReviewPolicy)}
-          >
-            <Stack gap="xs" mt="xs">
-              {REVIEW_POLICIES.map((policy) => (
-                <Radio
-                  key={policy}
-                  value={policy}
-                  label={REVIEW_LABELS[policy].label}
-                  description={REVIEW_LABELS[policy].description}
-                />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Radio.Group
+            onChange={(value) => set('review', value)}
+          />
+          <Choices
             label="From when"
+            options={REVIEW_TIMINGS}
+            labels={TIMING_LABELS}
             value={settings.reviewWhen}
-            onChange={(value) => set('reviewWhen', value as ReviewTiming)}
+            onChange={(value) => set('reviewWhen', value)}
             error={
               settings.reviewWhen === 'after-last-attempt' && settings.attemptsAllowed === null
                 ? 'With unlimited attempts, learners would never see the review: set the attempts allowed or choose another time.'
                 : undefined
             }
-          >
-            <Stack gap="xs" mt="xs">
-              {REVIEW_TIMINGS.map((timing) => (
-                <Radio
-                  key={timing}
-                  value={timing}
-                  label={TIMING_LABELS[timing].label}
-                  description={TIMING_LABELS[timing].description}
-                />
-              ))}
-            </Stack>
-          </Radio.Group>
+          />
         </SimpleGrid>
       </Fieldset>
     </Stack>
+  );
+}
+
+/** One setting chosen from a few options, each with a label and a description. */
+function Choices<T extends string>(props: {
+  label: string;
+  options: readonly T[];
+  labels: Record<T, { label: string; description: string }>;
+  value: T;
+  onChange: (value: T) => void;
+  error?: string;
+}) {
+  const { options, labels, onChange, ...group } = props;
+  return (
+    <Radio.Group {...group} onChange={(value) => onChange(value as T)}>
+      <Stack gap="xs" mt="xs">
+        {options.map((option) => (
+          <Radio key={option} value={option} label={labels[option].label} description={labels[option].description} />
+        ))}
+      </Stack>
+    </Radio.Group>
   );
 }
 

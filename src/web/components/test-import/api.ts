@@ -1,20 +1,21 @@
 // The server calls of question import and export (routes in src/server/quizzes/routes.ts).
-import type { DraftView } from '../../../shared/drafts.ts';
-import type { ImportPreview, ImportTarget } from '../../../shared/quiz-import.ts';
+import type { z } from 'zod';
+import type {
+  ImportPreview,
+  ImportTarget,
+  importConfirmResponseSchema,
+  importPreviewResponseSchema,
+} from '../../../shared/quiz-import.ts';
 import { requestBytes } from '../../api.ts';
 
 const draftPath = (draftId: string) => `/api/drafts/${encodeURIComponent(draftId)}/test`;
 
 export async function previewImport(draftId: string, file: File): Promise<ImportPreview> {
   const url = `${draftPath(draftId)}/import/preview?name=${encodeURIComponent(file.name)}`;
-  return (await requestBytes<{ preview: ImportPreview }>(url, file)).preview;
+  return (await requestBytes<z.infer<typeof importPreviewResponseSchema>>(url, file)).preview;
 }
 
-export interface ImportResult {
-  draft: DraftView;
-  added: number;
-  categoryId: string;
-}
+export type ImportResult = z.infer<typeof importConfirmResponseSchema>;
 
 export function confirmImport(
   draftId: string,

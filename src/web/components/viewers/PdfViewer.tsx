@@ -1,10 +1,11 @@
 // Shows a PDF page by page with pdf.js: Previous/Next, "Page N of M", zoom. Everything comes from
 // our own origin (the library, its worker, CMaps, fonts and image decoders under /pdfjs/), so
 // it works under our CSP (script-src 'self'; workers from 'self'; no eval, no blob: workers).
-import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useRef, useState } from 'react';
+import { Loading } from '../Loading.tsx';
 
 /** pdf.js's data files, copied into the build by vite.config.ts. */
 const PDFJS_BASE = '/pdfjs/';
@@ -163,12 +164,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
     );
   }
   if (!doc) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the PDF…</Text>
-      </Center>
-    );
+    return <Loading>Loading the PDF…</Loading>;
   }
 
   const pages = doc.numPages;

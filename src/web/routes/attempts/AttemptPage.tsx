@@ -2,12 +2,11 @@
 // choice), the navigator, the timer, and Submit with its summary. Answers go to the server one
 // change at a time through the answer saver; the page reloads the attempt when the tab comes back
 // into view, so an answer given in another tab or device shows here too.
-import { Alert, Anchor, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { AttemptView } from '../../../shared/attempts.ts';
-import { ApiError } from '../../api.ts';
 import { attemptPath, attemptsApi, resultPath } from '../../attempts-api.ts';
 import { AttemptTimer } from '../../components/attempt/AttemptTimer.tsx';
 import { clockOffset } from '../../components/attempt/countdown.ts';
@@ -19,6 +18,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
 import { queryKeys } from '../../server-state/keys.ts';
+import { AttemptNotLoaded } from './AttemptNotLoaded.tsx';
 
 /** An attempt in the cache, with when it arrived (the timer's clock offset is worked out from it). */
 export interface CachedAttempt {
@@ -47,25 +47,8 @@ function AttemptScreen({ attemptId }: { attemptId: string }) {
   const firstState = useRef<AttemptView['state'] | null>(null);
   if (query.data && firstState.current === null) firstState.current = query.data.attempt.state;
 
-  if (query.error && !query.data) {
-    const missing = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
-    return (
-      <Stack>
-        <PageTitle>{missing ? 'Attempt not found' : 'Could not load the attempt'}</PageTitle>
-        <Text>{missing ? 'There is no such attempt, or it is not yours.' : errorMessage(query.error)}</Text>
-        <Anchor component={Link} to="/courses">
-          Back to the catalog
-        </Anchor>
-      </Stack>
-    );
-  }
   if (!query.data) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the test…</Text>
-      </Center>
-    );
+    return <AttemptNotLoaded error={query.error} loading="Loading the test…" failed="Could not load the attempt" />;
   }
   // Opening a submitted attempt shows its result.
   if (firstState.current === 'submitted') return <Navigate to={resultPath(attemptId)} replace />;

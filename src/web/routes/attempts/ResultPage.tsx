@@ -6,11 +6,8 @@ import {
   Anchor,
   Badge,
   Box,
-  Center,
   Group,
-  Image,
   List,
-  Loader,
   Paper,
   Stack,
   Text,
@@ -19,16 +16,15 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useLocation, useParams } from 'react-router';
 import type { AttemptView, QuestionOutcome } from '../../../shared/attempts.ts';
-import { ApiError } from '../../api.ts';
 import { attemptPath } from '../../attempts-api.ts';
-import { derivativeUrl } from '../../assets-api.ts';
 import { reviewSentence } from '../../components/attempt/labels.ts';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
 import { Markdown } from '../../markdown.tsx';
 import { queryKeys } from '../../server-state/keys.ts';
+import { AttemptNotLoaded } from './AttemptNotLoaded.tsx';
 import { fetchAttempt } from './AttemptPage.tsx';
+import { QuizImage } from '../../components/attempt/QuizImage.tsx';
 
 const OUTCOME: Record<QuestionOutcome, { label: string; color: string }> = {
   right: { label: 'Right', color: 'teal.9' },
@@ -40,25 +36,8 @@ const OUTCOME: Record<QuestionOutcome, { label: string; color: string }> = {
 export function ResultPage() {
   const { id = '' } = useParams();
   const query = useQuery({ queryKey: queryKeys.attempt(id), queryFn: () => fetchAttempt(id) });
-  if (query.error && !query.data) {
-    const missing = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
-    return (
-      <Stack>
-        <PageTitle>{missing ? 'Attempt not found' : 'Could not load the result'}</PageTitle>
-        <Text>{missing ? 'There is no such attempt, or it is not yours.' : errorMessage(query.error)}</Text>
-        <Anchor component={Link} to="/courses">
-          Back to the catalog
-        </Anchor>
-      </Stack>
-    );
-  }
   if (!query.data) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the result…</Text>
-      </Center>
-    );
+    return <AttemptNotLoaded error={query.error} loading="Loading the result…" failed="Could not load the result" />;
   }
   const { attempt } = query.data;
   if (attempt.state === 'open') return <Navigate to={attemptPath(attempt.id)} replace />;
@@ -144,14 +123,7 @@ function Result({ attempt }: { attempt: AttemptView }) {
                     <Markdown headingLevel={4}>{q.text}</Markdown>
                   </Box>
                   {q.image && (
-                    <Image
-                      src={derivativeUrl(q.image.assetId, 'web')}
-                      alt={q.image.alt}
-                      maw={480}
-                      fit="contain"
-                      radius="sm"
-                      my="xs"
-                    />
+                    <QuizImage image={q.image} of="question" />
                   )}
                   <List
                     spacing={6}
@@ -176,14 +148,7 @@ function Result({ attempt }: { attempt: AttemptView }) {
                             {a.text}
                           </Text>
                           {a.image && (
-                            <Image
-                              src={derivativeUrl(a.image.assetId, 'web')}
-                              alt={a.image.alt}
-                              maw={240}
-                              fit="contain"
-                              radius="sm"
-                              mt={4}
-                            />
+                            <QuizImage image={a.image} of="answer" />
                           )}
                           {marks.length > 0 && (
                             <Text span size="sm" c="gray.8">

@@ -1,6 +1,6 @@
 // One learner's attempt, for the course's author: what they chose for each question, the right
 // answers, each question's grade, and the attempt's score; a submitted attempt can be reopened.
-import { Alert, Anchor, Badge, Button, Card, Center, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { AttemptView } from '../../../shared/attempts.ts';
@@ -12,6 +12,7 @@ import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
 import { Markdown } from '../../markdown.tsx';
 import { queryKeys } from '../../server-state/keys.ts';
+import { Loading } from '../../components/Loading.tsx';
 
 const OUTCOME_LABELS = {
   right: 'Right',
@@ -63,12 +64,7 @@ export function AuthorAttemptPage() {
     );
   }
   if (!query.data) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the attempt…</Text>
-      </Center>
-    );
+    return <Loading>Loading the attempt…</Loading>;
   }
   const { attempt, learner, timeTakenSeconds } = query.data;
   const review = new Map((attempt.review?.questions ?? []).map((q) => [q.questionId, q]));

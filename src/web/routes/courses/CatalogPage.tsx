@@ -6,9 +6,7 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Group,
-  Loader,
   NativeSelect,
   SimpleGrid,
   Stack,
@@ -28,6 +26,7 @@ import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
 import { Markdown } from '../../markdown.tsx';
 import { queryKeys } from '../../server-state/keys.ts';
+import { Loading } from '../../components/Loading.tsx';
 
 const languageNames =
   typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'language' }) : null;
@@ -171,12 +170,7 @@ export function CatalogPage() {
           </Button>
         </Group>
       )}
-      {!courses && !query.error && (
-        <Center py="lg" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <Text ml="sm">Loading the courses…</Text>
-        </Center>
-      )}
+      {!courses && !query.error && <Loading>Loading the courses…</Loading>}
       <Text role="status" size="sm" c="gray.7">
         {courses && filtered ? (courses.length === 1 ? '1 course found.' : `${courses.length} courses found.`) : ''}
       </Text>

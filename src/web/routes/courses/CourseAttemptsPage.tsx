@@ -1,7 +1,7 @@
 // For a course's author (and admins): each learner's test attempts (score, pass or fail, started,
 // time taken, state), a link to each attempt's answers, and what they may do for a learner: reopen a
 // submitted attempt, grant an extra attempt, give extra time as an accommodation.
-import { Alert, Anchor, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -18,6 +18,7 @@ import { errorMessage } from '../../forms.ts';
 import { formatDateTime } from '../../format.ts';
 import { learningApi } from '../../learning-api.ts';
 import { queryKeys } from '../../server-state/keys.ts';
+import { Loading } from '../../components/Loading.tsx';
 
 interface LearnerGroup {
   id: string;
@@ -117,12 +118,7 @@ export function CourseAttemptsPage() {
         )}
       </div>
       {error && <Text role="alert">The attempts could not be loaded: {errorMessage(error)}</Text>}
-      {!groups && !error && (
-        <Center py="lg" role="status">
-          <Loader size="sm" aria-hidden="true" />
-          <Text ml="sm">Loading the attempts…</Text>
-        </Center>
-      )}
+      {!groups && !error && <Loading>Loading the attempts…</Loading>}
       {groups && groups.length === 0 && <Text>Nobody has enrolled yet.</Text>}
       {groups?.map((g) => (
         <Card key={g.id} withBorder component="section" aria-labelledby={`learner-${g.id}`} padding="md">

@@ -1,6 +1,6 @@
 // A published course: the version the reader is enrolled in (learners keep theirs when a new one is
 // published), or the latest with an Enrol button; its author may read any version and start editing.
-import { Alert, Anchor, Badge, Button, Center, Group, List, Loader, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, List, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -25,6 +25,7 @@ import { learningApi, learnPath } from '../../learning-api.ts';
 import { Markdown } from '../../markdown.tsx';
 import { queryKeys } from '../../server-state/keys.ts';
 import { useCurrentUser } from '../../session.tsx';
+import { Loading } from '../../components/Loading.tsx';
 
 const POLL_MS = 5_000;
 
@@ -73,12 +74,7 @@ export function CoursePage() {
     );
   }
   if (!course) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the course…</Text>
-      </Center>
-    );
+    return <Loading>Loading the course…</Loading>;
   }
 
   const editor = course.test !== null;

@@ -2,7 +2,7 @@
 // the heading, the curriculum beside it (a drawer on narrow screens), Previous / Next at the bottom of
 // the screen, and the file's progress as the learner studies. The author (not enrolled) gets a preview
 // that records nothing.
-import { Alert, Anchor, Button, Center, Drawer, Group, Loader, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Drawer, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -21,6 +21,7 @@ import { formatDateTime } from '../../format.ts';
 import { ASSET_KIND_LABELS } from '../../labels.ts';
 import { learningApi, learnPath } from '../../learning-api.ts';
 import { queryKeys } from '../../server-state/keys.ts';
+import { Loading } from '../../components/Loading.tsx';
 
 export function PlayerPage() {
   const { courseId = '', assetId = '' } = useParams();
@@ -55,12 +56,7 @@ export function PlayerPage() {
     );
   }
   if (!course || (enrolled && !learning && !learningQuery.error)) {
-    return (
-      <Center py="lg" role="status">
-        <Loader size="sm" aria-hidden="true" />
-        <Text ml="sm">Loading the course…</Text>
-      </Center>
-    );
+    return <Loading>Loading the course…</Loading>;
   }
 
   const editor = course.test !== null;
