@@ -220,7 +220,11 @@ class Content {
 function qrOperators(url: string, x: number, y: number, size: number): string {
   // One byte-mode segment: the library's search for an optimal mix of modes costs more than the
   // rest of the code, and a URL is bytes anyway.
-  const qr = QRCode.create([{ data: Buffer.from(url, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  // A fixed mask: every mask is valid, and scoring all eight to pick one cost as much as the rest.
+  const qr = QRCode.create([{ data: Buffer.from(url, 'utf8'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    maskPattern: 0,
+  });
   const n = qr.modules.size;
   const data = qr.modules.data;
   const quiet = 2;

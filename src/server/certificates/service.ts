@@ -242,8 +242,9 @@ export function createCertificatesService(deps: {
       // Another run recorded its PDF first; ours is dropped unless it is the very same content.
       await deps.blobs.deleteUnreferenced([put.key]);
     }
-    const done = (await repo.findById(row.id)) as CertificateRow;
-    if (recorded) deps.onIssued?.(done);
+    if (!recorded) return (await repo.findById(row.id)) as CertificateRow;
+    const done: CertificateRow = { ...row, pdf_blob_key: put.key, pdf_sha256: put.sha256, pdf_size: put.size, credential_jwt: credentialJwt };
+    deps.onIssued?.(done);
     return done;
   }
 
