@@ -200,4 +200,41 @@ describe('the answer saver', () => {
     assert.equal(storage.getItem(storageKey('a1')), null);
     assert.deepEqual(over, ['attempt_time_over']);
   });
+
+  it('when one answer finds the attempt over, one still waiting to be retried is sent and gets its own verdict before the page is told, once', async () => {
+    const clock = new FakeClock();
+    clock.time = 1_000_000;
+    const over: string[] = [];
+    const calls: string[] = [];
+    let down = true;
+    let q2Failures = 0;
+    const saver = new AnswerSaver({
+      attemptId: 'a1',
+      // Back online, q2's first request is lost again; every request that reaches the server is refused.
+      send: async (questionId) => {
+        calls.push(questionId);
+        if (down) throw NETWORK;
+        if (questionId === 'q2' && q2Failures-- > 0) throw NETWORK;
+        throw new Refusal('attempt_time_over');
+      },
+      classify,
+      storage: new MemoryStorage(),
+      timers: clock,
+      backoffMs: [60_000],
+      onAttemptOver: (c) => over.push(c),
+    });
+    saver.load({});
+    saver.change('q2', { answerIds: ['b'], flagged: false });
+    await settle();
+    saver.change('q1', { answerIds: ['a'], flagged: false });
+    await settle();
+    down = false;
+    q2Failures = 1;
+    saver.flush(); // the browser is back online
+    await settle();
+    // q1 was refused: q2, lost once more, did not wait a minute for its retry; the page heard of it after both.
+    assert.deepEqual(calls, ['q2', 'q2', 'q1', 'q2']);
+    for (const q of ['q1', 'q2']) assert.equal(saver.snapshot().get(q)?.status.kind, 'refused', q);
+    assert.deepEqual(over, ['attempt_time_over']);
+  });
 });

@@ -70,6 +70,7 @@ export class AnswerSaver {
   #retryTimer: unknown = null;
   #failures = 0;
   #stopped = false;
+  #overReported = false;
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: AnswerSaverOptions) {
@@ -214,11 +215,27 @@ export class AnswerSaver {
     if (failure.kind === 'refused') {
       this.#set(questionId, { ...current, status: { kind: 'refused', message: failure.message } });
       this.#writeStorage();
-      if (OVER_CODES.has(failure.code)) this.#o.onAttemptOver?.(failure.code);
+      if (OVER_CODES.has(failure.code)) this.#attemptOver(failure.code);
       return;
     }
     this.#set(questionId, { ...current, status: { kind: 'unsaved' } });
     this.#scheduleRetry();
+  }
+
+  /**
+   * The attempt is over: every other answer still waiting is sent now, so each gets the server's
+   * own verdict (its refusal message) before the page is told, once, and reloads the attempt.
+   */
+  #attemptOver(code: string): void {
+    if (this.#overReported) return;
+    this.#overReported = true;
+    void (async () => {
+      // Those on their way settle first (a lost one turns "not saved yet"), then all waiting go.
+      await this.idle();
+      this.flush();
+      await this.idle();
+      this.#o.onAttemptOver?.(code);
+    })();
   }
 
   #scheduleRetry(): void {
