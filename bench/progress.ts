@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createSignedInUser, createTestApp, setUpAdmin } from '../src/server/testing/app.ts';
 import type { Dialect } from '../src/server/testing/databases.ts';
+import { measureServerCpu } from './_server-cpu.ts';
 import { round } from './_stats.ts';
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 500);
@@ -21,10 +22,11 @@ interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  answered: number;
   errors: number;
 }
 
-async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: LoadResult }> {
+async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: LoadResult; serverCpuUsPerReport: number }> {
   const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
   try {
     await app.app.listen({ host: '127.0.0.1', port: 0 });
@@ -89,9 +91,12 @@ async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: 
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
     };
     const paced = await load('paced', 20_000);
-    const saturated = await load('saturated', 10_000);
-    console.log(`${dialect}: paced ${JSON.stringify(paced)}; saturated ${JSON.stringify(saturated)}`);
-    return { paced, saturated };
+    const { result: saturated, cpuMs } = await measureServerCpu(`progress-${dialect}`, () => load('saturated', 10_000));
+    const serverCpuUsPerReport = (cpuMs * 1000) / saturated.answered;
+    console.log(
+      `${dialect}: paced ${JSON.stringify(paced)}; saturated ${JSON.stringify(saturated)}; server CPU ${round(serverCpuUsPerReport, 0)} µs per report`,
+    );
+    return { paced, saturated, serverCpuUsPerReport };
   } finally {
     await app.close();
   }
@@ -108,6 +113,8 @@ console.log(
     p99_ms_postgres: round(postgres.saturated.p99, 1),
     paced_p99_ms_sqlite: round(sqlite.paced.p99, 1),
     paced_p99_ms_postgres: round(postgres.paced.p99, 1),
+    server_cpu_us_per_report_sqlite: round(sqlite.serverCpuUsPerReport, 0),
+    server_cpu_us_per_report_postgres: round(postgres.serverCpuUsPerReport, 0),
     errors: sqlite.paced.errors + sqlite.saturated.errors + postgres.paced.errors + postgres.saturated.errors,
   }),
 );
