@@ -45,11 +45,17 @@ export function onUnauthenticated(handler: (() => void) | null): void {
 
 // The token is fetched once and shared; concurrent callers wait for the same request.
 let csrfToken: Promise<string> | null = null;
+// The token once it has arrived: a save made while the page goes away must call fetch in the same task,
+// before the document is unloaded, so it cannot wait even for an already settled promise.
+let knownCsrfToken: string | null = null;
 
 /** The CSRF token for requests made outside `request` (e.g. the tus uploads); fetched once and shared. */
 export function getCsrfToken(): Promise<string> {
   if (!csrfToken) {
-    csrfToken = send<z.infer<typeof csrfTokenResponseSchema>>('GET', '/api/auth/csrf').then((r) => r.token);
+    csrfToken = send<z.infer<typeof csrfTokenResponseSchema>>('GET', '/api/auth/csrf').then((r) => {
+      knownCsrfToken = r.token;
+      return r.token;
+    });
     // A failed fetch must not be cached forever.
     csrfToken.catch(() => {
       csrfToken = null;
@@ -66,6 +72,7 @@ export function reportUnauthenticated(): void {
 /** Forget the CSRF token, e.g. after signing in or out, when the server may have issued a new one. */
 export function resetCsrfToken(): void {
   csrfToken = null;
+  knownCsrfToken = null;
 }
 
 /** `keepalive`: the request outlives the page (a last save when the learner leaves). */
@@ -121,7 +128,8 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
   try {
     if (method === 'GET') return await send<T>(method, path, body, undefined, options);
     try {
-      return await send<T>(method, path, body, await getCsrfToken(), options);
+      const token = knownCsrfToken ?? (await getCsrfToken());
+      return await send<T>(method, path, body, token, options);
     } catch (error) {
       // The token expired or belongs to an older session: get a fresh one and retry once.
       if (error instanceof ApiError && error.status === 403 && error.code === 'csrf_invalid') {

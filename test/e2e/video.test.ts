@@ -205,9 +205,13 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
 
   it('saves the position when the viewer leaves the page without pausing', async () => {
     const id = /\/files\/([0-9a-f-]{36})/.exec(viewerUrl)?.[1] ?? '';
+    // The save on leaving carries the CSRF token the viewer fetches when it opens; a user leaving before
+    // that answer arrives loses the save (nothing can be sent once the page is gone).
+    const tokenArrived = page.waitForResponse((r) => r.url().endsWith('/api/auth/csrf') && r.ok());
     await page.goto(viewerUrl);
     await page.locator('video').waitFor();
     await waitForState(page, (s) => s.src !== '', 'the source is set');
+    await tokenArrived;
     // Seeking while paused saves nothing by itself; only leaving does.
     await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
       await new Promise<void>((resolve) => {
