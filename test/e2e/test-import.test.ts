@@ -1,7 +1,7 @@
 // Importing questions as an author: a Moodle XML file with an embedded image (no alt text) and an
 // essay question; the preview names the skipped essay and flags the image; confirm adds them; the
 // author fills the alt text the import flagged, sees the question as learners will, exports the
-// test set as Moodle XML, and publishes.
+// test set as Moodle XML, and publishes; a learner then starts the test and finds the imported question.
 // axe-core on the dialog and the step, at 1366 and 390 px; screenshots in /tmp/import/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,9 +15,10 @@ import { TEST_DIALECTS } from '../../src/server/testing/databases.ts';
 import { waitFor } from '../../src/server/testing/wait.ts';
 import { expectAccessible, launchBrowser, PHONE_VIEWPORT } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
-import { setUpAdminInBrowser } from './support/session.ts';
+import { setUpAdminInBrowser, signInPage, TEST_PASSWORD } from './support/session.ts';
 
 const SHOTS = '/tmp/import';
+const LEARNER = { email: 'lin@example.org', name: 'Lin Learner' };
 
 async function api<T>(page: Page, method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown): Promise<T> {
   const { token } = (await (await page.request.get('/api/auth/csrf')).json()) as { token: string };
@@ -225,6 +226,34 @@ for (const dialect of TEST_DIALECTS) {
       });
       assert.match(giftText, /Which extinguisher is this\?\{/);
       assert.match(giftText, /The image “A red CO2 extinguisher” is not included: GIFT files cannot hold images\./);
+
+      // A learner takes the published test: the imported question, its image and its answers are there.
+      const courseUrl = new URL(page.url()).pathname;
+      await api(page, 'POST', '/api/admin/users', {
+        email: LEARNER.email,
+        displayName: LEARNER.name,
+        role: 'learner',
+        password: TEST_PASSWORD,
+      });
+      const learnerContext = await browser.newContext({ baseURL: server.url, viewport: { width: 1366, height: 900 } });
+      learnerContext.setDefaultTimeout(30_000);
+      try {
+        const learner = await signInPage(learnerContext, LEARNER.email);
+        await learner.goto(courseUrl);
+        await learner.getByRole('button', { name: 'Enrol in this course' }).click();
+        const testBlock = learner.getByRole('region', { name: 'Test', exact: true });
+        await testBlock.getByRole('button', { name: 'Start the test' }).click();
+        await learner.waitForURL(/\/attempts\/[^/]+$/);
+        const group = learner.getByRole('radiogroup', { name: /Which extinguisher is this\?/ });
+        await group.getByRole('radio', { name: 'CO2', exact: true }).waitFor();
+        await group.getByRole('radio', { name: 'Water', exact: true }).waitFor();
+        await learner.getByRole('img', { name: 'A red CO2 extinguisher' }).waitFor();
+        // Nothing of the imported feedback reaches the learner before submission.
+        assert.equal(await learner.getByText('Right: safe on electrics.').count(), 0);
+        await expectAccessible(learner, 'the attempt at the imported question');
+      } finally {
+        await learnerContext.close();
+      }
     });
   });
 }
