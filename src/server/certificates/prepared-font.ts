@@ -7,7 +7,7 @@
 // per-document subset instead (render.ts).
 import { deflateSync } from 'node:zlib';
 import type fontkit from '@pdf-lib/fontkit';
-import { type PDFContext, type PDFRef, PDFString } from '@cantoo/pdf-lib';
+import { PDFArray, PDFContext, PDFNumber, type PDFRef, PDFString } from '@cantoo/pdf-lib';
 
 type Font = ReturnType<typeof fontkit.create>;
 
@@ -97,7 +97,14 @@ async function prepare(font: Font, tag: string): Promise<PreparedFont> {
   const baseFont = `${tag}+${font.postscriptName || 'Font'}`;
   const fontFileZ = deflateSync(fontFile, { level: 9 });
   const toUnicodeZ = deflateSync(toUnicodeCMap(unicode));
-  const widthArray = [0, Array.from(widths, (v) => v ?? 0)];
+  // Built once as PDF objects and shared by every document (objects without references are
+  // written as they are): turning 1,000-odd numbers into PDF numbers per document cost more than
+  // the rest of the font.
+  const widthArray = PDFArray.withContext(PDFContext.create());
+  widthArray.push(PDFNumber.of(0));
+  const widthList = PDFArray.withContext(PDFContext.create());
+  for (const v of widths) widthList.push(PDFNumber.of(v ?? 0));
+  widthArray.push(widthList);
   const { ascent, descent, capHeight, xHeight, italicAngle, bbox } = font;
   const descriptor = {
     Type: 'FontDescriptor',

@@ -98,16 +98,32 @@ for (const driver of drivers) {
       assert.deepEqual(await collect(store.listTemporary()), []);
     });
 
-    it('leaves nothing behind when the source stream fails', async () => {
-      const failing = new Readable({
-        read() {
-          this.push(randomBytes(1000));
-          this.destroy(new Error('connection dropped'));
-        },
-      });
-      await assert.rejects(store.put(failing), /connection dropped/);
+    it('refuses a large object over the limit part way through and leaves nothing behind', async () => {
+      // Past the size a disk store takes whole: the limit is met while streaming to a temporary file.
+      const before = await collect(store.list());
+      const chunks = Array.from({ length: 6 }, () => randomBytes(100_000));
+      await assert.rejects(store.put(Readable.from(chunks), { maxBytes: 450_000 }), BlobTooLargeError);
+      assert.deepEqual(await collect(store.list()), before);
       assert.deepEqual(await collect(store.listTemporary()), []);
     });
+
+    for (const sentBefore of [1_000, 400_000]) {
+      it(`leaves nothing behind when the source stream fails after ${sentBefore} bytes`, async () => {
+        let sent = 0;
+        const failing = new Readable({
+          read() {
+            if (sent >= sentBefore) {
+              this.destroy(new Error('connection dropped'));
+              return;
+            }
+            sent += 50_000;
+            this.push(randomBytes(Math.min(50_000, sentBefore)));
+          },
+        });
+        await assert.rejects(store.put(failing), /connection dropped/);
+        assert.deepEqual(await collect(store.listTemporary()), []);
+      });
+    }
 
     it('lists every object, across pages, and deletes idempotently', async () => {
       const keys = new Set<string>();
