@@ -1,6 +1,7 @@
 // Authoring on a phone (390 × 844) and zoomed in (320 px wide, WCAG 1.4.10): the author's dashboard
 // shows each draft and course as a card with its actions in view, no wizard step scrolls sideways,
-// the flowchart is one row under "Step n of 4", a nested question's answers keep most of the
+// the flowchart is one row under "Step n of 4" (also in a window zoomed to 200 %, where each step
+// starts on the first screen), a nested question's answers keep most of the
 // width, the menu closes with Escape, and nothing slides for someone who asked for less motion.
 // axe-core on every page.
 import assert from 'node:assert/strict';
@@ -144,5 +145,26 @@ for (const dialect of TEST_DIALECTS.slice(0, 1)) {
         }
       });
     }
+
+    it('starts each step on the first screen of a window zoomed to 200 % (683 × 384)', async () => {
+      const context = await browser.newContext({ baseURL: server.url, viewport: { width: 683, height: 384 } });
+      context.setDefaultTimeout(30_000);
+      try {
+        const page = await signInPage(context, TEST_AUTHOR.email);
+        for (const [index, step] of STEPS.entries()) {
+          await page.goto(`/drafts/${draftId}/${step}`);
+          await page.locator('main h1').waitFor();
+          // The four steps do not fit in one row here: the compact flowchart, not two rows of boxes.
+          await page.getByText(`Step ${index + 1} of 4:`).waitFor();
+          const heading = page.locator('main').getByRole('heading', { level: 2 }).first();
+          const box = await heading.boundingBox();
+          assert.ok(box && box.y + box.height <= 384, `the ${step} step's heading ends at ${box && box.y + box.height} px`);
+          await expectNoSidewaysScroll(page, `the ${step} step at 200 %`);
+        }
+        await expectAccessible(page, 'the Review step at 200 %');
+      } finally {
+        await context.close();
+      }
+    });
   });
 }

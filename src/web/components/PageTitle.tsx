@@ -3,10 +3,11 @@
 import { Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 
-export function PageTitle({ children }: { children: string }) {
+/** `className` restyles it where a page needs a smaller heading (the wizard's step and course title). */
+export function PageTitle({ children, className }: { children: string; className?: string }) {
   useDocumentTitle(`${children} · Lectern`);
   return (
-    <Title order={1} tabIndex={-1} mb="md">
+    <Title order={1} tabIndex={-1} mb="md" className={className}>
       {children}
     </Title>
   );

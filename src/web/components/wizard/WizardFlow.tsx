@@ -26,7 +26,7 @@ export function WizardFlow({
 }) {
   const index = WIZARD_STEPS.indexOf(current);
   return (
-    <nav aria-label="Course steps">
+    <nav aria-label="Course steps" className={classes.flowNav}>
       {/* The phone's summary; the links below say the same to screen readers. */}
       <p className={classes.flowCompact} aria-hidden="true">
         Step {index + 1} of {WIZARD_STEPS.length}: <strong>{STEP_LABELS[current]}</strong> ·{' '}

@@ -14,6 +14,7 @@ import { ConfirmDialog } from '../../components/wizard/ConfirmDialog.tsx';
 import { useDraftUploads } from '../../components/wizard/draft-uploads.ts';
 import { SaveStatus } from '../../components/wizard/SaveStatus.tsx';
 import { WizardFlow } from '../../components/wizard/WizardFlow.tsx';
+import classes from '../../components/wizard/wizard.module.css';
 import {
   useDraftAssets,
   useDraftSaver,
@@ -177,7 +178,7 @@ function DraftWizard({ draft, step }: { draft: DraftView; step: WizardStep }) {
             {editing ? `New version (${(draft.baseVersion ?? 0) + 1}) of a published course` : 'New course'}
           </Text>
           <Group justify="space-between" align="flex-start" gap="sm">
-            <PageTitle>{`${STEP_LABELS[step]} · ${title}`}</PageTitle>
+            <PageTitle className={classes.title}>{`${STEP_LABELS[step]} · ${title}`}</PageTitle>
             <Group gap="md">
               <SaveStatus status={status} />
               <Button variant="default" color="red" onClick={() => setConfirmCancel(true)}>
