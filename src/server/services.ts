@@ -14,7 +14,7 @@ import { createBlobDeletion } from './blobs/deletion.ts';
 import { credentialSigner } from './certificates/attach-credential.ts';
 import { credentialServiceFromConfig } from './certificates/credential/service.ts';
 import { certificateFonts } from './certificates/fonts.ts';
-import { createCourseLogoLoader } from './certificates/logo.ts';
+import { createCourseLogoLoader, createSignatureLoader } from './certificates/logo.ts';
 import { renderCertificatePdf } from './certificates/render.ts';
 import { createCertificatesRepository } from './certificates/repository.ts';
 import { createCertificatesService } from './certificates/service.ts';
@@ -89,7 +89,15 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     },
   });
   const media = createMediaService({ assets, media: createMediaRepository(db) });
-  const drafts = createDraftsService({ db, drafts: draftRows, assetRows, assets, courseAssets: courseRows.assetsOfCourse });
+  const drafts = createDraftsService({
+    db,
+    drafts: draftRows,
+    assetRows,
+    assets,
+    courseAssets: courseRows.assetsOfCourse,
+    // The certificates service is made below; a preview only runs once both exist.
+    certificatePreview: (...args) => certificates.draftPreview(...args),
+  });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
   const enrolment = createEnrolmentService({ db, enrolment: createEnrolmentRepository(db), courses: courseRows });
   const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
@@ -121,6 +129,8 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     render: renderCertificatePdf,
     fonts: certificateFonts,
     courseLogo: createCourseLogoLoader({ certificates: certificateRows, assetRows, blobStore }),
+    signatureImage: createSignatureLoader({ assetRows, blobStore }),
+    assetRows,
     publicUrl: config.publicUrl,
     signCredential: credentialSigner(credentials),
     credentials,

@@ -33,6 +33,8 @@ export const certificateTemplateSchema = z.object({
   signatory: z.string().trim().max(80),
   /** The course's cover image as a logo, or none. */
   logo: z.enum(['none', 'cover']),
+  /** An image (an asset of the author's) printed as the signature above the signatory line; null for none. */
+  signatureAssetId: z.uuid().nullable().default(null),
 });
 export type CertificateTemplate = z.infer<typeof certificateTemplateSchema>;
 
@@ -44,6 +46,7 @@ export const DEFAULT_CERTIFICATE_TEMPLATE: CertificateTemplate = {
   completionWording: 'has successfully completed the course',
   signatory: '',
   logo: 'none',
+  signatureAssetId: null,
 };
 
 /** A course's certificate settings: how long certificates stay valid (null: for ever) and their look. */
@@ -52,6 +55,12 @@ export const certificateSettingsSchema = z.object({
   template: certificateTemplateSchema,
 });
 export type CertificateSettings = z.infer<typeof certificateSettingsSchema>;
+
+/** A new course's (or an old draft's) certificate settings: the default look, never expiring. */
+export const DEFAULT_CERTIFICATE_SETTINGS: CertificateSettings = {
+  validityMonths: null,
+  template: DEFAULT_CERTIFICATE_TEMPLATE,
+};
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked';
 

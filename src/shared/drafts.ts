@@ -1,6 +1,7 @@
 // A course draft as the wizard edits it: saved section by section, with a revision number so a
 // stale tab cannot overwrite newer work.
 import { z } from 'zod';
+import { type CertificateSettings, certificateSettingsSchema, DEFAULT_CERTIFICATE_SETTINGS } from './certificates.ts';
 import { allQuestions, type TestSet, testSetSchema } from './quiz.ts';
 
 export const WIZARD_STEPS = ['basics', 'files', 'test', 'review'] as const;
@@ -35,19 +36,23 @@ export const draftContentSchema = z.object({
   /** In the order learners see them. */
   files: z.array(draftFileSchema).max(500, 'At most 500 files'),
   test: testSetSchema,
+  /** What the course's certificates will look like: written to the course when it is published. */
+  certificate: certificateSettingsSchema,
 });
-export type DraftContent = { basics: Basics; files: DraftFile[]; test: TestSet };
+export type DraftContent = { basics: Basics; files: DraftFile[]; test: TestSet; certificate: CertificateSettings };
 
 export const EMPTY_DRAFT_CONTENT: DraftContent = {
   basics: { title: '', versionLabel: '', shortDescription: '', topics: [], language: 'en', coverAssetId: null },
   files: [],
   test: testSetSchema.parse({}),
+  certificate: DEFAULT_CERTIFICATE_SETTINGS,
 };
 
-/** Every asset a draft's content points at: files, the cover, question and answer images. */
+/** Every asset a draft's content points at: files, the cover, question and answer images, the certificate's signature. */
 export function assetIdsOf(content: DraftContent): string[] {
   const ids = content.files.map((f) => f.assetId);
   if (content.basics.coverAssetId) ids.push(content.basics.coverAssetId);
+  if (content.certificate?.template.signatureAssetId) ids.push(content.certificate.template.signatureAssetId);
   for (const question of allQuestions(content.test.categories)) {
     if (question.image) ids.push(question.image.assetId);
     for (const answer of question.answers) if (answer.image) ids.push(answer.image.assetId);
@@ -63,9 +68,15 @@ export const draftUpdateSchema = z
     basics: basicsSchema.optional(),
     files: draftContentSchema.shape.files.optional(),
     test: testSetSchema.optional(),
+    certificate: certificateSettingsSchema.optional(),
   })
   .refine(
-    (u) => u.step !== undefined || u.basics !== undefined || u.files !== undefined || u.test !== undefined,
+    (u) =>
+      u.step !== undefined ||
+      u.basics !== undefined ||
+      u.files !== undefined ||
+      u.test !== undefined ||
+      u.certificate !== undefined,
     'Nothing to save',
   );
 export type DraftUpdate = z.infer<typeof draftUpdateSchema>;

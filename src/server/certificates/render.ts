@@ -72,6 +72,8 @@ export interface RenderOptions {
   /** Where the QR code and the printed link lead: PUBLIC_URL/verify/CODE. */
   verifyUrl: string;
   logo?: CertificateLogo | null;
+  /** The signature image, drawn above the signatory line (read once by the caller). */
+  signature?: CertificateLogo | null;
   /** Characters the font has no glyph for, replaced by "?" in the document; the caller logs them. */
   onReplacedCharacters?: (characters: string[]) => void;
   /** Adds to the document before its one save (the signed credential as an attachment). */
@@ -332,15 +334,26 @@ export async function renderCertificatePdf(
   content.strokeRect(18, 18, width - 36, height - 36, primary, 6);
   content.strokeRect(30, 30, width - 60, height - 60, accent, 1.5);
 
+  /** Embeds an image and draws it scaled into the box (never enlarged), placed by `at`; its drawn size. */
+  const drawImage = async (
+    image: CertificateLogo,
+    box: { width: number; height: number },
+    at: (w: number, h: number) => { x: number; y: number },
+  ) => {
+    const embedded = image.type === 'png' ? await doc.embedPng(image.bytes) : await doc.embedJpg(image.bytes);
+    // Never enlarged: a small image stays small rather than blurred.
+    const scale = Math.min(box.width / embedded.width, box.height / embedded.height, 1);
+    const w = embedded.width * scale;
+    const h = embedded.height * scale;
+    const { x, y } = at(w, h);
+    const key = page.node.newXObject('Image', embedded.ref);
+    content.raw(`q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${key.toString()} Do Q`);
+    return { w, h };
+  };
+
   let top = height - 70;
   if (options.logo) {
-    const image =
-      options.logo.type === 'png' ? await doc.embedPng(options.logo.bytes) : await doc.embedJpg(options.logo.bytes);
-    const scale = Math.min(150 / image.width, 60 / image.height, 1);
-    const w = image.width * scale;
-    const h = image.height * scale;
-    const key = page.node.newXObject('Image', image.ref);
-    content.raw(`q ${num(w)} 0 0 ${num(h)} ${num((width - w) / 2)} ${num(top - h)} cm ${key.toString()} Do Q`);
+    const { h } = await drawImage(options.logo, { width: 150, height: 60 }, (w, h) => ({ x: (width - w) / 2, y: top - h }));
     top -= h + 16;
   }
 
@@ -375,9 +388,13 @@ export async function renderCertificatePdf(
   const verifySize = fitted(regular, verifyLine, 8, qrX - 90, 5);
   content.text(regular, verifyLine, qrX - 12 - regular.width(verifyLine, verifySize), qrY + 4, verifySize, grey);
 
-  if (signatory) {
+  if (options.signature) {
+    // Standing on the line, centred over it; the box ends below the course's facts.
+    await drawImage(options.signature, { width: 200, height: 60 }, (w) => ({ x: 70 + (200 - w) / 2, y: 99 }));
+  }
+  if (signatory || options.signature) {
     content.line(70, 96, 270, 96, grey, 0.8);
-    content.text(regular, signatory, 70, 80, 11, grey);
+    if (signatory) content.text(regular, signatory, 70, 80, 11, grey);
   }
 
   page.node.set(

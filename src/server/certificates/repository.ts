@@ -3,6 +3,7 @@
 // searches, revocation, and the per-course settings.
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { CertificatesTable, DB } from '../db/types.ts';
+import type { CertificateSettingsColumns } from './settings-columns.ts';
 
 export type CertificateRow = Selectable<CertificatesTable>;
 export type AdminCertificateRow = CertificateRow & { holder_email: string; holder_name: string };
@@ -54,6 +55,7 @@ export function createCertificatesRepository(db: Kysely<DB>) {
           'c.owner_id',
           'c.certificate_validity_months',
           'c.certificate_template',
+          'c.certificate_signature_asset_id',
           'v.version',
           'v.title',
           'v.content',
@@ -66,15 +68,22 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     course(courseId: string) {
       return db
         .selectFrom('courses')
-        .select(['id', 'owner_id', 'latest_version', 'certificate_validity_months', 'certificate_template'])
+        .select([
+          'id',
+          'owner_id',
+          'latest_version',
+          'certificate_validity_months',
+          'certificate_template',
+          'certificate_signature_asset_id',
+        ])
         .where('id', '=', courseId)
         .executeTakeFirst();
     },
 
-    async saveSettings(courseId: string, validityMonths: number | null, template: string, now: number): Promise<void> {
+    async saveSettings(courseId: string, columns: CertificateSettingsColumns, now: number): Promise<void> {
       await db
         .updateTable('courses')
-        .set({ certificate_validity_months: validityMonths, certificate_template: template, updated_at: now })
+        .set({ ...columns, updated_at: now })
         .where('id', '=', courseId)
         .execute();
     },

@@ -13,8 +13,6 @@ import {
   type CertificateTemplate,
   type CertificateView,
   certificateStatus,
-  certificateTemplateSchema,
-  DEFAULT_CERTIFICATE_TEMPLATE,
   encodeCode,
   expiryOf,
   type EmbeddedCredentialCheck,
@@ -22,11 +20,12 @@ import {
   type UploadVerification,
   type VerificationView,
 } from '../../shared/certificates.ts';
+import type { AssetsRepository } from '../assets/repository.ts';
 import type { BlobDeletion } from '../blobs/deletion.ts';
 import type { FileToServe } from '../blobs/file-to-serve.ts';
 import type { CredentialCheck } from './credential/service.ts';
 import type { DB } from '../db/types.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
 import { type Actor, mayManage } from '../policies.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { CertificateFonts, CertificateLogo, renderCertificatePdf } from './render.ts';
@@ -36,6 +35,7 @@ import {
   type CertificatesRepository,
   isUniqueViolation,
 } from './repository.ts';
+import { columnsOfSettings, parseTemplate, settingsFromColumns } from './settings-columns.ts';
 
 const RESERVE_ATTEMPTS = 10;
 const CLAIM_ATTEMPTS = 5;
@@ -61,10 +61,15 @@ class BlobBeingDeleted extends Error {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function parseTemplate(json: string | null): CertificateTemplate {
-  if (!json) return DEFAULT_CERTIFICATE_TEMPLATE;
-  const parsed = certificateTemplateSchema.safeParse({ ...DEFAULT_CERTIFICATE_TEMPLATE, ...JSON.parse(json) });
-  return parsed.success ? parsed.data : DEFAULT_CERTIFICATE_TEMPLATE;
+/** What a sample certificate certifies: the facts a course or a draft would give it. */
+export interface SampleFacts {
+  holderName: string;
+  courseTitle: string;
+  version: number;
+  versionLabel: string;
+  validityMonths: number | null;
+  /** The cover to print as the logo when the template asks for one. */
+  coverAssetId: string | null;
 }
 
 export function createCertificatesService(deps: {
@@ -76,8 +81,14 @@ export function createCertificatesService(deps: {
   claimBlob: (blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>) => Promise<boolean>;
   render: typeof renderCertificatePdf;
   fonts: () => CertificateFonts;
-  /** The course's cover as a logo, or null when it has none usable. */
-  courseLogo: (courseId: string, version: number) => Promise<CertificateLogo | null>;
+  /** The course's cover as a logo (of a version, or by its asset id), or null when it has none usable. */
+  courseLogo: ((courseId: string, version: number) => Promise<CertificateLogo | null>) & {
+    byAsset: (assetId: string) => Promise<CertificateLogo | null>;
+  };
+  /** A signature image by its asset id, or null when it has no usable image. */
+  signatureImage: (assetId: string) => Promise<CertificateLogo | null>;
+  /** Who owns an image named as a signature, and whether it is one. */
+  assetRows: Pick<AssetsRepository, 'findMany'>;
   publicUrl: string;
   signCredential?: SignCredential;
   /** The signed credential's other forms and the check of one found in an uploaded PDF. */
@@ -180,7 +191,7 @@ export function createCertificatesService(deps: {
           pdf_sha256: null,
           pdf_size: null,
           snapshot: JSON.stringify(snapshot),
-          template: JSON.stringify(parseTemplate(facts.certificate_template)),
+          template: JSON.stringify(parseTemplate(facts.certificate_template, facts.certificate_signature_asset_id)),
           credential_jwt: null,
           created_at: issuedAt,
         });
@@ -199,7 +210,11 @@ export function createCertificatesService(deps: {
     if (row.pdf_blob_key !== null) return row;
     const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
     const template = JSON.parse(row.template) as CertificateTemplate;
-    const logo = template.logo === 'cover' ? await deps.courseLogo(row.course_id, row.version) : null;
+    // The images are read once per certificate (not per use on the page), and at the same time.
+    const [logo, signature] = await Promise.all([
+      template.logo === 'cover' ? deps.courseLogo(row.course_id, row.version) : null,
+      template.signatureAssetId ? deps.signatureImage(template.signatureAssetId) : null,
+    ]);
     // The signed credential depends only on the row and its snapshot: signing starts first (it runs
     // off the main thread) while the page is laid out, and the credential is embedded before the
     // PDF's one save, so the stored bytes carry it.
@@ -210,6 +225,7 @@ export function createCertificatesService(deps: {
       fonts: deps.fonts(),
       verifyUrl: verifyUrl(row.code),
       logo,
+      signature,
       onReplacedCharacters: (characters) =>
         deps.warn?.(
           { certificate: row.id, characters },
@@ -252,6 +268,41 @@ export function createCertificatesService(deps: {
     const course = await repo.course(courseId);
     if (!course) throw notFound('No such course.');
     return course;
+  }
+
+  /**
+   * A signature must be an image the actor or the course's owner uploaded, or one the course or
+   * draft already uses (an administrator editing someone's course keeps the author's signature).
+   */
+  async function checkSignature(actor: Actor, ownerId: string, template: CertificateTemplate, alreadyUsed: readonly (string | null)[]) {
+    const id = template.signatureAssetId;
+    if (!id) return;
+    const [asset] = await deps.assetRows.findMany([id]);
+    const allowed = asset && (asset.owner_id === actor.id || asset.owner_id === ownerId || alreadyUsed.includes(id));
+    if (!allowed) throw invalid('The signature image does not exist or is not yours.', 'unknown_file');
+    if (asset.kind !== 'image') throw invalid('The signature must be an image (PNG, JPEG, WebP…).', 'not_an_image');
+  }
+
+  /** A sample PDF (a made-up code that verifies nothing); nothing is stored. */
+  async function sample(facts: SampleFacts, template: CertificateTemplate): Promise<Uint8Array> {
+    const at = now();
+    const code = 'PREV1EW0000000000000000000';
+    const snapshot: CertificateSnapshot = {
+      holderName: facts.holderName,
+      courseTitle: facts.courseTitle,
+      version: facts.version,
+      versionLabel: facts.versionLabel,
+      score: null,
+      completedAt: new Date(at).toISOString(),
+      issuedAt: new Date(at).toISOString(),
+      expiresAt: iso(expiryOf(at, facts.validityMonths)),
+      code,
+    };
+    const [logo, signature] = await Promise.all([
+      template.logo === 'cover' && facts.coverAssetId ? deps.courseLogo.byAsset(facts.coverAssetId) : null,
+      template.signatureAssetId ? deps.signatureImage(template.signatureAssetId) : null,
+    ]);
+    return deps.render(snapshot, template, { fonts: deps.fonts(), verifyUrl: verifyUrl(code), logo, signature });
   }
 
   return {
@@ -425,10 +476,7 @@ export function createCertificatesService(deps: {
     async settings(actor: Actor, courseId: string): Promise<CertificateSettings> {
       const course = await settingsOf(courseId);
       if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
-      return {
-        validityMonths: course.certificate_validity_months,
-        template: parseTemplate(course.certificate_template),
-      };
+      return settingsFromColumns(course);
     },
 
     /**
@@ -444,29 +492,41 @@ export function createCertificatesService(deps: {
       if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
       const facts = await repo.courseVersion(courseId, course.latest_version);
       if (!facts) throw notFound('No such course.');
-      const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
-      const at = now();
-      const code = 'PREV1EW0000000000000000000';
-      const snapshot: CertificateSnapshot = {
-        holderName: actor.displayName,
-        courseTitle: facts.title,
-        version: course.latest_version,
-        versionLabel: content.basics?.versionLabel ?? '',
-        score: null,
-        completedAt: new Date(at).toISOString(),
-        issuedAt: new Date(at).toISOString(),
-        expiresAt: iso(expiryOf(at, course.certificate_validity_months)),
-        code,
-      };
-      const logo = template.logo === 'cover' ? await deps.courseLogo(courseId, course.latest_version) : null;
-      return deps.render(snapshot, template, { fonts: deps.fonts(), verifyUrl: verifyUrl(code), logo });
+      await checkSignature(actor, course.owner_id, template, [course.certificate_signature_asset_id]);
+      const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string; coverAssetId?: string | null } };
+      return sample(
+        {
+          holderName: actor.displayName,
+          courseTitle: facts.title,
+          version: course.latest_version,
+          versionLabel: content.basics?.versionLabel ?? '',
+          validityMonths: course.certificate_validity_months,
+          coverAssetId: content.basics?.coverAssetId ?? null,
+        },
+        template,
+      );
+    },
+
+    /**
+     * A sample certificate for a draft (the drafts service has checked the actor may edit it): its
+     * title and the version it would publish, in the template being edited. Nothing is stored.
+     */
+    async draftPreview(
+      actor: Actor,
+      draft: { ownerId: string; usedAssetIds: readonly string[] },
+      facts: SampleFacts,
+      template: CertificateTemplate,
+    ): Promise<Uint8Array> {
+      await checkSignature(actor, draft.ownerId, template, draft.usedAssetIds);
+      return sample(facts, template);
     },
 
     /** Applies to certificates issued from now on; issued ones keep their dates and look. */
     async saveSettings(actor: Actor, courseId: string, settings: CertificateSettings): Promise<CertificateSettings> {
       const course = await settingsOf(courseId);
       if (!mayManage(actor, { ownerId: course.owner_id })) throw notFound('No such course.');
-      await repo.saveSettings(courseId, settings.validityMonths, JSON.stringify(settings.template), now());
+      await checkSignature(actor, course.owner_id, settings.template, [course.certificate_signature_asset_id]);
+      await repo.saveSettings(courseId, columnsOfSettings(settings), now());
       return settings;
     },
   };

@@ -1,6 +1,7 @@
 // All SQL of published courses, their versions and enrolments.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { LIKE_ESCAPE } from './search.ts';
+import type { CertificateSettingsColumns } from '../certificates/settings-columns.ts';
 import type { CourseVersionsTable, CoursesTable, DB } from '../db/types.ts';
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -44,6 +45,11 @@ export function createCoursesRepository(db: Kysely<DB>) {
 
     async insertCourse(row: Insertable<CoursesTable>, trx: Kysely<DB>): Promise<void> {
       await trx.insertInto('courses').values(row).execute();
+    },
+
+    /** The course's certificate settings, as the draft being published has them. */
+    async setCertificateSettings(courseId: string, columns: CertificateSettingsColumns, trx: Kysely<DB>): Promise<void> {
+      await trx.updateTable('courses').set(columns).where('id', '=', courseId).execute();
     },
 
     /** Claims the next version number of a course; the update serializes concurrent publishes. */
@@ -210,6 +216,7 @@ export function createCoursesRepository(db: Kysely<DB>) {
     },
 
     /** Which of these assets some version of this course uses. */
+    /** Which of these assets a version of the course lists, or its certificate settings name (the signature). */
     async assetsOfCourse(courseId: string, assetIds: readonly string[]): Promise<Set<string>> {
       if (assetIds.length === 0) return new Set();
       const rows = await db
@@ -219,7 +226,13 @@ export function createCoursesRepository(db: Kysely<DB>) {
         .where('course_id', '=', courseId)
         .where('asset_id', 'in', assetIds)
         .execute();
-      return new Set(rows.map((r) => r.asset_id));
+      const signature = await db
+        .selectFrom('courses')
+        .select('certificate_signature_asset_id as asset_id')
+        .where('id', '=', courseId)
+        .where('certificate_signature_asset_id', 'in', assetIds)
+        .executeTakeFirst();
+      return new Set([...rows.map((r) => r.asset_id), ...(signature?.asset_id ? [signature.asset_id] : [])]);
     },
 
     /** The newest open draft of each course this user is editing. */

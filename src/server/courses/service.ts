@@ -7,6 +7,7 @@ import { assetIdsOf, type DraftContent, type DraftView, EMPTY_DRAFT_CONTENT } fr
 import { allQuestions } from '../../shared/quiz.ts';
 import { presentAsset } from '../assets/presenter.ts';
 import type { AssetsRepository } from '../assets/repository.ts';
+import { columnsOfSettings, settingsFromColumns } from '../certificates/settings-columns.ts';
 import type { DB } from '../db/types.ts';
 import type { DraftRow, DraftsRepository } from '../drafts/repository.ts';
 import { type FileState, reviewDraft } from '../drafts/review.ts';
@@ -171,7 +172,8 @@ export function createCoursesService(deps: {
       }
       const latest = await courses.findVersion(courseId, course.latest_version);
       if (!latest) throw notFound('No such course.');
-      const content = parseContent(latest.content);
+      // The course's certificate settings as they are now (perhaps changed on the course page since).
+      const content = { ...parseContent(latest.content), certificate: settingsFromColumns(course) };
       const at = now();
       const row: DraftRow = {
         id: crypto.randomUUID(),
@@ -268,10 +270,21 @@ export function createCoursesService(deps: {
     if (courseId) {
       version = await courses.claimNextVersion(courseId, at, trx);
       if (version === undefined) throw notFound('The course this draft edits no longer exists.');
+      await courses.setCertificateSettings(courseId, columnsOfSettings(content.certificate), trx);
     } else {
       courseId = crypto.randomUUID();
       version = 1;
-      await courses.insertCourse({ id: courseId, owner_id: draft.owner_id, latest_version: 1, created_at: at, updated_at: at }, trx);
+      await courses.insertCourse(
+        {
+          id: courseId,
+          owner_id: draft.owner_id,
+          latest_version: 1,
+          created_at: at,
+          updated_at: at,
+          ...columnsOfSettings(content.certificate),
+        },
+        trx,
+      );
     }
     await courses.insertVersion(
       {

@@ -55,6 +55,17 @@ export const REFERENCES: readonly Reference[] = [
       'but not from its owner, who may delete it.',
   },
   {
+    table: 'courses',
+    column: 'certificate_signature_asset_id',
+    target: 'asset',
+    keeps: true,
+    holder: "a course's certificate",
+    holderColumn: 'id',
+    note:
+      'The signature image of a course’s certificate settings: certificates issued from now on print it, ' +
+      'whether it came with a published version or was changed on the course page since.',
+  },
+  {
     table: 'video_captions',
     column: 'captions_asset_id',
     target: 'asset',

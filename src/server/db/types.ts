@@ -173,6 +173,8 @@ export interface CoursesTable {
   certificate_validity_months: ColumnType<number | null, number | null | undefined, number | null>;
   /** JSON (CertificateTemplate); null: the default look. Optional on insert (null). */
   certificate_template: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The image printed as the certificate's signature (kept alive by db/references.ts); null: none. Optional on insert. */
+  certificate_signature_asset_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** 'open': anyone signed in may enrol; 'invitation': only its author or an administrator enrols learners. */
   self_enrolment: Generated<'open' | 'invitation'>;
 }

@@ -1,5 +1,6 @@
 // HTTP for course drafts (the wizard's server-side state).
 import { z } from 'zod';
+import { certificateTemplateSchema } from '../../shared/certificates.ts';
 import { draftResponseSchema, draftsResponseSchema, draftUpdateSchema } from '../../shared/drafts.ts';
 import { reviewResponseSchema } from '../../shared/review.ts';
 import { type Api, noContent } from '../http/contract.ts';
@@ -60,6 +61,26 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
     },
     async (request) => {
       return { draft: await drafts.save(me(request.user), request.params.id, request.body) };
+    },
+  );
+
+  // A sample certificate PDF in the template being edited (not saved, nothing stored): the wizard's live preview.
+  app.post(
+    '/api/drafts/:id/certificate-preview',
+    {
+      config: {
+        access: AUTHORS,
+        rawResponse: { kind: 'file', reason: 'A sample certificate PDF (application/pdf), made and not stored.' },
+      },
+      schema: { tags, params: idParams, body: certificateTemplateSchema },
+    },
+    async (request, reply) => {
+      const pdf = await drafts.certificatePreview(me(request.user), request.params.id, request.body);
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', 'inline; filename="certificate-preview.pdf"')
+        .send(Buffer.from(pdf));
     },
   );
 

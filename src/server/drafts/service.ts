@@ -1,6 +1,7 @@
 // Course drafts: created empty, saved section by section with optimistic concurrency, cancelled
 // with everything only they uploaded.
 import type { Kysely } from 'kysely';
+import type { CertificateTemplate } from '../../shared/certificates.ts';
 import {
   assetIdsOf,
   type DraftContent,
@@ -11,6 +12,7 @@ import {
 } from '../../shared/drafts.ts';
 import type { AssetsRepository } from '../assets/repository.ts';
 import type { AssetsService } from '../assets/service.ts';
+import type { CertificatesService } from '../certificates/service.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, DomainError, invalid, notFound } from '../errors.ts';
 import { mayManage } from '../policies.ts';
@@ -44,6 +46,8 @@ export function createDraftsService(deps: {
   /** Which of these assets a version of this course uses: an edit may keep files it did not upload. */
   courseAssets: (courseId: string, assetIds: readonly string[]) => Promise<Set<string>>;
   assets: Pick<AssetsService, 'remove'>;
+  /** Renders a sample certificate (certificates' `draftPreview`). */
+  certificatePreview: CertificatesService['draftPreview'];
   now?: () => number;
 }) {
   const { db, drafts } = deps;
@@ -92,9 +96,15 @@ export function createDraftsService(deps: {
         basics: update.basics ?? current.basics,
         files: update.files ?? current.files,
         test: update.test ?? current.test,
+        certificate: update.certificate ?? current.certificate,
       };
       const assetIds = assetIdsOf(content);
-      const owned = new Set((await deps.assetRows.findMany(assetIds)).filter((a) => a.owner_id === draft.owner_id).map((a) => a.id));
+      const rows = await deps.assetRows.findMany(assetIds);
+      const signatureId = content.certificate.template.signatureAssetId;
+      if (signatureId && rows.find((a) => a.id === signatureId)?.kind !== 'image') {
+        throw invalid('The certificate signature must be an image (PNG, JPEG, WebP…).', 'not_an_image');
+      }
+      const owned = new Set(rows.filter((a) => a.owner_id === draft.owner_id).map((a) => a.id));
       const others = assetIds.filter((id) => !owned.has(id));
       const inCourse = draft.course_id && others.length > 0 ? await deps.courseAssets(draft.course_id, others) : new Set<string>();
       if (others.some((id) => !inCourse.has(id))) {
@@ -123,6 +133,28 @@ export function createDraftsService(deps: {
       const rows = await deps.assetRows.findMany(assetIdsOf(content));
       const states = new Map<string, FileState>(rows.map((a) => [a.id, { name: a.original_name, state: a.state, reason: a.reason }]));
       return reviewDraft(content, states);
+    },
+
+    /**
+     * A sample certificate of this draft in the template being edited (not saved): the author's name,
+     * the draft's title and the version it would publish. Nothing is stored.
+     */
+    async certificatePreview(user: UserRow, id: string, template: CertificateTemplate): Promise<Uint8Array> {
+      const draft = await ownDraft(user, id);
+      const { content } = presentDraft(draft);
+      return deps.certificatePreview(
+        user,
+        { ownerId: draft.owner_id, usedAssetIds: assetIdsOf(content) },
+        {
+          holderName: user.display_name,
+          courseTitle: content.basics.title || 'Untitled course',
+          version: (draft.base_version ?? 0) + 1,
+          versionLabel: content.basics.versionLabel,
+          validityMonths: content.certificate.validityMonths,
+          coverAssetId: content.basics.coverAssetId,
+        },
+        template,
+      );
     },
 
     /** Discards the draft and, at once, every file only it uploaded (running work cancelled). */
