@@ -71,6 +71,17 @@ const SEEDS: Record<string, Seed> = {
       await db.deleteFrom('course_version_assets').where('course_id', '=', courseId).execute();
     };
   },
+  // A course's certificate signature, whether or not a published version lists it.
+  'courses.certificate_signature_asset_id': async (db, { ownerId }, assetId) => {
+    const courseId = randomUUID();
+    await db
+      .insertInto('courses')
+      .values({ id: courseId, owner_id: ownerId, latest_version: 1, created_at: OLD, updated_at: OLD, certificate_signature_asset_id: assetId })
+      .execute();
+    return async () => {
+      await db.updateTable('courses').set({ certificate_signature_asset_id: null }).where('id', '=', courseId).execute();
+    };
+  },
   // An upload the draft does not list keeps the file from the collector all the same.
   'draft_assets.asset_id': async (db, { ownerId }, assetId) => {
     const draftId = randomUUID();
