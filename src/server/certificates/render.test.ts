@@ -96,4 +96,42 @@ describe('the certificate renderer', () => {
       if ((data[i] as number) > 180 && (data[i + 1] as number) < 60) red++;
     assert.ok(red > 50, `${red} red pixels`);
   });
+
+  it('draws a signature image (PNG or JPEG) above the signatory line, scaled into its box', async () => {
+    const png = new Uint8Array(
+      await sharp({ create: { width: 800, height: 240, channels: 4, background: { r: 0, g: 0, b: 200, alpha: 1 } } })
+        .png()
+        .toBuffer(),
+    );
+    const jpeg = new Uint8Array(
+      await sharp({ create: { width: 400, height: 100, channels: 3, background: '#0000c8' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const template = { ...DEFAULT_CERTIFICATE_TEMPLATE, signatory: 'Head of Training' };
+    for (const signature of [
+      { bytes: png, type: 'png' as const },
+      { bytes: jpeg, type: 'jpeg' as const },
+    ]) {
+      const pdf = await renderCertificatePdf(snapshot, template, { ...options, signature });
+      await PDFDocument.load(pdf);
+      const text = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(pdf), encoding: 'utf8' });
+      assert.ok(text.includes('Head of Training'), text);
+      // At 36 dpi (half a pixel per point) the 200 × 60 point box is about 100 × 30 blue pixels,
+      // in the bottom left quarter of the page.
+      const page = execFileSync('pdftoppm', ['-r', '36', '-png', '-singlefile', '-'], { input: Buffer.from(pdf) });
+      const { data, info } = await sharp(page).raw().toBuffer({ resolveWithObject: true });
+      let blue = 0;
+      let outside = 0;
+      for (let i = 0; i < data.length; i += info.channels) {
+        if (!((data[i] as number) < 60 && (data[i + 2] as number) > 150)) continue;
+        const pixel = i / info.channels;
+        const [x, y] = [pixel % info.width, Math.floor(pixel / info.width)];
+        if (x < info.width / 2 && y > info.height / 2) blue++;
+        else outside++;
+      }
+      assert.ok(blue > 400 && blue < 3600, `${blue} blue pixels (${signature.type})`);
+      assert.equal(outside, 0);
+    }
+  });
 });
