@@ -62,24 +62,33 @@ export const certificatesApi = {
   settings: (courseId: string) =>
     request<SettingsAnswer>('GET', `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`),
   /** A sample PDF in this template (the settings need not be saved). */
-  preview: async (courseId: string, template: z.input<typeof certificateTemplateSchema>): Promise<Blob> => {
-    const response = await fetch(`/api/courses/${encodeURIComponent(courseId)}/certificate-preview`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': await getCsrfToken() },
-      credentials: 'same-origin',
-      body: JSON.stringify(template),
-    });
-    if (!response.ok) {
-      const data = await response.json().catch(() => null);
-      throw new ApiError(
-        response.status,
-        data ?? { error: 'http_error', message: `The server answered ${response.status}.` },
-      );
-    }
-    return response.blob();
-  },
+  preview: (courseId: string, template: z.input<typeof certificateTemplateSchema>, signal?: AbortSignal) =>
+    samplePdf(`/api/courses/${encodeURIComponent(courseId)}/certificate-preview`, template, signal),
+  /** A sample PDF of a draft in this template (the wizard's live preview; nothing is saved). */
+  draftPreview: (draftId: string, template: z.input<typeof certificateTemplateSchema>, signal?: AbortSignal) =>
+    samplePdf(`/api/drafts/${encodeURIComponent(draftId)}/certificate-preview`, template, signal),
   saveSettings: (courseId: string, settings: CertificateSettings) =>
     request<SettingsAnswer>('PUT', `/api/courses/${encodeURIComponent(courseId)}/certificate-settings`, settings),
 };
+
+/** A sample certificate PDF's bytes; the request is aborted when a newer preview replaces it. */
+async function samplePdf(
+  url: string,
+  template: z.input<typeof certificateTemplateSchema>,
+  signal?: AbortSignal,
+): Promise<Blob> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': await getCsrfToken() },
+    credentials: 'same-origin',
+    body: JSON.stringify(template),
+    signal,
+  });
+  if (!response.ok) {
+    const data = await response.json().catch(() => null);
+    throw new ApiError(response.status, data ?? { error: 'http_error', message: `The server answered ${response.status}.` });
+  }
+  return response.blob();
+}
 
 export const certificatePdfUrl = (id: string) => `/api/certificates/${encodeURIComponent(id)}/pdf`;

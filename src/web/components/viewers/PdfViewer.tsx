@@ -1,10 +1,10 @@
 // Shows a PDF page by page with pdf.js: Previous/Next, "Page N of M", zoom. Everything comes from
 // our own origin (the library, its worker, CMaps, fonts and image decoders under /pdfjs/), so
 // it works under our CSP (script-src 'self'; workers from 'self'; no eval, no blob: workers).
-import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, VisuallyHidden } from '@mantine/core';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Loading } from '../Loading.tsx';
 
 /** pdf.js's data files, copied into the build by vite.config.ts. */
@@ -43,7 +43,11 @@ function loadErrorMessage(pdfjs: PdfJs | null, error: unknown): string {
 }
 
 interface PdfViewerProps {
-  url: string;
+  /** Where the PDF is; or its bytes in `data` (a PDF made for the page, such as a certificate preview). */
+  url?: string;
+  data?: Uint8Array;
+  /** Gives the page's text as the canvas's description (for a PDF a screen reader cannot otherwise read). */
+  describeWithText?: boolean;
   /** The file's name, for the pages' text alternatives ("Page 2 of report.pdf"). */
   name: string;
   /** The page to open at (the course player resumes where the learner was). */
@@ -52,7 +56,7 @@ interface PdfViewerProps {
   onPageShown?: (page: number, pageCount: number) => void;
 }
 
-export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProps) {
+export function PdfViewer({ url, data, describeWithText, name, initialPage, onPageShown }: PdfViewerProps) {
   const onPageShownRef = useRef(onPageShown);
   onPageShownRef.current = onPageShown;
   const initialPageRef = useRef(initialPage);
@@ -67,13 +71,16 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
   const [width, setWidth] = useState(0);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [pageText, setPageText] = useState<string | null>(null);
+  const textId = useId();
 
   // Load the document.
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
     let pdfjs: PdfJs | null = null;
-    setDoc(null);
+    // New bytes of the same document (a preview updated) keep the old page on screen until they load.
+    if (!data) setDoc(null);
     setError(null);
     setPageNumber(1);
     (async () => {
@@ -81,7 +88,8 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
         pdfjs = await loadPdfJs();
         if (cancelled) return;
         task = pdfjs.getDocument({
-          url,
+          // pdf.js hands the bytes to its worker (detaching them): it gets a copy.
+          ...(data ? { data: data.slice() } : { url }),
           cMapUrl: `${PDFJS_BASE}cmaps/`,
           cMapPacked: true,
           standardFontDataUrl: `${PDFJS_BASE}standard_fonts/`,
@@ -102,7 +110,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
       cancelled = true;
       void task?.destroy();
     };
-  }, [url]);
+  }, [url, data]);
 
   // The available width, for "fit to width".
   useEffect(() => {
@@ -141,6 +149,10 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
           transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
         });
         await renderTask.promise;
+        if (describeWithText && !cancelled) {
+          const text = await page.getTextContent();
+          if (!cancelled) setPageText(text.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+        }
         if (!cancelled) {
           setShownScale(scale);
           onPageShownRef.current?.(pageNumber, doc.numPages);
@@ -154,7 +166,7 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
       cancelled = true;
       renderTask?.cancel();
     };
-  }, [doc, pageNumber, zoom, width]);
+  }, [doc, pageNumber, zoom, width, describeWithText]);
 
   if (error) {
     return (
@@ -236,8 +248,15 @@ export function PdfViewer({ url, name, initialPage, onPageShown }: PdfViewerProp
           }
         }}
       >
-        <canvas ref={canvasRef} className="pdf-page" role="img" aria-label={`Page ${pageNumber} of ${name}`} />
+        <canvas
+          ref={canvasRef}
+          className="pdf-page"
+          role="img"
+          aria-label={`Page ${pageNumber} of ${name}`}
+          aria-describedby={describeWithText && pageText !== null ? textId : undefined}
+        />
       </section>
+      {describeWithText && pageText !== null && <VisuallyHidden id={textId}>{pageText}</VisuallyHidden>}
     </Stack>
   );
 }

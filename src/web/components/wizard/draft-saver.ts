@@ -16,7 +16,7 @@ import { systemTimers, type Timers } from '../../timers.ts';
 
 export type { Timers };
 
-export type DraftSection = 'basics' | 'files' | 'test';
+export type DraftSection = 'basics' | 'files' | 'test' | 'certificate';
 type Dirty = DraftSection | 'step';
 
 /** Why a save failed, as the caller's request function reports it. */
@@ -70,9 +70,15 @@ const SECTION_SCHEMAS = {
   basics: basicsSchema,
   files: draftContentSchema.shape.files,
   test: testSetSchema,
+  certificate: draftContentSchema.shape.certificate,
 } as const;
 
-const SECTION_NAMES: Record<DraftSection, string> = { basics: 'Basics', files: 'Files', test: 'Test' };
+const SECTION_NAMES: Record<DraftSection, string> = {
+  basics: 'Basics',
+  files: 'Files',
+  test: 'Test',
+  certificate: 'Certificate',
+};
 
 /** The first schema problem of a section, as a sentence naming the step, or null when it is valid. */
 export function sectionProblem(section: DraftSection, value: unknown): string | null {
