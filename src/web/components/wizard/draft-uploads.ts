@@ -10,6 +10,7 @@ import { purgeRemovedAsset } from './purge.ts';
 
 export const filesScope = (draftId: string) => `draft:${draftId}:files`;
 export const coverScope = (draftId: string) => `draft:${draftId}:cover`;
+export const signatureScope = (draftId: string) => `draft:${draftId}:signature`;
 
 /**
  * Adds an uploaded file to the course's files (once), titled after its name, in the order the
@@ -47,6 +48,9 @@ export function forgetRemovedFile(saver: DraftSaver, assetId: string): void {
   }
   if (basics.coverAssetId === assetId)
     saver.update('basics', { ...saver.getSnapshot().content.basics, coverAssetId: null });
+  const { certificate } = saver.getSnapshot().content;
+  if (certificate.template.signatureAssetId === assetId)
+    saver.update('certificate', { ...certificate, template: { ...certificate.template, signatureAssetId: null } });
 }
 
 function belongs(item: UploadItem, draftId: string): boolean {

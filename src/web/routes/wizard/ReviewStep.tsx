@@ -1,20 +1,40 @@
 // Review: the whole course as it will be published, the problems that block publishing and the
-// warnings that do not (each a link to the field in its step), and Publish.
-import { Alert, Anchor, Badge, Button, Group, Image, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
+// warnings that do not (each a link to the field in its step), the certificate's look with a live
+// preview, and Publish.
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Image,
+  List,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useId, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import type { CertificateSettings } from '../../../shared/certificates.ts';
 import type { WizardStep } from '../../../shared/drafts.ts';
 import { allQuestions } from '../../../shared/quiz.ts';
 import type { ReviewProblem } from '../../../shared/review.ts';
 import { ApiError } from '../../api.ts';
 import { derivativeUrl, hasDerivative } from '../../assets-api.ts';
 import { AssetStateBadge } from '../../components/AssetStateBadge.tsx';
+import { CertificatePreview } from '../../components/certificates/CertificatePreview.tsx';
+import { CertificateSettingsForm } from '../../components/certificates/CertificateSettingsForm.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
-import { coverScope, filesScope } from '../../components/wizard/draft-uploads.ts';
+import { coverScope, filesScope, signatureScope } from '../../components/wizard/draft-uploads.ts';
+import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import classes from '../../components/wizard/wizard.module.css';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
 import { STEP_LABELS } from '../../components/wizard/wizard-steps.ts';
+import { certificatesApi } from '../../certificates-api.ts';
 import { coursePath } from '../../courses-api.ts';
 import { draftsApi, stepPath } from '../../drafts-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -51,7 +71,8 @@ function SectionHeading({ id, draftId, step }: { id: string; draftId: string; st
 }
 
 export function ReviewStep() {
-  const { saver, snapshot, problems, reviewError, refreshReview, assets, courseId, baseVersion } = useWizard();
+  const { saver, snapshot, problems, reviewError, refreshReview, assets, noteAsset, courseId, baseVersion } =
+    useWizard();
   const navigate = useNavigate();
   const manager = useUploadManager();
   const [publishing, setPublishing] = useState(false);
@@ -64,6 +85,22 @@ export function ReviewStep() {
   const questionCount = allQuestions(test.categories).length;
   const cover = basics.coverAssetId ? assets.get(basics.coverAssetId) : undefined;
   const blocked = problems === null || errors.length > 0;
+  const signatureId = content.certificate.template.signatureAssetId;
+  const signature = signatureId ? assets.get(signatureId) : undefined;
+
+  /** Saves the certificate settings with the draft; a replaced signature image is deleted once saved without it. */
+  function changeCertificate(next: CertificateSettings) {
+    const previous = saver.getSnapshot().content.certificate.template.signatureAssetId;
+    saver.update('certificate', next);
+    if (previous && previous !== next.template.signatureAssetId) {
+      purgeRemovedAsset(saver, manager, previous).catch((error: unknown) =>
+        notifications.show({
+          color: 'red',
+          message: `The previous signature image could not be deleted: ${errorMessage(error)}`,
+        }),
+      );
+    }
+  }
 
   async function publish() {
     if (publishing) return;
@@ -78,6 +115,7 @@ export function ReviewStep() {
       saver.stop();
       manager.clearFinished(filesScope(draftId));
       manager.clearFinished(coverScope(draftId));
+      manager.clearFinished(signatureScope(draftId));
       notifications.show({ color: 'green', message: `${basics.title} is published (version ${result.version}).` });
       navigate(coursePath(result.courseId));
     } catch (error) {
@@ -251,6 +289,37 @@ export function ReviewStep() {
         ) : (
           <Text c="dimmed">This course has no test.</Text>
         )}
+      </Paper>
+
+      <Paper withBorder p="md" component="section" aria-labelledby={`${ids}-certificate`}>
+        <Title order={3} size="h4" id={`${ids}-certificate`} mb="xs">
+          Certificate
+        </Title>
+        <Text size="sm" mb="sm">
+          Learners who complete the course get a PDF certificate that looks like the preview. You can change this later
+          on the course's page.
+        </Text>
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xl">
+          <CertificateSettingsForm
+            value={content.certificate}
+            onChange={changeCertificate}
+            headingOrder={4}
+            signature={{
+              scope: signatureScope(draftId),
+              draftId,
+              asset: signature,
+              onAssetChanged: noteAsset,
+            }}
+          />
+          <section aria-label="Preview of the certificate">
+            <CertificatePreview
+              template={content.certificate.template}
+              render={(template, signal) => certificatesApi.draftPreview(draftId, template, signal)}
+              // The draft's title and version label are printed too; the signature once it is processed.
+              refreshKey={`${basics.title}\u0000${basics.versionLabel}\u0000${signature?.state ?? ''}`}
+            />
+          </section>
+        </SimpleGrid>
       </Paper>
 
       <Stack gap="xs" align="flex-start">
