@@ -214,7 +214,8 @@ export function PdfViewer({ url, data, describeWithText, name, initialPage, onPa
             Next page
           </Button>
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        {/* Wraps in a narrow box (a preview beside a form, a phone). */}
+        <Group gap="xs">
           <Button size="xs" variant="default" onClick={() => zoomTo(current / ZOOM_STEP)}>
             Zoom out
           </Button>
