@@ -99,6 +99,12 @@ for (const dialect of TEST_DIALECTS) {
         certificate: { ...certificate, template: { ...certificate.template, signatureAssetId: notes } },
       });
       assert.equal(refused.statusCode, 400, refused.body);
+      // It is the course's one file instead, for the learner to complete below.
+      const withFile = await author.patch(`/api/drafts/${draft.id}`, {
+        revision: after.revision,
+        files: [{ assetId: notes, title: 'Notes', description: '', required: true }],
+      });
+      assert.equal(withFile.statusCode, 200, withFile.body);
 
       // The preview: the template in the body (not saved), the draft's title and the version it would publish.
       const template = { ...certificate.template, heading: 'Sample Heading Typed' };
@@ -130,6 +136,23 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(settings.json().settings, certificate);
       const row = await app.db.selectFrom('courses').selectAll().where('id', '=', courseId).executeTakeFirstOrThrow();
       assert.equal(row.certificate_signature_asset_id, signatureAssetId);
+
+      // A learner who completes the course gets a certificate in these settings, the signature drawn.
+      assert.equal((await learner.post(`/api/courses/${courseId}/enrolment`)).statusCode, 200);
+      const progress = await learner.post(`/api/courses/${courseId}/progress`, { assetId: notes, opened: true });
+      assert.equal(progress.json().completedNow, true, progress.body);
+      let issued: { id: string; courseId: string } | undefined;
+      await waitFor(async () => {
+        const list = (await learner.get('/api/certificates')).json().certificates as { id: string; courseId: string }[];
+        issued = list.find((c) => c.courseId === courseId);
+        return issued !== undefined;
+      }, 'the certificate');
+      const pdf = await learner.get(`/api/certificates/${issued?.id}/pdf`);
+      assert.equal(pdf.statusCode, 200);
+      const issuedText = pdfText(pdf.rawPayload);
+      for (const expected of ['Forklift Licence', 'has mastered', 'Head of Warehouse Safety'])
+        assert.ok(issuedText.includes(expected), `${expected} in:\n${issuedText}`);
+      assert.equal(pdfImages(pdf.rawPayload), 1, 'the signature is drawn on the issued certificate');
 
       // The next version's draft starts from the course's settings as they are now.
       const changed = { ...certificate, validityMonths: null, template: { ...certificate.template, heading: 'Changed On The Course Page' } };
