@@ -32,11 +32,12 @@ export function CertificateSettingsPanel({ courseId }: { courseId: string }) {
   const signatureId = form?.template.signatureAssetId ?? null;
   const signatureQuery = useQuery({
     queryKey: queryKeys.asset(signatureId ?? ''),
-    queryFn: () => assetsApi.get(signatureId as string),
+    // The same entry the uploads keep up to date (an AssetView).
+    queryFn: async () => (await assetsApi.get(signatureId as string)).asset,
     enabled: signatureId !== null && signatureAsset?.id !== signatureId,
     retry: false,
   });
-  const signature = signatureAsset?.id === signatureId ? signatureAsset : signatureQuery.data?.asset;
+  const signature = signatureAsset?.id === signatureId ? signatureAsset : signatureQuery.data;
 
   async function save() {
     if (!form) return;
