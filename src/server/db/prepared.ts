@@ -48,7 +48,11 @@ export function prepared<A extends readonly unknown[], R>(
 
   return {
     execute(db, ...args) {
-      template ??= compile(db);
+      try {
+        template ??= compile(db);
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const { compiled, slots } = template;
       const parameters = slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.value));
       return db.executeQuery<R>({ ...compiled, parameters });
