@@ -19,7 +19,6 @@ import {
   questionsPerAttempt,
   reviewVisibility,
   type SaveAnswerResult,
-  saveAnswerResultSchema,
   seenCounts,
   type TestOverview,
   testOverviewSchema,
@@ -382,7 +381,8 @@ export function createAttemptsService(deps: {
         return { row, answer: stored ?? answer, applied: false, at };
       };
       const result = saves ? await saves.run(write) : await db.transaction().execute(write);
-      return saveAnswerResultSchema.parse({
+      // Checked against its schema once, by the route's serializer (http/contract.ts), as it leaves.
+      return {
         questionId,
         applied: result.applied,
         response: {
@@ -393,7 +393,7 @@ export function createAttemptsService(deps: {
         },
         deadline: result.row.deadline_at === null ? null : new Date(result.row.deadline_at).toISOString(),
         serverNow: new Date(result.at).toISOString(),
-      });
+      };
     },
 
     /** The learner submits: graded with every acknowledged answer; submitting twice is harmless. */
