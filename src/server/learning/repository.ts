@@ -1,5 +1,5 @@
 // All SQL of learning: per-file progress rows, where a learner left a course, and completions.
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { CourseCompletionsTable, DB, LearningProgressTable } from '../db/types.ts';
 
@@ -44,37 +44,31 @@ export interface MyEnrolmentRow extends EnrolmentRow {
 
 export function createLearningRepository(db: Kysely<DB>) {
   // A progress report's queries, compiled once (db/prepared.ts).
-  const snapshotRows = prepared(3, (trx, userId: string, courseId: string, assetId: string) => {
-    const mine = (column: 'played' | 'pages_seen' | 'opened_at' | 'marked_done_at' | 'position' | 'revision' | 'updated_at') =>
-      sql<string | number | null>`case when learning_progress.asset_id = ${assetId} then learning_progress.${sql.raw(column)} end`;
-    return trx
+  const enrolmentOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx
       .selectFrom('enrolments')
-      .leftJoin('learning_progress', (join) =>
-        join
-          .onRef('learning_progress.user_id', '=', 'enrolments.user_id')
-          .onRef('learning_progress.course_id', '=', 'enrolments.course_id')
-          .onRef('learning_progress.version', '=', 'enrolments.version'),
-      )
-      .select([
-        'enrolments.user_id',
-        'enrolments.course_id',
-        'enrolments.version',
-        'enrolments.enrolled_at',
-        'enrolments.last_asset_id',
-        'enrolments.last_activity_at',
-        'learning_progress.asset_id',
-        'learning_progress.done_at',
-        mine('played').as('played'),
-        mine('pages_seen').as('pages_seen'),
-        mine('opened_at').as('opened_at'),
-        mine('marked_done_at').as('marked_done_at'),
-        mine('position').as('position'),
-        mine('revision').as('revision'),
-        mine('updated_at').as('updated_at'),
-      ])
-      .where('enrolments.user_id', '=', userId)
-      .where('enrolments.course_id', '=', courseId);
-  });
+      .select(['user_id', 'course_id', 'version', 'enrolled_at', 'last_asset_id', 'last_activity_at'])
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId),
+  );
+  const progressOfFile = prepared(4, (trx, userId: string, courseId: string, version: number, assetId: string) =>
+    trx
+      .selectFrom('learning_progress')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('asset_id', '=', assetId),
+  );
+  const doneOfVersion = prepared(3, (trx, userId: string, courseId: string, version: number) =>
+    trx
+      .selectFrom('learning_progress')
+      .select('asset_id')
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('done_at', 'is not', null),
+  );
   const completedAt = prepared(3, (trx, userId: string, courseId: string, version: number) =>
     trx
       .selectFrom('course_completions')
@@ -198,42 +192,24 @@ export function createLearningRepository(db: Kysely<DB>) {
       courseId: string,
       assetId: string,
     ): Promise<{ enrolment: EnrolmentRow; row: ProgressRow | undefined; done: Set<string>; completedAt: number | null } | undefined> {
-      // The completion is read on its own: joined in as a third table, the query cost SQLite about
-      // twice as much as the two of them apart.
-      const { rows } = await snapshotRows.execute(db, userId, courseId, assetId);
-      const first = rows[0];
-      if (!first) return undefined;
-      const enrolment: EnrolmentRow = {
-        user_id: first.user_id,
-        course_id: first.course_id,
-        version: first.version,
-        enrolled_at: Number(first.enrolled_at),
-        last_asset_id: first.last_asset_id,
-        last_activity_at: first.last_activity_at === null ? null : Number(first.last_activity_at),
-      };
-      const done = new Set<string>();
-      let row: ProgressRow | undefined;
+      // Four small reads by key: one query joining them cost SQLite two to three times as much.
+      // They are not one snapshot: the report's write checks the row's revision, and the service
+      // reads again whenever what is done or completed may have moved (learning/service.ts).
+      const found = (await enrolmentOf.execute(db, userId, courseId)).rows[0];
+      if (!found) return undefined;
       const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-      for (const r of rows) {
-        if (r.asset_id === null) continue;
-        if (r.done_at !== null) done.add(r.asset_id);
-        if (r.asset_id !== assetId) continue;
-        row = {
-          user_id: userId,
-          course_id: courseId,
-          version: first.version,
-          asset_id: assetId,
-          played: String(r.played),
-          pages_seen: String(r.pages_seen),
-          opened_at: num(r.opened_at),
-          marked_done_at: num(r.marked_done_at),
-          position: num(r.position),
-          done_at: num(r.done_at),
-          revision: Number(r.revision),
-          updated_at: Number(r.updated_at),
-        };
-      }
-      const completion = (await completedAt.execute(db, userId, courseId, first.version)).rows[0];
+      const enrolment: EnrolmentRow = {
+        user_id: found.user_id,
+        course_id: found.course_id,
+        version: found.version,
+        enrolled_at: Number(found.enrolled_at),
+        last_asset_id: found.last_asset_id,
+        last_activity_at: num(found.last_activity_at),
+      };
+      const { version } = enrolment;
+      const row = (await progressOfFile.execute(db, userId, courseId, version, assetId)).rows[0];
+      const done = new Set((await doneOfVersion.execute(db, userId, courseId, version)).rows.map((r) => r.asset_id));
+      const completion = (await completedAt.execute(db, userId, courseId, version)).rows[0];
       return { enrolment, row, done, completedAt: num(completion?.completed_at) };
     },
 
