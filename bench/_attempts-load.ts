@@ -19,7 +19,6 @@ const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
 const base = new URL(plan.base);
 const agent = new http.Agent({ keepAlive: true, maxSockets: plan.learners.length });
 const saves: number[] = [];
-const others: number[] = [];
 const starts: number[] = [];
 const submits: number[] = [];
 let rounds = 0;
