@@ -121,8 +121,9 @@ export async function buildApp({ config, db, logger, storageState, services }: A
     hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     crossOriginEmbedderPolicy: false,
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-request-id', reply.request.id);
+    done(null, payload);
   });
 
   const cookie = sessionCookie(config.secureCookies);

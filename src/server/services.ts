@@ -109,6 +109,8 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
     queue,
     graceMs: config.attempts.graceMs,
     completion: learning,
+    // SQLite has one writer: saves arriving together share a commit (db/group-commit.ts).
+    groupCommit: config.database.dialect === 'sqlite',
   });
 
   const blobDeletion = createBlobDeletion({ db, blobStore });

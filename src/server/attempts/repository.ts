@@ -1,6 +1,7 @@
 // All SQL of test attempts, their answers and learners' allowances.
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
+import { prepared } from '../db/prepared.ts';
 import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTable } from '../db/types.ts';
 
 export type AttemptRow = Selectable<QuizAttemptsTable>;
@@ -20,6 +21,46 @@ function isUniqueViolation(err: unknown): boolean {
 
 export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig['dialect']) {
   const postgres = dialect === 'postgres';
+  // An answer save's queries, compiled once (db/prepared.ts).
+  const saveLock = prepared(2, (trx, id: string, userId: string) => {
+    const query = trx.selectFrom('quiz_attempts').select(['id', 'state', 'deadline_at']).where('id', '=', id).where('user_id', '=', userId);
+    return postgres ? query.forUpdate() : query;
+  });
+  const answerUpsert = prepared(
+    6,
+    (
+      trx,
+      attemptId: string,
+      questionId: string,
+      answerIds: string,
+      sequence: number,
+      flaggedAt: number | null,
+      savedAt: number,
+    ) =>
+      trx
+        .insertInto('quiz_attempt_answers')
+        .values({
+          attempt_id: attemptId,
+          question_id: questionId,
+          answer_ids: answerIds,
+          sequence,
+          flagged_at: flaggedAt,
+          saved_at: savedAt,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['attempt_id', 'question_id'])
+            .doUpdateSet({ answer_ids: answerIds, sequence, flagged_at: flaggedAt, saved_at: savedAt })
+            .where('quiz_attempt_answers.sequence', '<', sequence),
+        ),
+  );
+  const oneAnswer = prepared(2, (trx, attemptId: string, questionId: string) =>
+    trx
+      .selectFrom('quiz_attempt_answers')
+      .selectAll()
+      .where('attempt_id', '=', attemptId)
+      .where('question_id', '=', questionId),
+  );
   return {
     isUniqueViolation,
 
@@ -74,9 +115,8 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
      * without rewriting the attempt's row (its layout is kilobytes): on PostgreSQL the row is locked
      * (FOR UPDATE); SQLite needs no lock, as its one connection runs one transaction at a time.
      */
-    lockForSave(id: string, userId: string, trx: Kysely<DB>): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
-      const query = trx.selectFrom('quiz_attempts').select(['id', 'state', 'deadline_at']).where('id', '=', id).where('user_id', '=', userId);
-      return (postgres ? query.forUpdate() : query).executeTakeFirst();
+    async lockForSave(id: string, userId: string, trx: Kysely<DB>): Promise<Pick<AttemptRow, 'id' | 'state' | 'deadline_at'> | undefined> {
+      return (await saveLock.execute(trx, id, userId)).rows[0];
     },
 
     layoutText(id: string, trx: Kysely<DB> = db): Promise<string | undefined> {
@@ -100,13 +140,8 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
       return trx.selectFrom('quiz_attempt_answers').selectAll().where('attempt_id', '=', attemptId).execute();
     },
 
-    answer(attemptId: string, questionId: string, trx: Kysely<DB>): Promise<AnswerRow | undefined> {
-      return trx
-        .selectFrom('quiz_attempt_answers')
-        .selectAll()
-        .where('attempt_id', '=', attemptId)
-        .where('question_id', '=', questionId)
-        .executeTakeFirst();
+    async answer(attemptId: string, questionId: string, trx: Kysely<DB>): Promise<AnswerRow | undefined> {
+      return (await oneAnswer.execute(trx, attemptId, questionId)).rows[0];
     },
 
     /**
@@ -114,22 +149,16 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
      * rule, kept by the write itself so a save needs no read first). True when it was stored.
      */
     async putAnswerIfNewer(row: AnswerRow, trx: Kysely<DB>): Promise<boolean> {
-      const result = await trx
-        .insertInto('quiz_attempt_answers')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['attempt_id', 'question_id'])
-            .doUpdateSet({
-              answer_ids: row.answer_ids,
-              sequence: row.sequence,
-              flagged_at: row.flagged_at,
-              saved_at: row.saved_at,
-            })
-            .where('quiz_attempt_answers.sequence', '<', row.sequence),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+      const result = await answerUpsert.execute(
+        trx,
+        row.attempt_id,
+        row.question_id,
+        row.answer_ids,
+        row.sequence,
+        row.flagged_at,
+        row.saved_at,
+      );
+      return Number(result.numAffectedRows ?? 0n) > 0;
     },
 
     allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {

@@ -19,7 +19,6 @@ import {
   questionsPerAttempt,
   reviewVisibility,
   type SaveAnswerResult,
-  saveAnswerResultSchema,
   seenCounts,
   type TestOverview,
   testOverviewSchema,
@@ -29,6 +28,7 @@ import type { AuthorAttemptView, CourseAttemptRow, CourseAttemptsView } from '..
 import { allQuestions, type Question, type TestSet } from '../../shared/quiz.ts';
 import { gradeAttempt } from '../../shared/quiz-grading.ts';
 import { parseContent } from '../courses/service.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import type { DB } from '../db/types.ts';
 import { conflict, DomainError, type DomainErrorKind, notFound } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -59,12 +59,16 @@ export function createAttemptsService(deps: {
   graceMs: number;
   /** Told after each submission: passing the test may complete the course (learning records it once). */
   completion?: { testSubmitted(attempt: { userId: string; courseId: string; version: number }): Promise<unknown> };
+  /** Answer saves arriving together share one transaction and its commit (SQLite: db/group-commit.ts). */
+  groupCommit?: boolean;
   now?: () => number;
 }) {
   const { db, attempts: repo, graceMs } = deps;
   const now = deps.now ?? Date.now;
   const tests = new Map<string, { testSet: TestSet; byId: Map<string, Question> }>();
   const layouts = new Map<string, AttemptLayout>();
+  // A refused save throws before it writes anything, so it may share a group with others.
+  const saves = deps.groupCommit ? createGroupCommit(db, (err) => err instanceof DomainError) : undefined;
 
   async function testOf(courseId: string, version: number) {
     const key = `${courseId}:${version}`;
@@ -346,7 +350,8 @@ export function createAttemptsService(deps: {
       questionId: string,
       body: { sequence: number; answerIds: string[]; flagged: boolean },
     ): Promise<SaveAnswerResult> {
-      const result = await db.transaction().execute(async (trx) => {
+      // Committed before the answer goes out, alone or with the saves that arrived with it.
+      const write = async (trx: Kysely<DB>) => {
         const at = now();
         const row = await repo.lockForSave(attemptId, user.id, trx);
         if (!row) throw noSuchAttempt();
@@ -374,8 +379,10 @@ export function createAttemptsService(deps: {
         // A newer answer (or this one again) is stored: it stays, and the page is told which.
         const stored = await repo.answer(attemptId, questionId, trx);
         return { row, answer: stored ?? answer, applied: false, at };
-      });
-      return saveAnswerResultSchema.parse({
+      };
+      const result = saves ? await saves.run(write) : await db.transaction().execute(write);
+      // Checked against its schema once, by the route's serializer (http/contract.ts), as it leaves.
+      return {
         questionId,
         applied: result.applied,
         response: {
@@ -386,7 +393,7 @@ export function createAttemptsService(deps: {
         },
         deadline: result.row.deadline_at === null ? null : new Date(result.row.deadline_at).toISOString(),
         serverNow: new Date(result.at).toISOString(),
-      });
+      };
     },
 
     /** The learner submits: graded with every acknowledged answer; submitting twice is harmless. */

@@ -1,5 +1,6 @@
 // All SQL of learning: per-file progress rows, where a learner left a course, and completions.
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { prepared } from '../db/prepared.ts';
 import type { CourseCompletionsTable, DB, LearningProgressTable } from '../db/types.ts';
 
 export type ProgressRow = Selectable<LearningProgressTable>;
@@ -42,6 +43,97 @@ export interface MyEnrolmentRow extends EnrolmentRow {
 }
 
 export function createLearningRepository(db: Kysely<DB>) {
+  // A progress report's queries, compiled once (db/prepared.ts).
+  const enrolmentOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx
+      .selectFrom('enrolments')
+      .select(['user_id', 'course_id', 'version', 'enrolled_at', 'last_asset_id', 'last_activity_at'])
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId),
+  );
+  const progressOfFile = prepared(4, (trx, userId: string, courseId: string, version: number, assetId: string) =>
+    trx
+      .selectFrom('learning_progress')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('asset_id', '=', assetId),
+  );
+  const doneOfVersion = prepared(3, (trx, userId: string, courseId: string, version: number) =>
+    trx
+      .selectFrom('learning_progress')
+      .select('asset_id')
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('done_at', 'is not', null),
+  );
+  const completedAt = prepared(3, (trx, userId: string, courseId: string, version: number) =>
+    trx
+      .selectFrom('course_completions')
+      .select('completed_at')
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version),
+  );
+  const progressInsert = prepared(12, (trx, ...v: [string, string, number, string, string, string, number | null, number | null, number | null, number | null, number, number]) =>
+    trx
+      .insertInto('learning_progress')
+      .values({
+        user_id: v[0],
+        course_id: v[1],
+        version: v[2],
+        asset_id: v[3],
+        played: v[4],
+        pages_seen: v[5],
+        opened_at: v[6],
+        marked_done_at: v[7],
+        position: v[8],
+        done_at: v[9],
+        revision: v[10],
+        updated_at: v[11],
+      })
+      .onConflict((oc) => oc.columns(['user_id', 'course_id', 'version', 'asset_id']).doNothing()),
+  );
+  // Key and expected revision first, then the new values.
+  const progressUpdate = prepared(13, (trx, ...v: [string, string, number, string, number, string, string, number | null, number | null, number | null, number | null, number, number]) =>
+    trx
+      .updateTable('learning_progress')
+      .set({
+        played: v[5],
+        pages_seen: v[6],
+        opened_at: v[7],
+        marked_done_at: v[8],
+        position: v[9],
+        done_at: v[10],
+        revision: v[11],
+        updated_at: v[12],
+      })
+      .where('user_id', '=', v[0])
+      .where('course_id', '=', v[1])
+      .where('version', '=', v[2])
+      .where('asset_id', '=', v[3])
+      .where('revision', '=', v[4]),
+  );
+  const enrolmentTouch = prepared(4, (trx, userId: string, courseId: string, assetId: string, now: number) =>
+    trx
+      .updateTable('enrolments')
+      .set({ last_asset_id: assetId, last_activity_at: now })
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId),
+  );
+  const graded = prepared(3, (trx, userId: string, courseId: string, version: number) =>
+    trx
+      .selectFrom('quiz_attempts')
+      .select(['user_id', 'version', 'number', 'percent'])
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('state', '=', 'submitted')
+      .where('percent', 'is not', null),
+  );
+
   return {
     findEnrolment(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<EnrolmentRow | undefined> {
       return trx
@@ -53,12 +145,7 @@ export function createLearningRepository(db: Kysely<DB>) {
     },
 
     async touchEnrolment(userId: string, courseId: string, assetId: string, now: number, trx: Kysely<DB> = db): Promise<void> {
-      await trx
-        .updateTable('enrolments')
-        .set({ last_asset_id: assetId, last_activity_at: now })
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .execute();
+      await enrolmentTouch.execute(trx, userId, courseId, assetId, now);
     },
 
     findProgress(userId: string, courseId: string, version: number, assetId: string, trx: Kysely<DB> = db): Promise<ProgressRow | undefined> {
@@ -105,101 +192,66 @@ export function createLearningRepository(db: Kysely<DB>) {
       courseId: string,
       assetId: string,
     ): Promise<{ enrolment: EnrolmentRow; row: ProgressRow | undefined; done: Set<string>; completedAt: number | null } | undefined> {
-      const mine = (column: 'played' | 'pages_seen' | 'opened_at' | 'marked_done_at' | 'position' | 'revision' | 'updated_at') =>
-        sql<string | number | null>`case when learning_progress.asset_id = ${assetId} then learning_progress.${sql.raw(column)} end`;
-      const rows = await db
-        .selectFrom('enrolments')
-        .leftJoin('learning_progress', (join) =>
-          join
-            .onRef('learning_progress.user_id', '=', 'enrolments.user_id')
-            .onRef('learning_progress.course_id', '=', 'enrolments.course_id')
-            .onRef('learning_progress.version', '=', 'enrolments.version'),
-        )
-        .leftJoin('course_completions', (join) =>
-          join
-            .onRef('course_completions.user_id', '=', 'enrolments.user_id')
-            .onRef('course_completions.course_id', '=', 'enrolments.course_id')
-            .onRef('course_completions.version', '=', 'enrolments.version'),
-        )
-        .select([
-          'enrolments.user_id',
-          'enrolments.course_id',
-          'enrolments.version',
-          'enrolments.enrolled_at',
-          'enrolments.last_asset_id',
-          'enrolments.last_activity_at',
-          'course_completions.completed_at',
-          'learning_progress.asset_id',
-          'learning_progress.done_at',
-          mine('played').as('played'),
-          mine('pages_seen').as('pages_seen'),
-          mine('opened_at').as('opened_at'),
-          mine('marked_done_at').as('marked_done_at'),
-          mine('position').as('position'),
-          mine('revision').as('revision'),
-          mine('updated_at').as('updated_at'),
-        ])
-        .where('enrolments.user_id', '=', userId)
-        .where('enrolments.course_id', '=', courseId)
-        .execute();
-      const first = rows[0];
-      if (!first) return undefined;
-      const enrolment: EnrolmentRow = {
-        user_id: first.user_id,
-        course_id: first.course_id,
-        version: first.version,
-        enrolled_at: Number(first.enrolled_at),
-        last_asset_id: first.last_asset_id,
-        last_activity_at: first.last_activity_at === null ? null : Number(first.last_activity_at),
-      };
-      const done = new Set<string>();
-      let row: ProgressRow | undefined;
+      // Four small reads by key: one query joining them cost SQLite two to three times as much.
+      // They are not one snapshot: the report's write checks the row's revision, and the service
+      // reads again whenever what is done or completed may have moved (learning/service.ts).
+      const found = (await enrolmentOf.execute(db, userId, courseId)).rows[0];
+      if (!found) return undefined;
       const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-      for (const r of rows) {
-        if (r.asset_id === null) continue;
-        if (r.done_at !== null) done.add(r.asset_id);
-        if (r.asset_id !== assetId) continue;
-        row = {
-          user_id: userId,
-          course_id: courseId,
-          version: first.version,
-          asset_id: assetId,
-          played: String(r.played),
-          pages_seen: String(r.pages_seen),
-          opened_at: num(r.opened_at),
-          marked_done_at: num(r.marked_done_at),
-          position: num(r.position),
-          done_at: num(r.done_at),
-          revision: Number(r.revision),
-          updated_at: Number(r.updated_at),
-        };
-      }
-      return { enrolment, row, done, completedAt: num(first.completed_at) };
+      const enrolment: EnrolmentRow = {
+        user_id: found.user_id,
+        course_id: found.course_id,
+        version: found.version,
+        enrolled_at: Number(found.enrolled_at),
+        last_asset_id: found.last_asset_id,
+        last_activity_at: num(found.last_activity_at),
+      };
+      const { version } = enrolment;
+      const row = (await progressOfFile.execute(db, userId, courseId, version, assetId)).rows[0];
+      const done = new Set((await doneOfVersion.execute(db, userId, courseId, version)).rows.map((r) => r.asset_id));
+      const completion = (await completedAt.execute(db, userId, courseId, version)).rows[0];
+      return { enrolment, row, done, completedAt: num(completion?.completed_at) };
     },
 
     /** Inserts the first row of a file; false when another report inserted it first. */
     async insertProgress(row: ProgressRow, trx: Kysely<DB> = db): Promise<boolean> {
-      const r = await trx
-        .insertInto('learning_progress')
-        .values(row)
-        .onConflict((oc) => oc.columns(['user_id', 'course_id', 'version', 'asset_id']).doNothing())
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      const r = await progressInsert.execute(
+        trx,
+        row.user_id,
+        row.course_id,
+        row.version,
+        row.asset_id,
+        row.played,
+        row.pages_seen,
+        row.opened_at,
+        row.marked_done_at,
+        row.position,
+        row.done_at,
+        row.revision,
+        row.updated_at,
+      );
+      return Number(r.numAffectedRows ?? 0n) > 0;
     },
 
     /** Replaces a row if it is still at `revision`; false when another report changed it in between. */
     async updateProgress(row: ProgressRow, revision: number, trx: Kysely<DB> = db): Promise<boolean> {
-      const { user_id, course_id, version, asset_id, ...rest } = row;
-      const r = await trx
-        .updateTable('learning_progress')
-        .set(rest)
-        .where('user_id', '=', user_id)
-        .where('course_id', '=', course_id)
-        .where('version', '=', version)
-        .where('asset_id', '=', asset_id)
-        .where('revision', '=', revision)
-        .executeTakeFirst();
-      return r.numUpdatedRows > 0n;
+      const r = await progressUpdate.execute(
+        trx,
+        row.user_id,
+        row.course_id,
+        row.version,
+        row.asset_id,
+        revision,
+        row.played,
+        row.pages_seen,
+        row.opened_at,
+        row.marked_done_at,
+        row.position,
+        row.done_at,
+        row.revision,
+        row.updated_at,
+      );
+      return Number(r.numAffectedRows ?? 0n) > 0;
     },
 
     findCompletion(userId: string, courseId: string, version: number, trx: Kysely<DB> = db): Promise<CompletionRow | undefined> {
@@ -298,16 +350,8 @@ export function createLearningRepository(db: Kysely<DB>) {
     },
 
     /** A learner's graded attempts at the test of one version (what decides whether they passed it). */
-    gradedAttempts(userId: string, courseId: string, version: number): Promise<GradedAttemptRow[]> {
-      return db
-        .selectFrom('quiz_attempts')
-        .select(['user_id', 'version', 'number', 'percent'])
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .where('version', '=', version)
-        .where('state', '=', 'submitted')
-        .where('percent', 'is not', null)
-        .execute() as Promise<GradedAttemptRow[]>;
+    async gradedAttempts(userId: string, courseId: string, version: number): Promise<GradedAttemptRow[]> {
+      return (await graded.execute(db, userId, courseId, version)).rows as GradedAttemptRow[];
     },
 
     /** The graded attempts of the given learners of a course (for the author's list). */
