@@ -18,7 +18,7 @@ import {
 } from '../../shared/certificates.ts';
 import { apiErrorBodySchema } from '../../shared/api-error.ts';
 import { rateLimited } from '../errors.ts';
-import type { Api, RawResponse } from '../http/contract.ts';
+import { type Api, type RawResponse, sendCertificatePreview } from '../http/contract.ts';
 import { sendBlob } from '../http/send-blob.ts';
 import { contentDisposition } from '../uploads/names.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -222,11 +222,7 @@ export function registerCertificateRoutes(
         request.params.id,
         request.body,
       );
-      return reply
-        .type('application/pdf')
-        .header('cache-control', 'no-store')
-        .header('content-disposition', 'inline; filename="certificate-preview.pdf"')
-        .send(Buffer.from(pdf));
+      return sendCertificatePreview(reply, pdf);
     },
   );
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { certificateTemplateSchema } from '../../shared/certificates.ts';
 import { draftResponseSchema, draftsResponseSchema, draftUpdateSchema } from '../../shared/drafts.ts';
 import { reviewResponseSchema } from '../../shared/review.ts';
-import { type Api, noContent } from '../http/contract.ts';
+import { type Api, noContent, sendCertificatePreview } from '../http/contract.ts';
 import type { UserRow } from '../users/repository.ts';
 import type { DraftsService } from './service.ts';
 
@@ -76,11 +76,7 @@ export function registerDraftRoutes(app: Api, deps: { drafts: DraftsService }): 
     },
     async (request, reply) => {
       const pdf = await drafts.certificatePreview(me(request.user), request.params.id, request.body);
-      return reply
-        .type('application/pdf')
-        .header('cache-control', 'no-store')
-        .header('content-disposition', 'inline; filename="certificate-preview.pdf"')
-        .send(Buffer.from(pdf));
+      return sendCertificatePreview(reply, pdf);
     },
   );
 

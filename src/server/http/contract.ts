@@ -13,6 +13,7 @@
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
   FastifySchema,
   FastifySchemaCompiler,
   RawReplyDefaultExpression,
@@ -54,6 +55,15 @@ declare module 'fastify' {
 
 /** An answer with no body (204). */
 export const noContent = z.undefined().describe('No content');
+
+/** A sample certificate PDF made for this request only (the authors' previews): shown inline, never cached. */
+export function sendCertificatePreview(reply: FastifyReply, pdf: Uint8Array): FastifyReply {
+  return reply
+    .type('application/pdf')
+    .header('cache-control', 'no-store')
+    .header('content-disposition', 'inline; filename="certificate-preview.pdf"')
+    .send(Buffer.from(pdf));
+}
 
 /** Validation with the type provider's compiler; an absent body is read as `{}` (as parseInput did). */
 const validator: FastifySchemaCompiler<z.ZodType> = (route) => {
