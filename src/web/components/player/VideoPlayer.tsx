@@ -136,6 +136,8 @@ export function VideoPlayer({ asset, tracks, rememberPosition = true, onMedia }:
       continueAt.current = null;
       return;
     }
+    // The viewer moved the playhead before the video had loaded: their choice wins over the saved position.
+    if (video.currentTime > 0) return;
     const at = resumeAt(saved.current ?? null, Number.isFinite(video.duration) ? video.duration : durationSeconds);
     if (at > 0) {
       video.currentTime = at;
