@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response, Route } from 'playwright-core';
 import { expectAccessible, launchBrowser } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 import { setUpAdminInBrowser } from './support/session.ts';
@@ -208,17 +208,32 @@ describe('browser: video', { skip: skipIfOptedOut('video') }, () => {
     // The save on leaving carries the CSRF token the viewer fetches when it opens; a user leaving before
     // that answer arrives loses the save (nothing can be sent once the page is gone).
     const tokenArrived = page.waitForResponse((r) => r.url().endsWith('/api/auth/csrf') && r.ok());
+    // The video's bytes are held back until the viewer has seeked: a seek made before the video has
+    // loaded must win over the position saved by the test before (about 8 s).
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holdMedia = async (route: Route) => {
+      await released;
+      await route.continue();
+    };
+    await page.route(/\/derivatives\/|\/content$/, holdMedia);
     await page.goto(viewerUrl);
-    await page.locator('video').waitFor();
+    await page.locator('video').waitFor({ state: 'attached' });
     await waitForState(page, (s) => s.src !== '', 'the source is set');
     await tokenArrived;
     // Seeking while paused saves nothing by itself; only leaving does.
-    await page.locator('video').evaluate(async (v: HTMLVideoElement) => {
-      await new Promise<void>((resolve) => {
+    // Wrapped, so that evaluateHandle does not wait for the seek it starts.
+    const seeked = await page.locator('video').evaluateHandle((v: HTMLVideoElement) => ({
+      done: new Promise<void>((resolve) => {
         v.addEventListener('seeked', () => resolve(), { once: true });
         v.currentTime = 13;
-      });
-    });
+      }),
+    }));
+    release();
+    await seeked.evaluate((s) => s.done);
+    await page.unroute(/\/derivatives\/|\/content$/, holdMedia);
     await page.goto('about:blank');
     await waitFor(
       async () => {
