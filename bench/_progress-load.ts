@@ -57,8 +57,9 @@ function post(learner: Plan['learners'][number], body: string): Promise<number> 
   });
 }
 
-async function one(learner: Plan['learners'][number], t: number): Promise<void> {
-  const start = performance.now();
+/** `due`: when the report was meant to leave; a paced learner held up by a slow answer counts the wait too. */
+async function one(learner: Plan['learners'][number], t: number, due: number): Promise<void> {
+  const start = Math.min(due, performance.now());
   const status = await post(learner, JSON.stringify({ assetId: plan.assetId, played: [[t, t + 10]], position: t + 10 }));
   const ms = performance.now() - start;
   answered++;
@@ -71,13 +72,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function learnerLoop(learner: Plan['learners'][number], index: number): Promise<void> {
   let t = 0;
   if (plan.mode === 'paced') await sleep((index / plan.learners.length) * plan.intervalMs);
+  // Paced learners keep a schedule (open loop): latency runs from when a report was due, not from when
+  // a late learner got round to sending it, so a stalled server is not hidden (coordinated omission).
+  let due = performance.now();
   while (!stopped) {
-    const started = performance.now();
-    await one(learner, t).catch(() => {
+    await one(learner, t, plan.mode === 'paced' ? due : performance.now()).catch(() => {
       errors++;
     });
     t = (t + 10) % 3_590;
-    if (plan.mode === 'paced') await sleep(Math.max(0, plan.intervalMs - (performance.now() - started)));
+    if (plan.mode === 'paced') {
+      due += plan.intervalMs;
+      await sleep(Math.max(0, due - performance.now()));
+    }
   }
 }
 

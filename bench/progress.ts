@@ -2,8 +2,13 @@
 // does every 10 s, against a real server on loopback (the load generator runs in its own process:
 // bench/_progress-load.ts), on SQLite and PostgreSQL. Two phases per database:
 // - paced: every learner every 10 s (the real load, 50 reports/s): latency;
+// - at the goal rate: the same learners offering 2,000 reports/s in all (each every 250 ms): latency;
 // - saturated: every learner back to back: throughput and latency at capacity.
-// Goal (issue 14): ≥ 2,000 reports/s and p99 ≤ 50 ms on SQLite on this machine.
+// Goal (issue 14): ≥ 2,000 reports/s and p99 ≤ 50 ms on SQLite on this machine. Read as a service level,
+// "2,000 reports/s answered with p99 ≤ 50 ms", the p99 is the one at the goal rate: saturated, 500
+// learners back to back keep 500 reports in flight, so by Little's law the mean wait alone is
+// 500 / throughput (53 ms at 9,500/s) whatever the server does.
+const GOAL_RATE = 2_000;
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +31,14 @@ interface LoadResult {
   errors: number;
 }
 
-async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: LoadResult; serverCpuUsPerReport: number }> {
+interface Phases {
+  paced: LoadResult;
+  atGoalRate: LoadResult;
+  saturated: LoadResult;
+  serverCpuUsPerReport: number;
+}
+
+async function bench(dialect: Dialect): Promise<Phases> {
   const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
   try {
     await app.app.listen({ host: '127.0.0.1', port: 0 });
@@ -80,8 +92,9 @@ async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: 
       learners.push({ cookie: client.cookieHeader(), csrf });
     }
 
-    const load = async (mode: 'paced' | 'saturated', measureMs: number): Promise<LoadResult> => {
-      const plan = { base, courseId, assetId, learners, mode, intervalMs: 10_000, warmupMs: mode === 'paced' ? 10_000 : 2_000, measureMs };
+    const load = async (mode: 'paced' | 'saturated', measureMs: number, intervalMs = 10_000): Promise<LoadResult> => {
+      const warmupMs = mode === 'paced' ? intervalMs : 2_000;
+      const plan = { base, courseId, assetId, learners, mode, intervalMs, warmupMs, measureMs };
       // The plan goes through a file: 500 learners' cookies and tokens are more than one argument may hold (E2BIG).
       const planFile = path.join(await mkdtemp(path.join(tmpdir(), 'lectern-bench-progress-')), 'plan.json');
       await writeFile(planFile, JSON.stringify(plan));
@@ -91,12 +104,13 @@ async function bench(dialect: Dialect): Promise<{ paced: LoadResult; saturated: 
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
     };
     const paced = await load('paced', 20_000);
+    const atGoalRate = await load('paced', 10_000, (LEARNERS * 1000) / GOAL_RATE);
     const { result: saturated, cpuMs } = await measureServerCpu(`progress-${dialect}`, () => load('saturated', 10_000));
     const serverCpuUsPerReport = (cpuMs * 1000) / saturated.answered;
     console.log(
-      `${dialect}: paced ${JSON.stringify(paced)}; saturated ${JSON.stringify(saturated)}; server CPU ${round(serverCpuUsPerReport, 0)} µs per report`,
+      `${dialect}: paced ${JSON.stringify(paced)}; at ${GOAL_RATE}/s ${JSON.stringify(atGoalRate)}; saturated ${JSON.stringify(saturated)}; server CPU ${round(serverCpuUsPerReport, 0)} µs per report`,
     );
-    return { paced, saturated, serverCpuUsPerReport };
+    return { paced, atGoalRate, saturated, serverCpuUsPerReport };
   } finally {
     await app.close();
   }
@@ -111,10 +125,13 @@ console.log(
     progress_reports_per_s_postgres: round(postgres.saturated.perSecond, 0),
     p99_ms_sqlite: round(sqlite.saturated.p99, 1),
     p99_ms_postgres: round(postgres.saturated.p99, 1),
+    p99_ms_sqlite_at_2000_per_s: round(sqlite.atGoalRate.p99, 1),
+    p99_ms_postgres_at_2000_per_s: round(postgres.atGoalRate.p99, 1),
+    answered_per_s_sqlite_at_2000_per_s: round(sqlite.atGoalRate.perSecond, 0),
     paced_p99_ms_sqlite: round(sqlite.paced.p99, 1),
     paced_p99_ms_postgres: round(postgres.paced.p99, 1),
     server_cpu_us_per_report_sqlite: round(sqlite.serverCpuUsPerReport, 0),
     server_cpu_us_per_report_postgres: round(postgres.serverCpuUsPerReport, 0),
-    errors: sqlite.paced.errors + sqlite.saturated.errors + postgres.paced.errors + postgres.saturated.errors,
+    errors: [sqlite, postgres].reduce((n, d) => n + d.paced.errors + d.atGoalRate.errors + d.saturated.errors, 0),
   }),
 );
