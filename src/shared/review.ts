@@ -3,7 +3,8 @@
 import { z } from 'zod';
 
 export const reviewProblemSchema = z.object({
-  step: z.enum(['basics', 'files', 'test']),
+  /** `review`: a field of the Review step itself (the certificate's signature image). */
+  step: z.enum(['basics', 'files', 'test', 'review']),
   /** Dotted path into the draft content, e.g. `files.2` or `test.categories.0.questions.1`. */
   path: z.string(),
   code: z.string(),

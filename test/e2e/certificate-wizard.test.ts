@@ -3,7 +3,7 @@
 // after typing stops; publishing carries the settings to the course, whose page shows them.
 // Axe clean and no sideways scrolling at 1366 px and 390 px. Synchronised on the server's answers.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,13 +121,24 @@ for (const dialect of TEST_DIALECTS) {
         ])
         .png()
         .toFile(png);
+      // A damaged image first: the review blocks publishing and its link leads to the signature field.
+      const broken = path.join(dir, 'broken-signature.png');
+      writeFileSync(broken, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2048, 0x41)]));
+      await section.getByLabel('Upload a signature image: file to upload').setInputFiles(broken);
+      const problem = page.getByRole('listitem').filter({ hasText: /^The certificate signature: the image could not be processed/ });
+      await problem.waitFor({ timeout: 60_000 });
+      assert.equal(await page.getByRole('button', { name: 'Publish the course' }).isDisabled(), true);
+      await problem.getByRole('link', { name: 'Fix it below' }).click();
+      await page.waitForFunction(() => document.activeElement?.textContent === 'Signature image');
+
       const withSignature = page.waitForResponse(
         (r) => isPreview(r.request()) && (r.request().postDataJSON() as { signatureAssetId?: string | null }).signatureAssetId != null,
       );
-      await section.getByLabel('Upload a signature image: file to upload').setInputFiles(png);
+      await section.getByLabel('Replace the signature image: file to upload').setInputFiles(png);
       await section.getByRole('img', { name: 'The signature printed on the certificate' }).waitFor({ timeout: 60_000 });
       assert.ok((await withSignature).ok());
       await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+      await problem.waitFor({ state: 'detached' });
 
       await expectAccessible(page, 'the certificate section of the review', { alsoOnPhone: true });
       await expectNoSidewaysScroll(page, 'the review with the certificate');

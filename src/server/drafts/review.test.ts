@@ -84,4 +84,24 @@ describe('draft review', () => {
       ],
     );
   });
+
+  it('blocks a certificate signature image that failed or is gone, on the Review step itself', () => {
+    const withSignature = {
+      ...EMPTY_DRAFT_CONTENT,
+      certificate: {
+        ...EMPTY_DRAFT_CONTENT.certificate,
+        template: { ...EMPTY_DRAFT_CONTENT.certificate.template, signatureAssetId: ids[0] },
+      },
+    };
+    const signatureProblems = (states: Map<string, FileState>) =>
+      reviewDraft(withSignature, states)
+        .filter((p) => p.code.startsWith('image-'))
+        .map((p) => [p.step, p.path, p.code, p.severity]);
+    const path = 'certificate.template.signatureAssetId';
+    assert.deepEqual(signatureProblems(new Map([[ids[0], { name: 's.png', state: 'failed', reason: 'Not an image.' }]])), [
+      ['review', path, 'image-failed', 'error'],
+    ]);
+    assert.deepEqual(signatureProblems(new Map()), [['review', path, 'image-missing', 'error']]);
+    assert.deepEqual(signatureProblems(new Map([[ids[0], { name: 's.png', state: 'ready', reason: null }]])), []);
+  });
 });

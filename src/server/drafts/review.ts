@@ -53,10 +53,10 @@ export function reviewDraft(content: DraftContent, files: ReadonlyMap<string, Fi
   return problems;
 }
 
-/** The cover and the test's images: one that is gone blocks publishing, one that failed too. */
+/** The cover, the test's images and the certificate's signature: one that is gone blocks publishing, one that failed too. */
 function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileState>): ReviewProblem[] {
   const problems: ReviewProblem[] = [];
-  const check = (assetId: string, step: 'basics' | 'test', path: string, what: string) => {
+  const check = (assetId: string, step: ReviewProblem['step'], path: string, what: string) => {
     const state = files.get(assetId);
     if (!state || state.state === 'missing') {
       problems.push({ step, path, code: 'image-missing', message: `${what}: the image is missing. Choose it again or remove it.`, severity: 'error' });
@@ -71,6 +71,8 @@ function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileSta
     }
   };
   if (content.basics.coverAssetId) check(content.basics.coverAssetId, 'basics', 'basics.coverAssetId', 'The cover image');
+  const signature = content.certificate?.template.signatureAssetId;
+  if (signature) check(signature, 'review', 'certificate.template.signatureAssetId', 'The certificate signature');
   walkCategories(content.test.categories, (category, categoryPath) => {
     category.questions.forEach((question, q) => {
       const path = `test.${categoryPath}.questions.${q}`;

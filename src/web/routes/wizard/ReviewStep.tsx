@@ -30,6 +30,7 @@ import { CertificatePreview } from '../../components/certificates/CertificatePre
 import { CertificateSettingsForm } from '../../components/certificates/CertificateSettingsForm.tsx';
 import { useUploadManager } from '../../components/uploads/UploadsProvider.tsx';
 import { coverScope, filesScope, signatureScope } from '../../components/wizard/draft-uploads.ts';
+import { useFocusRequestedPath } from '../../components/wizard/focus-path.ts';
 import { purgeRemovedAsset } from '../../components/wizard/purge.ts';
 import classes from '../../components/wizard/wizard.module.css';
 import { useWizard } from '../../components/wizard/wizard-context.tsx';
@@ -49,7 +50,7 @@ function ProblemList({ draftId, problems }: { draftId: string; problems: ReviewP
         <List.Item key={`${problem.path}:${problem.code}`}>
           {problem.message}{' '}
           <Anchor component={Link} to={stepPath(draftId, problem.step)} state={{ focus: problem.path }}>
-            Fix in {STEP_LABELS[problem.step]}
+            {problem.step === 'review' ? 'Fix it below' : `Fix in ${STEP_LABELS[problem.step]}`}
           </Anchor>
         </List.Item>
       ))}
@@ -73,6 +74,7 @@ function SectionHeading({ id, draftId, step }: { id: string; draftId: string; st
 export function ReviewStep() {
   const { saver, snapshot, problems, reviewError, refreshReview, assets, noteAsset, courseId, baseVersion } =
     useWizard();
+  useFocusRequestedPath();
   const navigate = useNavigate();
   const manager = useUploadManager();
   const [publishing, setPublishing] = useState(false);
