@@ -69,8 +69,22 @@ export const learnerProgressViewSchema = z.object({
   dueAt: z.string().nullable(),
   /** Their grade for the test by its grading method and whether it passes; null without a test or a graded attempt. */
   test: z.object({ percent: z.number(), passed: z.boolean() }).nullable(),
+  /**
+   * When they left the course, or null while they study it. The progress, test and dates of someone
+   * who left are those kept from when they left (enrolling again resumes them).
+   */
+  leftAt: z.string().nullable(),
 });
 export type LearnerProgressView = z.infer<typeof learnerProgressViewSchema>;
 
 export const learningResponseSchema = z.object({ learning: learningViewSchema });
-export const learnersResponseSchema = z.object({ learners: z.array(learnerProgressViewSchema) });
+/** Which learners of a course to list: those studying it (the default), those who left, or both. */
+export const learnerStatusSchema = z.enum(['current', 'left', 'all']);
+export type LearnerStatus = z.infer<typeof learnerStatusSchema>;
+
+export const learnersResponseSchema = z.object({
+  /** Current learners first (latest enrolled first), then those who left (latest to leave first). */
+  learners: z.array(learnerProgressViewSchema),
+  /** How many study the course and how many left it, whatever the filter. */
+  counts: z.object({ current: z.number(), left: z.number() }),
+});

@@ -1,7 +1,8 @@
 // Finding and joining courses, and the learner's dashboard, in Chromium: the catalog's search finds a
 // course by a topic with its cover showing before enrolling; a course by invitation only cannot be joined
 // from its page; its author enrols learners by address with a due date (an unknown address named); the
-// learner sees it on the dashboard as overdue, marks a file done, leaves, enrols again and resumes. At
+// learner sees it on the dashboard as overdue, marks a file done, leaves (its author then finds them
+// among those who left, with the progress they had), enrols again and resumes. At
 // 1366 px and 390 px: axe clean, no horizontal overflow. LECTERN_SCREENSHOTS=dir saves screenshots.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -216,11 +217,42 @@ for (const dialect of TEST_DIALECTS) {
       await page.getByText(/^You left this course on/).waitFor();
       await page.goto('/');
       await page.getByText('You are not enrolled in any course yet.').waitFor();
+
+      // Its author: current learners by default; Lin is among those who left, with what she had done.
+      const authorContext = await browser.newContext({ baseURL: server.url, viewport: WIDE });
+      authorContext.setDefaultTimeout(30_000);
+      const authorPage = await signInPage(authorContext, 'grace@example.org');
+      await authorPage.goto(`/courses/${courses.invitation}`);
+      const learners = authorPage.getByRole('table', { name: 'Learners' });
+      await learners.getByRole('row', { name: /Max Learner/ }).waitFor();
+      assert.equal(await learners.getByRole('row', { name: /Lin Learner/ }).count(), 0, 'current learners only');
+      const show = authorPage.getByRole('radiogroup', { name: 'Show learners' });
+      assert.equal(await show.getByRole('radio', { name: 'Current (1)' }).isChecked(), true);
+      // By keyboard: from the selected filter, the arrow key moves to "Left".
+      await show.getByRole('radio', { name: 'Current (1)' }).focus();
+      await authorPage.keyboard.press('ArrowRight');
+      assert.equal(await show.getByRole('radio', { name: 'Left (1)' }).isChecked(), true);
+      const lin = learners.getByRole('row', { name: /Lin Learner/ });
+      await lin.getByText(/^Left on /).waitFor();
+      await lin.getByText(/\(1 of 2 files\)/).waitFor();
+      assert.equal(await learners.getByRole('row', { name: /Max Learner/ }).count(), 0, 'those who left only');
+      await checkBothWidths(authorPage, 'the learners who left', 'learners-left');
+      await show.getByText('All').click();
+      await learners.getByRole('row', { name: /Max Learner/ }).waitFor();
+      await learners.getByRole('row', { name: /Lin Learner/ }).getByText(/^Left on /).waitFor();
+
       await page.goto(`/courses/${courses.invitation}`);
       await page.getByRole('button', { name: 'Enrol again (resume where you were)' }).click();
       await page.getByText('1 of 2 files done').waitFor();
       await page.getByRole('link', { name: 'Continue', exact: true }).click();
       await page.getByRole('heading', { name: 'Hazard labels', level: 1 }).waitFor();
+
+      // Back among the current learners (opening "Hazard labels" did it: 2 of 2 now).
+      await authorPage.reload();
+      await show.getByRole('radio', { name: 'Current (2)' }).waitFor({ state: 'attached' });
+      await learners.getByRole('row', { name: /Lin Learner/ }).getByText(/\([12] of 2 files\)/).waitFor();
+      assert.equal(await learners.getByText(/^Left on /).count(), 0);
+      await authorContext.close();
       await context.close();
     });
   });

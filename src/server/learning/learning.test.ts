@@ -1,7 +1,7 @@
 // Learning a course over HTTP, on both databases: only an enrolled learner records progress; reports
 // are validated, bounded and idempotent; a video scrubbed to its end is not watched, one played
 // through is; a PDF is done when every page was on screen; completion is recorded once, with its job;
-// the author sees the learner's progress.
+// the author sees the learner's progress, and those who left with the progress kept from then.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -189,6 +189,64 @@ for (const dialect of TEST_DIALECTS) {
       assert.ok(learners[0]?.completedAt);
       assert.ok(learners[0]?.lastActivityAt);
       assert.equal((await learner.get(`/api/courses/${courseId}/learners`)).statusCode, 403);
+    });
+
+    it('lists those who left, marked with when, with their progress from then; enrolling again makes them current', async () => {
+      const list = async (status?: string) => {
+        const answer = await author.get(`/api/courses/${courseId}/learners${status ? `?status=${status}` : ''}`);
+        assert.equal(answer.statusCode, 200, answer.body);
+        return answer.json() as { learners: LearnerProgressView[]; counts: { current: number; left: number } };
+      };
+      assert.equal((await other.post(`/api/courses/${courseId}/enrolment`)).statusCode, 200);
+      const leavingAt = Date.now();
+      assert.equal((await learner.request('DELETE', `/api/courses/${courseId}/enrolment`)).statusCode, 204);
+
+      // Current learners stay the default.
+      const current = await list();
+      assert.deepEqual(current.counts, { current: 1, left: 1 });
+      assert.equal(current.learners.length, 1);
+      assert.notEqual(current.learners[0]?.userId, learnerId);
+      assert.equal(current.learners[0]?.leftAt, null);
+      assert.equal(current.learners[0]?.percent, 0);
+      assert.deepEqual(await list('current'), current);
+
+      const left = await list('left');
+      assert.equal(left.learners.length, 1);
+      const gone = left.learners[0];
+      assert.equal(gone?.userId, learnerId);
+      assert.ok(gone?.leftAt && Date.parse(gone.leftAt) >= leavingAt - 1000, `left at ${gone?.leftAt}`);
+      // What they had done when they left.
+      assert.equal(gone?.percent, 100);
+      assert.equal(gone?.doneCount, 3);
+      assert.ok(gone?.completedAt);
+      assert.ok(gone?.lastActivityAt);
+
+      const all = await list('all');
+      assert.deepEqual(
+        all.learners.map((l) => [l.userId === learnerId, l.leftAt !== null]),
+        [
+          [false, false],
+          [true, true],
+        ],
+        'current learners first, then those who left',
+      );
+
+      assert.equal((await author.get(`/api/courses/${courseId}/learners?status=gone`)).statusCode, 400);
+      assert.equal((await learner.get(`/api/courses/${courseId}/learners?status=left`)).statusCode, 403);
+      const stranger = (await createSignedInUser(app, admin, 'author')).client;
+      assert.equal((await stranger.get(`/api/courses/${courseId}/learners?status=left`)).statusCode, 404);
+      assert.equal((await admin.get(`/api/courses/${courseId}/learners?status=left`)).json().learners.length, 1);
+
+      // Enrolling again resumes: current, with the same progress, and no longer among those who left.
+      const again = await learner.post(`/api/courses/${courseId}/enrolment`);
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal(again.json().outcome, 'resumed');
+      const back = await list();
+      assert.deepEqual(back.counts, { current: 2, left: 0 });
+      const resumed = back.learners.find((l) => l.userId === learnerId);
+      assert.equal(resumed?.leftAt, null);
+      assert.equal(resumed?.percent, 100);
+      assert.equal((await list('left')).learners.length, 0);
     });
   });
 }

@@ -29,6 +29,8 @@ export interface LearnerRow extends EnrolmentRow {
   email: string;
   completed_at: number | null;
   due_at: number | null;
+  /** When they left the course; null for a current learner. */
+  left_at: number | null;
 }
 
 /** One of a learner's courses, for their dashboard: the enrolment, the version's content and the course. */
@@ -274,7 +276,7 @@ export function createLearningRepository(db: Kysely<DB>) {
       return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
 
-    /** Everyone enrolled in a course, with completion, newest activity first. */
+    /** Everyone enrolled in a course, with completion, latest enrolled first. */
     learners(courseId: string, limit: number): Promise<LearnerRow[]> {
       return db
         .selectFrom('enrolments')
@@ -300,7 +302,50 @@ export function createLearningRepository(db: Kysely<DB>) {
         .where('enrolments.course_id', '=', courseId)
         .orderBy('enrolments.enrolled_at', 'desc')
         .limit(limit)
+        .execute()
+        .then((rows) => rows.map((r) => ({ ...r, left_at: null })));
+    },
+
+    /** Everyone who left a course (their enrolment as it was then), with completion, latest to leave first. */
+    pastLearners(courseId: string, limit: number): Promise<LearnerRow[]> {
+      return db
+        .selectFrom('past_enrolments')
+        .innerJoin('users', 'users.id', 'past_enrolments.user_id')
+        .leftJoin('course_completions', (join) =>
+          join
+            .onRef('course_completions.user_id', '=', 'past_enrolments.user_id')
+            .onRef('course_completions.course_id', '=', 'past_enrolments.course_id')
+            .onRef('course_completions.version', '=', 'past_enrolments.version'),
+        )
+        .select([
+          'past_enrolments.user_id',
+          'past_enrolments.course_id',
+          'past_enrolments.version',
+          'past_enrolments.enrolled_at',
+          'past_enrolments.last_asset_id',
+          'past_enrolments.last_activity_at',
+          'past_enrolments.due_at',
+          'users.display_name',
+          'users.email',
+          'course_completions.completed_at',
+          'past_enrolments.left_at',
+        ])
+        .where('past_enrolments.course_id', '=', courseId)
+        .orderBy('past_enrolments.left_at', 'desc')
+        .limit(limit)
         .execute();
+    },
+
+    /** How many study a course and how many left it. */
+    async learnerCounts(courseId: string): Promise<{ current: number; left: number }> {
+      const count = (table: 'enrolments' | 'past_enrolments') =>
+        db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('course_id', '=', courseId)
+          .executeTakeFirstOrThrow();
+      const [current, left] = [await count('enrolments'), await count('past_enrolments')];
+      return { current: Number(current.n), left: Number(left.n) };
     },
 
     /** A learner's enrolments with their version's content, for the dashboard; most recently active first. */

@@ -1,7 +1,12 @@
 // HTTP for learning a course: the learner's progress (read, report) and, for the course's author,
 // its learners with their progress.
 import { z } from 'zod';
-import { learnersResponseSchema, learningResponseSchema, progressReportAnswerSchema } from '../../shared/learning.ts';
+import {
+  learnerStatusSchema,
+  learnersResponseSchema,
+  learningResponseSchema,
+  progressReportAnswerSchema,
+} from '../../shared/learning.ts';
 import { myCoursesResponseSchema } from '../../shared/courses.ts';
 import { progressReportSchema } from '../../shared/progress.ts';
 import type { Api } from '../http/contract.ts';
@@ -9,6 +14,8 @@ import type { UserRow } from '../users/repository.ts';
 import type { LearningService } from './service.ts';
 
 const idParams = z.object({ id: z.uuid() });
+/** Current learners unless asked for those who left, or all. */
+const learnersQuery = z.object({ status: learnerStatusSchema.default('current') });
 const AUTHORS = ['author', 'admin'] as const;
 const tags = ['Learning'];
 
@@ -52,10 +59,10 @@ export function registerLearningRoutes(app: Api, deps: { learning: LearningServi
     '/api/courses/:id/learners',
     {
       config: { access: AUTHORS },
-      schema: { tags, params: idParams, response: { 200: learnersResponseSchema } },
+      schema: { tags, params: idParams, querystring: learnersQuery, response: { 200: learnersResponseSchema } },
     },
     async (request) => {
-      return { learners: await learning.learners(me(request.user), request.params.id) };
+      return learning.learners(me(request.user), request.params.id, request.query.status);
     },
   );
 }

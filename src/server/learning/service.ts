@@ -4,7 +4,13 @@
 import type { Kysely } from 'kysely';
 import type { AssetKind, AssetViewer } from '../../shared/assets.ts';
 import type { MyCourseView } from '../../shared/courses.ts';
-import type { LearnerProgressView, LearningView, ProgressReportAnswer, ItemProgressView } from '../../shared/learning.ts';
+import type {
+  ItemProgressView,
+  LearnerProgressView,
+  LearnerStatus,
+  LearningView,
+  ProgressReportAnswer,
+} from '../../shared/learning.ts';
 import {
   applyReport,
   type CourseProgress,
@@ -309,11 +315,20 @@ export function createLearningService(deps: {
       return { item, progress, completedAt: iso(snapshot.completedAt), completedNow: false };
     },
 
-    /** A course's learners with their progress, for its author and administrators. */
-    async learners(user: UserRow, courseId: string): Promise<LearnerProgressView[]> {
+    /**
+     * A course's learners with their progress, for its author and administrators: those studying it,
+     * those who left (with the progress kept from then), or both, current ones first.
+     */
+    async learners(
+      user: UserRow,
+      courseId: string,
+      status: LearnerStatus = 'current',
+    ): Promise<{ learners: LearnerProgressView[]; counts: { current: number; left: number } }> {
       const course = await courses.findCourse(courseId);
       if (!course || !mayManage(user, { ownerId: course.owner_id })) throw notFound('No such course.');
-      const rows = await learning.learners(courseId, LEARNERS_LIMIT);
+      const current = status === 'left' ? [] : await learning.learners(courseId, LEARNERS_LIMIT);
+      const left = status === 'current' ? [] : await learning.pastLearners(courseId, LEARNERS_LIMIT);
+      const rows = [...current, ...left];
       const userIds = rows.map((r) => r.user_id);
       const progress = await learning.progressOfLearners(courseId, userIds);
       const gradedBy = new Map<string, GradedAttemptRow[]>();
@@ -348,9 +363,10 @@ export function createLearningService(deps: {
           completedAt: iso(r.completed_at),
           dueAt: iso(r.due_at),
           test,
+          leftAt: iso(r.left_at),
         });
       }
-      return out;
+      return { learners: out, counts: await learning.learnerCounts(courseId) };
     },
 
     /** The learner's courses for their dashboard: progress, where to continue, due dates, completion. */

@@ -1,5 +1,7 @@
 // The cache keys of server state, in one place so that a page and the events that change its
 // answer name the same entry.
+import type { LearnerStatus } from '../../shared/learning.ts';
+
 export const queryKeys = {
   jobs: ['admin', 'jobs'] as const,
   storage: ['admin', 'storage'] as const,
@@ -21,7 +23,10 @@ export const queryKeys = {
   course: (courseId: string, version?: number) => ['courses', courseId, version ?? 'current'] as const,
   /** The signed-in learner's progress through a course. */
   learning: (courseId: string) => ['learning', courseId] as const,
-  courseLearners: (courseId: string) => ['learning', courseId, 'learners'] as const,
+  /** A course's learners for its author, by status (under `courseLearnersAny`, which refreshes every status). */
+  courseLearners: (courseId: string, status: LearnerStatus = 'current') =>
+    ['learning', courseId, 'learners', status] as const,
+  courseLearnersAny: (courseId: string) => ['learning', courseId, 'learners'] as const,
   /** A course's test attempts and allowances, for its author. */
   courseAttempts: (courseId: string) => ['attempts-admin', courseId] as const,
   /** One attempt in full, for the course's author. */

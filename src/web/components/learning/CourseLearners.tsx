@@ -1,6 +1,7 @@
 // For a course's author (and administrators): who may enrol (anyone, or by invitation only), enrolling
 // people in bulk (picked accounts or pasted addresses, with an optional due date; each address that could
-// not be enrolled is named), and the learners with their progress, due date, last activity and completion.
+// not be enrolled is named), and the learners with their progress, due date, last activity and completion:
+// those studying it by default, or those who left (marked with the day, their progress as it was then).
 import {
   Alert,
   Anchor,
@@ -9,6 +10,7 @@ import {
   List,
   MultiSelect,
   Radio,
+  SegmentedControl,
   Stack,
   Table,
   Text,
@@ -17,10 +19,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { type BulkEnrolResult, parseAddressList, type SelfEnrolment } from '../../../shared/courses.ts';
+import type { LearnerStatus } from '../../../shared/learning.ts';
 import { courseAttemptsPath } from '../../attempts-admin-api.ts';
 import { enrolmentApi } from '../../enrolment-api.ts';
 import { errorMessage } from '../../forms.ts';
@@ -40,11 +43,15 @@ export function CourseLearners({
   /** The version has a test: each learner's grade, and the way to their attempts. */
   hasTest: boolean;
 }) {
+  const [status, setStatus] = useState<LearnerStatus>('current');
   const query = useQuery({
-    queryKey: queryKeys.courseLearners(courseId),
-    queryFn: () => learningApi.learners(courseId),
+    queryKey: queryKeys.courseLearners(courseId, status),
+    queryFn: () => learningApi.learners(courseId, status),
+    // The table stays while another filter loads, instead of jumping away.
+    placeholderData: keepPreviousData,
   });
   const learners = query.data?.learners ?? null;
+  const counts = query.data?.counts;
   const now = Date.now();
   return (
     <section aria-labelledby="learners-heading" className="course-learners">
@@ -56,15 +63,26 @@ export function CourseLearners({
         <EnrolPanel courseId={courseId} />
         <div>
           <Title order={3} size="h4" id="enrolled-heading" mb="xs">
-            Enrolled
+            Enrolments
           </Title>
           {hasTest && (
             <Anchor component={Link} to={courseAttemptsPath(courseId)} display="block" mb="xs">
               Test attempts: answers, reopening, extra attempts and extra time
             </Anchor>
           )}
+          <SegmentedControl
+            aria-label="Show learners"
+            value={status}
+            onChange={(next) => setStatus(next as LearnerStatus)}
+            data={[
+              { value: 'current', label: counts ? `Current (${counts.current})` : 'Current' },
+              { value: 'left', label: counts ? `Left (${counts.left})` : 'Left' },
+              { value: 'all', label: 'All' },
+            ]}
+            mb="xs"
+          />
           {query.error && <Text role="alert">The learners could not be loaded: {errorMessage(query.error)}</Text>}
-          {learners && learners.length === 0 && <Text>Nobody has enrolled yet.</Text>}
+          {learners && learners.length === 0 && <Text>{emptyText(status, counts)}</Text>}
           {learners && learners.length > 0 && (
             <TableScroller minWidth={720} label="Learners of this course">
               <Table aria-labelledby="learners-heading" striped>
@@ -81,12 +99,17 @@ export function CourseLearners({
                 </Table.Thead>
                 <Table.Tbody>
                   {learners.map((l) => (
-                    <Table.Tr key={l.userId}>
+                    <Table.Tr key={`${l.userId}:${l.leftAt ?? 'current'}`}>
                       <Table.Td>
                         {l.name}
                         <Text size="sm" c="gray.7">
                           {l.email}
                         </Text>
+                        {l.leftAt && (
+                          <Text size="sm" fw={600} className="learner-left">
+                            Left on {formatDateTime(l.leftAt)}
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>{l.version}</Table.Td>
                       <Table.Td className="nowrap">
@@ -102,10 +125,12 @@ export function CourseLearners({
                           <Text
                             size="sm"
                             className={
-                              !l.completedAt && dueState(l.dueAt, now) === 'overdue' ? 'due--overdue' : undefined
+                              !l.completedAt && !l.leftAt && dueState(l.dueAt, now) === 'overdue'
+                                ? 'due--overdue'
+                                : undefined
                             }
                           >
-                            {l.completedAt ? formatDateTime(l.dueAt) : dueText(l.dueAt, now)}
+                            {l.completedAt || l.leftAt ? formatDateTime(l.dueAt) : dueText(l.dueAt, now)}
                           </Text>
                         ) : (
                           '—'
@@ -123,6 +148,15 @@ export function CourseLearners({
       </Stack>
     </section>
   );
+}
+
+function emptyText(status: LearnerStatus, counts: { current: number; left: number } | undefined): string {
+  if (status === 'left') return 'Nobody has left this course.';
+  if (status === 'current' && counts && counts.left > 0) {
+    const who = counts.left === 1 ? '1 person' : `${counts.left} people`;
+    return `Nobody studies this course now; ${who} left it.`;
+  }
+  return 'Nobody has enrolled yet.';
 }
 
 function SelfEnrolmentSetting({ courseId, value }: { courseId: string; value: SelfEnrolment }) {

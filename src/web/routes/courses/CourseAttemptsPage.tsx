@@ -63,7 +63,7 @@ export function CourseAttemptsPage() {
   const refresh = () =>
     Promise.all([
       client.invalidateQueries({ queryKey: queryKeys.courseAttempts(id) }),
-      client.invalidateQueries({ queryKey: queryKeys.courseLearners(id) }),
+      client.invalidateQueries({ queryKey: queryKeys.courseLearnersAny(id) }),
     ]);
   const done = (text: string) => async () => {
     setNotice({ ok: true, text });
