@@ -35,6 +35,8 @@ import {
   type CertificatesRepository,
   isUniqueViolation,
 } from './repository.ts';
+
+type CourseSettingsRow = NonNullable<Awaited<ReturnType<CertificatesRepository['course']>>>;
 import { columnsOfSettings, parseTemplate, settingsFromColumns } from './settings-columns.ts';
 
 const RESERVE_ATTEMPTS = 10;
@@ -142,6 +144,24 @@ export function createCertificatesService(deps: {
     return { ...present(row), holderEmail: row.holder_email, revokedReason: row.revoked_reason };
   }
 
+  // What a certificate takes from a published version (its title and label), by course and
+  // version: a published version never changes, and reading its whole content (and parsing it as
+  // JSON) for two strings was the largest read of an issue. Bounded; the oldest entry goes first.
+  const versionFacts = new Map<string, { title: string; versionLabel: string }>();
+  const VERSION_FACTS_MAX = 1_000;
+  async function factsOfVersion(courseId: string, version: number) {
+    const key = `${courseId}\u0000${version}`;
+    const cached = versionFacts.get(key);
+    if (cached) return cached;
+    const row = await repo.version(courseId, version);
+    if (!row) return undefined;
+    const content = JSON.parse(row.content) as { basics?: { versionLabel?: string } };
+    const facts = { title: row.title, versionLabel: content.basics?.versionLabel ?? '' };
+    if (versionFacts.size >= VERSION_FACTS_MAX) versionFacts.delete(versionFacts.keys().next().value as string);
+    versionFacts.set(key, facts);
+    return facts;
+  }
+
   /** Reserves the next certificate of this learner and version; null when another run reserved this cycle first. */
   async function reserve(input: {
     userId: string;
@@ -153,10 +173,15 @@ export function createCertificatesService(deps: {
     holderName: string;
     score: number | null;
     expiresAt: (issuedAt: number) => number | null;
+    /** The course's settings when the caller has just read them (else read here). */
+    course?: Pick<CourseSettingsRow, 'certificate_template' | 'certificate_signature_asset_id'>;
   }): Promise<CertificateRow | null> {
-    const facts = await repo.courseVersion(input.courseId, input.version);
-    if (!facts) throw notFound('No such course version.');
-    const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
+    const [facts, course] = await Promise.all([
+      factsOfVersion(input.courseId, input.version),
+      input.course ?? repo.course(input.courseId),
+    ]);
+    if (!facts || !course) throw notFound('No such course version.');
+    const template = JSON.stringify(parseTemplate(course.certificate_template, course.certificate_signature_asset_id));
     for (let attempt = 1; ; attempt++) {
       const issuedAt = now();
       const code = encodeCode(randomBytes(17));
@@ -165,7 +190,7 @@ export function createCertificatesService(deps: {
         holderName: input.holderName,
         courseTitle: facts.title,
         version: input.version,
-        versionLabel: content.basics?.versionLabel ?? '',
+        versionLabel: facts.versionLabel,
         score: input.score,
         completedAt: new Date(input.completedAt).toISOString(),
         issuedAt: new Date(issuedAt).toISOString(),
@@ -191,7 +216,7 @@ export function createCertificatesService(deps: {
           pdf_sha256: null,
           pdf_size: null,
           snapshot: JSON.stringify(snapshot),
-          template: JSON.stringify(parseTemplate(facts.certificate_template, facts.certificate_signature_asset_id)),
+          template,
           credential_jwt: null,
           created_at: issuedAt,
         });
@@ -348,6 +373,7 @@ export function createCertificatesService(deps: {
           holderName: holder.display_name,
           score: await repo.bestPassedPercent(userId, courseId, version),
           expiresAt: (issuedAt) => expiryOf(issuedAt, course.certificate_validity_months),
+          course,
         });
         if (reserved) return present(await finish(reserved));
         if (attempt >= RESERVE_ATTEMPTS) throw new Error('Could not reserve a certificate');
