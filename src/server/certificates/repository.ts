@@ -44,23 +44,6 @@ const CERTIFICATE_COLUMNS = [
 export function createCertificatesRepository(db: Kysely<DB>) {
   // The issue job's queries, compiled once (db/prepared.ts, decision 0011): building and compiling
   // them with Kysely on every call cost about as much as running them.
-  const completionOf = prepared(3, (q, userId: string, courseId: string, version: number) =>
-    q
-      .selectFrom('course_completions')
-      .select('completed_at')
-      .where('user_id', '=', userId)
-      .where('course_id', '=', courseId)
-      .where('version', '=', version),
-  );
-  const bestPassed = prepared(3, (q, userId: string, courseId: string, version: number) =>
-    q
-      .selectFrom('quiz_attempts')
-      .select((eb) => eb.fn.max('percent').as('best'))
-      .where('user_id', '=', userId)
-      .where('course_id', '=', courseId)
-      .where('version', '=', version)
-      .where('passed', '=', 1),
-  );
   const holderOf = prepared(1, (q, userId: string) =>
     q.selectFrom('users').select(['id', 'display_name', 'email']).where('id', '=', userId),
   );
@@ -94,15 +77,46 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       .orderBy('cycle', 'desc')
       .limit(1),
   );
-  const latestOfCourseQuery = prepared(2, (q, userId: string, courseId: string) =>
+  // What an issue needs besides the learner's certificates, in one statement (one read, one trip
+  // through the driver instead of four): the completion, the holder's name, the course's
+  // certificate settings and the best passed attempt, each a lookup by key.
+  const issueFactsQuery = prepared(3, (q, userId: string, courseId: string, version: number) =>
+    q
+      .selectFrom('courses as c')
+      .select((eb) => [
+        'c.id',
+        'c.owner_id',
+        'c.latest_version',
+        'c.certificate_validity_months',
+        'c.certificate_template',
+        'c.certificate_signature_asset_id',
+        eb
+          .selectFrom('course_completions as cc')
+          .select('cc.completed_at')
+          .where('cc.user_id', '=', userId)
+          .where('cc.course_id', '=', courseId)
+          .where('cc.version', '=', version)
+          .as('completed_at'),
+        eb.selectFrom('users as u').select('u.display_name').where('u.id', '=', userId).as('holder_name'),
+        eb
+          .selectFrom('quiz_attempts as a')
+          .select((inner) => inner.fn.max('a.percent').as('best'))
+          .where('a.user_id', '=', userId)
+          .where('a.course_id', '=', courseId)
+          .where('a.version', '=', version)
+          .where('a.passed', '=', 1)
+          .as('best_percent'),
+      ])
+      .where('c.id', '=', courseId),
+  );
+  const ofLearnerInCourseQuery = prepared(2, (q, userId: string, courseId: string) =>
     q
       .selectFrom('certificates')
       .selectAll()
       .where('user_id', '=', userId)
       .where('course_id', '=', courseId)
       .orderBy('issued_at', 'desc')
-      .orderBy('cycle', 'desc')
-      .limit(1),
+      .orderBy('cycle', 'desc'),
   );
   const nextStatusIndex = prepared(0, (q) =>
     q.selectFrom('certificates').select(sql<number>`COALESCE(MAX(status_index), -1) + 1`.as('next')),
@@ -125,15 +139,37 @@ export function createCertificatesRepository(db: Kysely<DB>) {
   );
 
   return {
-    async completion(userId: string, courseId: string, version: number): Promise<number | undefined> {
-      const row = (await completionOf.execute(db, userId, courseId, version)).rows[0];
-      return row === undefined ? undefined : Number(row.completed_at);
+    /**
+     * The facts of an issue: the completion's time (null when none is recorded), the holder's name
+     * (null when no such user), the best passed attempt's percentage (null when none) and the
+     * course's certificate settings. Undefined when there is no such course.
+     */
+    async issueFacts(userId: string, courseId: string, version: number) {
+      const row = (await issueFactsQuery.execute(db, userId, courseId, version)).rows[0];
+      if (!row) return undefined;
+      const { completed_at, holder_name, best_percent, ...course } = row;
+      return {
+        completedAt: completed_at === null || completed_at === undefined ? null : Number(completed_at),
+        holderName: holder_name ?? null,
+        bestPercent: best_percent === null || best_percent === undefined ? null : Number(best_percent),
+        course,
+      };
     },
 
-    /** The best passed attempt's percentage, or null when none (a course without a test). */
-    async bestPassedPercent(userId: string, courseId: string, version: number): Promise<number | null> {
-      const row = (await bestPassed.execute(db, userId, courseId, version)).rows[0];
-      return row?.best === null || row?.best === undefined ? null : Number(row.best);
+    /**
+     * From one read of the learner's certificates of the course (a handful: one per version and
+     * cycle): the newest of this version (highest cycle), rendered or not, and the newest of the
+     * course, any version (latest issue, then highest cycle): what a new one follows.
+     */
+    async latestOfLearner(
+      userId: string,
+      courseId: string,
+      version: number,
+    ): Promise<{ ofVersion: CertificateRow | undefined; ofCourse: CertificateRow | undefined }> {
+      const rows = (await ofLearnerInCourseQuery.execute(db, userId, courseId)).rows;
+      let ofVersion: CertificateRow | undefined;
+      for (const row of rows) if (row.version === version && (!ofVersion || row.cycle > ofVersion.cycle)) ofVersion = row;
+      return { ofVersion, ofCourse: rows[0] };
     },
 
     async holder(userId: string) {
@@ -180,11 +216,6 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     /** The learner's newest certificate of this version (highest cycle), rendered or not. */
     async latestOfVersion(userId: string, courseId: string, version: number): Promise<CertificateRow | undefined> {
       return (await latestOfVersionQuery.execute(db, userId, courseId, version)).rows[0];
-    },
-
-    /** The learner's newest certificate of the course, any version: what a new one follows. */
-    async latestOfCourse(userId: string, courseId: string): Promise<CertificateRow | undefined> {
-      return (await latestOfCourseQuery.execute(db, userId, courseId)).rows[0];
     },
 
     /**

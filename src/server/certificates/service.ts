@@ -347,11 +347,12 @@ export function createCertificatesService(deps: {
       courseId: string;
       version: number;
     }): Promise<CertificateView> {
-      const completedAt = await repo.completion(userId, courseId, version);
-      if (completedAt === undefined)
+      const facts = await repo.issueFacts(userId, courseId, version);
+      if (!facts || facts.completedAt === null)
         throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
+      const { completedAt, course } = facts;
       for (let attempt = 1; ; attempt++) {
-        const latest = await repo.latestOfVersion(userId, courseId, version);
+        const { ofVersion: latest, ofCourse } = await repo.latestOfLearner(userId, courseId, version);
         if (
           latest &&
           (latest.pdf_blob_key === null ||
@@ -359,10 +360,8 @@ export function createCertificatesService(deps: {
         ) {
           return present(await finish(latest));
         }
-        const previous = latest ?? (await repo.latestOfCourse(userId, courseId));
-        const holder = await repo.holder(userId);
-        if (!holder) throw new Error(`No user ${userId}`);
-        const course = await settingsOf(courseId);
+        const previous = latest ?? ofCourse;
+        if (facts.holderName === null) throw new Error(`No user ${userId}`);
         const reserved = await reserve({
           userId,
           courseId,
@@ -370,8 +369,8 @@ export function createCertificatesService(deps: {
           cycle: (latest?.cycle ?? 0) + 1,
           previousId: previous?.id ?? null,
           completedAt,
-          holderName: holder.display_name,
-          score: await repo.bestPassedPercent(userId, courseId, version),
+          holderName: facts.holderName,
+          score: facts.bestPercent,
           expiresAt: (issuedAt) => expiryOf(issuedAt, course.certificate_validity_months),
           course,
         });
