@@ -3,6 +3,7 @@
 // recertification after expiry, the learner's list and downloads, public verification by code
 // and by uploaded PDF, and administrators' search, revocation, re-issue and per-course settings.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { PDFDocument } from '@cantoo/pdf-lib';
 import type { Kysely } from 'kysely';
@@ -77,7 +78,7 @@ export interface SampleFacts {
 export function createCertificatesService(deps: {
   db: Kysely<DB>;
   certificates: CertificatesRepository;
-  blobStore: Pick<BlobStore, 'put' | 'stat'>;
+  blobStore: Pick<BlobStore, 'put' | 'stat' | 'localPath'>;
   blobs: Pick<BlobDeletion, 'deleteUnreferenced' | 'awaitGone'>;
   /** Registers a stored blob and claims it in the transaction (assets/repository.ts `claimBlob`). */
   claimBlob: (blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>) => Promise<boolean>;
@@ -278,7 +279,7 @@ export function createCertificatesService(deps: {
     }
     if (recorded) {
       // The collector may have removed the same content between our write and our row: store it again.
-      if (!(await blobStore.stat(put.key))) await blobStore.put(Readable.from([bytes]));
+      if (!(await stored(put.key))) await blobStore.put(Readable.from([bytes]));
     } else {
       // Another run recorded its PDF first; ours is dropped unless it is the very same content.
       await deps.blobs.deleteUnreferenced([put.key]);
@@ -287,6 +288,17 @@ export function createCertificatesService(deps: {
     const done: CertificateRow = { ...row, pdf_blob_key: put.key, pdf_sha256: put.sha256, pdf_size: put.size, credential_jwt: credentialJwt };
     deps.onIssued?.(done);
     return done;
+  }
+
+  /**
+   * Whether the object is in the store. On a local disk one stat of the file just written (its
+   * folder is in the kernel's cache): a thread-pool round trip cost more than the call, and on a
+   * busy host the wait gave the core away.
+   */
+  async function stored(key: string): Promise<boolean> {
+    const file = blobStore.localPath?.(key);
+    if (file) return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+    return (await blobStore.stat(key)) !== null;
   }
 
   async function settingsOf(courseId: string) {
