@@ -42,10 +42,13 @@ export function presentAttempt(input: {
   visibility: ReviewVisibility;
   now: number;
   graceMs: number;
+  /** The row's layout and the test's questions by id, when the caller has them parsed already. */
+  layout?: AttemptLayout;
+  byId?: ReadonlyMap<string, Question>;
 }): AttemptView {
   const { row, testSet, visibility } = input;
-  const layout = parseLayout(row);
-  const byId = new Map<string, Question>(allQuestions(testSet.categories).map((q) => [q.id, q]));
+  const layout = input.layout ?? parseLayout(row);
+  const byId = input.byId ?? new Map<string, Question>(allQuestions(testSet.categories).map((q) => [q.id, q]));
   const answers = new Map(input.answers.map((a) => [a.question_id, a]));
   const chosenOf = (questionId: string): string[] => {
     const a = answers.get(questionId);
