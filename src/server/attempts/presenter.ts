@@ -1,12 +1,12 @@
 // What leaves the server about an attempt. A learner's view is built from the review visibility
-// (src/shared/attempts.ts) and parsed through the strict view schema, so nothing about correctness,
-// marks or feedback is sent before submission, nor after it beyond what the test's review allows.
+// (src/shared/attempts.ts) and checked against the strict view schema as it leaves (each route's
+// serializer), so nothing about correctness, marks or feedback is sent before submission, nor after
+// it beyond what the test's review allows.
 import {
   type AttemptLayout,
   type AttemptSummaryView,
   type AttemptView,
   attemptSummaryViewSchema,
-  attemptViewSchema,
   outcomeOf,
   type ReviewVisibility,
 } from '../../shared/attempts.ts';
@@ -135,8 +135,10 @@ export function presentAttempt(input: {
         }
       : null,
   };
-  // The strict schema refuses any key it does not declare: the last guard on what leaves.
-  return attemptViewSchema.parse(view);
+  // Checked once, as it leaves: every route answering with an attempt declares it through the strict
+  // attemptViewSchema, which refuses any key it does not declare (the last guard on what leaves;
+  // http/contract.ts's serializer). Parsing it here too cost a second zod pass per start and submit.
+  return view;
 }
 
 export function presentSummary(row: AttemptRow, visibility: ReviewVisibility): AttemptSummaryView {
