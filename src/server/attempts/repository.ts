@@ -7,6 +7,8 @@ import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTabl
 export type AttemptRow = Selectable<QuizAttemptsTable>;
 export type AnswerRow = Selectable<QuizAttemptAnswersTable>;
 export type AllowanceRow = Selectable<QuizAllowancesTable>;
+/** An attempt without its layout and grade (kilobytes each). */
+export type AttemptBrief = Omit<AttemptRow, 'layout' | 'grade'>;
 
 /** An attempt with its learner's name, for authors. */
 export interface AttemptListRow extends AttemptRow {
@@ -77,6 +79,31 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
   const enrolment = prepared(2, (trx, userId: string, courseId: string) =>
     trx.selectFrom('enrolments').select('version').where('user_id', '=', userId).where('course_id', '=', courseId),
   );
+  const briefsOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx
+      .selectFrom('quiz_attempts')
+      .select([
+        'id',
+        'user_id',
+        'course_id',
+        'version',
+        'number',
+        'state',
+        'seed',
+        'started_at',
+        'deadline_at',
+        'submitted_at',
+        'submitted_by',
+        'score',
+        'max_score',
+        'percent',
+        'passed',
+        'updated_at',
+      ])
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .orderBy('number', 'asc'),
+  );
   return {
     isUniqueViolation,
 
@@ -92,6 +119,17 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
     /** The state of each of a learner's attempts at a course's test: how many, and whether one is open. */
     async statesOfLearner(userId: string, courseId: string): Promise<Pick<AttemptRow, 'state'>[]> {
       return (await statesOf.execute(db, userId, courseId)).rows;
+    },
+
+    /** A learner's attempts at a course's test, first first, without their layouts and grades. */
+    async briefsOfLearner(userId: string, courseId: string): Promise<AttemptBrief[]> {
+      return (await briefsOf.execute(db, userId, courseId)).rows;
+    },
+
+    /** The layouts of these attempts. */
+    layoutsOf(ids: readonly string[]): Promise<Pick<AttemptRow, 'id' | 'layout'>[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.selectFrom('quiz_attempts').select(['id', 'layout']).where('id', 'in', ids).execute();
     },
 
     /** A learner's attempts at a course's test, first first. */

@@ -35,7 +35,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { mayManage as mayManageCourse } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
 import { FULL_VISIBILITY, parseLayout, presentAttempt, presentSummary } from './presenter.ts';
-import type { AllowanceRow, AnswerRow, AttemptRow, AttemptsRepository } from './repository.ts';
+import type { AllowanceRow, AnswerRow, AttemptBrief, AttemptRow, AttemptsRepository } from './repository.ts';
 
 const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
@@ -201,6 +201,27 @@ export function createAttemptsService(deps: {
     return rows;
   }
 
+  /**
+   * As learnerAttempts, without the attempts' layouts and grades (kilobytes each, and starting an
+   * attempt reads every earlier one): what starting an attempt needs, the layouts aside (layoutsOf).
+   */
+  async function learnerBriefs(userId: string, courseId: string): Promise<AttemptBrief[]> {
+    let rows = await repo.briefsOfLearner(userId, courseId);
+    const late = rows.filter((r) => overdue(r));
+    if (late.length > 0) {
+      for (const r of late) await submitRow(r.id, 'deadline');
+      rows = await repo.briefsOfLearner(userId, courseId);
+    }
+    return rows;
+  }
+
+  /** The layouts of these attempts: from the cache (a layout never changes), the others read at once. */
+  async function layoutsOf(rows: readonly Pick<AttemptRow, 'id'>[]): Promise<AttemptLayout[]> {
+    const missing = rows.filter((r) => !layouts.has(r.id)).map((r) => r.id);
+    const read = new Map((await repo.layoutsOf(missing)).map((r) => [r.id, parseLayout(r)]));
+    return rows.map((r) => layouts.get(r.id) ?? read.get(r.id) ?? []);
+  }
+
   async function visibilityFor(
     row: AttemptRow,
     rows: readonly Pick<AttemptRow, 'state'>[],
@@ -299,9 +320,13 @@ export function createAttemptsService(deps: {
     async start(user: UserRow, courseId: string): Promise<{ attempt: AttemptView; created: boolean }> {
       const version = await enrolledVersion(user, courseId);
       const { testSet } = await offeredTest(courseId, version);
-      const rows = await learnerAttempts(user.id, courseId);
-      const open = rows.find((r) => r.state === 'open');
-      if (open) return { attempt: await learnerView(open), created: false };
+      const rows = await learnerBriefs(user.id, courseId);
+      const openBrief = rows.find((r) => r.state === 'open');
+      if (openBrief) {
+        const open = await repo.find(openBrief.id);
+        if (!open) throw noSuchAttempt();
+        return { attempt: await learnerView(open), created: false };
+      }
       const s = testSet.settings;
       const allowance = await allowanceOf(user.id, courseId);
       if (attemptsLeft(s.attemptsAllowed, allowance.extraAttempts, rows.length) === 0) {
@@ -324,7 +349,7 @@ export function createAttemptsService(deps: {
         );
       }
       const seed = randomInt(0, 2 ** 31);
-      const layout = drawLayout(testSet, seed, seenCounts(rows.map(layoutOfRow)));
+      const layout = drawLayout(testSet, seed, seenCounts(await layoutsOf(rows)));
       const row: AttemptRow = {
         id: crypto.randomUUID(),
         user_id: user.id,
