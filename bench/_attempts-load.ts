@@ -3,7 +3,7 @@
 // - attempts: each simulated learner starts (or resumes) an attempt, saves an answer to each of its
 //   questions (one PUT each, as the attempt page does), submits, and starts again;
 // - paced: the same rounds, open-loop: each learner sends its requests on a fixed schedule (the 200
-//   learners staggered over one interval) so that answer saves are offered at `ratePerS` in total,
+//   learners staggered over one round, so that starts and submits are spread out too) so that answer saves are offered at `ratePerS` in total,
 //   whatever the server's latency. A request's latency counts from the time it was due, so a learner
 //   held up by a slow answer is not let off the wait it causes (no coordinated omission);
 // - bare: each simulated client GETs a constant from a bare Fastify route, back to back.
@@ -116,8 +116,12 @@ interface StartedAttempt {
 
 async function learnerLoop(learner: Plan['learners'][number], index: number): Promise<void> {
   let sequence = 0;
-  // Staggered: learner i's first slot is i / n of an interval after the first learner's.
-  if (plan.mode === 'paced') due.set(learner, performance.now() + (index / plan.learners.length) * slotMs);
+  // Staggered over one round (start, saves, submit): learner i's first slot is i / n of a round
+  // after the first learner's. Over one slot only, every learner would start its attempt within the
+  // same few milliseconds of each round: a burst of starts no class of real learners makes.
+  if (plan.mode === 'paced') {
+    due.set(learner, performance.now() + (index / plan.learners.length) * slotMs * (SAVES_PER_ROUND + 2));
+  }
   while (!stopped) {
     try {
       if (plan.mode === 'bare') {

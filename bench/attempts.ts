@@ -12,6 +12,7 @@
 //   staggered (bench/_attempts-load.ts): the latency at the goal's rate, `p99_ms_*_at_3000_per_s`.
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
@@ -104,7 +105,10 @@ async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerReq
         .map((l) => l.toFixed(1))
         .join(' ')})`,
     );
-    const paced = await load({
+    // The server's event loop held up during the paced phase (warm-up included): stalls show here.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const pacedLoad = await load({
       base,
       mode: 'paced',
       courseId,
@@ -113,6 +117,12 @@ async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerReq
       warmupMs: WARMUP_MS,
       measureMs: PACED_MS,
     });
+    loop.disable();
+    const paced = {
+      ...pacedLoad,
+      loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
+      loopDelayMaxMs: round(loop.max / 1e6, 1),
+    };
     console.log(
       `${dialect} paced at ${RATE} answers/s: ${JSON.stringify(paced)} (load average ${loadavg()
         .map((l) => l.toFixed(1))
