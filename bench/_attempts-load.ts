@@ -2,14 +2,20 @@
 // server's event loop. Reads its plan as JSON from argv[2], prints one JSON line of results.
 // - attempts: each simulated learner starts (or resumes) an attempt, saves an answer to each of its
 //   questions (one PUT each, as the attempt page does), submits, and starts again;
+// - paced: the same rounds, open-loop: each learner sends its requests on a fixed schedule (the 200
+//   learners staggered over one round, so that starts and submits are spread out too) so that answer saves are offered at `ratePerS` in total,
+//   whatever the server's latency. A request's latency counts from the time it was due, so a learner
+//   held up by a slow answer is not let off the wait it causes (no coordinated omission);
 // - bare: each simulated client GETs a constant from a bare Fastify route, back to back.
 // HTTP/1.1 keep-alive over node:http, one connection per simulated learner.
 import http from 'node:http';
 
 interface Plan {
   base: string;
-  mode: 'attempts' | 'bare';
+  mode: 'attempts' | 'paced' | 'bare';
   courseId?: string;
+  /** paced: answer saves offered per second, all learners together. */
+  ratePerS?: number;
   learners: { cookie: string; csrf: string }[];
   warmupMs: number;
   measureMs: number;
@@ -64,6 +70,19 @@ function call(
   });
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * paced: the time each learner's next request is due. Every request (start, saves, submit) has its
+ * slot; the slots are spaced so that the saves (QUESTIONS of every QUESTIONS + 2 requests) come at
+ * `ratePerS` in total. Before each request the learner waits for its slot (if it is not late).
+ */
+const SAVES_PER_ROUND = 20;
+const slotMs =
+  plan.mode === 'paced'
+    ? ((plan.learners.length * SAVES_PER_ROUND) / (SAVES_PER_ROUND + 2) / (plan.ratePerS ?? 1)) * 1000
+    : 0;
+const due = new Map<Plan['learners'][number], number>();
+
 async function timed(
   kind: number[],
   method: string,
@@ -72,7 +91,13 @@ async function timed(
   body?: unknown,
   ok = [200],
 ) {
-  const start = performance.now();
+  let start = performance.now();
+  const slot = due.get(learner);
+  if (slot !== undefined) {
+    if (slot > start) await sleep(slot - start);
+    due.set(learner, slot + slotMs);
+    start = slot;
+  }
   const response = await call(method, path, learner, body);
   const ms = performance.now() - start;
   answered++;
@@ -89,8 +114,14 @@ interface StartedAttempt {
   attempt: { id: string; questions: { id: string; answers: { id: string }[] }[] };
 }
 
-async function learnerLoop(learner: Plan['learners'][number]): Promise<void> {
+async function learnerLoop(learner: Plan['learners'][number], index: number): Promise<void> {
   let sequence = 0;
+  // Staggered over one round (start, saves, submit): learner i's first slot is i / n of a round
+  // after the first learner's. Over one slot only, every learner would start its attempt within the
+  // same few milliseconds of each round: a burst of starts no class of real learners makes.
+  if (plan.mode === 'paced') {
+    due.set(learner, performance.now() + (index / plan.learners.length) * slotMs * (SAVES_PER_ROUND + 2));
+  }
   while (!stopped) {
     try {
       if (plan.mode === 'bare') {
@@ -121,8 +152,7 @@ async function learnerLoop(learner: Plan['learners'][number]): Promise<void> {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const loops = plan.learners.map((l) => learnerLoop(l));
+const loops = plan.learners.map((l, i) => learnerLoop(l, i));
 await sleep(plan.warmupMs);
 measuring = true;
 const start = performance.now();

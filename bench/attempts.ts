@@ -4,8 +4,15 @@
 // bench/_attempts-load.ts), on SQLite and PostgreSQL; and, in the same run, a bare Fastify route
 // returning a constant under the same generator, for scale. Goal (issue 15): ≥ 3,000 answers/s and
 // p99 ≤ 50 ms on SQLite on this 2-core machine. The load average is printed: other work skews it.
+// Two phases per database:
+// - saturated: every learner back to back: throughput, and latency at capacity. With 200 requests
+//   always in flight the mean latency is 200 ÷ throughput (Little's law: 67 ms at 3,000/s), so its
+//   p99 cannot meet 50 ms by construction;
+// - paced: the same learners offering 3,000 answer saves/s in total (BENCH_RATE), open-loop and
+//   staggered (bench/_attempts-load.ts): the latency at the goal's rate, `p99_ms_*_at_3000_per_s`.
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
@@ -20,6 +27,8 @@ const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 200);
 const QUESTIONS = 20;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 15_000);
+const PACED_MS = Number(process.env.BENCH_PACED_MS ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 3_000);
 const run = promisify(execFile);
 
 interface LoadResult {
@@ -45,7 +54,7 @@ async function load(plan: object): Promise<LoadResult> {
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as LoadResult;
 }
 
-async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerRequest: number }> {
+async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerRequest: number; paced: LoadResult }> {
   const app = await createTestApp(dialect, { LOG_LEVEL: 'silent' });
   try {
     await app.app.listen({ host: '127.0.0.1', port: 0 });
@@ -90,13 +99,36 @@ async function bench(dialect: Dialect): Promise<LoadResult & { serverCpuUsPerReq
     const { result: loaded, cpuMs } = await measureServerCpu(`attempts-${dialect}`, () =>
       load({ base, mode: 'attempts', courseId, learners, warmupMs: WARMUP_MS, measureMs: MEASURE_MS }),
     );
-    const result = { ...loaded, serverCpuUsPerRequest: (cpuMs * 1000) / loaded.answered };
+    const saturated = { ...loaded, serverCpuUsPerRequest: (cpuMs * 1000) / loaded.answered };
     console.log(
-      `${dialect}: ${JSON.stringify(result)} (load average ${loadavg()
+      `${dialect}: ${JSON.stringify(saturated)} (load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')})`,
     );
-    return result;
+    // The server's event loop held up during the paced phase (warm-up included): stalls show here.
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const pacedLoad = await load({
+      base,
+      mode: 'paced',
+      courseId,
+      learners,
+      ratePerS: RATE,
+      warmupMs: WARMUP_MS,
+      measureMs: PACED_MS,
+    });
+    loop.disable();
+    const paced = {
+      ...pacedLoad,
+      loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
+      loopDelayMaxMs: round(loop.max / 1e6, 1),
+    };
+    console.log(
+      `${dialect} paced at ${RATE} answers/s: ${JSON.stringify(paced)} (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    return { ...saturated, paced };
   } finally {
     await app.close();
   }
@@ -140,6 +172,14 @@ console.log(
     answers_per_s_postgres: round(postgres.perSecond, 0),
     p99_ms_sqlite: round(sqlite.p99, 1),
     p99_ms_postgres: round(postgres.p99, 1),
+    [`p99_ms_sqlite_at_${RATE}_per_s`]: round(sqlite.paced.p99, 1),
+    [`p99_ms_postgres_at_${RATE}_per_s`]: round(postgres.paced.p99, 1),
+    [`p50_ms_sqlite_at_${RATE}_per_s`]: round(sqlite.paced.p50, 1),
+    [`p50_ms_postgres_at_${RATE}_per_s`]: round(postgres.paced.p50, 1),
+    [`start_submit_p99_ms_sqlite_at_${RATE}_per_s`]: round(sqlite.paced.startSubmitP99, 1),
+    [`start_submit_p99_ms_postgres_at_${RATE}_per_s`]: round(postgres.paced.startSubmitP99, 1),
+    paced_answers_per_s_sqlite: round(sqlite.paced.perSecond, 0),
+    paced_answers_per_s_postgres: round(postgres.paced.perSecond, 0),
     p50_ms_sqlite: round(sqlite.p50, 1),
     p50_ms_postgres: round(postgres.p50, 1),
     start_submit_p99_ms_sqlite: round(sqlite.startSubmitP99, 1),
@@ -151,7 +191,11 @@ console.log(
     bare_requests_per_s: round(baseline.perSecond, 0),
     bare_server_cpu_us_per_request: round(baseline.serverCpuUsPerRequest, 0),
     ratio_to_bare: round(sqlite.perSecond / baseline.perSecond, 3),
-    errors: sqlite.errors + postgres.errors + baseline.errors,
+    errors:
+      sqlite.errors +
+      sqlite.paced.errors +
+      (postgres === sqlite ? 0 : postgres.errors + postgres.paced.errors) +
+      baseline.errors,
     load_average_1m_before: round(loadBefore, 1),
     load_average_1m_after: round(loadavg()[0] ?? 0, 1),
   }),

@@ -1,12 +1,12 @@
 // What leaves the server about an attempt. A learner's view is built from the review visibility
-// (src/shared/attempts.ts) and parsed through the strict view schema, so nothing about correctness,
-// marks or feedback is sent before submission, nor after it beyond what the test's review allows.
+// (src/shared/attempts.ts) and checked against the strict view schema as it leaves (each route's
+// serializer), so nothing about correctness, marks or feedback is sent before submission, nor after
+// it beyond what the test's review allows.
 import {
   type AttemptLayout,
   type AttemptSummaryView,
   type AttemptView,
   attemptSummaryViewSchema,
-  attemptViewSchema,
   outcomeOf,
   type ReviewVisibility,
 } from '../../shared/attempts.ts';
@@ -42,10 +42,13 @@ export function presentAttempt(input: {
   visibility: ReviewVisibility;
   now: number;
   graceMs: number;
+  /** The row's layout and the test's questions by id, when the caller has them parsed already. */
+  layout?: AttemptLayout;
+  byId?: ReadonlyMap<string, Question>;
 }): AttemptView {
   const { row, testSet, visibility } = input;
-  const layout = parseLayout(row);
-  const byId = new Map<string, Question>(allQuestions(testSet.categories).map((q) => [q.id, q]));
+  const layout = input.layout ?? parseLayout(row);
+  const byId = input.byId ?? new Map<string, Question>(allQuestions(testSet.categories).map((q) => [q.id, q]));
   const answers = new Map(input.answers.map((a) => [a.question_id, a]));
   const chosenOf = (questionId: string): string[] => {
     const a = answers.get(questionId);
@@ -132,8 +135,10 @@ export function presentAttempt(input: {
         }
       : null,
   };
-  // The strict schema refuses any key it does not declare: the last guard on what leaves.
-  return attemptViewSchema.parse(view);
+  // Checked once, as it leaves: every route answering with an attempt declares it through the strict
+  // attemptViewSchema, which refuses any key it does not declare (the last guard on what leaves;
+  // http/contract.ts's serializer). Parsing it here too cost a second zod pass per start and submit.
+  return view;
 }
 
 export function presentSummary(row: AttemptRow, visibility: ReviewVisibility): AttemptSummaryView {

@@ -7,6 +7,8 @@ import type { DB, QuizAllowancesTable, QuizAttemptAnswersTable, QuizAttemptsTabl
 export type AttemptRow = Selectable<QuizAttemptsTable>;
 export type AnswerRow = Selectable<QuizAttemptAnswersTable>;
 export type AllowanceRow = Selectable<QuizAllowancesTable>;
+/** An attempt without its layout and grade (kilobytes each). */
+export type AttemptBrief = Omit<AttemptRow, 'layout' | 'grade'>;
 
 /** An attempt with its learner's name, for authors. */
 export interface AttemptListRow extends AttemptRow {
@@ -61,11 +63,73 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
       .where('attempt_id', '=', attemptId)
       .where('question_id', '=', questionId),
   );
+  // Starting and submitting an attempt: its reads by key, compiled once too.
+  const versionOfAttempt = prepared(1, (trx, id: string) =>
+    trx.selectFrom('quiz_attempts').select(['course_id', 'version']).where('id', '=', id),
+  );
+  const statesOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx.selectFrom('quiz_attempts').select('state').where('user_id', '=', userId).where('course_id', '=', courseId),
+  );
+  const answersOf = prepared(1, (trx, attemptId: string) =>
+    trx.selectFrom('quiz_attempt_answers').selectAll().where('attempt_id', '=', attemptId),
+  );
+  const allowanceOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx.selectFrom('quiz_allowances').selectAll().where('user_id', '=', userId).where('course_id', '=', courseId),
+  );
+  const enrolment = prepared(2, (trx, userId: string, courseId: string) =>
+    trx.selectFrom('enrolments').select('version').where('user_id', '=', userId).where('course_id', '=', courseId),
+  );
+  const briefsOf = prepared(2, (trx, userId: string, courseId: string) =>
+    trx
+      .selectFrom('quiz_attempts')
+      .select([
+        'id',
+        'user_id',
+        'course_id',
+        'version',
+        'number',
+        'state',
+        'seed',
+        'started_at',
+        'deadline_at',
+        'submitted_at',
+        'submitted_by',
+        'score',
+        'max_score',
+        'percent',
+        'passed',
+        'updated_at',
+      ])
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .orderBy('number', 'asc'),
+  );
   return {
     isUniqueViolation,
 
     find(id: string, trx: Kysely<DB> = db): Promise<AttemptRow | undefined> {
       return trx.selectFrom('quiz_attempts').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The course version an attempt is of, without its layout and grade (kilobytes). */
+    async versionOf(id: string): Promise<Pick<AttemptRow, 'course_id' | 'version'> | undefined> {
+      return (await versionOfAttempt.execute(db, id)).rows[0];
+    },
+
+    /** The state of each of a learner's attempts at a course's test: how many, and whether one is open. */
+    async statesOfLearner(userId: string, courseId: string): Promise<Pick<AttemptRow, 'state'>[]> {
+      return (await statesOf.execute(db, userId, courseId)).rows;
+    },
+
+    /** A learner's attempts at a course's test, first first, without their layouts and grades. */
+    async briefsOfLearner(userId: string, courseId: string): Promise<AttemptBrief[]> {
+      return (await briefsOf.execute(db, userId, courseId)).rows;
+    },
+
+    /** The layouts of these attempts. */
+    layoutsOf(ids: readonly string[]): Promise<Pick<AttemptRow, 'id' | 'layout'>[]> {
+      if (ids.length === 0) return Promise.resolve([]);
+      return db.selectFrom('quiz_attempts').select(['id', 'layout']).where('id', 'in', ids).execute();
     },
 
     /** A learner's attempts at a course's test, first first. */
@@ -136,8 +200,8 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
       await trx.updateTable('quiz_attempts').set(values).where('id', '=', id).execute();
     },
 
-    answers(attemptId: string, trx: Kysely<DB> = db): Promise<AnswerRow[]> {
-      return trx.selectFrom('quiz_attempt_answers').selectAll().where('attempt_id', '=', attemptId).execute();
+    async answers(attemptId: string, trx: Kysely<DB> = db): Promise<AnswerRow[]> {
+      return (await answersOf.execute(trx, attemptId)).rows;
     },
 
     async answer(attemptId: string, questionId: string, trx: Kysely<DB>): Promise<AnswerRow | undefined> {
@@ -161,13 +225,8 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
       return Number(result.numAffectedRows ?? 0n) > 0;
     },
 
-    allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {
-      return trx
-        .selectFrom('quiz_allowances')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .executeTakeFirst();
+    async allowance(userId: string, courseId: string, trx: Kysely<DB> = db): Promise<AllowanceRow | undefined> {
+      return (await allowanceOf.execute(trx, userId, courseId)).rows[0];
     },
 
     allowancesOfCourse(courseId: string): Promise<AllowanceRow[]> {
@@ -190,14 +249,8 @@ export function createAttemptsRepository(db: Kysely<DB>, dialect: DatabaseConfig
         .execute();
     },
 
-    enrolledVersion(userId: string, courseId: string): Promise<number | undefined> {
-      return db
-        .selectFrom('enrolments')
-        .select('version')
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .executeTakeFirst()
-        .then((r) => r?.version);
+    async enrolledVersion(userId: string, courseId: string): Promise<number | undefined> {
+      return (await enrolment.execute(db, userId, courseId)).rows[0]?.version;
     },
 
     courseOwner(courseId: string): Promise<string | undefined> {

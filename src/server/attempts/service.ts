@@ -35,7 +35,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { mayManage as mayManageCourse } from '../policies.ts';
 import type { UserRow } from '../users/repository.ts';
 import { FULL_VISIBILITY, parseLayout, presentAttempt, presentSummary } from './presenter.ts';
-import type { AllowanceRow, AttemptRow, AttemptsRepository } from './repository.ts';
+import type { AllowanceRow, AnswerRow, AttemptBrief, AttemptRow, AttemptsRepository } from './repository.ts';
 
 const COURSE_LIST_LIMIT = 1000;
 /** Published versions never change, so their parsed test sets can be kept. */
@@ -113,6 +113,11 @@ export function createAttemptsService(deps: {
     return remember(attemptId, parseLayout({ layout: text }));
   }
 
+  /** The layout of a row read with it: parsed once per attempt, as layoutOf. */
+  function layoutOfRow(row: Pick<AttemptRow, 'id' | 'layout'>): AttemptLayout {
+    return layouts.get(row.id) ?? remember(row.id, parseLayout(row));
+  }
+
   function remember(attemptId: string, layout: AttemptLayout): AttemptLayout {
     if (layouts.size >= LAYOUT_CACHE_SIZE) layouts.delete(layouts.keys().next().value as string);
     layouts.set(attemptId, layout);
@@ -140,19 +145,24 @@ export function createAttemptsService(deps: {
    * Submits and grades an attempt with every acknowledged answer. Idempotent: a submitted attempt
    * is returned as it is. `by: 'deadline'` does nothing before deadline + grace (the deadline moved).
    */
-  async function submitRow(id: string, by: 'learner' | 'deadline', userId?: string): Promise<AttemptRow | undefined> {
+  async function submitRow(
+    id: string,
+    by: 'learner' | 'deadline',
+    userId?: string,
+  ): Promise<{ row: AttemptRow; answers?: AnswerRow[] } | undefined> {
     // Read before the transaction: on SQLite a query outside it would wait for it forever.
-    const found = await repo.find(id);
+    const found = await repo.versionOf(id);
     if (!found) return undefined;
     const { testSet, byId } = await testOf(found.course_id, found.version);
     let submittedNow = false;
     const result = await db.transaction().execute(async (trx) => {
       const at = now();
       const row = userId ? await repo.lockOwn(id, userId, at, trx) : await repo.lock(id, at, trx);
-      if (!row || row.state === 'submitted') return row;
-      if (by === 'deadline' && !overdue(row, at)) return row;
-      const questions = parseLayout(row).flatMap((l) => byId.get(l.questionId) ?? []);
-      const responses = new Map((await repo.answers(id, trx)).map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]));
+      if (!row || row.state === 'submitted') return row && { row };
+      if (by === 'deadline' && !overdue(row, at)) return { row };
+      const questions = layoutOfRow(row).flatMap((l) => byId.get(l.questionId) ?? []);
+      const answers = await repo.answers(id, trx);
+      const responses = new Map(answers.map((a) => [a.question_id, JSON.parse(a.answer_ids) as string[]]));
       const grade = gradeAttempt(questions, responses, testSet.settings.passMarkPercent);
       const values = {
         state: 'submitted' as const,
@@ -167,11 +177,12 @@ export function createAttemptsService(deps: {
       };
       await repo.update(id, values, trx);
       submittedNow = true;
-      return { ...row, ...values };
+      // The answers graded are the attempt's answers from now on (a submitted attempt takes none).
+      return { row: { ...row, ...values }, answers };
     });
     // After the commit: completion reads the graded attempts. A crash in between is caught up by
     // the deadline job or the learner's next look at their progress (learning.view).
-    if (submittedNow && result) await courseMayBeComplete(result);
+    if (submittedNow && result) await courseMayBeComplete(result.row);
     return result;
   }
 
@@ -190,7 +201,33 @@ export function createAttemptsService(deps: {
     return rows;
   }
 
-  async function visibilityFor(row: AttemptRow, rows: readonly AttemptRow[], testSet: TestSet, allowance: Allowance) {
+  /**
+   * As learnerAttempts, without the attempts' layouts and grades (kilobytes each, and starting an
+   * attempt reads every earlier one): what starting an attempt needs, the layouts aside (layoutsOf).
+   */
+  async function learnerBriefs(userId: string, courseId: string): Promise<AttemptBrief[]> {
+    let rows = await repo.briefsOfLearner(userId, courseId);
+    const late = rows.filter((r) => overdue(r));
+    if (late.length > 0) {
+      for (const r of late) await submitRow(r.id, 'deadline');
+      rows = await repo.briefsOfLearner(userId, courseId);
+    }
+    return rows;
+  }
+
+  /** The layouts of these attempts: from the cache (a layout never changes), the others read at once. */
+  async function layoutsOf(rows: readonly Pick<AttemptRow, 'id'>[]): Promise<AttemptLayout[]> {
+    const missing = rows.filter((r) => !layouts.has(r.id)).map((r) => r.id);
+    const read = new Map((await repo.layoutsOf(missing)).map((r) => [r.id, parseLayout(r)]));
+    return rows.map((r) => layouts.get(r.id) ?? read.get(r.id) ?? []);
+  }
+
+  async function visibilityFor(
+    row: AttemptRow,
+    rows: readonly Pick<AttemptRow, 'state'>[],
+    testSet: TestSet,
+    allowance: Allowance,
+  ) {
     const left = attemptsLeft(testSet.settings.attemptsAllowed, allowance.extraAttempts, rows.length);
     return reviewVisibility(testSet.settings, { state: row.state, deadlineAt: row.deadline_at }, {
       now: now(),
@@ -199,11 +236,26 @@ export function createAttemptsService(deps: {
     });
   }
 
-  async function learnerView(row: AttemptRow): Promise<AttemptView> {
-    const { testSet } = await testOf(row.course_id, row.version);
-    const rows = row.state === 'submitted' ? await repo.ofLearner(row.user_id, row.course_id) : [row];
-    const visibility = await visibilityFor(row, rows, testSet, await allowanceOf(row.user_id, row.course_id));
-    return presentAttempt({ row, answers: await repo.answers(row.id), testSet, visibility, now: now(), graceMs });
+  /**
+   * What the learner sees of their attempt. `known` passes what the caller has just read or written
+   * in this request (the learner's allowance, the attempt's answers), so it is not read again.
+   */
+  async function learnerView(row: AttemptRow, known: { allowance?: Allowance; answers?: readonly AnswerRow[] } = {}): Promise<AttemptView> {
+    const test = await testOf(row.course_id, row.version);
+    // Only how many attempts there are and whether one is open matter here (visibilityFor).
+    const rows = row.state === 'submitted' ? await repo.statesOfLearner(row.user_id, row.course_id) : [row];
+    const allowance = known.allowance ?? (await allowanceOf(row.user_id, row.course_id));
+    const visibility = await visibilityFor(row, rows, test.testSet, allowance);
+    return presentAttempt({
+      row,
+      answers: known.answers ?? (await repo.answers(row.id)),
+      testSet: test.testSet,
+      visibility,
+      now: now(),
+      graceMs,
+      layout: layoutOfRow(row),
+      byId: test.byId,
+    });
   }
 
   async function enrolledVersion(user: UserRow, courseId: string): Promise<number> {
@@ -268,9 +320,13 @@ export function createAttemptsService(deps: {
     async start(user: UserRow, courseId: string): Promise<{ attempt: AttemptView; created: boolean }> {
       const version = await enrolledVersion(user, courseId);
       const { testSet } = await offeredTest(courseId, version);
-      const rows = await learnerAttempts(user.id, courseId);
-      const open = rows.find((r) => r.state === 'open');
-      if (open) return { attempt: await learnerView(open), created: false };
+      const rows = await learnerBriefs(user.id, courseId);
+      const openBrief = rows.find((r) => r.state === 'open');
+      if (openBrief) {
+        const open = await repo.find(openBrief.id);
+        if (!open) throw noSuchAttempt();
+        return { attempt: await learnerView(open), created: false };
+      }
       const s = testSet.settings;
       const allowance = await allowanceOf(user.id, courseId);
       if (attemptsLeft(s.attemptsAllowed, allowance.extraAttempts, rows.length) === 0) {
@@ -293,7 +349,7 @@ export function createAttemptsService(deps: {
         );
       }
       const seed = randomInt(0, 2 ** 31);
-      const layout = drawLayout(testSet, seed, seenCounts(rows.map(parseLayout)));
+      const layout = drawLayout(testSet, seed, seenCounts(await layoutsOf(rows)));
       const row: AttemptRow = {
         id: crypto.randomUUID(),
         user_id: user.id,
@@ -327,14 +383,15 @@ export function createAttemptsService(deps: {
         return { attempt: await learnerView(other), created: false };
       }
       remember(row.id, layout);
-      return { attempt: await learnerView(row), created: true };
+      // A new attempt has no answers yet.
+      return { attempt: await learnerView(row, { allowance, answers: [] }), created: true };
     },
 
     /** A learner's attempt as they may see it; the course's author or an admin see everything. */
     async get(user: UserRow, attemptId: string): Promise<AttemptView | AuthorAttemptView> {
       let row = await repo.find(attemptId);
       if (!row) throw noSuchAttempt();
-      if (overdue(row)) row = (await submitRow(row.id, 'deadline')) ?? row;
+      if (overdue(row)) row = (await submitRow(row.id, 'deadline'))?.row ?? row;
       if (row.user_id === user.id) return learnerView(row);
       if (!(await mayManage(user, row.course_id))) throw noSuchAttempt();
       return authorView(row);
@@ -398,9 +455,9 @@ export function createAttemptsService(deps: {
 
     /** The learner submits: graded with every acknowledged answer; submitting twice is harmless. */
     async submit(user: UserRow, attemptId: string): Promise<AttemptView> {
-      const row = await submitRow(attemptId, 'learner', user.id);
-      if (!row) throw noSuchAttempt();
-      return learnerView(row);
+      const submitted = await submitRow(attemptId, 'learner', user.id);
+      if (!submitted) throw noSuchAttempt();
+      return learnerView(submitted.row, { answers: submitted.answers });
     },
 
     /** The deadline job: submits the attempt if it is still open at deadline + grace. */
