@@ -190,29 +190,26 @@ export function createAttemptsService(deps: {
     await deps.completion?.testSubmitted({ userId: row.user_id, courseId: row.course_id, version: row.version });
   }
 
-  /** A learner's attempts, with any open one past deadline + grace submitted first. */
-  async function learnerAttempts(userId: string, courseId: string): Promise<AttemptRow[]> {
-    let rows = await repo.ofLearner(userId, courseId);
+  /** Reads a learner's attempts; any open one past deadline + grace is submitted first, then read again. */
+  async function withLateSubmitted<T extends AttemptBrief>(read: () => Promise<T[]>): Promise<T[]> {
+    const rows = await read();
     const late = rows.filter((r) => overdue(r));
-    if (late.length > 0) {
-      for (const r of late) await submitRow(r.id, 'deadline');
-      rows = await repo.ofLearner(userId, courseId);
-    }
-    return rows;
+    if (late.length === 0) return rows;
+    for (const r of late) await submitRow(r.id, 'deadline');
+    return read();
+  }
+
+  /** A learner's attempts, with any open one past deadline + grace submitted first. */
+  function learnerAttempts(userId: string, courseId: string): Promise<AttemptRow[]> {
+    return withLateSubmitted(() => repo.ofLearner(userId, courseId));
   }
 
   /**
    * As learnerAttempts, without the attempts' layouts and grades (kilobytes each, and starting an
    * attempt reads every earlier one): what starting an attempt needs, the layouts aside (layoutsOf).
    */
-  async function learnerBriefs(userId: string, courseId: string): Promise<AttemptBrief[]> {
-    let rows = await repo.briefsOfLearner(userId, courseId);
-    const late = rows.filter((r) => overdue(r));
-    if (late.length > 0) {
-      for (const r of late) await submitRow(r.id, 'deadline');
-      rows = await repo.briefsOfLearner(userId, courseId);
-    }
-    return rows;
+  function learnerBriefs(userId: string, courseId: string): Promise<AttemptBrief[]> {
+    return withLateSubmitted(() => repo.briefsOfLearner(userId, courseId));
   }
 
   /** The layouts of these attempts: from the cache (a layout never changes), the others read at once. */
