@@ -65,7 +65,7 @@ function imageProblems(content: DraftContent, files: ReadonlyMap<string, FileSta
         step,
         path,
         code: 'image-failed',
-        message: `${what}: the image could not be processed${state.reason ? ` (${state.reason})` : ''}. Choose another one.`,
+        message: `${what}: the image could not be processed${state.reason ? ` (${state.reason.replace(/\.$/, '')})` : ''}. Choose another one.`,
         severity: 'error',
       });
     }

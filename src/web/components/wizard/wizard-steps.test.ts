@@ -61,6 +61,13 @@ describe('wizard step states', () => {
     assert.equal(states.test, 'attention');
   });
 
+  it("an error on the review's own fields (the certificate's signature) keeps it from being complete", () => {
+    const all = ['basics', 'files', 'test', 'review'] as const;
+    const states = stepStates(withTitle, [problem('review', 'error')], all, 'review');
+    assert.equal(states.review, 'attention');
+    assert.equal(states.basics, 'complete');
+  });
+
   it('before the review has loaded, only the content speaks', () => {
     assert.deepEqual(stepStates(withTitle, null, ['basics', 'review'], 'review'), {
       basics: 'complete',

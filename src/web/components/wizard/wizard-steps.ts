@@ -71,7 +71,7 @@ export function stepStates(
     ? 'not-visited'
     : problems === null
       ? 'in-progress'
-      : anyBlocked
+      : anyBlocked || blocked('review')
         ? 'attention'
         : 'complete';
   return states;
