@@ -1,5 +1,6 @@
 // All SQL of file assets, their derivatives and the blobs they point at.
 import type { Kysely, Selectable } from 'kysely';
+import { prepared } from '../db/prepared.ts';
 import { holdersOf, REFERENCES } from '../db/references.ts';
 import type { AssetDerivativesTable, AssetsTable, DB } from '../db/types.ts';
 
@@ -7,6 +8,16 @@ export type AssetRow = Selectable<AssetsTable>;
 export type DerivativeRow = Selectable<AssetDerivativesTable>;
 
 export function createAssetsRepository(db: Kysely<DB>) {
+  // Claiming a blob is on the certificate issue's path: its two queries are compiled once (db/prepared.ts).
+  const registerBlob = prepared(4, (q, key: string, sha256: string, size: number, createdAt: number) =>
+    q
+      .insertInto('blobs')
+      .values({ key, sha256, size, created_at: createdAt })
+      .onConflict((oc) => oc.column('key').doNothing()),
+  );
+  const unmarkBlob = prepared(1, (q, key: string) =>
+    q.updateTable('blobs').set({ deleting_at: null }).where('key', '=', key).where('deleting_at', 'is', null).returning('key'),
+  );
   return {
     async insert(row: AssetRow, trx: Kysely<DB> = db): Promise<void> {
       await trx.insertInto('assets').values(row).execute();
@@ -70,19 +81,8 @@ export function createAssetsRepository(db: Kysely<DB>) {
      * mark either committed first (seen here) or waits and then sees this claim's reference.
      */
     async claimBlob(blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>): Promise<boolean> {
-      await trx
-        .insertInto('blobs')
-        .values({ ...blob, created_at: now })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      const claimed = await trx
-        .updateTable('blobs')
-        .set({ deleting_at: null })
-        .where('key', '=', blob.key)
-        .where('deleting_at', 'is', null)
-        .returning('key')
-        .executeTakeFirst();
-      return !!claimed;
+      await registerBlob.execute(trx, blob.key, blob.sha256, blob.size, now);
+      return (await unmarkBlob.execute(trx, blob.key)).rows.length > 0;
     },
 
     /**

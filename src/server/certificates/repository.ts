@@ -1,7 +1,8 @@
 // All SQL of certificates: reserving one (the unique learner-version-cycle key and the sequential
 // status index), recording its rendered PDF, finding it by id, code or PDF hash, lists and
 // searches, revocation, and the per-course settings.
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { prepared } from '../db/prepared.ts';
 import type { CertificatesTable, DB } from '../db/types.ts';
 import type { CertificateSettingsColumns } from './settings-columns.ts';
 
@@ -15,34 +16,169 @@ export function isUniqueViolation(err: unknown): boolean {
 
 const LIST_LIMIT = 200;
 
+/** The columns of a certificate row, in the order the prepared insert takes them. */
+const CERTIFICATE_COLUMNS = [
+  'id',
+  'code',
+  'user_id',
+  'course_id',
+  'version',
+  'cycle',
+  'status_index',
+  'completed_at',
+  'issued_at',
+  'expires_at',
+  'revoked_at',
+  'revoked_reason',
+  'revoked_by',
+  'previous_certificate_id',
+  'pdf_blob_key',
+  'pdf_sha256',
+  'pdf_size',
+  'snapshot',
+  'template',
+  'credential_jwt',
+  'created_at',
+] as const satisfies readonly (keyof CertificatesTable)[];
+
 export function createCertificatesRepository(db: Kysely<DB>) {
+  // The issue job's queries, compiled once (db/prepared.ts, decision 0011): building and compiling
+  // them with Kysely on every call cost about as much as running them.
+  const holderOf = prepared(1, (q, userId: string) =>
+    q.selectFrom('users').select(['id', 'display_name', 'email']).where('id', '=', userId),
+  );
+  const versionOf = prepared(2, (q, courseId: string, version: number) =>
+    q
+      .selectFrom('course_versions')
+      .select(['title', 'content'])
+      .where('course_id', '=', courseId)
+      .where('version', '=', version),
+  );
+  const courseOf = prepared(1, (q, courseId: string) =>
+    q
+      .selectFrom('courses')
+      .select([
+        'id',
+        'owner_id',
+        'latest_version',
+        'certificate_validity_months',
+        'certificate_template',
+        'certificate_signature_asset_id',
+      ])
+      .where('id', '=', courseId),
+  );
+  const latestOfVersionQuery = prepared(3, (q, userId: string, courseId: string, version: number) =>
+    q
+      .selectFrom('certificates')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .orderBy('cycle', 'desc')
+      .limit(1),
+  );
+  // What an issue needs besides the learner's certificates, in one statement (one read, one trip
+  // through the driver instead of four): the completion, the holder's name, the course's
+  // certificate settings and the best passed attempt, each a lookup by key.
+  const issueFactsQuery = prepared(3, (q, userId: string, courseId: string, version: number) =>
+    q
+      .selectFrom('courses as c')
+      .select((eb) => [
+        'c.id',
+        'c.owner_id',
+        'c.latest_version',
+        'c.certificate_validity_months',
+        'c.certificate_template',
+        'c.certificate_signature_asset_id',
+        eb
+          .selectFrom('course_completions as cc')
+          .select('cc.completed_at')
+          .where('cc.user_id', '=', userId)
+          .where('cc.course_id', '=', courseId)
+          .where('cc.version', '=', version)
+          .as('completed_at'),
+        eb.selectFrom('users as u').select('u.display_name').where('u.id', '=', userId).as('holder_name'),
+        eb
+          .selectFrom('quiz_attempts as a')
+          .select((inner) => inner.fn.max('a.percent').as('best'))
+          .where('a.user_id', '=', userId)
+          .where('a.course_id', '=', courseId)
+          .where('a.version', '=', version)
+          .where('a.passed', '=', 1)
+          .as('best_percent'),
+      ])
+      .where('c.id', '=', courseId),
+  );
+  const ofLearnerInCourseQuery = prepared(2, (q, userId: string, courseId: string) =>
+    q
+      .selectFrom('certificates')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .orderBy('issued_at', 'desc')
+      .orderBy('cycle', 'desc'),
+  );
+  const nextStatusIndex = prepared(0, (q) =>
+    q.selectFrom('certificates').select(sql<number>`COALESCE(MAX(status_index), -1) + 1`.as('next')),
+  );
+  const insertCertificate = prepared(CERTIFICATE_COLUMNS.length, (q, ...values: unknown[]) =>
+    q
+      .insertInto('certificates')
+      .values(
+        Object.fromEntries(CERTIFICATE_COLUMNS.map((c, i) => [c, values[i]])) as unknown as Insertable<CertificatesTable>,
+      ),
+  );
+  const recordPdfQuery = prepared(
+    5,
+    (q, id: string, key: string, sha256: string, size: number, credentialJwt: string | null) =>
+      q
+        .updateTable('certificates')
+        .set({ pdf_blob_key: key, pdf_sha256: sha256, pdf_size: size, credential_jwt: credentialJwt })
+        .where('id', '=', id)
+        .where('pdf_blob_key', 'is', null),
+  );
+
   return {
-    async completion(userId: string, courseId: string, version: number): Promise<number | undefined> {
-      const row = await db
-        .selectFrom('course_completions')
-        .select('completed_at')
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      return row === undefined ? undefined : Number(row.completed_at);
+    /**
+     * The facts of an issue: the completion's time (null when none is recorded), the holder's name
+     * (null when no such user), the best passed attempt's percentage (null when none) and the
+     * course's certificate settings. Undefined when there is no such course.
+     */
+    async issueFacts(userId: string, courseId: string, version: number) {
+      const row = (await issueFactsQuery.execute(db, userId, courseId, version)).rows[0];
+      if (!row) return undefined;
+      const { completed_at, holder_name, best_percent, ...course } = row;
+      return {
+        completedAt: completed_at === null || completed_at === undefined ? null : Number(completed_at),
+        holderName: holder_name ?? null,
+        bestPercent: best_percent === null || best_percent === undefined ? null : Number(best_percent),
+        course,
+      };
     },
 
-    /** The best passed attempt's percentage, or null when none (a course without a test). */
-    async bestPassedPercent(userId: string, courseId: string, version: number): Promise<number | null> {
-      const row = await db
-        .selectFrom('quiz_attempts')
-        .select((eb) => eb.fn.max('percent').as('best'))
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .where('version', '=', version)
-        .where('passed', '=', 1)
-        .executeTakeFirst();
-      return row?.best === null || row?.best === undefined ? null : Number(row.best);
+    /**
+     * From one read of the learner's certificates of the course (a handful: one per version and
+     * cycle): the newest of this version (highest cycle), rendered or not, and the newest of the
+     * course, any version (latest issue, then highest cycle): what a new one follows.
+     */
+    async latestOfLearner(
+      userId: string,
+      courseId: string,
+      version: number,
+    ): Promise<{ ofVersion: CertificateRow | undefined; ofCourse: CertificateRow | undefined }> {
+      const rows = (await ofLearnerInCourseQuery.execute(db, userId, courseId)).rows;
+      let ofVersion: CertificateRow | undefined;
+      for (const row of rows) if (row.version === version && (!ofVersion || row.cycle > ofVersion.cycle)) ofVersion = row;
+      return { ofVersion, ofCourse: rows[0] };
     },
 
-    holder(userId: string) {
-      return db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', '=', userId).executeTakeFirst();
+    async holder(userId: string) {
+      return (await holderOf.execute(db, userId)).rows[0];
+    },
+
+    /** A published version's title and content (a published version never changes). */
+    async version(courseId: string, version: number) {
+      return (await versionOf.execute(db, courseId, version)).rows[0];
     },
 
     /** The course's settings and the version's title and content (label, cover). */
@@ -65,19 +201,8 @@ export function createCertificatesRepository(db: Kysely<DB>) {
         .executeTakeFirst();
     },
 
-    course(courseId: string) {
-      return db
-        .selectFrom('courses')
-        .select([
-          'id',
-          'owner_id',
-          'latest_version',
-          'certificate_validity_months',
-          'certificate_template',
-          'certificate_signature_asset_id',
-        ])
-        .where('id', '=', courseId)
-        .executeTakeFirst();
+    async course(courseId: string) {
+      return (await courseOf.execute(db, courseId)).rows[0];
     },
 
     async saveSettings(courseId: string, columns: CertificateSettingsColumns, now: number): Promise<void> {
@@ -89,29 +214,8 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     },
 
     /** The learner's newest certificate of this version (highest cycle), rendered or not. */
-    latestOfVersion(userId: string, courseId: string, version: number): Promise<CertificateRow | undefined> {
-      return db
-        .selectFrom('certificates')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .where('version', '=', version)
-        .orderBy('cycle', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-    },
-
-    /** The learner's newest certificate of the course, any version: what a new one follows. */
-    latestOfCourse(userId: string, courseId: string): Promise<CertificateRow | undefined> {
-      return db
-        .selectFrom('certificates')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('course_id', '=', courseId)
-        .orderBy('issued_at', 'desc')
-        .orderBy('cycle', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+    async latestOfVersion(userId: string, courseId: string, version: number): Promise<CertificateRow | undefined> {
+      return (await latestOfVersionQuery.execute(db, userId, courseId, version)).rows[0];
     },
 
     /**
@@ -120,12 +224,9 @@ export function createCertificatesRepository(db: Kysely<DB>) {
      */
     async reserve(row: Omit<CertificateRow, 'status_index'>): Promise<CertificateRow> {
       return db.transaction().execute(async (trx) => {
-        const { next } = (await trx
-          .selectFrom('certificates')
-          .select(sql<number>`COALESCE(MAX(status_index), -1) + 1`.as('next'))
-          .executeTakeFirstOrThrow()) as { next: number };
-        const full = { ...row, status_index: Number(next) };
-        await trx.insertInto('certificates').values(full).execute();
+        const { next } = (await nextStatusIndex.execute(trx)).rows[0] as { next: number };
+        const full: CertificateRow = { ...row, status_index: Number(next) };
+        await insertCertificate.execute(trx, ...CERTIFICATE_COLUMNS.map((c) => full[c]));
         return full;
       });
     },
@@ -136,13 +237,8 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       pdf: { key: string; sha256: string; size: number; credentialJwt: string | null },
       trx: Kysely<DB>,
     ): Promise<boolean> {
-      const updated = await trx
-        .updateTable('certificates')
-        .set({ pdf_blob_key: pdf.key, pdf_sha256: pdf.sha256, pdf_size: pdf.size, credential_jwt: pdf.credentialJwt })
-        .where('id', '=', id)
-        .where('pdf_blob_key', 'is', null)
-        .executeTakeFirst();
-      return Number(updated.numUpdatedRows) > 0;
+      const updated = await recordPdfQuery.execute(trx, id, pdf.key, pdf.sha256, pdf.size, pdf.credentialJwt);
+      return Number(updated.numAffectedRows ?? 0) > 0;
     },
 
     findById(id: string): Promise<CertificateRow | undefined> {

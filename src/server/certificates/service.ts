@@ -3,6 +3,7 @@
 // recertification after expiry, the learner's list and downloads, public verification by code
 // and by uploaded PDF, and administrators' search, revocation, re-issue and per-course settings.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { PDFDocument } from '@cantoo/pdf-lib';
 import type { Kysely } from 'kysely';
@@ -35,6 +36,8 @@ import {
   type CertificatesRepository,
   isUniqueViolation,
 } from './repository.ts';
+
+type CourseSettingsRow = NonNullable<Awaited<ReturnType<CertificatesRepository['course']>>>;
 import { columnsOfSettings, parseTemplate, settingsFromColumns } from './settings-columns.ts';
 
 const RESERVE_ATTEMPTS = 10;
@@ -75,7 +78,7 @@ export interface SampleFacts {
 export function createCertificatesService(deps: {
   db: Kysely<DB>;
   certificates: CertificatesRepository;
-  blobStore: Pick<BlobStore, 'put' | 'stat'>;
+  blobStore: Pick<BlobStore, 'put' | 'stat' | 'localPath'>;
   blobs: Pick<BlobDeletion, 'deleteUnreferenced' | 'awaitGone'>;
   /** Registers a stored blob and claims it in the transaction (assets/repository.ts `claimBlob`). */
   claimBlob: (blob: { key: string; sha256: string; size: number }, now: number, trx: Kysely<DB>) => Promise<boolean>;
@@ -142,6 +145,24 @@ export function createCertificatesService(deps: {
     return { ...present(row), holderEmail: row.holder_email, revokedReason: row.revoked_reason };
   }
 
+  // What a certificate takes from a published version (its title and label), by course and
+  // version: a published version never changes, and reading its whole content (and parsing it as
+  // JSON) for two strings was the largest read of an issue. Bounded; the oldest entry goes first.
+  const versionFacts = new Map<string, { title: string; versionLabel: string }>();
+  const VERSION_FACTS_MAX = 1_000;
+  async function factsOfVersion(courseId: string, version: number) {
+    const key = `${courseId}\u0000${version}`;
+    const cached = versionFacts.get(key);
+    if (cached) return cached;
+    const row = await repo.version(courseId, version);
+    if (!row) return undefined;
+    const content = JSON.parse(row.content) as { basics?: { versionLabel?: string } };
+    const facts = { title: row.title, versionLabel: content.basics?.versionLabel ?? '' };
+    if (versionFacts.size >= VERSION_FACTS_MAX) versionFacts.delete(versionFacts.keys().next().value as string);
+    versionFacts.set(key, facts);
+    return facts;
+  }
+
   /** Reserves the next certificate of this learner and version; null when another run reserved this cycle first. */
   async function reserve(input: {
     userId: string;
@@ -153,10 +174,15 @@ export function createCertificatesService(deps: {
     holderName: string;
     score: number | null;
     expiresAt: (issuedAt: number) => number | null;
+    /** The course's settings when the caller has just read them (else read here). */
+    course?: Pick<CourseSettingsRow, 'certificate_template' | 'certificate_signature_asset_id'>;
   }): Promise<CertificateRow | null> {
-    const facts = await repo.courseVersion(input.courseId, input.version);
-    if (!facts) throw notFound('No such course version.');
-    const content = JSON.parse(facts.content) as { basics?: { versionLabel?: string } };
+    const [facts, course] = await Promise.all([
+      factsOfVersion(input.courseId, input.version),
+      input.course ?? repo.course(input.courseId),
+    ]);
+    if (!facts || !course) throw notFound('No such course version.');
+    const template = JSON.stringify(parseTemplate(course.certificate_template, course.certificate_signature_asset_id));
     for (let attempt = 1; ; attempt++) {
       const issuedAt = now();
       const code = encodeCode(randomBytes(17));
@@ -165,7 +191,7 @@ export function createCertificatesService(deps: {
         holderName: input.holderName,
         courseTitle: facts.title,
         version: input.version,
-        versionLabel: content.basics?.versionLabel ?? '',
+        versionLabel: facts.versionLabel,
         score: input.score,
         completedAt: new Date(input.completedAt).toISOString(),
         issuedAt: new Date(issuedAt).toISOString(),
@@ -191,7 +217,7 @@ export function createCertificatesService(deps: {
           pdf_sha256: null,
           pdf_size: null,
           snapshot: JSON.stringify(snapshot),
-          template: JSON.stringify(parseTemplate(facts.certificate_template, facts.certificate_signature_asset_id)),
+          template,
           credential_jwt: null,
           created_at: issuedAt,
         });
@@ -253,7 +279,7 @@ export function createCertificatesService(deps: {
     }
     if (recorded) {
       // The collector may have removed the same content between our write and our row: store it again.
-      if (!(await blobStore.stat(put.key))) await blobStore.put(Readable.from([bytes]));
+      if (!(await stored(put.key))) await blobStore.put(Readable.from([bytes]));
     } else {
       // Another run recorded its PDF first; ours is dropped unless it is the very same content.
       await deps.blobs.deleteUnreferenced([put.key]);
@@ -262,6 +288,17 @@ export function createCertificatesService(deps: {
     const done: CertificateRow = { ...row, pdf_blob_key: put.key, pdf_sha256: put.sha256, pdf_size: put.size, credential_jwt: credentialJwt };
     deps.onIssued?.(done);
     return done;
+  }
+
+  /**
+   * Whether the object is in the store. On a local disk one stat of the file just written (its
+   * folder is in the kernel's cache): a thread-pool round trip cost more than the call, and on a
+   * busy host the wait gave the core away.
+   */
+  async function stored(key: string): Promise<boolean> {
+    const file = blobStore.localPath?.(key);
+    if (file) return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+    return (await blobStore.stat(key)) !== null;
   }
 
   async function settingsOf(courseId: string) {
@@ -322,11 +359,12 @@ export function createCertificatesService(deps: {
       courseId: string;
       version: number;
     }): Promise<CertificateView> {
-      const completedAt = await repo.completion(userId, courseId, version);
-      if (completedAt === undefined)
+      const facts = await repo.issueFacts(userId, courseId, version);
+      if (!facts || facts.completedAt === null)
         throw new Error(`No completion is recorded for user ${userId} in course ${courseId} version ${version}`);
+      const { completedAt, course } = facts;
       for (let attempt = 1; ; attempt++) {
-        const latest = await repo.latestOfVersion(userId, courseId, version);
+        const { ofVersion: latest, ofCourse } = await repo.latestOfLearner(userId, courseId, version);
         if (
           latest &&
           (latest.pdf_blob_key === null ||
@@ -334,10 +372,8 @@ export function createCertificatesService(deps: {
         ) {
           return present(await finish(latest));
         }
-        const previous = latest ?? (await repo.latestOfCourse(userId, courseId));
-        const holder = await repo.holder(userId);
-        if (!holder) throw new Error(`No user ${userId}`);
-        const course = await settingsOf(courseId);
+        const previous = latest ?? ofCourse;
+        if (facts.holderName === null) throw new Error(`No user ${userId}`);
         const reserved = await reserve({
           userId,
           courseId,
@@ -345,9 +381,10 @@ export function createCertificatesService(deps: {
           cycle: (latest?.cycle ?? 0) + 1,
           previousId: previous?.id ?? null,
           completedAt,
-          holderName: holder.display_name,
-          score: await repo.bestPassedPercent(userId, courseId, version),
+          holderName: facts.holderName,
+          score: facts.bestPercent,
           expiresAt: (issuedAt) => expiryOf(issuedAt, course.certificate_validity_months),
+          course,
         });
         if (reserved) return present(await finish(reserved));
         if (attempt >= RESERVE_ATTEMPTS) throw new Error('Could not reserve a certificate');
