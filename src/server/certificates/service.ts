@@ -36,9 +36,9 @@ import {
   type CertificatesRepository,
   isUniqueViolation,
 } from './repository.ts';
+import { columnsOfSettings, parseTemplate, settingsFromColumns } from './settings-columns.ts';
 
 type CourseSettingsRow = NonNullable<Awaited<ReturnType<CertificatesRepository['course']>>>;
-import { columnsOfSettings, parseTemplate, settingsFromColumns } from './settings-columns.ts';
 
 const RESERVE_ATTEMPTS = 10;
 const CLAIM_ATTEMPTS = 5;
