@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kys
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import type { DB } from './types.ts';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES, watchWal } from './wal-checkpointer.ts';
 
 // int8 (COUNT(*), bigint columns) as JS numbers: our values are epoch ms and counts, far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -14,18 +15,32 @@ export type Database = Kysely<DB>;
 
 export function createDatabase(config: DatabaseConfig): Database {
   if (config.dialect === 'sqlite') {
-    mkdirSync(path.dirname(config.file), { recursive: true });
-    const sqlite = new SQLite(config.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = NORMAL');
-    return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const { sqlite, stopCheckpoints } = openSqlite(config.file);
+    return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, stopCheckpoints) }) });
   }
   const pool = new pg.Pool({ connectionString: config.connectionString, max: 10 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * The server's SQLite connection: WAL, foreign keys, a busy timeout, `synchronous = NORMAL` (a commit
+ * survives a crash of the process; a power loss may lose the last commits, never the file's
+ * consistency), and the log checkpointed on a worker thread (wal-checkpointer.ts) until
+ * `stopCheckpoints` is called.
+ */
+export function openSqlite(file: string): { sqlite: SQLite.Database; stopCheckpoints: () => void } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  // This connection's own automatic checkpoint is only the backstop (see wal-checkpointer.ts).
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  return { sqlite, stopCheckpoints: watchWal(sqlite.name) };
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -35,7 +50,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * small query (a sixth of an answer save's CPU time): the same SQL text reuses its prepared statement.
  * A statement still being iterated (a streamed query) is not shared: a fresh one is prepared.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, beforeClose: () => void): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(source: string) {
@@ -50,6 +65,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
     },
     close() {
       cache.clear();
+      beforeClose();
       sqlite.close();
     },
   };
