@@ -11,6 +11,7 @@ import { PageSizes, PDFDocument, type PDFFont, PDFName, type PDFPage } from '@ca
 import QRCode from 'qrcode';
 import { type CertificateSnapshot, type CertificateTemplate, formatCode } from '../../shared/certificates.ts';
 import { type PreparedFont, preparedFont } from './prepared-font.ts';
+import { VC_JWT_MEDIA_TYPE } from './credential/signing.ts';
 
 /**
  * @pdf-lib/fontkit with the subset API @cantoo/pdf-lib 2.x expects: the fork calls a subset's
@@ -188,8 +189,9 @@ function fitted(face: Face, text: string, size: number, maxWidth: number, minSiz
 }
 
 // Deflate's fastest level: a page's few kilobytes of operators come out some 15 % larger at a third
-// of the cost (zlib's setup dominates at this size).
-const FAST = { level: 1 } as const;
+// of the cost (zlib's setup dominates at this size). memLevel 9, zlib's largest hash: a fifth
+// faster again on a page's operators (measured on 9 KB: 83 → 64 µs), same size within 1 %.
+const FAST = { level: 1, memLevel: 9 } as const;
 
 /** The page's content stream, written as text. */
 class Content {
@@ -257,14 +259,15 @@ export async function renderCertificatePdf(
   options: RenderOptions,
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  // The streams pdf-lib compresses itself (the attached credential, a logo) through Node's zlib at
-  // its fastest level: fflate's pure-JS deflate cost a certificate more than its page's layout, for
-  // a JWT that hardly compresses anyway.
-  doc.context.flateStream = (contents, dict = {}) =>
-    doc.context.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents, FAST), {
-      ...dict,
-      Filter: 'FlateDecode',
-    });
+  // The streams pdf-lib compresses itself (a logo) through Node's zlib at its fastest level:
+  // fflate's pure-JS deflate cost a certificate more than its page's layout. An attached JWT is
+  // stored as it is: base64url text that deflate shrinks by about a quarter (a kilobyte or so),
+  // not worth a compressor's setup per certificate; readers take either (credential/pdf.ts).
+  doc.context.flateStream = (contents, dict = {}) => {
+    const bytes = typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents;
+    if (dict.Type === 'EmbeddedFile' && dict.Subtype === VC_JWT_MEDIA_TYPE) return doc.context.stream(bytes, dict);
+    return doc.context.stream(deflateSync(bytes, FAST), { ...dict, Filter: 'FlateDecode' });
+  };
   const [width, height] = [PageSizes.A4[1], PageSizes.A4[0]];
   const page = doc.addPage([width, height]);
 
