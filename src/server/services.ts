@@ -100,7 +100,15 @@ export function createServices({ config, db, blobStore, uploads, queue, bus, log
   });
   const courses = createCoursesService({ db, courses: courseRows, drafts: draftRows, assetRows });
   const enrolment = createEnrolmentService({ db, enrolment: createEnrolmentRepository(db), courses: courseRows });
-  const learning = createLearningService({ db, learning: createLearningRepository(db), courses: courseRows, assetRows, queue });
+  const learning = createLearningService({
+    db,
+    learning: createLearningRepository(db),
+    courses: courseRows,
+    assetRows,
+    queue,
+    // SQLite has one writer: progress reports arriving together share a commit (db/group-commit.ts).
+    groupCommit: config.database.dialect === 'sqlite',
+  });
   const quizTransfer = createQuizTransferService({ drafts, draftRows, assets, assetRows, courses, blobStore });
   // Passing the test may complete the course: learning decides and records it once.
   const attempts = createAttemptsService({

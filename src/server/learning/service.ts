@@ -30,7 +30,8 @@ import type { AssetsRepository } from '../assets/repository.ts';
 import { parseContent } from '../courses/service.ts';
 import type { CoursesRepository } from '../courses/repository.ts';
 import type { DB } from '../db/types.ts';
-import { conflict, notFound } from '../errors.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
+import { conflict, DomainError, notFound } from '../errors.ts';
 import { mayManage } from '../policies.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { UserRow } from '../users/repository.ts';
@@ -102,9 +103,16 @@ export function createLearningService(deps: {
   assetRows: Pick<AssetsRepository, 'findMany' | 'derivativesOf'>;
   queue: Pick<JobQueue, 'enqueue'>;
   now?: () => number;
+  /** Progress writes arriving together share one transaction and its commit (SQLite: db/group-commit.ts). */
+  groupCommit?: boolean;
 }) {
   const { db, learning, courses, queue } = deps;
   const now = deps.now ?? Date.now;
+  // A progress write throws no refusal (a lost revision race is a `false`, read again outside), so
+  // any error is the database's and fails the group it was in; the player sends its report again.
+  const writes = deps.groupCommit ? createGroupCommit(db, (err) => err instanceof DomainError) : undefined;
+  /** A report's write: in the group's transaction on SQLite, else on its own. Uses only `trx`. */
+  const write = <T>(work: (trx: Kysely<DB>) => Promise<T>): Promise<T> => (writes ? writes.run(work) : work(db));
   const cache = new Map<string, { at: number; curriculum: Curriculum }>();
 
   async function loadCurriculum(courseId: string, version: number): Promise<Curriculum> {
@@ -259,6 +267,9 @@ export function createLearningService(deps: {
       const measure = c.byId.get(report.assetId);
       if (!measure) throw notFound('This file is not part of your version of the course.');
       const at = now();
+      const touchEnrolment =
+        enrolment.last_asset_id !== report.assetId || (enrolment.last_activity_at ?? 0) < at - ACTIVITY_RESOLUTION_MS;
+      let touched = false;
       let facts = NO_FACTS;
       let doneChanged = false;
       let raced = false;
@@ -287,7 +298,15 @@ export function createLearningService(deps: {
           revision: (row?.revision ?? 0) + 1,
           updated_at: at,
         };
-        const written = row ? await learning.updateProgress(next, row.revision) : await learning.insertProgress(next);
+        const written = await write(async (trx) => {
+          const ok = row ? await learning.updateProgress(next, row.revision, trx) : await learning.insertProgress(next, trx);
+          // The enrolment's last file and activity go in the same commit as the row.
+          if (ok && touchEnrolment) {
+            await learning.touchEnrolment(user.id, courseId, report.assetId, at, trx);
+            touched = true;
+          }
+          return ok;
+        });
         if (written) {
           doneChanged = done !== wasDone;
           isDone = done;
@@ -295,9 +314,7 @@ export function createLearningService(deps: {
         }
         if (attempt >= WRITE_ATTEMPTS) throw conflict('Too many progress reports at once for this file. Try again.');
       }
-      if (enrolment.last_asset_id !== report.assetId || (enrolment.last_activity_at ?? 0) < at - ACTIVITY_RESOLUTION_MS) {
-        await learning.touchEnrolment(user.id, courseId, report.assetId, at);
-      }
+      if (touchEnrolment && !touched) await write((trx) => learning.touchEnrolment(user.id, courseId, report.assetId, at, trx));
       const item = present(report.assetId, measure, facts);
       // The done files as read, with this one as it now stands.
       const done = new Set(snapshot.done);
