@@ -2,12 +2,13 @@
 // element's own `played`, so skipping ahead adds nothing), files opened. The answers update the
 // cached progress, so the curriculum and the bar move as the learner studies.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { z } from 'zod';
 import type { learningResponseSchema, ProgressReportAnswer } from '../../../shared/learning.ts';
 import { MAX_RANGES_PER_REPORT, type ProgressReport } from '../../../shared/progress.ts';
 import { learningApi } from '../../learning-api.ts';
 import { queryKeys } from '../../server-state/keys.ts';
+import { completedThisVisit, markCompletedThisVisit, subscribeToCompletions } from './completed-this-visit.ts';
 
 /** While media plays, report this often. */
 const MEDIA_REPORT_MS = 10_000;
@@ -21,7 +22,8 @@ function playedRanges(media: HTMLMediaElement): [number, number][] {
 
 export function useProgressReporter(courseId: string, assetId: string, enabled: boolean) {
   const client = useQueryClient();
-  const [completedNow, setCompletedNow] = useState(false);
+  // Kept outside the component: the player may be made again after the completing answer.
+  const completedNow = useSyncExternalStore(subscribeToCompletions, () => completedThisVisit(courseId));
   const [error, setError] = useState<string | null>(null);
 
   const apply = useCallback(
@@ -39,7 +41,7 @@ export function useProgressReporter(courseId: string, assetId: string, enabled: 
             }
           : current,
       );
-      if (answer.completedNow) setCompletedNow(true);
+      if (answer.completedNow) markCompletedThisVisit(courseId);
     },
     [client, courseId],
   );
