@@ -29,6 +29,8 @@ const latencies: number[] = [];
 let answered = 0;
 let errors = 0;
 let measuring = false;
+/** Reports due before the measurement began belong to the warm-up, even when answered after it. */
+let measureStart = Number.POSITIVE_INFINITY;
 let stopped = false;
 
 function post(learner: Plan['learners'][number], body: string): Promise<number> {
@@ -65,7 +67,7 @@ async function one(learner: Plan['learners'][number], t: number, due: number): P
   const ms = performance.now() - start;
   answered++;
   if (status !== 200) errors++;
-  else if (measuring) latencies.push(ms);
+  else if (measuring && start >= measureStart) latencies.push(ms);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,8 +96,9 @@ await sleep(plan.warmupMs);
 // the generator's stalls must be told apart from the server's.
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
-measuring = true;
 const start = performance.now();
+measureStart = start;
+measuring = true;
 await sleep(plan.measureMs);
 measuring = false;
 loop.disable();
