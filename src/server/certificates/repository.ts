@@ -1,6 +1,6 @@
-// All SQL of certificates: reserving one (the unique learner-version-cycle key and the sequential
-// status index), recording its rendered PDF, finding it by id, code or PDF hash, lists and
-// searches, revocation, and the per-course settings.
+// All SQL of certificates: inserting one (the unique learner-version-cycle key and the sequential
+// status index), recording the PDF of one an earlier release reserved and a crash left unrendered,
+// finding one by id, code or PDF hash, lists and searches, revocation, the per-course settings.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { CertificatesTable, DB } from '../db/types.ts';
@@ -219,19 +219,24 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     },
 
     /**
-     * Inserts a reserved certificate with the next status index. Throws a unique violation when
-     * another issue took this learner-version-cycle (or, in a race, the same status index).
+     * The status index after the highest one issued. Callers in one process must not hand the same
+     * value out twice (the service keeps its own floor); another process may, and then one of the
+     * two inserts fails on the unique index.
      */
-    async reserve(row: Omit<CertificateRow, 'status_index'>): Promise<CertificateRow> {
-      return db.transaction().execute(async (trx) => {
-        const { next } = (await nextStatusIndex.execute(trx)).rows[0] as { next: number };
-        const full: CertificateRow = { ...row, status_index: Number(next) };
-        await insertCertificate.execute(trx, ...CERTIFICATE_COLUMNS.map((c) => full[c]));
-        return full;
-      });
+    async nextStatusIndex(): Promise<number> {
+      const { next } = (await nextStatusIndex.execute(db)).rows[0] as { next: number };
+      return Number(next);
     },
 
-    /** Records the rendered PDF once; false when another run recorded it first. Claims the blob in the same transaction. */
+    /**
+     * Inserts a certificate, rendered and stored. Throws a unique violation when another issue took
+     * this learner-version-cycle, or (another process) the same status index.
+     */
+    async insert(row: CertificateRow, trx: Kysely<DB>): Promise<void> {
+      await insertCertificate.execute(trx, ...CERTIFICATE_COLUMNS.map((c) => row[c]));
+    },
+
+    /** The PDF of a certificate reserved unrendered (earlier releases reserved the row first). */
     async recordPdf(
       id: string,
       pdf: { key: string; sha256: string; size: number; credentialJwt: string | null },

@@ -1,5 +1,5 @@
-// Certificates: issued once per learner and course version by the certificates.issue job (a
-// reserved row under a unique key, then the PDF rendered once, stored as a blob and recorded),
+// Certificates: issued once per learner and course version by the certificates.issue job (the PDF
+// rendered once and stored as a blob, then its row inserted under a unique key in one transaction),
 // recertification after expiry, the learner's list and downloads, public verification by code
 // and by uploaded PDF, and administrators' search, revocation, re-issue and per-course settings.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -40,12 +40,12 @@ import { columnsOfSettings, parseTemplate, settingsFromColumns } from './setting
 
 type CourseSettingsRow = NonNullable<Awaited<ReturnType<CertificatesRepository['course']>>>;
 
-const RESERVE_ATTEMPTS = 10;
+const ISSUE_ATTEMPTS = 10;
 const CLAIM_ATTEMPTS = 5;
 
 /**
  * The signed credential step (Open Badges 3.0, built in certificates/credential/): given the
- * reserved certificate and its snapshot, the signed credential and how to attach it to the PDF
+ * certificate being made and its snapshot, the signed credential and how to attach it to the PDF
  * being rendered (before its one save: the PDF is not parsed again). Optional: without it the PDF
  * is stored as rendered and `credential_jwt` stays null.
  */
@@ -163,8 +163,20 @@ export function createCertificatesService(deps: {
     return facts;
   }
 
-  /** Reserves the next certificate of this learner and version; null when another run reserved this cycle first. */
-  async function reserve(input: {
+  // Status indexes this process handed out: two issues in flight here never take the same one
+  // (the database's highest is only known once they commit).
+  let lastStatusIndex = -1;
+  async function nextStatusIndex(): Promise<number> {
+    const next = Math.max(await repo.nextStatusIndex(), lastStatusIndex + 1);
+    lastStatusIndex = next;
+    return next;
+  }
+
+  // New certificates being made in this process, by learner, course, version and cycle: a second
+  // run for the same one (a retried job, a double completion) waits instead of rendering too.
+  const inFlight = new Map<string, Promise<CertificateRow | null>>();
+
+  interface NewCertificate {
     userId: string;
     courseId: string;
     version: number;
@@ -176,7 +188,30 @@ export function createCertificatesService(deps: {
     expiresAt: (issuedAt: number) => number | null;
     /** The course's settings when the caller has just read them (else read here). */
     course?: Pick<CourseSettingsRow, 'certificate_template' | 'certificate_signature_asset_id'>;
-  }): Promise<CertificateRow | null> {
+  }
+
+  /**
+   * Makes the next certificate of this learner and version: rendered and stored first, then
+   * inserted with its PDF in one transaction, so no row is ever without its PDF. Null when another
+   * run took this cycle first (the caller reads theirs).
+   */
+  async function create(input: NewCertificate): Promise<CertificateRow | null> {
+    const key = `${input.userId}\u0000${input.courseId}\u0000${input.version}\u0000${input.cycle}`;
+    const running = inFlight.get(key);
+    if (running) {
+      await running.catch(() => {});
+      return null;
+    }
+    const making = createOnce(input);
+    inFlight.set(key, making);
+    try {
+      return await making;
+    } finally {
+      inFlight.delete(key);
+    }
+  }
+
+  async function createOnce(input: NewCertificate): Promise<CertificateRow | null> {
     const [facts, course] = await Promise.all([
       factsOfVersion(input.courseId, input.version),
       input.course ?? repo.course(input.courseId),
@@ -198,42 +233,63 @@ export function createCertificatesService(deps: {
         expiresAt: iso(expiresAt),
         code,
       };
+      const row: CertificateRow = {
+        id: randomUUID(),
+        code,
+        user_id: input.userId,
+        course_id: input.courseId,
+        version: input.version,
+        cycle: input.cycle,
+        status_index: await nextStatusIndex(),
+        completed_at: input.completedAt,
+        issued_at: issuedAt,
+        expires_at: expiresAt,
+        revoked_at: null,
+        revoked_reason: null,
+        revoked_by: null,
+        previous_certificate_id: input.previousId,
+        pdf_blob_key: null,
+        pdf_sha256: null,
+        pdf_size: null,
+        snapshot: JSON.stringify(snapshot),
+        template,
+        credential_jwt: null,
+        created_at: issuedAt,
+      };
+      const pdf = await renderAndStore(row);
+      const done: CertificateRow = { ...row, ...pdfColumns(pdf) };
       try {
-        return await repo.reserve({
-          id: randomUUID(),
-          code,
-          user_id: input.userId,
-          course_id: input.courseId,
-          version: input.version,
-          cycle: input.cycle,
-          completed_at: input.completedAt,
-          issued_at: issuedAt,
-          expires_at: expiresAt,
-          revoked_at: null,
-          revoked_reason: null,
-          revoked_by: null,
-          previous_certificate_id: input.previousId,
-          pdf_blob_key: null,
-          pdf_sha256: null,
-          pdf_size: null,
-          snapshot: JSON.stringify(snapshot),
-          template,
-          credential_jwt: null,
-          created_at: issuedAt,
-        });
+        await record(pdf, (trx) => repo.insert(done, trx).then(() => true));
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        // Either this cycle is taken (another run won: use its row) or the status index was (retry).
+        // The stored PDF is referenced by nothing: the collector removes it. Either this cycle is
+        // taken (another process won: use its row) or the status index was (render again).
         const latest = await repo.latestOfVersion(input.userId, input.courseId, input.version);
         if (latest && latest.cycle >= input.cycle) return null;
-        if (attempt >= RESERVE_ATTEMPTS) throw err;
+        if (attempt >= ISSUE_ATTEMPTS) throw err;
+        continue;
       }
+      await keepStored(pdf);
+      deps.onIssued?.(done);
+      return done;
     }
   }
 
-  /** Renders a reserved certificate once and records its PDF; a rendered one is returned as it is. */
-  async function finish(row: CertificateRow): Promise<CertificateRow> {
-    if (row.pdf_blob_key !== null) return row;
+  interface StoredPdf {
+    bytes: Buffer;
+    put: { key: string; sha256: string; size: number };
+    credentialJwt: string | null;
+  }
+
+  const pdfColumns = (pdf: StoredPdf) => ({
+    pdf_blob_key: pdf.put.key,
+    pdf_sha256: pdf.put.sha256,
+    pdf_size: pdf.put.size,
+    credential_jwt: pdf.credentialJwt,
+  });
+
+  /** Renders a certificate's PDF (its signed credential attached) and stores it as a blob. */
+  async function renderAndStore(row: CertificateRow): Promise<StoredPdf> {
     const snapshot = JSON.parse(row.snapshot) as CertificateSnapshot;
     const template = JSON.parse(row.template) as CertificateTemplate;
     // The images are read once per certificate (not per use on the page), and at the same time.
@@ -260,32 +316,42 @@ export function createCertificatesService(deps: {
       beforeSave: credential ? async (doc) => (await credential).attach(doc) : undefined,
     });
     const credentialJwt = credential ? (await credential).jwt : null;
-
     const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     const put = await blobStore.put(Readable.from([bytes]));
-    let recorded = false;
+    return { bytes, put: { key: put.key, sha256: put.sha256, size: put.size }, credentialJwt };
+  }
+
+  /** Claims the stored PDF and writes its row in one transaction; what `write` answers. */
+  async function record(pdf: StoredPdf, write: (trx: Kysely<DB>) => Promise<boolean>): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        recorded = await db.transaction().execute(async (trx) => {
-          if (!(await deps.claimBlob({ key: put.key, sha256: put.sha256, size: put.size }, now(), trx)))
-            throw new BlobBeingDeleted(put.key);
-          return repo.recordPdf(row.id, { key: put.key, sha256: put.sha256, size: put.size, credentialJwt }, trx);
+        return await db.transaction().execute(async (trx) => {
+          if (!(await deps.claimBlob(pdf.put, now(), trx))) throw new BlobBeingDeleted(pdf.put.key);
+          return write(trx);
         });
-        break;
       } catch (err) {
         if (!(err instanceof BlobBeingDeleted) || attempt >= CLAIM_ATTEMPTS) throw err;
         await deps.blobs.awaitGone(err.key);
       }
     }
-    if (recorded) {
-      // The collector may have removed the same content between our write and our row: store it again.
-      if (!(await stored(put.key))) await blobStore.put(Readable.from([bytes]));
-    } else {
+  }
+
+  /** The collector may have removed the same content between our write and our row: store it again. */
+  async function keepStored(pdf: StoredPdf): Promise<void> {
+    if (!(await stored(pdf.put.key))) await blobStore.put(Readable.from([pdf.bytes]));
+  }
+
+  /** Renders a certificate an earlier release reserved and a crash left unrendered; a rendered one is returned as it is. */
+  async function finish(row: CertificateRow): Promise<CertificateRow> {
+    if (row.pdf_blob_key !== null) return row;
+    const pdf = await renderAndStore(row);
+    if (!(await record(pdf, (trx) => repo.recordPdf(row.id, { ...pdf.put, credentialJwt: pdf.credentialJwt }, trx)))) {
       // Another run recorded its PDF first; ours is dropped unless it is the very same content.
-      await deps.blobs.deleteUnreferenced([put.key]);
+      await deps.blobs.deleteUnreferenced([pdf.put.key]);
+      return (await repo.findById(row.id)) as CertificateRow;
     }
-    if (!recorded) return (await repo.findById(row.id)) as CertificateRow;
-    const done: CertificateRow = { ...row, pdf_blob_key: put.key, pdf_sha256: put.sha256, pdf_size: put.size, credential_jwt: credentialJwt };
+    await keepStored(pdf);
+    const done: CertificateRow = { ...row, ...pdfColumns(pdf) };
     deps.onIssued?.(done);
     return done;
   }
@@ -347,8 +413,8 @@ export function createCertificatesService(deps: {
 
     /**
      * The certificates.issue job: the learner's certificate of this completed course version.
-     * Idempotent: a valid or revoked certificate of the version is returned as it is (finished if a
-     * crash left it unrendered); an expired one is followed by a new one (recertification).
+     * Idempotent: a valid or revoked certificate of the version is returned as it is (finished if
+     * an earlier release reserved it and crashed); an expired one is followed by a new one (recertification).
      */
     async issue({
       userId,
@@ -374,7 +440,7 @@ export function createCertificatesService(deps: {
         }
         const previous = latest ?? ofCourse;
         if (facts.holderName === null) throw new Error(`No user ${userId}`);
-        const reserved = await reserve({
+        const created = await create({
           userId,
           courseId,
           version,
@@ -386,8 +452,8 @@ export function createCertificatesService(deps: {
           expiresAt: (issuedAt) => expiryOf(issuedAt, course.certificate_validity_months),
           course,
         });
-        if (reserved) return present(await finish(reserved));
-        if (attempt >= RESERVE_ATTEMPTS) throw new Error('Could not reserve a certificate');
+        if (created) return present(created);
+        if (attempt >= ISSUE_ATTEMPTS) throw new Error('Could not issue a certificate');
       }
     },
 
@@ -486,7 +552,7 @@ export function createCertificatesService(deps: {
       if (!holder) throw notFound('No such certificate.');
       const s = JSON.parse(old.snapshot) as CertificateSnapshot;
       const latest = await repo.latestOfVersion(old.user_id, old.course_id, old.version);
-      const reserved = await reserve({
+      const created = await create({
         userId: old.user_id,
         courseId: old.course_id,
         version: old.version,
@@ -497,10 +563,9 @@ export function createCertificatesService(deps: {
         score: s.score,
         expiresAt: () => old.expires_at,
       });
-      if (!reserved) throw conflict('This certificate was re-issued meanwhile. Reload to see the new one.', 'reissued');
-      if (old.revoked_at === null) await repo.revoke(old.id, `Re-issued as ${reserved.code}`, actor.id, now());
-      const issued = await finish(reserved);
-      return this.adminView(issued.id);
+      if (!created) throw conflict('This certificate was re-issued meanwhile. Reload to see the new one.', 'reissued');
+      if (old.revoked_at === null) await repo.revoke(old.id, `Re-issued as ${created.code}`, actor.id, now());
+      return this.adminView(created.id);
     },
 
     async adminView(id: string): Promise<AdminCertificateView> {
