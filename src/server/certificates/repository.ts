@@ -109,14 +109,10 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       ])
       .where('c.id', '=', courseId),
   );
+  // No ORDER BY: with one, SQLite read the course's index (course_id, issued_at) for the order and
+  // filtered every certificate of the course by learner; without, it seeks the learner's unique key.
   const ofLearnerInCourseQuery = prepared(2, (q, userId: string, courseId: string) =>
-    q
-      .selectFrom('certificates')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('course_id', '=', courseId)
-      .orderBy('issued_at', 'desc')
-      .orderBy('cycle', 'desc'),
+    q.selectFrom('certificates').selectAll().where('user_id', '=', userId).where('course_id', '=', courseId),
   );
   const nextStatusIndex = prepared(0, (q) =>
     q.selectFrom('certificates').select(sql<number>`COALESCE(MAX(status_index), -1) + 1`.as('next')),
@@ -168,8 +164,14 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     ): Promise<{ ofVersion: CertificateRow | undefined; ofCourse: CertificateRow | undefined }> {
       const rows = (await ofLearnerInCourseQuery.execute(db, userId, courseId)).rows;
       let ofVersion: CertificateRow | undefined;
-      for (const row of rows) if (row.version === version && (!ofVersion || row.cycle > ofVersion.cycle)) ofVersion = row;
-      return { ofVersion, ofCourse: rows[0] };
+      let ofCourse: CertificateRow | undefined;
+      for (const row of rows) {
+        if (row.version === version && (!ofVersion || row.cycle > ofVersion.cycle)) ofVersion = row;
+        const issuedAt = Number(row.issued_at);
+        const newest = ofCourse ? Number(ofCourse.issued_at) : Number.NEGATIVE_INFINITY;
+        if (!ofCourse || issuedAt > newest || (issuedAt === newest && row.cycle > ofCourse.cycle)) ofCourse = row;
+      }
+      return { ofVersion, ofCourse };
     },
 
     async holder(userId: string) {
