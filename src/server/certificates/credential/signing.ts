@@ -1,7 +1,8 @@
 // The proof: VC-JOSE as Open Badges 3.0 profiles it (decision 0009). A compact JWS signed with
 // EdDSA (Ed25519); header {alg, kid, typ: "JWT"} and nothing else; the payload is the credential
 // itself plus the claims OB 3.0 requires (iss, jti, nbf, sub, and exp when it expires).
-import { CompactSign, compactVerify, decodeProtectedHeader, errors } from 'jose';
+import { sign as cryptoSign } from 'node:crypto';
+import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import type { z } from 'zod';
 import { type OpenBadgeCredential, openBadgeCredentialSchema } from './credential.ts';
 import { findKey, type IssuerPublicKey, type IssuerSigningKey } from './keys.ts';
@@ -18,10 +19,17 @@ export type VerifyResult<T> =
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
+/**
+ * A compact JWS (RFC 7515): base64url(header) "." base64url(payload) "." base64url(signature over
+ * the two). Signed with node:crypto's Ed25519 directly, not jose: jose signs through WebCrypto (a
+ * thread-pool job) and base64url-encodes in JavaScript, 160 us a credential on one core against
+ * 60 us (decision 0009). Checking stays with jose (`verifyJws`), and the tests check with it too.
+ */
 async function sign(payload: Record<string, unknown>, key: IssuerSigningKey): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
-    .sign(key.privateKey);
+  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })).toString('base64url');
+  const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const signature = cryptoSign(null, Buffer.from(signingInput), key.privateKey).toString('base64url');
+  return `${signingInput}.${signature}`;
 }
 
 export function signCredential(credential: OpenBadgeCredential, key: IssuerSigningKey): Promise<string> {

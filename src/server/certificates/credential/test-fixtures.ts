@@ -1,6 +1,6 @@
-// Shared by the credential tests: a certificate snapshot, and a JWS check that uses node:crypto
-// only (not jose, which signs), so a test proves what an outside verifier would see.
-import { createPublicKey, verify } from 'node:crypto';
+// Shared by the credential tests: a certificate snapshot, and a JWS check with jose (production
+// signs with node:crypto), so a test proves what an outside verifier would see.
+import { compactVerify, decodeProtectedHeader, errors, importJWK, type JWK } from 'jose';
 import type { CredentialSnapshot } from './credential.ts';
 
 export function snapshot(overrides: Partial<CredentialSnapshot> = {}): CredentialSnapshot {
@@ -20,24 +20,28 @@ export function snapshot(overrides: Partial<CredentialSnapshot> = {}): Credentia
   };
 }
 
-/** Verifies a compact JWS by hand: split, parse the header, Ed25519-verify the signing input. */
-export function verifyWithNodeCrypto(
+/**
+ * Verifies a compact JWS with jose, which production signs without (credential/signing.ts uses
+ * node:crypto): the test's verifier parses and checks the token independently of the signer.
+ */
+export async function verifyWithJose(
   jwt: string,
   jwk: object,
-): { ok: boolean; header: Record<string, unknown>; payload: unknown } {
-  const [h, p, s] = jwt.split('.');
-  if (h === undefined || p === undefined || s === undefined) throw new Error('not a compact JWS');
-  const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-  const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-  const ok =
-    header.alg === 'EdDSA' && verify(null, Buffer.from(`${h}.${p}`, 'ascii'), key, Buffer.from(s, 'base64url'));
+): Promise<{ ok: boolean; header: Record<string, unknown>; payload: unknown }> {
+  const header = decodeProtectedHeader(jwt) as Record<string, unknown>;
   let payload: unknown = null;
   try {
-    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
-    // A changed byte may make the payload unreadable; the signature check already said no.
+    // A changed byte may make the payload unreadable; the signature check says no anyway.
   }
-  return { ok, header, payload };
+  try {
+    await compactVerify(jwt, await importJWK(jwk as JWK, 'EdDSA'), { algorithms: ['EdDSA'] });
+    return { ok: true, header, payload };
+  } catch (err) {
+    if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, header, payload };
+    throw err;
+  }
 }
 
 /** The JWT with one character of its payload changed. */
