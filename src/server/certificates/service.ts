@@ -312,9 +312,9 @@ export function createCertificatesService(deps: {
       template.logo === 'cover' ? deps.courseLogo(row.course_id, row.version) : null,
       template.signatureAssetId ? deps.signatureImage(template.signatureAssetId) : null,
     ]);
-    // The signed credential depends only on the row and its snapshot: signing starts first (it runs
-    // off the main thread) while the page is laid out, and the credential is embedded before the
-    // PDF's one save, so the stored bytes carry it.
+    // The signed credential depends only on the row and its snapshot: it is started before the
+    // layout (a signer may work off the main thread meanwhile) and embedded before the PDF's one
+    // save, so the stored bytes carry it.
     const credential = deps.signCredential ? deps.signCredential(row, snapshot) : null;
     // Handled below; this only keeps a failed render from leaving the signing's failure unobserved.
     credential?.catch(() => {});
