@@ -15,9 +15,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jsQRModule from 'jsqr';
+import pino from 'pino';
 import sharp from 'sharp';
 import { type CertificateView, DEFAULT_CERTIFICATE_TEMPLATE, formatCode, type VerificationView } from '../../shared/certificates.ts';
 import { EMPTY_DRAFT_CONTENT } from '../../shared/drafts.ts';
+import { createServices } from '../services.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
 import { createSignedInUser, createTestApp, setUpAdmin, type TestApp, type TestClient } from '../testing/app.ts';
 import { TEST_DIALECTS } from '../testing/databases.ts';
 import { waitFor } from '../testing/wait.ts';
@@ -346,6 +349,72 @@ for (const dialect of TEST_DIALECTS) {
         indexes,
         indexes.map((_, i) => i),
       );
+    });
+
+    it('keeps status indexes distinct and one certificate per learner when two processes issue at once', async () => {
+      // Two more service graphs over the same database and store stand for two other processes,
+      // each with its own status-index floor. Their first blob writes wait for each other, so both
+      // have read the same next status index before either inserts its row.
+      let arrived = 0;
+      let release = () => {};
+      const bothStored = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const meeting = (store: BlobStore): BlobStore => ({
+        ...store,
+        async put(content, options) {
+          if (++arrived === 2) release();
+          await bothStored;
+          return store.put(content, options);
+        },
+      });
+      const parts = {
+        config: app.config,
+        db: app.db,
+        uploads: app.runtime.uploads,
+        queue: app.runtime.queue,
+        bus: app.runtime.bus,
+        logger: pino({ level: 'silent' }),
+      };
+      const one = createServices({ ...parts, blobStore: meeting(app.runtime.blobStore) }).certificates;
+      const two = createServices({ ...parts, blobStore: meeting(app.runtime.blobStore) }).certificates;
+      // Completions recorded directly: no issue job of this app's own joins in.
+      const [a, b] = [(await createSignedInUser(app, admin, 'learner')).id, (await createSignedInUser(app, admin, 'learner')).id];
+      const c = await course('Cranes');
+      await app.db
+        .insertInto('course_completions')
+        .values([a, b].map((userId) => ({ user_id: userId, course_id: c.id, version: 1, completed_at: Date.now() })))
+        .execute();
+
+      const [ofA, ofB] = await Promise.all([
+        one.issue({ userId: a, courseId: c.id, version: 1 }),
+        two.issue({ userId: b, courseId: c.id, version: 1 }),
+      ]);
+      assert.ok(arrived >= 3, 'the loser stored its PDF again, rendered with another status index');
+      const rows = await app.db.selectFrom('certificates').selectAll().where('course_id', '=', c.id).execute();
+      assert.equal(rows.length, 2);
+      assert.notEqual(rows[0]?.status_index, rows[1]?.status_index);
+      for (const [issued, holder] of [[ofA, a], [ofB, b]] as const) {
+        const row = rows.find((r) => r.user_id === holder);
+        assert.equal(row?.id, issued.id);
+        assert.ok(row?.pdf_blob_key && row.credential_jwt, 'recorded with its PDF and credential');
+        const embedded = await extractCredentialFromPdf(readFileSync(app.runtime.blobStore.localPath?.(row.pdf_blob_key) as string));
+        const status = (JSON.parse(Buffer.from((embedded as string).split('.')[1] as string, 'base64url').toString('utf8')) as {
+          credentialStatus: { statusListIndex: string };
+        }).credentialStatus;
+        assert.equal(Number(status.statusListIndex) % 131_072, Number(row.status_index) % 131_072, 'the PDF carries its row’s index');
+      }
+
+      // The same learner in both processes at once: one certificate, which both answer.
+      const d = (await createSignedInUser(app, admin, 'learner')).id;
+      await app.db.insertInto('course_completions').values({ user_id: d, course_id: c.id, version: 1, completed_at: Date.now() }).execute();
+      const [first, second] = await Promise.all([
+        one.issue({ userId: d, courseId: c.id, version: 1 }),
+        two.issue({ userId: d, courseId: c.id, version: 1 }),
+      ]);
+      assert.equal(first.id, second.id);
+      const ofD = await app.db.selectFrom('certificates').select('id').where('user_id', '=', d).execute();
+      assert.equal(ofD.length, 1);
     });
 
     it('dates expiry from the course setting and recertifies after expiry, linking the previous certificate', async () => {
