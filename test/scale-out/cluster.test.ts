@@ -120,6 +120,8 @@ describe('[postgres+s3] scale-out cluster: two web nodes, two workers', () => {
     const probe = await probeRuns('killed-mid-job');
     assert.equal(probe?.runs, 1);
     assert.equal(probe?.worker.split(':')[1], String(worker3.pid));
+    // The probe's row is written by the handler, before the queue marks the job completed.
+    await waitUntil(async () => (await queue.getJob(id))?.state !== 'active', 'the job to leave the active state', 30_000);
     const job = await queue.getJob(id);
     assert.equal(job?.state, 'completed');
     assert.equal(job?.attempt, 2);
