@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { extractCredentialFromPdf } from './credential/pdf.ts';
 import { extractFromPng } from './credential/png.ts';
-import { isRevoked } from './credential/status-list.ts';
+import { decodeUnverified } from './credential/signing.ts';
+import { isRevoked, statusPosition } from './credential/status-list.ts';
 import { tamper, verifyWithJose } from './credential/test-fixtures.ts';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -352,22 +353,25 @@ for (const dialect of TEST_DIALECTS) {
     });
 
     it('keeps status indexes distinct and one certificate per learner when two processes issue at once', async () => {
-      // Two more service graphs over the same database and store stand for two other processes,
-      // each with its own status-index floor. Their first blob writes wait for each other, so both
-      // have read the same next status index before either inserts its row.
-      let arrived = 0;
-      let release = () => {};
-      const bothStored = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const meeting = (store: BlobStore): BlobStore => ({
-        ...store,
-        async put(content, options) {
-          if (++arrived === 2) release();
-          await bothStored;
-          return store.put(content, options);
-        },
-      });
+      // Service graphs over the same database and store stand for other processes, each with its
+      // own status-index floor. Blob writes through `meeting` stores wait until two have arrived,
+      // so both issues have read the next status index before either inserts its row.
+      const meeting = () => {
+        let arrived = 0;
+        let release = () => {};
+        const both = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const wrap = (store: BlobStore): BlobStore => ({
+          ...store,
+          async put(content, options) {
+            if (++arrived === 2) release();
+            await both;
+            return store.put(content, options);
+          },
+        });
+        return { wrap, arrived: () => arrived };
+      };
       const parts = {
         config: app.config,
         db: app.db,
@@ -376,22 +380,30 @@ for (const dialect of TEST_DIALECTS) {
         bus: app.runtime.bus,
         logger: pino({ level: 'silent' }),
       };
-      const one = createServices({ ...parts, blobStore: meeting(app.runtime.blobStore) }).certificates;
-      const two = createServices({ ...parts, blobStore: meeting(app.runtime.blobStore) }).certificates;
-      // Completions recorded directly: no issue job of this app's own joins in.
-      const [a, b] = [(await createSignedInUser(app, admin, 'learner')).id, (await createSignedInUser(app, admin, 'learner')).id];
+      const processOf = (store: BlobStore) => createServices({ ...parts, blobStore: store }).certificates;
       const c = await course('Cranes');
-      await app.db
-        .insertInto('course_completions')
-        .values([a, b].map((userId) => ({ user_id: userId, course_id: c.id, version: 1, completed_at: Date.now() })))
-        .execute();
+      /** Learners who completed the course, recorded directly: no issue job of this app's own joins in. */
+      const completed = async (count: number) => {
+        const ids: string[] = [];
+        for (let i = 0; i < count; i++) ids.push((await createSignedInUser(app, admin, 'learner')).id);
+        await app.db
+          .insertInto('course_completions')
+          .values(ids.map((userId) => ({ user_id: userId, course_id: c.id, version: 1, completed_at: Date.now() })))
+          .execute();
+        return ids;
+      };
+      const rowsOf = (ids: string[]) =>
+        app.db.selectFrom('certificates').selectAll().where('course_id', '=', c.id).where('user_id', 'in', ids).execute();
 
+      const across = meeting();
+      const [one, two] = [processOf(across.wrap(app.runtime.blobStore)), processOf(across.wrap(app.runtime.blobStore))];
+      const [a, b] = (await completed(2)) as [string, string];
       const [ofA, ofB] = await Promise.all([
         one.issue({ userId: a, courseId: c.id, version: 1 }),
         two.issue({ userId: b, courseId: c.id, version: 1 }),
       ]);
-      assert.ok(arrived >= 3, 'the loser stored its PDF again, rendered with another status index');
-      const rows = await app.db.selectFrom('certificates').selectAll().where('course_id', '=', c.id).execute();
+      assert.ok(across.arrived() >= 3, 'the loser stored its PDF again, rendered with another status index');
+      const rows = await rowsOf([a, b]);
       assert.equal(rows.length, 2);
       assert.notEqual(rows[0]?.status_index, rows[1]?.status_index);
       for (const [issued, holder] of [[ofA, a], [ofB, b]] as const) {
@@ -399,22 +411,27 @@ for (const dialect of TEST_DIALECTS) {
         assert.equal(row?.id, issued.id);
         assert.ok(row?.pdf_blob_key && row.credential_jwt, 'recorded with its PDF and credential');
         const embedded = await extractCredentialFromPdf(readFileSync(app.runtime.blobStore.localPath?.(row.pdf_blob_key) as string));
-        const status = (JSON.parse(Buffer.from((embedded as string).split('.')[1] as string, 'base64url').toString('utf8')) as {
-          credentialStatus: { statusListIndex: string };
-        }).credentialStatus;
-        assert.equal(Number(status.statusListIndex) % 131_072, Number(row.status_index) % 131_072, 'the PDF carries its row’s index');
+        const status = decodeUnverified(embedded as string)?.credentialStatus as { statusListIndex: string };
+        assert.equal(Number(status.statusListIndex), statusPosition(Number(row.status_index)).index, 'the PDF carries its row’s index');
       }
 
+      // Two learners in one process at once: its floor gives them different indexes, nobody renders twice.
+      const within = meeting();
+      const three = processOf(within.wrap(app.runtime.blobStore));
+      const [e, f] = (await completed(2)) as [string, string];
+      await Promise.all([e, f].map((userId) => three.issue({ userId, courseId: c.id, version: 1 })));
+      assert.equal(within.arrived(), 2, 'each PDF stored once');
+      const [ofE, ofF] = await rowsOf([e, f]);
+      assert.notEqual(ofE?.status_index, ofF?.status_index);
+
       // The same learner in both processes at once: one certificate, which both answer.
-      const d = (await createSignedInUser(app, admin, 'learner')).id;
-      await app.db.insertInto('course_completions').values({ user_id: d, course_id: c.id, version: 1, completed_at: Date.now() }).execute();
+      const [d] = (await completed(1)) as [string];
       const [first, second] = await Promise.all([
         one.issue({ userId: d, courseId: c.id, version: 1 }),
         two.issue({ userId: d, courseId: c.id, version: 1 }),
       ]);
       assert.equal(first.id, second.id);
-      const ofD = await app.db.selectFrom('certificates').select('id').where('user_id', '=', d).execute();
-      assert.equal(ofD.length, 1);
+      assert.equal((await rowsOf([d])).length, 1);
     });
 
     it('dates expiry from the course setting and recertifies after expiry, linking the previous certificate', async () => {
